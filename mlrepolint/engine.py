@@ -1,0 +1,192 @@
+"""The run: discover files -> parse each Python file once -> run checkers -> suppress -> Result.
+
+Data moves one way: checkers never read the disk except through the repository view, and never print; reports
+read the Result and never re-run anything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from mlrepolint.config import Settings
+from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
+from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
+from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
+from mlrepolint.rules.registry import Registry, load_registry
+from mlrepolint.selection import Selection, best
+from mlrepolint.source import ParseFailure, parse_python
+from mlrepolint.suppress import Suppressions
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (a path outside the repository...); exit 2."""
+
+
+@dataclass
+class Result:
+    """Everything a report needs: the findings, what each rule examined, and warnings about the run."""
+
+    root: Path
+    findings: list[Finding]
+    examined: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    python_files: int = 0
+
+
+def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
+    """The repository root for the given paths, and whether it is a git work tree.
+
+    Inside git the root is the top level; outside git it is the folder named (or, for files, the working
+    directory when it holds them all, else their common folder).
+    """
+    resolved = [p.resolve() for p in paths]
+    anchor = resolved[0] if resolved[0].is_dir() else resolved[0].parent
+    top = git_toplevel(anchor)
+    if top is not None:
+        return top.resolve(), True
+    folders = [p if p.is_dir() else p.parent for p in resolved]
+    if len(resolved) == 1 and resolved[0].is_dir():
+        return resolved[0], False
+    cwd = Path.cwd().resolve()
+    if all(cwd == f or cwd in f.parents for f in folders):
+        return cwd, False
+    return Path(os.path.commonpath([str(f) for f in folders])), False
+
+
+class Engine:
+    """One configured run over one repository."""
+
+    def __init__(self, root: Path, is_git: bool, settings: Settings, registry: Registry | None = None) -> None:
+        self.root = root
+        self.settings = settings
+        self.registry = registry or load_registry()
+        self.selection = Selection(
+            settings.select, settings.extend_select, settings.ignore,
+            default_enabled=lambda code: self._default_enabled(code),
+        )
+        self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
+        self.repo = RepoView.open(root, is_git, self.exclude)
+        self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+
+    def _default_enabled(self, code: str) -> bool:
+        rule = self.registry.rules.get(code)
+        return rule.default_enabled if rule is not None else True
+
+    def rule_enabled(self, rule: Rule) -> bool:
+        """True when the rule is selected."""
+        return self.selection.enabled(rule.code, rule.name)
+
+    def _active(self, checkers: Iterable[type[Checker]]) -> list[Checker]:
+        return [c() for c in checkers if any(self.rule_enabled(r) for r in c.rules)]
+
+    def scope(self, paths: Sequence[Path]) -> list[str]:
+        """The Python files the per-file rules look at: all of them, or those under the named paths."""
+        python = [f.path for f in self.repo.files if f.path.endswith(".py")]
+        named = [p.resolve() for p in paths]
+        if named == [self.root]:
+            return python
+        chosen: set[str] = set()
+        for path in named:
+            try:
+                rel = path.relative_to(self.root).as_posix()
+            except ValueError:
+                raise UsageError(f"{path} is outside the repository at {self.root}") from None
+            if path.is_dir():
+                prefix = "" if rel == "." else rel + "/"
+                chosen.update(p for p in python if p.startswith(prefix))
+            elif self._named_file_in_scope(rel):
+                chosen.add(rel)
+        return sorted(chosen)
+
+    def _named_file_in_scope(self, rel: str) -> bool:
+        """A file named on the command line is linted (even if git ignores it) unless excluded or never-read."""
+        if self.exclude.match_file(rel):
+            return False
+        return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
+
+    def run(self, paths: Sequence[Path]) -> Result:
+        """Lint the Python files in scope and the repository; return every finding left after suppression."""
+        files = self.scope(paths)
+        findings: list[Finding] = []
+        examined: dict[str, int] = {}
+        python_checkers = self._active(self.registry.python_checkers)
+        for path in files:
+            findings.extend(self._lint_python(path, python_checkers, examined))
+        findings.extend(self._lint_repo(examined))
+        findings = [f for f in findings if not self._ignored_for_file(f)]
+        findings.sort(key=Finding.sort_key)
+        return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+
+    def _ignored_for_file(self, finding: Finding) -> bool:
+        return any(
+            spec.match_file(finding.path) and best(refs, finding.code, finding.rule) >= 0
+            for spec, refs in self.per_file_ignores
+        )
+
+    def _finding(self, violation: Violation, path: str) -> Finding:
+        rule = violation.rule
+        return Finding(
+            code=rule.code,
+            rule=rule.name,
+            category=rule.category,
+            severity=self.settings.severity.get(rule.code, rule.severity),
+            source="mlrepolint",
+            path=violation.path or path,
+            line=violation.line,
+            column=violation.column,
+            message=violation.message,
+        )
+
+    def _lint_python(self, path: str, checkers: list[Checker], examined: dict[str, int]) -> list[Finding]:
+        data = self.repo.read_bytes(path)
+        if data is None:
+            return []
+        try:
+            module = parse_python(path, data)
+        except ParseFailure as failure:
+            if not self.rule_enabled(PARSE_ERROR):
+                return []
+            return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
+        ctx = Context(self.settings.rule_options)
+        for checker in checkers:
+            checker.check(module, ctx)
+        _merge(examined, ctx.examined)
+        found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
+        return self._suppress(found, Suppressions(module.lines), path)
+
+    def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
+        ctx = Context(self.settings.rule_options)
+        for checker in self._active(self.registry.repo_checkers):
+            checker.check(self.repo, ctx)
+        _merge(examined, ctx.examined)
+        found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
+        kept: list[Finding] = []
+        by_path: dict[str, list[Finding]] = {}
+        for finding in found:
+            by_path.setdefault(finding.path, []).append(finding)
+        for path, group in by_path.items():
+            text = self.repo.read_text(path) if any(f.line for f in group) else None
+            kept.extend(self._suppress(group, Suppressions(text.splitlines() if text else []), path))
+        return kept
+
+    def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
+        kept = [f for f in found if not suppressions.suppresses(f)]
+        if self.rule_enabled(UNUSED_SUPPRESSION):
+            for line, ref in suppressions.unused():
+                rule = self.registry.lookup(ref)
+                if rule is not None and rule is not UNUSED_SUPPRESSION and self.rule_enabled(rule):
+                    kept.append(
+                        self._finding(
+                            Violation(UNUSED_SUPPRESSION, line, None, f"unused suppression of {rule.code} ({rule.name})"),
+                            path,
+                        )
+                    )
+        return kept
+
+
+def _merge(total: dict[str, int], part: dict[str, int]) -> None:
+    for code, count in part.items():
+        total[code] = total.get(code, 0) + count

@@ -1,0 +1,240 @@
+"""The repository view: its root, its files (tracked or not) and safe reads inside it.
+
+Inside git the file list comes from one `git ls-files` call: tracked files (ignored or not) plus untracked files
+that are not ignored. Outside git it comes from a walk that honours `.gitignore` files. Either way, version-control
+folders, virtual environments, `node_modules`, `__pycache__`, caches and build output are never listed or read,
+symlinks are never followed out of the root, and a symlinked directory is never descended into (so a symlink loop
+cannot hang the walk).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator, Sequence
+
+import pathspec
+
+#: Folder names that are never read, wherever they are.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".eggs",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".mlrepolint_cache", "site-packages", "build", "dist",
+    }
+)
+SKIPPED_DIR_GLOBS = ("*.egg-info",)
+#: A folder holding this file is a virtual environment, whatever its name.
+VENV_MARKER = "pyvenv.cfg"
+
+
+def is_skipped_dir(name: str) -> bool:
+    """True for a folder name that is never read (see SKIPPED_DIRS)."""
+    return name in SKIPPED_DIRS or any(fnmatch(name, glob) for glob in SKIPPED_DIR_GLOBS)
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """A file in the repository: its path relative to the root (POSIX) and whether git tracks it."""
+
+    path: str
+    tracked: bool
+
+    @property
+    def name(self) -> str:
+        """The base name."""
+        return PurePosixPath(self.path).name
+
+    @property
+    def suffix(self) -> str:
+        """The last suffix, lower-cased (`.csv`)."""
+        return PurePosixPath(self.path).suffix.lower()
+
+
+def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """A matcher for gitignore-style patterns relative to the root."""
+    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+
+def git_toplevel(directory: Path) -> Path | None:
+    """The top level of the git work tree holding `directory`, or None outside git (or without git)."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    return Path(proc.stdout.strip())
+
+
+class RepoView:
+    """What checkers see of the repository. Rules never touch the disk except through this view."""
+
+    def __init__(self, root: Path, files: Sequence[RepoFile], is_git: bool, skipped_dirs: Iterable[str] = ()):
+        self.root = root
+        self.files: tuple[RepoFile, ...] = tuple(files)
+        self.is_git = is_git
+        #: Top-most folders that were left out as never-read (virtual environments, build output...).
+        self.skipped_dirs = frozenset(skipped_dirs)
+        self._real_root = os.path.realpath(root)
+        self._stats: dict[str, os.stat_result | None] = {}
+
+    @classmethod
+    def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
+        """List the repository at `root`: a git top level when `is_git`, else a plain folder."""
+        files, skipped = _drop_skipped(_git_files(root)) if is_git else _walk_files(root)
+        if exclude is not None:
+            files = [f for f in files if not exclude.match_file(f.path)]
+        return cls(root, sorted(files, key=lambda f: f.path), is_git, skipped)
+
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        """Every listed path, for membership tests."""
+        return frozenset(f.path for f in self.files)
+
+    def by_path(self, path: str) -> RepoFile | None:
+        """The listed file at `path`, if any."""
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, RepoFile]:
+        return {f.path: f for f in self.files}
+
+    def matching(self, patterns: Iterable[str]) -> Iterator[RepoFile]:
+        """Listed files matching any of the gitignore-style patterns."""
+        spec = gitignore_spec(patterns)
+        return (f for f in self.files if spec.match_file(f.path))
+
+    def _inside(self, path: str) -> str | None:
+        """The real path of `path` if it resolves inside the root, else None."""
+        real = os.path.realpath(os.path.join(self._real_root, path))
+        if real == self._real_root or real.startswith(self._real_root + os.sep):
+            return real
+        return None
+
+    def stat(self, path: str) -> os.stat_result | None:
+        """`stat` of a regular file inside the root (following links that stay inside), else None."""
+        if path not in self._stats:
+            real = self._inside(path)
+            result = None
+            if real is not None:
+                try:
+                    st = os.stat(real)
+                except OSError:  # missing, a symlink loop, unreadable
+                    st = None
+                if st is not None and stat.S_ISREG(st.st_mode):
+                    result = st
+            self._stats[path] = result
+        return self._stats[path]
+
+    def size(self, path: str) -> int | None:
+        """Size in bytes of a regular file inside the root, else None."""
+        st = self.stat(path)
+        return st.st_size if st is not None else None
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes | None:
+        """The file's bytes (at most `limit`), or None when it is not a readable regular file inside the root."""
+        if self.stat(path) is None:
+            return None
+        real = self._inside(path)
+        try:
+            with open(real, "rb") as handle:  # type: ignore[arg-type]
+                return handle.read() if limit is None else handle.read(limit)
+        except OSError:
+            return None
+
+    def read_text(self, path: str, limit: int | None = None) -> str | None:
+        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read."""
+        data = self.read_bytes(path, limit)
+        return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def _git_files(root: Path) -> list[RepoFile]:
+    """Tracked files plus untracked, not ignored ones, from one `git ls-files` call."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
+        capture_output=True, check=False,
+    )
+    files: dict[str, RepoFile] = {}
+    for entry in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        if len(entry) < 3 or entry.endswith("/"):  # empty, or an untracked nested repository
+            continue
+        tag, path = entry[0], entry[2:]
+        tracked = tag != "?"
+        if path not in files or tracked:  # an unmerged file is listed once per stage
+            files[path] = RepoFile(path, tracked)
+    return list(files.values())
+
+
+def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
+    """Files below `root` not ignored by a `.gitignore`, without following symlinked folders, and the
+    never-read folders that were passed over."""
+    found: list[RepoFile] = []
+    skipped: set[str] = set()
+    # Each stack entry: (folder prefix relative to root, its .gitignore spec or None).
+    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    while stack:
+        prefix, specs = stack.pop()
+        folder = root / prefix if prefix else root
+        specs = specs + _gitignore_at(folder, prefix)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{prefix}{entry.name}"
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if is_skipped_dir(entry.name) or os.path.exists(os.path.join(entry.path, VENV_MARKER)):
+                    skipped.add(rel + "/")
+                elif not _ignored(specs, rel + "/"):
+                    stack.append((rel + "/", specs))
+            elif not _ignored(specs, rel):
+                found.append(RepoFile(rel, tracked=False))
+    return found, skipped
+
+
+def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    try:
+        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return [(prefix, gitignore_spec(lines))]
+
+
+def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:
+    """Git's answer: the deepest .gitignore with a matching pattern decides."""
+    for prefix, spec in reversed(specs):
+        result = spec.check_file(rel[len(prefix):])
+        if result.include is not None:
+            return bool(result.include)
+    return False
+
+
+def _drop_skipped(files: Iterable[RepoFile]) -> tuple[list[RepoFile], set[str]]:
+    """Drop files inside never-read folders; return the kept files and the top-most skipped folders."""
+    files = list(files)
+    venvs = {f.path[: -len(VENV_MARKER)] for f in files if f.name == VENV_MARKER}
+    kept: list[RepoFile] = []
+    skipped: set[str] = set()
+    for f in files:
+        parts = f.path.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            folder = "/".join(parts[: depth + 1]) + "/"
+            if is_skipped_dir(part) or folder in venvs:
+                skipped.add(folder)
+                break
+        else:
+            kept.append(f)
+    return kept, skipped

@@ -1,0 +1,24 @@
+"""`--format json`: the stable contract other tools build on."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlrepolint import __version__
+from mlrepolint.engine import Result
+
+
+def as_dict(result: Result) -> dict[str, Any]:
+    """The JSON document as a dict: tool, root, findings, warnings."""
+    return {
+        "tool": {"name": "mlrepolint", "version": __version__},
+        "root": str(result.root),
+        "findings": [finding.to_dict() for finding in result.findings],
+        "warnings": list(result.warnings),
+    }
+
+
+def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
+    """One JSON object; colour and quiet never apply."""
+    return json.dumps(as_dict(result), indent=2) + "\n"

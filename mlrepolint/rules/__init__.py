@@ -1,0 +1,1 @@
+"""Rule declarations and the checkers that report them."""

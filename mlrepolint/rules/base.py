@@ -1,0 +1,180 @@
+"""Rule declarations, findings and checker base classes.
+
+A rule is declared once, as a `Rule`, and everything else (the CLI, `mlrepolint rule`, the docs, the flake8
+plugin, SARIF) renders from that declaration. Checkers are the code that finds violations: a `PythonChecker`
+receives each Python file parsed once, a `RepoChecker` receives the repository view. Both are registered through
+the `mlrepolint.checkers` entry point group, built-ins included.
+
+Code ranges: MLR0xx engine, MLR1xx documentation, MLR2xx structure, MLR3xx data hygiene, MLR4xx security,
+MLR5xx dependencies, MLR6xx containers, MLR7xx project layout and testing, MLR8xx logging and errors,
+MLR9xx configuration.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from mlrepolint.repo import RepoView
+    from mlrepolint.source import PythonFile
+
+CODE_RE = re.compile(r"^MLR[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+#: Rubric categories: stable ids and the titles shown to people.
+CATEGORIES: dict[str, str] = {
+    "code-quality": "Code quality",
+    "documentation": "Documentation",
+    "structure": "Structure",
+    "testing": "Testing",
+    "dependencies": "Dependencies",
+    "data-hygiene": "Data hygiene",
+    "security": "Security",
+    "containers": "Containers",
+    "logging-errors": "Logging and errors",
+    "configuration": "Configuration",
+}
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is; only `error` fails a run by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe, for sorting."""
+        return ("error", "warning", "info").index(self.value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The one declaration of a rule.
+
+    `description` says what the rule does, `rationale` why it matters in an ML repository, `fix` how to fix a
+    finding; `bad` and `good` are short examples. `options` maps each option name to its default value; the
+    default's type is the option's type.
+    """
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    summary: str
+    description: str
+    rationale: str
+    fix: str
+    bad: str = ""
+    good: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    default_enabled: bool = True
+
+    def __post_init__(self) -> None:
+        if not CODE_RE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} must be MLR and three digits")
+        if not NAME_RE.match(self.name):
+            raise ValueError(f"rule name {self.name!r} must be kebab-case")
+        if self.category not in CATEGORIES:
+            raise ValueError(f"rule {self.code} has unknown category {self.category!r}")
+        if not isinstance(self.severity, Severity):
+            object.__setattr__(self, "severity", Severity(self.severity))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. `line`/`column` are 1-based, or None for the whole file."""
+
+    code: str
+    rule: str
+    category: str
+    severity: Severity
+    source: str
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def sort_key(self) -> tuple:
+        """Order by path, then position, then code."""
+        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of one finding."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity.value,
+            "source": self.source,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a checker reports: a rule, a place in the file it was given, and a message."""
+
+    rule: Rule
+    line: int | None
+    column: int | None
+    message: str
+    path: str | None = None  # repository checkers name the file; per-file checkers leave it None
+
+
+class Context:
+    """What a checker reports into: violations, and how many things each rule examined (the denominators)."""
+
+    def __init__(self, options: Mapping[str, Mapping[str, Any]]) -> None:
+        self._options = options
+        self.violations: list[Violation] = []
+        self.examined: dict[str, int] = {}
+
+    def options(self, rule: Rule) -> Mapping[str, Any]:
+        """The rule's options: its declared defaults overridden by the user's configuration."""
+        return self._options.get(rule.name, rule.options)
+
+    def report(
+        self, rule: Rule, line: int | None, column: int | None, message: str, path: str | None = None
+    ) -> None:
+        """Record one violation of `rule`."""
+        self.violations.append(Violation(rule, line, column, message, path))
+
+    def examine(self, rule: Rule, count: int = 1) -> None:
+        """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""
+        self.examined[rule.code] = self.examined.get(rule.code, 0) + count
+
+
+class Checker:
+    """Base of every checker. Subclasses list the rules they report in `rules`."""
+
+    rules: ClassVar[tuple[Rule, ...]] = ()
+
+
+class PythonChecker(Checker):
+    """Checks one Python file, parsed once and shared by every checker."""
+
+    def check(self, file: PythonFile, ctx: Context) -> None:
+        """Report violations found in `file` into `ctx`."""
+        raise NotImplementedError
+
+
+class RepoChecker(Checker):
+    """Checks the repository as a whole, through the repository view."""
+
+    def check(self, repo: RepoView, ctx: Context) -> None:
+        """Report violations found in `repo` into `ctx`; each violation names its file."""
+        raise NotImplementedError
+
+
+def iter_rules(checkers: Iterable[type[Checker]]) -> Iterable[Rule]:
+    """Every rule the given checkers declare."""
+    for checker in checkers:
+        yield from checker.rules

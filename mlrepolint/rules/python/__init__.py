@@ -1,0 +1,1 @@
+"""Checkers that look at one Python file at a time."""

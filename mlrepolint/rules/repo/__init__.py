@@ -1,0 +1,1 @@
+"""Checkers that look at the repository as a whole."""

@@ -1,0 +1,84 @@
+"""A Python file parsed once: the text, the tree, and the lines and tokens when a rule asks for them."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath
+
+
+class ParseFailure(Exception):
+    """A file that cannot be decoded or parsed; `line`/`column` are 1-based or None."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class PythonFile:
+    """One Python source file: its path relative to the root (POSIX), its text and its parsed tree."""
+
+    path: str
+    text: str
+    tree: ast.Module
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Physical lines, with their line endings."""
+        return self.text.splitlines(keepends=True)
+
+    @cached_property
+    def tokens(self) -> list[tokenize.TokenInfo]:
+        """Tokens of the file (computed only when a rule asks)."""
+        return list(tokenize.generate_tokens(io.StringIO(self.text).readline))
+
+    @property
+    def name(self) -> str:
+        """The file's base name, e.g. `train.py`."""
+        return PurePosixPath(self.path).name
+
+    @cached_property
+    def is_test(self) -> bool:
+        """True for test modules: `test_*.py`, `*_test.py`, `conftest.py`, or anything under `tests/`/`test/`."""
+        parts = PurePosixPath(self.path).parts
+        name = parts[-1]
+        return (
+            name.startswith("test_")
+            or name.endswith("_test.py")
+            or name == "conftest.py"
+            or any(part in ("tests", "test") for part in parts[:-1])
+        )
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source bytes, honouring a BOM (`utf-8-sig` drops it) and a PEP 263 coding line."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ParseFailure(f"cannot decode: {exc}", 1, None) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseFailure(f"cannot decode as {encoding}: {exc.reason}", line) from None
+    return text
+
+
+def parse_python(path: str, data: bytes) -> PythonFile:
+    """Decode and parse a Python file once. Raises ParseFailure for anything the parser rejects."""
+    text = decode_source(data)
+    try:
+        tree = ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:
+        column = exc.offset if exc.offset and exc.offset > 0 else None
+        raise ParseFailure(f"syntax error: {exc.msg}", exc.lineno, column) from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        raise ParseFailure(f"cannot parse: {reason}") from None
+    return PythonFile(path=path, text=text, tree=tree)

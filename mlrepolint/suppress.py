@@ -1,0 +1,70 @@
+"""Inline suppressions: `# noqa: MLR101` on a line, `# mlrepolint: disable=rule-name` for a whole file.
+
+A bare `# noqa` is honoured only for the wrapped tools' codes: mlrepolint's own rules must be named, so that a
+blanket noqa written for flake8 does not hide a committed secret.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from mlrepolint.rules.base import Finding
+
+# flake8's syntax: `# noqa`, `# noqa: E501`, `# noqa:E501,W291`, `# NOQA: E501 W291`.
+NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+FILE_DISABLE_RE = re.compile(r"#\s*mlrepolint:\s*disable=(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)")
+ALL = "*"
+
+
+class Suppressions:
+    """The suppression comments of one file, and which of them suppressed something."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.by_line: dict[int, set[str]] = {}
+        self.file_level: dict[str, int] = {}  # rule code or name -> the line of the comment
+        self.used: set[tuple[int, str]] = set()
+        for number, text in enumerate(lines, start=1):
+            if "#" not in text:
+                continue
+            lowered = text.lower()
+            if "noqa" in lowered:
+                match = NOQA_RE.search(text)
+                if match:
+                    codes = match.group("codes")
+                    self.by_line[number] = {c.upper() for c in re.split(r"[,\s]+", codes)} if codes else {ALL}
+            if "mlrepolint:" in lowered:
+                match = FILE_DISABLE_RE.search(text)
+                if match:
+                    for ref in re.split(r"\s*,\s*", match.group("rules")):
+                        self.file_level.setdefault(ref, number)
+
+    def suppresses(self, finding: Finding) -> bool:
+        """True when a comment suppresses the finding; records the comment as used."""
+        for ref in (finding.code, finding.rule):
+            if ref in self.file_level:
+                self.used.add((self.file_level[ref], ref))
+                return True
+        if finding.line is None:
+            return False
+        codes = self.by_line.get(finding.line)
+        if not codes:
+            return False
+        if finding.code in codes:
+            self.used.add((finding.line, finding.code))
+            return True
+        if ALL in codes and finding.source != "mlrepolint":
+            self.used.add((finding.line, ALL))
+            return True
+        return False
+
+    def unused(self) -> list[tuple[int, str]]:
+        """(line, code or name) of each suppression of an mlrepolint rule that suppressed nothing."""
+        unused = [
+            (line, code)
+            for line, codes in self.by_line.items()
+            for code in sorted(codes)
+            if code.startswith("MLR") and (line, code) not in self.used
+        ]
+        unused += [(line, ref) for ref, line in self.file_level.items() if (line, ref) not in self.used]
+        return sorted(unused)
