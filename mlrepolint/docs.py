@@ -59,3 +59,30 @@ def rules_table(rules: Iterable[Rule]) -> str:
         default = "" if rule.default_enabled else " (off by default)"
         lines.append(f"| {rule.code} | `{rule.name}` | {rule.category} | {rule.severity.value}{default} | {rule.summary} |")
     return "\n".join(lines) + "\n"
+
+
+README_START = "<!-- rules-table:start -->\n"
+README_END = "<!-- rules-table:end -->\n"
+
+
+def readme_with_rules_table(readme: str, rules: Iterable[Rule]) -> str:
+    """The README text with the block between the rules-table markers regenerated."""
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return head + README_START + rules_table(rules) + README_END + tail
+
+
+def main() -> None:
+    """`python -m mlrepolint.docs README.md`: rewrite the README's rules table from the declarations."""
+    import sys
+    from pathlib import Path
+
+    from mlrepolint.rules.registry import load_registry
+
+    readme = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    rules = load_registry().rules.values()
+    readme.write_text(readme_with_rules_table(readme.read_text(encoding="utf-8"), rules), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Shared test helpers: build repositories on disk (with real git) and run the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Union
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+Content = Union[str, bytes]
+
+
+@dataclass
+class Run:
+    """What a user sees from one `mlrepolint` invocation."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict:
+        """stdout parsed as the JSON report."""
+        return json.loads(self.out)
+
+    @property
+    def findings(self) -> list[dict]:
+        """The JSON report's findings."""
+        return self.json["findings"]
+
+    def locations(self, code: str | None = None) -> list[tuple[str, str, int | None]]:
+        """(code, path, line) of each finding in the JSON report, optionally for one code only."""
+        return [(f["code"], f["path"], f["line"]) for f in self.findings if code is None or f["code"] == code]
+
+
+def run_cli(*args: str, cwd: Path | str | None = None, env: Mapping[str, str] | None = None) -> Run:
+    """Run the installed `mlrepolint` entry point in a subprocess, as a user would."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlrepolint", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True, check=False,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write_files(root: Path, files: Mapping[str, Content]) -> None:
+    """Create files (and their folders) below root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in root with a fixed identity; return stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+def make_git_repo(root: Path, files: Mapping[str, Content], commit: bool = True) -> Path:
+    """A real git repository holding `files`, all added (and committed unless `commit` is False)."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_files(root, files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    if commit:
+        git(root, "commit", "-q", "-m", "init", "--allow-empty")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path):
+    """Factory: `repo({"train.py": "..."})` -> a committed git repository in a tmp dir."""
+
+    def factory(files: Mapping[str, Content], *, git_init: bool = True, name: str = "repo") -> Path:
+        root = tmp_path / name
+        if git_init:
+            return make_git_repo(root, files)
+        root.mkdir(parents=True, exist_ok=True)
+        write_files(root, files)
+        return root
+
+    return factory
