@@ -96,7 +96,7 @@ def lint(
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=color)  # click strips colour from pipes unless told
     failed = any(f.severity is Severity.ERROR for f in result.findings)
     sys.exit(1 if failed and not exit_zero else 0)
 
