@@ -35,8 +35,12 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
   things the rule looked at (scripts, functions, files), the denominator of its score.
-- A rule's `category` must be one of `CATEGORIES`; its code is `MLR` and three digits and must not be taken
-  (`mlrepolint rules` lists the codes in use). Plugin rules are selected, ignored, configured, suppressed and
+- A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
+  `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
+- A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its
+  category (MLR4xx security, MLR8xx logging and errors, ...; see `mlrepolint.rules.base`); mlrepolint's own
+  rules leave `MLRx90`-`MLRx99` of each range to plugins. A code or name already taken (`mlrepolint rules` lists
+  them) gets the plugin skipped with a warning. Plugin rules are selected, ignored, configured, suppressed and
   scored exactly like built-in ones.
 
 Checkers never import, execute or evaluate the linted code, never print and never write.
@@ -50,6 +54,7 @@ from __future__ import annotations
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
 from mlrepolint.repo import RepoFile, RepoView
 from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
+from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile
 
 API_VERSION = (1, 0)
@@ -57,6 +62,7 @@ API_VERSION = (1, 0)
 __all__ = [
     "API_VERSION",
     "CATEGORIES",
+    "PARSE_ERROR",
     "Context",
     "PythonChecker",
     "PythonFile",

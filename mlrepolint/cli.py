@@ -140,10 +140,18 @@ def list_plugins() -> None:
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
-    for plugin in registry.plugins:
-        kind = "per-file" if issubclass(plugin.checker, PythonChecker) else "repository"
-        rules = ", ".join(f"{r.code} {r.name}" for r in plugin.checker.rules)
-        click.echo(f"{plugin.name}  {plugin.distribution} {plugin.version}  {kind}  {rules}")
+    rows = [
+        (
+            plugin.name,
+            f"{plugin.distribution} {plugin.version}",
+            "per-file" if issubclass(plugin.checker, PythonChecker) else "repository",
+            ", ".join(f"{r.code} {r.name}" for r in plugin.checker.rules),
+        )
+        for plugin in registry.plugins
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
     _warn(registry.warnings)
 
 
