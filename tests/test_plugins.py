@@ -303,13 +303,13 @@ def _mlrepolint_imports(path: Path) -> list[str]:
     return [name for name in names if name.split(".")[0] == "mlrepolint"]
 
 
-CHECKER_MODULES = sorted(
-    [*(PACKAGE / "rules" / "python").glob("*.py"), *(PACKAGE / "rules" / "repo").glob("*.py"),
-     *EXAMPLE_PLUGIN.rglob("*.py")]
-)
+def checker_modules() -> list[Path]:
+    """The built-in checker modules and the example plugin's modules."""
+    folders = [PACKAGE / "rules" / "python", PACKAGE / "rules" / "repo"]
+    return sorted([*(p for folder in folders for p in folder.glob("*.py")), *EXAMPLE_PLUGIN.rglob("*.py")])
 
 
-@pytest.mark.parametrize("path", CHECKER_MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", checker_modules(), ids=lambda p: p.name)
 def test_checkers_import_only_the_public_api(path: Path):
     assert set(_mlrepolint_imports(path)) <= {"mlrepolint.api"}
 
