@@ -158,13 +158,14 @@ def list_plugins() -> None:
 @cli.command("rule")
 @click.argument("code_or_name")
 def show_rule(code_or_name: str) -> None:
-    """Print the full documentation of one rule (by code or name)."""
-    from mlrepolint.docs import rule_markdown
+    """Print the full documentation of one rule (by code or name), the same text as its page in docs/rules/."""
+    from mlrepolint.docs import registry_rule_markdown
 
-    rule = _registry().lookup(code_or_name)
+    registry = _registry()
+    rule = registry.lookup(code_or_name)
     if rule is None:
         raise click.UsageError(f"unknown rule '{code_or_name}' (see `mlrepolint rules`)")
-    click.echo(rule_markdown(rule), nl=False)
+    click.echo(registry_rule_markdown(registry, rule), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -319,3 +319,15 @@ def test_api_exports_what_it_lists_and_a_version():
     assert all(hasattr(api, name) for name in api.__all__)
     assert {"Rule", "Severity", "CATEGORIES", "PythonChecker", "RepoChecker", "Context", "PythonFile",
             "RepoView", "RepoFile"} <= set(api.__all__)
+
+
+def test_generated_docs_leave_installed_plugins_out(tmp_path: Path, plugin_site: Path):
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    (tmp_path / "README.md").write_text(readme.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(plugin_site)}
+    proc = subprocess.run([sys.executable, "-m", "mlrepolint.docs"], cwd=tmp_path, env=env, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme.read_text(encoding="utf-8")
+    generated = sorted(p.name for p in (tmp_path / "docs" / "rules").glob("*.md"))
+    assert generated == sorted(p.name for p in (readme.parent / "docs" / "rules").glob("*.md"))
+    assert "MLR490.md" not in generated
