@@ -46,7 +46,9 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
 Checkers never import, execute or evaluate the linted code, never print and never write.
 
 `API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
-something here changes incompatibly.
+something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
+import time (`if API_VERSION < (1, 1): raise ImportError("needs mlrepolint plugin API 1.1")`): it is then
+skipped with that message as a warning, and the run goes on.
 """
 
 from __future__ import annotations
