@@ -72,6 +72,16 @@ BAD_PLUGINS = {
         {"broken_plugin": "import mlrepolint_missing_dependency\n"},
         {"broken": "broken_plugin:Checker"},
     ),
+    "category-plugin": (
+        {
+            "category_plugin": (
+                "from mlrepolint.api import RepoChecker, Rule, Severity\n"
+                "R = Rule(code='MLR495', name='gpu-rule', category='gpus', severity=Severity.INFO,\n"
+                "         summary='s', description='d', rationale='r', fix='f')\n"
+            )
+        },
+        {"gpus": "category_plugin:Checker"},
+    ),
     "clashing-plugin": (
         {
             "clashing_plugin": (
@@ -107,6 +117,9 @@ BAD_PLUGINS = {
 BAD_PLUGIN_WARNINGS = [
     "plugin 'broken' (broken-plugin 0.1) failed to load broken_plugin:Checker: ModuleNotFoundError: "
     "No module named 'mlrepolint_missing_dependency'",
+    "plugin 'gpus' (category-plugin 0.1) failed to load category_plugin:Checker: ValueError: "
+    "rule MLR495 has unknown category 'gpus' (categories: code-quality, documentation, structure, testing, "
+    "dependencies, data-hygiene, security, containers, logging-errors, configuration)",
     "plugin 'module-docs' (clashing-plugin 0.1) skipped: rule MLR101 module-docs clashes with "
     "MLR101 missing-module-docstring from plugin 'docstrings' (mlrepolint 0.1.0)",
     "plugin 'function' (crashing-plugin 0.1) skipped: crashing_plugin:not_a_checker is not a PythonChecker or "
