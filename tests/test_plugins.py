@@ -148,7 +148,7 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def bad_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding a plugin that fails to import, one whose code clashes, and one that crashes."""
+    """A folder of plugins that fail to import, declare an unknown category, clash, crash or are not checkers."""
     site = tmp_path_factory.mktemp("bad-plugins")
     for dist, (modules, entry_points) in BAD_PLUGINS.items():
         for module, text in modules.items():
