@@ -17,7 +17,7 @@ from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, parse_python
+from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
 
 
@@ -70,6 +70,8 @@ class Engine:
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
         self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+        self.warnings: list[str] = list(self.registry.warnings)
+        self._failed: set[type[Checker]] = set()
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -118,7 +120,24 @@ class Engine:
         findings.extend(self._lint_repo(examined))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+        return Result(self.root, findings, examined, self.warnings, len(files))
+
+    def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
+        """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
+        before = len(ctx.violations)
+        try:
+            checker.check(target, ctx)  # type: ignore[arg-type]
+        except Exception as exc:
+            plugin = next((p for p in self.registry.plugins if p.checker is type(checker)), None)
+            if plugin is None or plugin.builtin:
+                raise  # a bug in mlrepolint itself must be seen, not hidden
+            del ctx.violations[before:]
+            if type(checker) not in self._failed:  # one warning per checker, not one per file
+                self._failed.add(type(checker))
+                self.warnings.append(
+                    f"plugin {plugin.label} raised {type(exc).__name__}: {exc} on {where}; "
+                    "its findings there are left out"
+                )
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -152,7 +171,7 @@ class Engine:
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
-            checker.check(module, ctx)
+            self._check(checker, module, ctx, path)
         _merge(examined, ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress(found, Suppressions(module.lines), path)
@@ -160,7 +179,7 @@ class Engine:
     def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
-            checker.check(self.repo, ctx)
+            self._check(checker, self.repo, ctx, "the repository")
         _merge(examined, ctx.examined)
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         kept: list[Finding] = []

@@ -80,7 +80,8 @@ class Rule:
         if not NAME_RE.match(self.name):
             raise ValueError(f"rule name {self.name!r} must be kebab-case")
         if self.category not in CATEGORIES:
-            raise ValueError(f"rule {self.code} has unknown category {self.category!r}")
+            known = ", ".join(CATEGORIES)
+            raise ValueError(f"rule {self.code} has unknown category {self.category!r} (categories: {known})")
         if not isinstance(self.severity, Severity):
             object.__setattr__(self, "severity", Severity(self.severity))
 
