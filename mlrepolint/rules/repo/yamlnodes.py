@@ -19,8 +19,10 @@ def compose(text: str) -> tuple[list, Problem | None]:
         return [doc for doc in yaml.compose_all(text, Loader=yaml.SafeLoader) if doc is not None], None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return [], Problem(line or 1, f"invalid YAML: {exc.problem or exc.context}")
+        last_line = max(1, len(text.splitlines()))
+        line = min(mark.line + 1, last_line) if mark is not None else 1  # end of stream: the last line
+        what = ", ".join(part for part in (exc.context, exc.problem) if part)
+        return [], Problem(line, f"invalid YAML: {what}")
     except yaml.YAMLError as exc:
         return [], Problem(1, f"invalid YAML: {exc}")
 
