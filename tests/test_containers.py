@@ -177,3 +177,8 @@ def test_ignore_packages_option(tmp_path):
     files = {"Dockerfile": "FROM python:3.12\nRUN pip install jupyter-lab\nRUN pip install -U pip\n"}
     assert locations(tmp_path, files) == [("MLR602", "Dockerfile", 2)]
     assert locations(tmp_path, files, options) == [("MLR602", "Dockerfile", 3)]
+
+
+def test_an_anchor_that_merges_itself_is_read_once(tmp_path):
+    files = {"compose.yaml": "services: &s\n  <<: *s\n  a: &a\n    <<: *a\n    image: redis\n"}
+    assert locations(tmp_path, files) == [("MLR601", "compose.yaml", 5)]

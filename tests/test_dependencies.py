@@ -275,3 +275,20 @@ def test_missing_lock_file_lock_files_option(tmp_path):
     assert locations(tmp_path, files, options) == LOCK  # only the project's folder or the root count
     files["prod.txt.lock"] = ""
     assert locations(tmp_path, files, options) == []
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"environment.yml": "dependencies: " + "[" * 3000 + "]" * 3000 + "\n"}, [("MLR001", "environment.yml", 1)]),
+        ({"Pipfile": "[packages]\nx = " + "[" * 3000 + "]" * 3000 + "\n"}, [("MLR001", "Pipfile", 1)]),
+        (
+            {"requirements.txt": 'pkg; ' + "(" * 3000 + 'python_version < "3"' + ")" * 3000 + "\npandas\n"},
+            [("MLR001", "requirements.txt", 1), ("MLR501", "requirements.txt", 2)],
+        ),
+        ({"requirements.txt": "\ufeffpandas\n"}, [("MLR501", "requirements.txt", 1)]),
+        ({"requirements.txt": b"pandas\r\nnumpy==1.26.4\r\n\xff\xfe\r\n"}, [("MLR001", "requirements.txt", 3), ("MLR501", "requirements.txt", 1)]),
+    ],
+)
+def test_hostile_files_are_findings_not_tracebacks(tmp_path, files, expected):
+    assert locations(tmp_path, files) == sorted(expected)

@@ -19,11 +19,10 @@ from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, Entry, Include, Problem, canonical
 from mlrepolint.rules.repo.pipfile import parse_pipfile
 from mlrepolint.rules.repo.requirements import fully_pinned, parse_requirements
+from mlrepolint.rules.repo.textfiles import read_declaration
 
 REQUIREMENTS_FILES = ("requirements*.txt", "**/requirements/*.txt", "*-requirements.txt", "*_requirements.txt")
 CONDA_FILES = ("environment*.yml", "environment*.yaml")
-#: Dependency files larger than this are generated dumps, not declarations; they are skipped unread.
-MAX_BYTES = 2_000_000
 
 UNPINNED_REQUIREMENT = Rule(
     code="MLR501",
@@ -102,8 +101,7 @@ class DependencyChecker(RepoChecker):
     def _text(self, path: str) -> str | None:
         """The file's text, read once; None when unreadable or too large to be a declaration."""
         if path not in self.texts:
-            size = self.repo.size(path)
-            self.texts[path] = None if size is None or size > MAX_BYTES else self.repo.read_text(path)
+            self.texts[path] = read_declaration(self.repo, path)
         return self.texts[path]
 
     def _parse(self, path: str, parser: Callable[[str], list[Entry]] = parse_requirements) -> list[Entry]:

@@ -17,13 +17,13 @@ from mlrepolint.rules.repo.dockerfile import (
 )
 from mlrepolint.rules.repo.images import floating
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, is_local_path, requirement_dep
+from mlrepolint.rules.repo.textfiles import read_declaration
 
 DOCKERFILES = (
     "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*",
     "!*.dockerignore",
 )
 COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
-MAX_BYTES = 1_000_000
 PIP_RE = re.compile(r"^pip[0-9.]*$")
 SEPARATOR_RE = re.compile(r"^[;&|]+$")
 #: `pip install` options that take a value as the next word (`--index-url URL`, `-t DIR`).
@@ -167,11 +167,11 @@ class ContainerChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Read each Dockerfile and compose file once and check it."""
         for f in repo.matching(DOCKERFILES):
-            text = self._read(repo, f.path)
+            text = read_declaration(repo, f.path)
             if text is not None:
                 self._check_dockerfile(f.path, text, ctx)
         for f in repo.matching(COMPOSE_FILES):
-            text = self._read(repo, f.path)
+            text = read_declaration(repo, f.path)
             if text is None:
                 continue
             images, problem = pulled_images(text)
@@ -179,11 +179,6 @@ class ContainerChecker(RepoChecker):
                 ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=f.path)
             for image in images:
                 self._check_image(ctx, f.path, image.line, image.image, {}, set(), f"service `{image.service}`")
-
-    @staticmethod
-    def _read(repo: RepoView, path: str) -> str | None:
-        size = repo.size(path)
-        return None if size is None or size > MAX_BYTES else repo.read_text(path)
 
     def _check_dockerfile(self, path: str, text: str, ctx: Context) -> None:
         global_args: dict[str, str | None] = {}  # ARGs before the first FROM: the only ones FROM can use

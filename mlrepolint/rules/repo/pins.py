@@ -118,7 +118,10 @@ def requirement_dep(text: str, line: int) -> Dep | Problem | None:
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
-        return Problem(line, f"invalid requirement `{text}`: {str(exc).splitlines()[0]}")
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        return Problem(line, f"invalid requirement `{shown}`: {str(exc).splitlines()[0]}")
+    except RecursionError:  # markers nested in thousands of parentheses
+        return Problem(line, "invalid requirement: its marker is nested too deeply to read")
     problem = url_problem(req.url) if req.url else specifier_problem(str(req.specifier))
     return Dep(canonicalize_name(req.name), line, text, problem)
 

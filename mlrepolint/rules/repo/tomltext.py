@@ -20,6 +20,8 @@ def load(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
     except tomllib.TOMLDecodeError as exc:
         found = ERROR_LINE_RE.search(str(exc))
         return None, Problem(int(found.group(1)) if found else 1, f"invalid TOML: {exc}")
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        return None, Problem(1, "invalid TOML: nested too deeply to read")
 
 
 def _unquote(key: str) -> str:

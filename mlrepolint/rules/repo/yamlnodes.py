@@ -25,6 +25,8 @@ def compose(text: str) -> tuple[list, Problem | None]:
         return [], Problem(line, f"invalid YAML: {what}")
     except yaml.YAMLError as exc:
         return [], Problem(1, f"invalid YAML: {exc}")
+    except RecursionError:  # the parser recurses once per nesting level
+        return [], Problem(1, "invalid YAML: nested too deeply to read")
 
 
 def line_of(node) -> int:
@@ -32,12 +34,13 @@ def line_of(node) -> int:
     return node.start_mark.line + 1
 
 
-def items(node) -> Iterator[tuple[str, object]]:
+def items(node, _seen: frozenset = frozenset()) -> Iterator[tuple[str, object]]:
     """(key, value node) of a mapping node, with `<<: *anchor` merge keys expanded (own keys first)."""
     import yaml
 
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode) or id(node) in _seen:  # an anchor may merge itself
         return
+    _seen = _seen | {id(node)}
     merged = []
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
@@ -47,7 +50,7 @@ def items(node) -> Iterator[tuple[str, object]]:
         else:
             yield key.value, value
     for source in merged:
-        yield from items(source)
+        yield from items(source, _seen)
 
 
 def get(node, key: str):
