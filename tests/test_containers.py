@@ -52,7 +52,12 @@ def test_from_lines(tmp_path, content, lines):
 
 @pytest.mark.parametrize(
     "content, line",
-    [("ARG BASE\nFROM ${BASE}\n", 2), ("ARG PY\nFROM python:${PY}\n", 2), ("FROM $UNDECLARED AS x\n", 1)],
+    [
+        ("ARG BASE\nFROM ${BASE}\n", 2),
+        ("ARG PY\nFROM python:${PY}\n", 2),
+        ("FROM $UNDECLARED AS x\n", 1),
+        ("ARG REGISTRY\nARG TAG\nFROM ${REGISTRY}/app:${TAG}\n", 3),
+    ],
 )
 def test_an_image_from_an_arg_without_default_is_info(tmp_path, content, line):
     assert lint(tmp_path, {"Dockerfile": content}) == [("MLR601", "Dockerfile", line, "info")]
@@ -91,6 +96,10 @@ COMPOSE_CASES = [
     ("services:\n  cache:\n    image: \"registry.local:5000/redis\"\n", [(3, "error")]),
     ("services:\n  cache:\n    image: redis:${REDIS_TAG:-latest}\n", [(3, "error")]),
     ("services:\n  cache:\n    image: ${REDIS_IMAGE}\n", [(3, "info")]),
+    ("services:\n  app:\n    image: ${REGISTRY}/churn-api\n", [(3, "error")]),
+    ("services:\n  app:\n    image: ${REGISTRY}/churn-api:latest\n", [(3, "error")]),
+    ("services:\n  app:\n    image: ${REGISTRY}/churn-api:1.4.2\n", []),
+    (f"services:\n  app:\n    image: ${{IMAGE}}@{DIGEST}\n", []),
     ("x-base: &base\n  image: python\nservices:\n  a:\n    <<: *base\n", [(2, "error")]),
     ("version: '3.8'\nservices:\n  db:\n    image: postgres:16.3\n  web:\n    image: nginx\n", [(6, "error")]),
     # not reported

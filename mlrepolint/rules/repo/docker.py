@@ -15,7 +15,7 @@ from mlrepolint.rules.repo.compose import pulled_images
 from mlrepolint.rules.repo.dockerfile import (
     Instruction, arg_declarations, flags_and_words, parse_dockerfile, substitute,
 )
-from mlrepolint.rules.repo.images import floating
+from mlrepolint.rules.repo.images import floating, tag_is_literal
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, is_local_path, requirement_dep
 from mlrepolint.rules.repo.textfiles import read_declaration
 
@@ -57,7 +57,9 @@ DOCKER_LATEST_TAG = Rule(
         "`--platform=...` is skipped, keywords are case-insensitive, and continuations and comments are "
         "handled. An image from an `ARG` is checked through the `ARG`'s default (`ARG BASE=python:3.12-slim` / "
         "`FROM ${BASE}` is fine; a default that is untagged or `latest` is reported); an `ARG` with no default "
-        "cannot be checked and is reported at `info` severity, as is a compose `${VARIABLE}` without a default."
+        "cannot be checked and is reported at `info` severity, as is a compose `${VARIABLE}` without a default, "
+        "unless only the registry or name is variable and the tag or digest is written out "
+        "(`${REGISTRY}/app:1.4.2` is fine, `${REGISTRY}/app` is untagged)."
     ),
     rationale=(
         "`latest` is whatever was pushed last: the same Dockerfile builds a different CUDA, Python or PyTorch "
@@ -216,17 +218,18 @@ class ContainerChecker(RepoChecker):
         ctx.examine(DOCKER_LATEST_TAG)
         image, missing = written, []
         for _ in range(10):  # an ARG default may itself use an earlier ARG
-            if "$" not in image:
+            if "$" not in image or missing:
                 break
             image, missing = substitute(image, variables)
-            if missing:
-                names = ", ".join(f"`{name}`" for name in dict.fromkeys(missing))
-                ctx.report(
-                    DOCKER_LATEST_TAG, line, None,
-                    f"{where} image `{written}` depends on {names}, which has no default: its tag cannot be checked",
-                    path=path, severity=Severity.INFO,
-                )
-                return
+        if missing and not tag_is_literal(image):
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(missing))
+            has = "has" if len(set(missing)) == 1 else "have"
+            ctx.report(
+                DOCKER_LATEST_TAG, line, None,
+                f"{where} image `{written}` depends on {names}, which {has} no default: its tag cannot be checked",
+                path=path, severity=Severity.INFO,
+            )
+            return
         if image.lower() == "scratch" or image.lower() in stages:
             return
         why = floating(image, ctx.options(DOCKER_LATEST_TAG)["floating-tags"])

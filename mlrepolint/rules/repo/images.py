@@ -20,3 +20,12 @@ def floating(reference: str, floating_tags: Sequence[str]) -> str | None:
     if tag.lower() in {t.lower() for t in floating_tags}:
         return f"uses the floating tag `{tag}`"
     return None
+
+
+def tag_is_literal(reference: str) -> bool:
+    """True when the tag or digest (or the lack of one) is written out, whatever variables the registry or
+    name use: `${REGISTRY}/app:1.2`, `${IMAGE}@sha256:...`, `${REGISTRY}/app`."""
+    if "@" in reference:
+        return True
+    tail = reference.rsplit("/", 1)[-1]
+    return "$" not in (tail.split(":", 1)[1] if ":" in tail else tail)
