@@ -91,7 +91,10 @@ def test_requirements_file_names(tmp_path, path, reported):
         ({"svc/requirements.txt": "-r ../shared.txt\n", "shared.txt": "pandas\n"}, unpinned("shared.txt", 1)),
         # cycles are safe and each file is reported once
         (
-            {"requirements.txt": "-r requirements-dev.txt\npandas\n", "requirements-dev.txt": "-r requirements.txt\nblack\n"},
+            {
+                "requirements.txt": "-r requirements-dev.txt\npandas\n",
+                "requirements-dev.txt": "-r requirements.txt\nblack\n",
+            },
             unpinned("requirements-dev.txt", 2) + unpinned("requirements.txt", 2),
         ),
         # a missing include or one outside the repository is ignored
@@ -112,7 +115,10 @@ def test_requirements_file_names(tmp_path, path, reported):
         ),
         # a constraint file only pins what is named in it
         (
-            {"requirements.txt": "-c constraints.txt\nscikit-learn\npandas\n", "constraints.txt": "scikit-learn==1.5\n"},
+            {
+                "requirements.txt": "-c constraints.txt\nscikit-learn\npandas\n",
+                "constraints.txt": "scikit-learn==1.5\n",
+            },
             unpinned("requirements.txt", 3),
         ),
         # an included .in file is a pip-compile input: never reported
@@ -206,14 +212,13 @@ def test_invalid_pipfile_is_a_parse_error_with_its_line(tmp_path):
     assert locations(tmp_path, {"Pipfile": '[packages]\nnumpy = "*"\npandas = \n'}) == [("MLR001", "Pipfile", 3)]
 
 
-PEP621 = '[build-system]\nrequires = ["setuptools"]\n\n[project]\nname = "churn"\ndependencies = [\n    "scikit-learn>=1.3",\n]\n'
-PEP621_PINNED = '[build-system]\nrequires = ["setuptools"]\n\n[project]\nname = "churn"\ndependencies = ["numpy==1.26.4"]\n'
+BUILD_SYSTEM = '[build-system]\nrequires = ["setuptools"]\n\n'
+PEP621 = BUILD_SYSTEM + '[project]\nname = "churn"\ndependencies = [\n    "scikit-learn>=1.3",\n]\n'
+PEP621_PINNED = BUILD_SYSTEM + '[project]\nname = "churn"\ndependencies = ["numpy==1.26.4"]\n'
 NO_BUILD_SYSTEM = '[project]\nname = "churn"\nversion = "1"\ndependencies = ["fastapi"]\n'
-POETRY_APP = (
-    '[tool.poetry]\nname = "churn"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
-    'numpy = "^1.26"\n'
-)
-POETRY_EXACT = '[tool.poetry]\nname = "churn"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.10"\nnumpy = "1.26.4"\n'
+POETRY = '[tool.poetry]\nname = "churn"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
+POETRY_APP = POETRY + 'numpy = "^1.26"\n'
+POETRY_EXACT = POETRY + 'numpy = "1.26.4"\n'
 UV_APP = PEP621 + "\n[tool.uv]\npackage = false\n"
 DOCKERFILE = "FROM python:3.12-slim\n"
 LOCK = [("MLR502", "pyproject.toml", 6)]
@@ -287,7 +292,10 @@ def test_missing_lock_file_lock_files_option(tmp_path):
             [("MLR001", "requirements.txt", 1), ("MLR501", "requirements.txt", 2)],
         ),
         ({"requirements.txt": "\ufeffpandas\n"}, [("MLR501", "requirements.txt", 1)]),
-        ({"requirements.txt": b"pandas\r\nnumpy==1.26.4\r\n\xff\xfe\r\n"}, [("MLR001", "requirements.txt", 3), ("MLR501", "requirements.txt", 1)]),
+        (
+            {"requirements.txt": b"pandas\r\nnumpy==1.26.4\r\n\xff\xfe\r\n"},
+            [("MLR001", "requirements.txt", 3), ("MLR501", "requirements.txt", 1)],
+        ),
     ],
 )
 def test_hostile_files_are_findings_not_tracebacks(tmp_path, files, expected):

@@ -97,7 +97,11 @@ def test_only_the_selected_rule_reports(tmp_path):
 
 # Each rule's documented bad example is reported, and its good example is not.
 EXAMPLES = [
-    (UNPINNED_REQUIREMENT, {"requirements.txt": UNPINNED_REQUIREMENT.bad}, {"requirements.txt": UNPINNED_REQUIREMENT.good}),
+    (
+        UNPINNED_REQUIREMENT,
+        {"requirements.txt": UNPINNED_REQUIREMENT.bad},
+        {"requirements.txt": UNPINNED_REQUIREMENT.good},
+    ),
     (
         MISSING_LOCK_FILE,
         {"pyproject.toml": MISSING_LOCK_FILE.bad, "Dockerfile": "FROM python:3.12-slim\n"},

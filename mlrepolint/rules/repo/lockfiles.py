@@ -39,9 +39,10 @@ MISSING_LOCK_FILE = Rule(
         "(the default) mlrepolint tells the two apart like this: a `Pipfile` project is an application; a "
         "`pyproject.toml` project is an application when it opts out of being a package (`[tool.poetry] "
         "package-mode = false`, `[tool.uv] package = false`, or `[project]` without a `[build-system]` table) "
-        "or when its folder (or one below it) holds one of `application-files` (a `Dockerfile`, `Containerfile`, compose file or "
-        "`Procfile`: something that deploys it); otherwise it is a library and is not reported. Set "
-        "`project-kind` to `\"application\"` or `\"library\"` to decide for every project in the repository (any other value means `auto`)."
+        "or when its folder (or one below it) holds one of `application-files` (a `Dockerfile`, `Containerfile`, "
+        "compose file or `Procfile`: something that deploys it); otherwise it is a library and is not reported. "
+        "Set `project-kind` to `\"application\"` or `\"library\"` to decide for every project in the repository "
+        "(any other value means `auto`)."
     ),
     rationale=(
         "Ranges resolve to whatever is newest on the day of the install: the training run you reproduce next "
