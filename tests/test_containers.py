@@ -63,6 +63,22 @@ def test_an_image_from_an_arg_without_default_is_info(tmp_path, content, line):
     assert lint(tmp_path, {"Dockerfile": content}) == [("MLR601", "Dockerfile", line, "info")]
 
 
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("RUN <<EOF\npip install torch\nEOF\nFROM python\n", [("MLR601", 5), ("MLR602", 3)]),
+        ("RUN <<-EOF\n\tpip install torch\n\tEOF\nFROM python\n", [("MLR601", 5), ("MLR602", 3)]),
+        ("COPY <<EOF /app/run.sh\nFROM python\nEOF\n", []),
+        # quoted, or never terminated: not a heredoc, the following lines are instructions
+        ('RUN echo "a <<EOF"\nFROM python\n', [("MLR601", 3)]),
+        ("RUN cat <<EOF\nFROM python\n", [("MLR601", 3)]),
+    ],
+)
+def test_heredocs(tmp_path, content, expected):
+    files = {"Dockerfile": "FROM python:3.12\n" + content}
+    assert locations(tmp_path, files) == [(code, "Dockerfile", line) for code, line in expected]
+
+
 def test_escape_directive_and_heredoc(tmp_path):
     content = "# escape=`\nFROM python:3.12 `\n    AS base\nRUN <<EOF\npip install torch\nEOF\nFROM python\n"
     assert locations(tmp_path, {"Dockerfile": content}) == [("MLR601", "Dockerfile", 7), ("MLR602", "Dockerfile", 5)]

@@ -234,6 +234,8 @@ LOCK = [("MLR502", "pyproject.toml", 6)]
         ({"pyproject.toml": NO_BUILD_SYSTEM}, [("MLR502", "pyproject.toml", 4)]),
         ({"pyproject.toml": UV_APP}, LOCK),
         ({"pyproject.toml": POETRY_APP}, [("MLR502", "pyproject.toml", 5)]),
+        ({"pyproject.toml": POETRY + 'numpy = "1.26.3 || 1.26.4"\n'}, [("MLR502", "pyproject.toml", 5)]),
+        ({"pyproject.toml": POETRY + 'numpy = {version = "*", optional = true}\n'}, [("MLR502", "pyproject.toml", 5)]),
         ({"Pipfile": '[packages]\nnumpy = "==1.26.4"\n\n[dev-packages]\npytest = "*"\n'},
          [("MLR501", "Pipfile", 5), ("MLR502", "Pipfile", 1)]),
         # a partly pinned requirements file is not a lock

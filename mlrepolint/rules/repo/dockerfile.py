@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 DIRECTIVE_RE = re.compile(r"^\s*#\s*(?P<key>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*$")
+HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
 HEREDOC_RE = re.compile(r"<<(?P<dash>-?)(?P<quote>[\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)")
 VAR_RE = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
@@ -66,19 +67,36 @@ def parse_dockerfile(text: str) -> list[Instruction]:
         parts.append(current[:-1] if current.endswith(escape) else current)
         joined = " ".join(part.strip() for part in parts if part.strip())
         keyword, _, args = joined.partition(" ")
-        for heredoc in HEREDOC_RE.finditer(args):
-            body = []
-            while index < len(raw_lines):
-                line = raw_lines[index]
-                index += 1
-                physical.append((index, line))
-                end = line.strip() if heredoc.group("dash") else line
-                if end == heredoc.group("word"):
-                    break
-                body.append(line)
-            args += "\n" + "\n".join(body)
+        for heredoc in HEREDOC_RE.finditer(args) if keyword.upper() in HEREDOC_INSTRUCTIONS else ():
+            if _quoted(args, heredoc.start()):
+                continue  # `echo "a <<b"` is not a heredoc
+            end = _heredoc_end(raw_lines, index, heredoc.group("word"), strip=bool(heredoc.group("dash")))
+            if end is None:
+                continue  # no terminator: read the following lines as instructions
+            physical.extend((number + 1, raw_lines[number]) for number in range(index, end + 1))
+            args += "\n" + "\n".join(raw_lines[index:end])
+            index = end + 1
         instructions.append(Instruction(keyword.upper(), args.strip(), start, tuple(physical)))
     return instructions
+
+
+def _quoted(text: str, position: int) -> bool:
+    """True when `position` is inside single or double quotes."""
+    quote = None
+    for char in text[:position]:
+        if quote is None and char in "\"'":
+            quote = char
+        elif char == quote:
+            quote = None
+    return quote is not None
+
+
+def _heredoc_end(lines: list[str], start: int, word: str, strip: bool) -> int | None:
+    """The index of the line that ends a heredoc body starting at `start`, or None when there is none."""
+    for number in range(start, len(lines)):
+        if (lines[number].strip() if strip else lines[number]) == word:
+            return number
+    return None
 
 
 def substitute(value: str, variables: Mapping[str, str | None]) -> tuple[str, list[str]]:

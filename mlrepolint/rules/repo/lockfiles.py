@@ -93,8 +93,8 @@ def _poetry_range(data: Mapping[str, Any], path: str, text: str) -> Ranges | Non
         version = value.get("version") if isinstance(value, dict) else value
         if name.lower() == "python" or not isinstance(version, str):
             continue  # the interpreter range, or a git/path/url dependency
-        exact = version.lstrip("=").strip()
-        if version.strip().startswith(("^", "~", ">", "<", "!", "*")) or not exact or "*" in exact or "," in exact:
+        exact = version.lstrip("=").strip()  # Poetry reads a bare `1.2.3` as `==1.2.3`
+        if version.strip().startswith(("^", "~", ">", "<", "!")) or not exact or any(c in exact for c in "*,| "):
             line = tomltext.table_line(text, "tool.poetry.dependencies") or 1
             return Ranges(path, line, f"{name} = \"{version}\"")
     return None
