@@ -167,6 +167,7 @@ RUN_LINES = [
     ("RUN apt-get update && \\\n    pip install --no-cache-dir \\\n      torch==2.3.1 \\\n      transformers\n", [5]),
     ("RUN pip install torch==2.3.1 && pip install numpy; pip install pandas==2.2.2 || true\n", [2]),
     ('RUN ["pip", "install", "torch"]\n', [2]),
+    ("RUN pip install \\\n    torchaudio==2.3.1 \\\n    'torch'\n", [4]),
     ("RUN --mount=type=cache,target=/root/.cache pip install torch\n", [2]),
     ('RUN pip install "git+https://github.com/org/features.git@main"\n', [2]),
     ("RUN pip install torch==2.*\n", [2]),

@@ -29,9 +29,11 @@ class Instruction:
     line: int
     lines: tuple[tuple[int, str], ...]
 
-    def line_of(self, text: str) -> int:
-        """The first physical line of this instruction that contains `text` (else the instruction's line)."""
-        return next((number for number, raw in self.lines if text in raw), self.line)
+    def line_of(self, word: str) -> int:
+        """The first physical line of this instruction holding `word` as a whole shell word, maybe quoted
+        (else the instruction's line)."""
+        pattern = re.compile(r"(?<![^\s'\"=])" + re.escape(word) + r"(?![^\s'\"\\;&|])")
+        return next((number for number, raw in self.lines if pattern.search(raw)), self.line)
 
 
 def parse_dockerfile(text: str) -> list[Instruction]:
