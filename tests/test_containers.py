@@ -188,6 +188,8 @@ RUN_LINES = [
     ("RUN apt-get install -y python3-pip\n", []),
     ("RUN conda install -y pip\n", []),
     ("RUN pip install 'unbalanced\n", []),
+    ("RUN pip install torch==2.3.1 > install.log 2>&1\n", []),
+    ("RUN pip install torch==2.3.1 >install.log 2> errors.log\n", []),
     ("# RUN pip install torch\n", []),
 ]
 

@@ -26,6 +26,7 @@ DOCKERFILES = (
 COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 PIP_RE = re.compile(r"^pip[0-9.]*$")
 SEPARATOR_RE = re.compile(r"^[;&|]+$")
+REDIRECT_RE = re.compile(r"^[0-9]*(?:[<>]+&?)(?P<target>.*)$")  # `>log`, `2>`, `2>&1`, `<in`
 #: `pip install` options that take a value as the next word (`--index-url URL`, `-t DIR`).
 VALUE_OPTIONS = frozenset(
     {
@@ -148,6 +149,10 @@ def pip_install_arguments(words: Sequence[str]) -> tuple[list[str], bool] | None
     while position < len(rest):
         word = rest[position]
         position += 1
+        redirect = REDIRECT_RE.match(word)
+        if redirect is not None:
+            position += 0 if redirect.group("target") else 1  # `> log.txt`: the next word is the target
+            continue
         if not word.startswith("-"):
             packages.append(word)
             continue

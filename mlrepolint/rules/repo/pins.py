@@ -107,12 +107,10 @@ def requirement_dep(text: str, line: int) -> Dep | Problem | None:
     Local paths and local archives return None (nothing to pin); a line packaging cannot parse is a Problem.
     """
     from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
 
     if is_url(text):  # a bare URL: `git+https://host/repo.git@ref#egg=name`, `https://host/pkg-1.0.whl`
         egg = re.search(r"[#&]egg=([A-Za-z0-9_.-]+)", text)
-        name = egg.group(1) if egg else text
-        return Dep(canonicalize_name(name) if egg else name, line, text, url_problem(text))
+        return Dep(canonical(egg.group(1)) if egg else text, line, text, url_problem(text))
     if is_local_path(text):
         return None
     try:
@@ -123,7 +121,7 @@ def requirement_dep(text: str, line: int) -> Dep | Problem | None:
     except RecursionError:  # markers nested in thousands of parentheses
         return Problem(line, "invalid requirement: its marker is nested too deeply to read")
     problem = url_problem(req.url) if req.url else specifier_problem(str(req.specifier))
-    return Dep(canonicalize_name(req.name), line, text, problem)
+    return Dep(canonical(req.name), line, text, problem)
 
 
 def canonical(name: str) -> str:
