@@ -120,3 +120,16 @@ EXAMPLES = [
 def test_documented_examples(tmp_path, rule, bad, good):
     assert rule.code in {code for code, _, _ in locations(tmp_path / "bad", bad)}
     assert locations(tmp_path / "good", good) == []
+
+
+def test_configured_severity_wins_over_a_findings_own(tmp_path):
+    files = {"Dockerfile": "ARG BASE\nFROM ${BASE}\nFROM python\n"}
+    root = make_git_repo(tmp_path / "r", files)
+    default = run_cli("--format", "json", ".", cwd=root)
+    assert default.code == 1
+    assert [(f["line"], f["severity"]) for f in default.findings] == [(2, "info"), (3, "error")]
+    files["mlrepolint.toml"] = '[severity]\ndocker-latest-tag = "warning"\n'
+    root = make_git_repo(tmp_path / "configured", files)
+    configured = run_cli("--format", "json", ".", cwd=root)
+    assert configured.code == 0
+    assert [(f["line"], f["severity"]) for f in configured.findings] == [(2, "warning"), (3, "warning")]
