@@ -127,7 +127,7 @@ class Violation:
     column: int | None
     message: str
     path: str | None = None  # repository checkers name the file; per-file checkers leave it None
-    severity: Severity | None = None  # a finding that is weaker than its rule (cannot be checked); None: the rule's
+    severity: Severity | None = None  # lower than the rule's for one finding (it cannot be checked); None: the rule's
 
 
 class Context:
