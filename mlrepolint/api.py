@@ -45,6 +45,8 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
 
 Checkers never import, execute or evaluate the linted code, never print and never write.
 
+`tomllib` is the standard library's TOML parser, or `tomli` where the standard library has none.
+
 `API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
 something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
 import time (`if API_VERSION < (1, 1): raise ImportError("needs mlrepolint plugin API 1.1")`): it is then
@@ -54,6 +56,7 @@ skipped with that message as a warning, and the run goes on.
 from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
+from mlrepolint.config import tomllib
 from mlrepolint.repo import RepoFile, RepoView
 from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
 from mlrepolint.rules.meta import PARSE_ERROR
@@ -78,4 +81,5 @@ __all__ = [
     "is_main_guard",
     "keyword_value",
     "matches",
+    "tomllib",
 ]

@@ -151,7 +151,7 @@ class Engine:
             code=rule.code,
             rule=rule.name,
             category=rule.category,
-            severity=self.settings.severity.get(rule.code, rule.severity),
+            severity=self.settings.severity.get(rule.code, violation.severity or rule.severity),
             source="mlrepolint",
             path=violation.path or path,
             line=violation.line,
