@@ -57,7 +57,8 @@ def rules_table(rules: Iterable[Rule]) -> str:
     lines = ["| Code | Name | Category | Severity | Summary |", "| --- | --- | --- | --- | --- |"]
     for rule in sorted(rules, key=lambda r: r.code):
         default = "" if rule.default_enabled else " (off by default)"
-        lines.append(f"| {rule.code} | `{rule.name}` | {rule.category} | {rule.severity.value}{default} | {rule.summary} |")
+        severity = f"{rule.severity.value}{default}"
+        lines.append(f"| {rule.code} | `{rule.name}` | {rule.category} | {severity} | {rule.summary} |")
     return "\n".join(lines) + "\n"
 
 
