@@ -40,13 +40,19 @@ WRAPPED_CODE_RE = re.compile(r"^[A-Z]+[0-9]*$")
 _SERIOUS_PEP8 = ("E9", "F63", "F7", "F82")
 #: pylint's inference-heavy messages, noisy on ML code (dynamic tensors, optional imports): off unless selected.
 DEFAULT_OFF = {"E1101": "no-member", "E0401": "import-error", "E0611": "no-name-in-module"}
+#: Code prefixes each tool can report (beyond those the user names): ruff's PEP 8 set, pylint's categories.
+RUFF_PREFIXES = ("E", "W", "F")
+PYLINT_PREFIXES = ("C", "R", "W", "E", "F", "I")
+#: A selector that can only name pylint codes (one letter, four digits), or a prefix shorter than flake8's codes.
+_PYLINT_CODE_RE = re.compile(r"^[CRWEFI][0-9]{4}$")
+_PYLINT_SELECTOR_RE = re.compile(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
 #: Codes that conflict with black's formatting; off by default when black or ruff sets a line length.
 BLACK_CONFLICTS = ("E203", "W503", "E704")
 
 
 def is_wrapped_selector(selector: str) -> bool:
     """True for a selector that can name a wrapped tool's codes (anything code-shaped that is not MLR...)."""
-    return bool(WRAPPED_CODE_RE.match(selector)) and not selector.startswith("MLR")
+    return bool(WRAPPED_CODE_RE.match(selector)) and not selector.startswith("MLR") and selector != "ALL"
 
 
 def pep8_severity(code: str) -> Severity:
@@ -145,16 +151,18 @@ class Wrappers:
             return found
         selectors = positive_selectors(self.settings)
         if self.pep8_backend == "ruff":
-            from mlrepolint.rules.wrapped import ruff
+            ruff_selectors = [s for s in selectors if is_wrapped_selector(s) and not _PYLINT_CODE_RE.match(s)]
+            if tool_selected(self.selection, RUFF_PREFIXES + tuple(ruff_selectors), ruff_selectors):
+                from mlrepolint.rules.wrapped import ruff
 
-            if tool_selected(self.selection, ruff.PREFIXES, [s for s in selectors if not ruff.is_pylint_code(s)]):
                 findings, warnings = ruff.ruff_findings(self.repo, self.settings, files)
                 found += findings
                 self.warnings += warnings
         if "pylint" in self.settings.wrappers:
-            from mlrepolint.rules.wrapped import pylint
+            pylint_selectors = [s for s in selectors if _PYLINT_SELECTOR_RE.match(s)]
+            if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
+                from mlrepolint.rules.wrapped import pylint
 
-            if tool_selected(self.selection, pylint.PREFIXES, [s for s in selectors if pylint.is_pylint_code(s)]):
                 findings, warnings = pylint.pylint_findings(self.repo, self.settings, self.selection, files)
                 found += findings
                 self.warnings += warnings
