@@ -155,7 +155,8 @@ def pylint_findings(
     output = io.StringIO()
     with tempfile.TemporaryDirectory(prefix="mlrepolint-pylint-") as folder:
         rcfile = _write_rcfile(folder, options)
-        args = ["--rcfile", rcfile, *FORCED, *message_switches(selection), "--", *(os.path.join(root, f) for f in files)]
+        paths = [os.path.join(root, f) for f in files]
+        args = ["--rcfile", rcfile, *FORCED, *message_switches(selection), "--", *paths]
         try:
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 Run(args, reporter=reporter, exit=False)
