@@ -229,3 +229,18 @@ def test_result_counts_python_lines(repo):
     root = repo({"a.py": DOC + "X = 1\n", "b.py": "Y = 2", "c.py": "def (:\n"}, git_init=False)
     result = Engine(root, False, Settings()).run([Path(root)])
     assert result.python_lines == 2 + 1 + 1
+
+
+def test_flake8_failing_on_files_is_one_warning(repo, monkeypatch):
+    from mlrepolint.rules.wrapped import flake8
+
+    class Broken:
+        def __init__(self, **kwargs):
+            raise RuntimeError("plugin bug")
+
+    monkeypatch.setattr(flake8, "_checker_class", lambda: Broken)
+    root = repo({"a.py": DOC + "import os\n", "b.py": DOC}, git_init=False)
+    result = Engine(root, False, Settings()).run([root])
+    assert result.warnings == ["flake8 failed on a.py: RuntimeError: plugin bug (and 1 more files); "
+                               "its findings there are missing"]
+    assert [f.code for f in result.findings] == []
