@@ -72,7 +72,8 @@ class Engine:
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
         self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
-        self.wrappers = Wrappers(self.repo, settings, self.selection)
+        own_rules = frozenset(rule.name for rule in self.registry.rules.values())
+        self.wrappers = Wrappers(self.repo, settings, self.selection, own_rules)
         self.python_lines = 0
 
     def _default_enabled(self, code: str) -> bool:

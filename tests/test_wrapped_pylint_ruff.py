@@ -122,3 +122,18 @@ def test_ruff_backend_reports_the_same_codes_and_honours_tool_ruff(repo):
     assert not (root / ".ruff_cache").exists()  # read-only on the repository
     assert run_cli("--format", "json", "--select", "MLR", ".", cwd=root).findings == []
     assert run_cli("--format", "json", "--select", "F401", ".", cwd=root).locations() == [("F401", "train.py", 2)]
+
+
+def test_pylint_messages_named_like_our_rules_are_dropped(repo):
+    from mlrepolint.config import Settings
+    from mlrepolint.repo import RepoView
+    from mlrepolint.rules.wrapped.pylint import pylint_findings
+    from mlrepolint.selection import Selection
+
+    root = repo({"train.py": CODE}, git_init=False)
+    view = RepoView.open(root, False)
+    selection = Selection(None, (), (), default_enabled=lambda code: True)
+    found, warnings = pylint_findings(view, Settings(), selection, ["train.py"])
+    assert ("W0611", "unused-import", 2) in {(f.code, f.rule, f.line) for f in found} and warnings == []
+    found, _ = pylint_findings(view, Settings(), selection, ["train.py"], frozenset({"unused-import"}))
+    assert found and "unused-import" not in {f.rule for f in found}

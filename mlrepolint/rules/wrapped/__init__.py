@@ -115,6 +115,7 @@ class Wrappers:
     repo: RepoView
     settings: Settings
     selection: Selection
+    own_rules: frozenset[str] = frozenset()  # mlrepolint's rule names: a pylint message of that name is a duplicate
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, list[str]] = field(default_factory=dict)
 
@@ -163,7 +164,9 @@ class Wrappers:
             if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
                 from mlrepolint.rules.wrapped import pylint
 
-                findings, warnings = pylint.pylint_findings(self.repo, self.settings, self.selection, files)
+                findings, warnings = pylint.pylint_findings(
+                    self.repo, self.settings, self.selection, files, self.own_rules
+                )
                 found += findings
                 self.warnings += warnings
         return found

@@ -8,7 +8,8 @@ over it are honoured, except the options that would run code from the repository
 repository's own file.
 
 Off by default: `no-member`, `import-error`, `no-name-in-module` (inference-heavy, noisy on ML code), unless
-selected. Always dropped: pylint's docstring messages, which mlrepolint's own rules report, and `syntax-error`,
+selected. Always dropped, so that nothing is reported twice: a message named like one of mlrepolint's own rules
+(`missing-module-docstring`, `missing-class-docstring`, `missing-function-docstring`, ...) and `syntax-error`,
 which `parse-error` reports.
 """
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 SOURCE = "pylint"
 MISSING = "pylint is not installed, so the pylint checks did not run (pip install pylint)"
 RC_FILES = ("pylintrc", "pylintrc.toml", ".pylintrc", ".pylintrc.toml", "pyproject.toml", "setup.cfg", "tox.ini")
-#: Messages that duplicate mlrepolint's own rules (module/class/function docstrings; parse-error).
+#: Messages known to duplicate mlrepolint's own rules (docstrings; parse-error), disabled up front. Any other
+#: message named like an mlrepolint rule is dropped from the output too.
 DUPLICATES = {
     "C0114": "missing-module-docstring", "C0115": "missing-class-docstring",
     "C0116": "missing-function-docstring", "E0001": "syntax-error",
@@ -130,9 +132,11 @@ def message_switches(selection: Selection) -> list[str]:
 
 
 def pylint_findings(
-    repo: RepoView, settings: Settings, selection: Selection, files: Sequence[str]
+    repo: RepoView, settings: Settings, selection: Selection, files: Sequence[str],
+    own_rules: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[str]]:
-    """pylint's findings over `files` (relative to the root) and the run's warnings."""
+    """pylint's findings over `files` (relative to the root) and the run's warnings; messages named like one of
+    `own_rules` (mlrepolint's rule names) are left out, since mlrepolint reports them itself."""
     try:
         from pylint.lint import Run
         from pylint.reporters import CollectingReporter
@@ -169,7 +173,7 @@ def pylint_findings(
     found = []
     for message in reporter.messages:
         path = os.path.relpath(message.abspath, root).replace(os.sep, "/") if message.abspath else ""
-        if message.msg_id in DUPLICATES:
+        if message.msg_id in DUPLICATES or message.symbol in own_rules:
             continue
         if path not in in_scope or message.C == "F":
             about = f" ({path})" if path in in_scope else ""
