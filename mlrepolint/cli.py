@@ -54,6 +54,11 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read settings from FILE instead of mlrepolint.toml / pyproject.toml.")
+@click.option("--with", "with_tools", multiple=True, metavar="TOOL",
+              help="Also run these wrapped tools (flake8, pylint), on top of the configured `wrappers`.")
+@click.option("--pep8-backend", type=click.Choice(["flake8", "ruff"]), help="Tool for the PEP 8 pass (default flake8).")
+@click.option("--trust-repo-config", is_flag=True, default=None,
+              help="Let the repository's tool configs run code (pylint init-hook/load-plugins, flake8 local plugins).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
@@ -65,6 +70,9 @@ def lint(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     config_file: Path | None,
+    with_tools: tuple[str, ...],
+    pep8_backend: str | None,
+    trust_repo_config: bool | None,
     exit_zero: bool,
     quiet: bool,
     color: bool | None,
@@ -75,6 +83,7 @@ def lint(
     from mlrepolint.reports import FORMATS
     from mlrepolint.rules.base import Severity
     from mlrepolint.rules.registry import load_registry
+    from mlrepolint.rules.wrapped import WRAPPERS
 
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
@@ -84,7 +93,14 @@ def lint(
     for flag, values in (("--select", cli_select), ("--extend-select", cli_extend), ("--ignore", cli_ignore)):
         for selector in values or ():
             check_selector(registry, selector, flag)
+    extra_tools = _codes(with_tools) or ()
+    for tool in extra_tools:
+        if tool not in WRAPPERS:
+            raise click.BadParameter(f"must be one of {', '.join(WRAPPERS)}, not {tool!r}", param_hint="'--with'")
     settings = settings.with_overrides(
+        wrappers=tuple(dict.fromkeys(settings.wrappers + extra_tools)),
+        pep8_backend=pep8_backend,
+        trust_repo_config=trust_repo_config,
         select=cli_select,
         extend_select=settings.extend_select + (cli_extend or ()),
         ignore=settings.ignore + (cli_ignore or ()),

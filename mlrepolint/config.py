@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from mlrepolint.rules.base import Severity
 from mlrepolint.rules.registry import Registry
+from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,6 +37,11 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    wrappers: tuple[str, ...] = ("flake8",)  # wrapped tools; "flake8" is the PEP 8 pass, run by pep8_backend
+    pep8_backend: str = "flake8"
+    flake8: Mapping[str, Any] = field(default_factory=dict)  # flake8 options laid over the repository's own
+    pylint: Mapping[str, Any] = field(default_factory=dict)  # pylint options laid over the repository's own
+    trust_repo_config: bool = False  # let the repository's tool configs run code (pylint init-hook...)
     source: str | None = None  # the config file the settings came from, for messages
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -124,6 +130,37 @@ class _Reader:
         return {"rule_options": options}
 
 
+def _choices(value: Any, key: str, where: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    values = _string_list(value, key, where)
+    for item in values:
+        if item not in allowed:
+            raise ConfigError(f"{where}: '{key}' must be chosen from {', '.join(allowed)}, not {item!r}")
+    return values
+
+
+def _choice(value: Any, key: str, where: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _tool_table(value: Any, key: str, where: str) -> dict[str, Any]:
+    """A wrapped tool's options: names to strings, numbers, booleans or lists of strings (the tool checks names)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table of {key} options")
+    for option, setting in value.items():
+        scalar = isinstance(setting, (str, int, float, bool))
+        if not scalar and not (isinstance(setting, list) and all(isinstance(v, str) for v in setting)):
+            raise ConfigError(f"{where}: '{key}.{option}' must be a string, number, boolean or list of strings")
+    return {key: dict(value)}
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false")
+    return value
+
+
 def _typed(value: Any, default: Any, where: str) -> Any:
     """Check an option value against the type of its default."""
     if isinstance(default, bool):
@@ -149,12 +186,17 @@ _KEYS = {
     "per-file-ignores": _Reader.per_file_ignores,
     "severity": _Reader.severity,
     "rules": _Reader.rules,
+    "wrappers": lambda r, v, k: {"wrappers": _choices(v, k, r.where, WRAPPERS)},
+    "pep8-backend": lambda r, v, k: {"pep8_backend": _choice(v, k, r.where, PEP8_BACKENDS)},
+    "flake8": lambda r, v, k: _tool_table(v, k, r.where),
+    "pylint": lambda r, v, k: _tool_table(v, k, r.where),
+    "trust-repo-config": lambda r, v, k: {"trust_repo_config": _flag(v, k, r.where)},
 }
 
 
 def check_selector(registry: Registry, selector: str, where: str) -> None:
-    """Raise ConfigError unless the selector names at least one known rule."""
-    if selector == "ALL" or registry.lookup(selector) is not None:
+    """Raise ConfigError unless the selector names at least one known rule or is a wrapped tool's code (prefix)."""
+    if selector == "ALL" or registry.lookup(selector) is not None or is_wrapped_selector(selector):
         return
     if any(code.startswith(selector) for code in registry.rules):
         return

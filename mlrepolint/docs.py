@@ -80,7 +80,8 @@ def rules_table(rules: Iterable[Rule], link: str | None = None) -> str:
     for rule in sorted(rules, key=lambda r: r.code):
         default = "" if rule.default_enabled else " (off by default)"
         code = f"[{rule.code}]({link}{rule.code}.md)" if link is not None else rule.code
-        lines.append(f"| {code} | `{rule.name}` | {rule.category} | {rule.severity.value}{default} | {rule.summary} |")
+        severity = f"{rule.severity.value}{default}"
+        lines.append(f"| {code} | `{rule.name}` | {rule.category} | {severity} | {rule.summary} |")
     return "\n".join(lines) + "\n"
 
 

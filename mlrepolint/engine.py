@@ -16,6 +16,7 @@ from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_d
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
+from mlrepolint.rules.wrapped import DEFAULT_OFF, Wrappers
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
@@ -34,6 +35,7 @@ class Result:
     examined: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     python_files: int = 0
+    python_lines: int = 0  # total lines of the Python files linted (PEP 8 violations per 100 lines)
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -72,10 +74,13 @@ class Engine:
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
         self.warnings: list[str] = list(self.registry.warnings)
         self._failed: set[type[Checker]] = set()
+        own_rules = frozenset(rule.name for rule in self.registry.rules.values())
+        self.wrappers = Wrappers(self.repo, settings, self.selection, own_rules)
+        self.python_lines = 0
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
-        return rule.default_enabled if rule is not None else True
+        return rule.default_enabled if rule is not None else code not in DEFAULT_OFF
 
     def rule_enabled(self, rule: Rule) -> bool:
         """True when the rule is selected."""
@@ -118,9 +123,11 @@ class Engine:
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))
         findings.extend(self._lint_repo(examined))
+        findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, self.warnings, len(files))
+        warnings = self.warnings + self.wrappers.finish()
+        return Result(self.root, findings, examined, warnings, len(files), self.python_lines)
 
     def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
         """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
@@ -138,6 +145,9 @@ class Engine:
                     f"plugin {plugin.label} raised {type(exc).__name__}: {exc} on {where}; "
                     "its findings there are left out"
                 )
+
+    def _selected(self, wrapped: list[Finding]) -> list[Finding]:
+        return [f for f in wrapped if self.selection.enabled(f.code, f.rule)]
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -163,6 +173,7 @@ class Engine:
         data = self.repo.read_bytes(path)
         if data is None:
             return []
+        self.python_lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
@@ -174,6 +185,7 @@ class Engine:
             self._check(checker, module, ctx, path)
         _merge(examined, ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
+        found += self._selected(self.wrappers.per_file(module))
         return self._suppress(found, Suppressions(module.lines), path)
 
     def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
@@ -181,7 +193,12 @@ class Engine:
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         _merge(examined, ctx.examined)
-        found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
+        return self._suppress_by_path(
+            [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
+        )
+
+    def _suppress_by_path(self, found: list[Finding]) -> list[Finding]:
+        """Suppression for findings about any files, reading a file's comments only when a finding has a line."""
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
         for finding in found:
@@ -197,12 +214,8 @@ class Engine:
             for line, ref in suppressions.unused():
                 rule = self.registry.lookup(ref)
                 if rule is not None and rule is not UNUSED_SUPPRESSION and self.rule_enabled(rule):
-                    kept.append(
-                        self._finding(
-                            Violation(UNUSED_SUPPRESSION, line, None, f"unused suppression of {rule.code} ({rule.name})"),
-                            path,
-                        )
-                    )
+                    message = f"unused suppression of {rule.code} ({rule.name})"
+                    kept.append(self._finding(Violation(UNUSED_SUPPRESSION, line, None, message), path))
         return kept
 
 

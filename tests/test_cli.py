@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -18,11 +19,12 @@ def test_text_output_lines_sorted_by_path_and_line_then_summary(repo):
     run = run_cli(".", cwd=root)
     assert run.code == 0  # warnings only
     assert run.out.splitlines() == [
+        "a/b.py:2:1: E302 expected 2 blank lines, found 0 (flake8-e302)",
         "a/b.py:2:1: MLR103 public function f has no docstring (missing-function-docstring)",
         "train.py:1:1: MLR101 public module train.py has no docstring (missing-module-docstring)",
         "train.py:3:1: MLR201 assignment from `pd.read_csv(...)` at module level runs on import (top-level-execution)",
         'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)',
-        "Found 4 findings (4 warnings) in 2 Python files and the repository.",
+        "Found 5 findings (5 warnings) in 2 Python files and the repository.",
     ]
 
 
@@ -75,7 +77,8 @@ def test_output_file(repo, tmp_path):
     target = tmp_path / "report.json"
     run = run_cli("--format", "json", "--output", str(target), cwd=root)
     assert run.out == ""
-    assert [f["code"] for f in __import__("json").loads(target.read_text())["findings"]] == ["MLR101", "MLR201", "MLR202"]
+    findings = json.loads(target.read_text())["findings"]
+    assert [f["code"] for f in findings] == ["MLR101", "MLR201", "MLR202"]
 
 
 @pytest.mark.parametrize(

@@ -32,11 +32,14 @@ def test_bare_noqa_does_not_silence_our_rules(repo):
 
 def test_file_level_disable_by_name_or_code(repo):
     source = '"""Doc."""\n# mlrepolint: disable=missing-main-guard, MLR201\nmain()\n'
-    assert lint(repo, source).findings == []
+    assert lint(repo, source, "--select", "MLR").findings == []
 
 
 def test_unused_suppression_is_off_by_default_and_reported_when_selected(repo):
-    source = '"""Doc."""\nX = 1  # noqa: MLR201\n# mlrepolint: disable=missing-main-guard\ndef f():  # noqa: MLR103\n    pass\n'
+    source = (
+        '"""Doc."""\nX = 1  # noqa: MLR201\n# mlrepolint: disable=missing-main-guard\n'
+        'def f():  # noqa: MLR103\n    pass\n'
+    )
     off = lint(repo, source)
     assert off.locations("MLR002") == []
     on = lint(repo, source, "--extend-select", "unused-suppression")

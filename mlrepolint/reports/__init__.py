@@ -9,7 +9,6 @@ from mlrepolint.reports import json as json_report
 from mlrepolint.reports import text as text_report
 
 
-
 class Renderer(Protocol):
     """Renders a whole Result as one string."""
 

@@ -36,8 +36,10 @@ def lint(repo, files: dict, *args: str):
         ("# just a comment\n", []),  # no code
         ('"""Doc."""\ndef _private():\n    pass\n', []),
         ('"""Doc."""\nclass _Hidden:\n    def visible(self):\n        pass\n', []),  # methods of private classes
-        ('"""Doc."""\nclass A:\n    """Doc."""\n    def __repr__(self):\n        pass\n    def __init__(self):\n        pass\n', []),
-        ('"""Doc."""\ndef outer():\n    """Doc."""\n    def inner():\n        pass\n    class Local:\n        pass\n', []),
+        ('"""Doc."""\nclass A:\n    """Doc."""\n    def __repr__(self):\n        pass\n'
+         '    def __init__(self):\n        pass\n', []),
+        ('"""Doc."""\ndef outer():\n    """Doc."""\n    def inner():\n        pass\n'
+         '    class Local:\n        pass\n', []),
         ('"""Doc."""\nfrom typing import overload\n@overload\ndef f(x: int) -> int: ...\n'
          '@overload\ndef f(x: str) -> str: ...\ndef f(x):\n    """Doc."""\n    return x\n', []),
         ('"""Doc."""\nimport typing\n@typing.overload\ndef f(x: int) -> int: ...\ndef f(x):\n    """Doc."""\n', []),

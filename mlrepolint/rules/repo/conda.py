@@ -55,4 +55,3 @@ def parse_environment(text: str) -> list[Entry]:
                 if entry is not None:
                     entries.append(entry)
     return entries
-
