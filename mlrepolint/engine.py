@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlrepolint.config import Settings
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
@@ -19,6 +19,9 @@ from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, parse_python
 from mlrepolint.suppress import Suppressions
+
+if TYPE_CHECKING:
+    from mlrepolint.scoring import Scorecard
 
 
 class UsageError(Exception):
@@ -34,6 +37,10 @@ class Result:
     examined: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     python_files: int = 0
+    python_lines: int = 0
+    #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
+    examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -112,13 +119,30 @@ class Engine:
         files = self.scope(paths)
         findings: list[Finding] = []
         examined: dict[str, int] = {}
+        self._by_file: dict[str, dict[str, int]] = {}
+        self._python_lines = 0
         python_checkers = self._active(self.registry.python_checkers)
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))
         findings.extend(self._lint_repo(examined))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+        result = Result(
+            self.root, findings, self._enabled_only(examined), list(self.registry.warnings), len(files),
+            python_lines=self._python_lines,
+            examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
+        )
+        from mlrepolint.scoring import score
+
+        result.scorecard = score(result, self.settings.rubric, self.registry.rules)
+        return result
+
+    def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
+        """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
+        return {
+            code: n for code, n in examined.items()
+            if code in self.registry.rules and self.rule_enabled(self.registry.rules[code])
+        }
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -144,16 +168,20 @@ class Engine:
         data = self.repo.read_bytes(path)
         if data is None:
             return []
+        examined[PARSE_ERROR.code] = examined.get(PARSE_ERROR.code, 0) + 1
+        self._by_file[path] = {PARSE_ERROR.code: 1}
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
             if not self.rule_enabled(PARSE_ERROR):
                 return []
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
+        self._python_lines += len(module.lines)
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
             checker.check(module, ctx)
         _merge(examined, ctx.examined)
+        _merge(self._by_file[path], ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress(found, Suppressions(module.lines), path)
 
