@@ -89,7 +89,8 @@ def _candidates(tree: ast.Module) -> Iterator[tuple[ast.expr, str]]:
         elif isinstance(node, ast.JoinedStr) and node.values:
             first = node.values[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                yield node, first.value
+                # `f"/home/{user}/data"`: the placeholder stands for a path component.
+                yield node, first.value + ("{}" if len(node.values) > 1 else "")
 
 
 class HardcodedPathChecker(PythonChecker):

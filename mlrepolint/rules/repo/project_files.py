@@ -58,7 +58,8 @@ MISSING_TESTS = Rule(
     description=(
         "Reports a repository that has at least `min-modules` Python modules of its own (not `setup.py`, "
         "`conftest.py`, `__init__.py`, test files) and no test file: `test_*.py`, `*_test.py`, `tests.py`, or a "
-        "Python file under a `tests/` or `test/` folder, at any depth. Notebook-only repositories are not "
+        "Python file under a `tests/` or `test/` folder, at any depth (`__init__.py` and `conftest.py` alone are "
+        "not tests). Notebook-only repositories are not "
         "asked for tests. The rubric counts one requirement."
     ),
     rationale=(
@@ -173,7 +174,7 @@ class ProjectFilesChecker(RepoChecker):
 
     def _check_tests(self, repo: RepoView, ctx: Context) -> None:
         python = [f.path for f in repo.files if f.path.endswith(".py")]
-        tests = [p for p in python if is_test_path(p) and PurePosixPath(p).name != "conftest.py"]
+        tests = [p for p in python if is_test_path(p) and PurePosixPath(p).name not in ("conftest.py", "__init__.py")]
         modules = [p for p in python if not is_test_path(p) and PurePosixPath(p).name not in NOT_MODULES]
         if len(modules) < max(1, ctx.options(MISSING_TESTS)["min-modules"]):
             return
