@@ -104,7 +104,7 @@ def lint(
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=color)  # click strips styles off a pipe unless told
     failed = _fails_on(result.findings, settings.fail_on)
     if settings.fail_under is not None and result.scorecard is not None:
         message = fail_under_message(result.scorecard, settings.fail_under)

@@ -61,9 +61,14 @@ def grade_one(path: Path, name: str, settings: Settings, registry: Registry) -> 
     """Lint one repository and keep its scorecard, or the reason it could not be linted."""
     from mlrepolint.engine import Engine
 
+    from mlrepolint.repo import git_toplevel
+
     try:
         root = path.resolve()
-        result = Engine(root, is_repository(root), settings, registry).run([root])
+        is_git = is_repository(root)
+        if is_git and git_toplevel(root) is None:
+            raise ValueError("has a .git entry but git cannot read it")
+        result = Engine(root, is_git, settings, registry).run([root])
     except Exception as exc:  # one broken repository must not abort the whole grading run
         return Row(name, error=f"{type(exc).__name__}: {exc}")
     return Row(name, card=result.scorecard)

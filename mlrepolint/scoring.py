@@ -111,7 +111,7 @@ class Scorecard:
     def costliest(self, limit: int = 3) -> list[CategoryScore]:
         """The categories that cost the most points, most first (those that cost nothing left out)."""
         costly = [c for c in self.categories if round(c.cost, 1) > 0]
-        return sorted(costly, key=lambda c: -c.cost)[:limit]
+        return sorted(costly, key=lambda c: -round(c.cost, 1))[:limit]  # ties keep the rubric's order
 
 
 def grade(score: float | None) -> str | None:
