@@ -77,6 +77,8 @@ class Engine:
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
         self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+        self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
+        self._python_lines = 0
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -119,8 +121,7 @@ class Engine:
         files = self.scope(paths)
         findings: list[Finding] = []
         examined: dict[str, int] = {}
-        self._by_file: dict[str, dict[str, int]] = {}
-        self._python_lines = 0
+        self._by_file, self._python_lines = {}, 0
         python_checkers = self._active(self.registry.python_checkers)
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))

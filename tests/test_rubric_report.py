@@ -244,3 +244,43 @@ def test_grade_ignores_the_repositories_own_config(fixture_repo, tmp_path):
     rubric.write_text('ignore = ["missing-tests"]\n', encoding="utf-8")
     row = run_cli("grade", str(root), "--config", str(rubric), "--format", "csv", cwd=tmp_path).out.splitlines()[1]
     assert row.split(",")[header.index("testing")] == "n/a"
+
+
+def test_every_rule_that_reports_on_the_fixtures_examined_something(fixture_repo):
+    # The scorer's monotonicity rests on this engine contract: a rule reports only in what it examined.
+    for name in ("clean-project", "notebook-ported"):
+        doc = run_cli("--format", "json", cwd=fixture_repo(name)).json
+        entries = [r for c in doc["categories"] for r in c["rules"] if r["code"]]
+        assert all(r["examined"] > 0 for r in entries if r["findings"]), name
+
+
+FIXES = [
+    ("README.md", "# churn\n\n## Install\n\npip install -r requirements.txt\n\n## Usage\n\npython train.py\n"),
+    (".gitignore", "__pycache__/\n"),
+    ("tests/test_utils.py", "from utils import clean\n\n\ndef test_clean():\n    assert clean\n"),
+    (".gitignore", "__pycache__/\ndata/\n.env\n"),
+    (".python-version", "3.11\n"),
+    ("utils.py", '"""Helpers."""\nimport pickle\n\n\ndef clean(df):\n    """Drop empty rows."""\n    return df.dropna()\n'),
+]
+
+
+def test_fixing_real_findings_one_by_one_never_lowers_a_score(fixture_repo):
+    from mlrepolint.config import Settings
+    from mlrepolint.engine import Engine
+
+    root = fixture_repo("notebook-ported")
+
+    def scores():
+        card = Engine(root, True, Settings()).run([root]).scorecard
+        return card.score, {c.id: c.score for c in card.categories}
+
+    before = scores()
+    for path, text in FIXES:
+        write_files(root, {path: text})  # untracked, not ignored: linted like committed files
+        after = scores()
+        assert after[0] >= before[0], path
+        for ident, value in before[1].items():
+            if value is not None:
+                assert after[1][ident] is not None and after[1][ident] >= value, (path, ident)
+        before = after
+    assert before[0] >= 50
