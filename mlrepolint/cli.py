@@ -133,24 +133,18 @@ def _fails_on(findings: Sequence, level: str) -> bool:
               help="The rubric settings for every repository (default: the built-in defaults).")
 def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
     """Score each repository (or each repository inside a folder) and print one table."""
-    from mlrepolint.config import load_settings
+    from mlrepolint.config import display_path, load_settings
     from mlrepolint.grading import expand, grade_one, render
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
     settings = load_settings(config_file, registry)
-    rows = [grade_one(path, _display(path), settings, registry) for path in expand(repos)]
+    rows = [grade_one(path, display_path(path), settings, registry) for path in expand(repos)]
     table = render(rows, output_format)
     if output is not None:
         output.write_text(table, encoding="utf-8")
     else:
         click.echo(table, nl=False)
-
-
-def _display(path: Path) -> str:
-    from mlrepolint.config import display_path
-
-    return display_path(path)
 
 
 @cli.command("rules")

@@ -9,19 +9,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from mlrepolint.config import Settings
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
+from mlrepolint.scoring import Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, parse_python
 from mlrepolint.suppress import Suppressions
-
-if TYPE_CHECKING:
-    from mlrepolint.scoring import Scorecard
 
 
 class UsageError(Exception):
@@ -133,8 +131,6 @@ class Engine:
             python_lines=self._python_lines,
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
         )
-        from mlrepolint.scoring import score
-
         result.scorecard = score(result, self.settings.rubric, self.registry.rules)
         return result
 
