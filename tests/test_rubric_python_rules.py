@@ -37,8 +37,14 @@ BARE_CASES = {
     # positives
     "a.py": "try:\n    x = 1\nexcept:  # expect\n    pass\n",
     "b.py": "import logging\n\ntry:\n    x = 1\nexcept:  # expect\n    logging.exception('boom')\n",
-    "c.py": "def f():\n    try:\n        return 1\n    except ValueError:\n        return 2\n    except:  # expect\n        return 3\n",
-    "d.py": "class A:\n    def m(self):\n        try:\n            pass\n        except:  # expect\n            self.x = None\n",
+    "c.py": (
+        "def f():\n    try:\n        return 1\n    except ValueError:\n        return 2\n"
+        "    except:  # expect\n        return 3\n"
+    ),
+    "d.py": (
+        "class A:\n    def m(self):\n        try:\n            pass\n"
+        "        except:  # expect\n            self.x = None\n"
+    ),
     # negatives
     "e.py": "try:\n    x = 1\nexcept Exception:\n    x = 2\n",
     "f.py": "try:\n    x = 1\nexcept:\n    cleanup()\n    raise\n",
@@ -49,7 +55,10 @@ SWALLOW_CASES = {
     # positives
     "a.py": "try:\n    x = 1\nexcept Exception:  # expect\n    pass\n",
     "b.py": "try:\n    x = 1\nexcept BaseException:  # expect\n    ...\n",
-    "c.py": "for i in range(3):\n    try:\n        x = i\n    except (ValueError, Exception):  # expect\n        continue\n",
+    "c.py": (
+        "for i in range(3):\n    try:\n        x = i\n"
+        "    except (ValueError, Exception):  # expect\n        continue\n"
+    ),
     "d.py": "try:\n    x = 1\nexcept:  # expect\n    pass\n",
     "e.py": "import contextlib\n\nwith contextlib.suppress(Exception):  # expect\n    x = 1\n",
     "f.py": 'try:\n    x = 1\nexcept Exception as err:  # expect\n    """Ignored on purpose."""\n',
@@ -71,10 +80,13 @@ PATH_CASES = {
     "args.py": 'def load(path="/Users/bob/models/model.pt"):  # expect\n    return path\n',
     "kaggle.py": 'TRAIN = "/kaggle/input/titanic/train.csv"  # expect\n',
     # negatives
-    "doc.py": '"""Reads /home/alice/data/train.csv on the lab machine."""\n\n\ndef f():\n    """See /content/drive."""\n',
+    "doc.py": (
+        '"""Reads /home/alice/data/train.csv on the lab machine."""\n\n\n'
+        'def f():\n    """See /content/drive."""\n'
+    ),
     "urls.py": 'URL = "https://example.com/home/alice/x"\nNULL = "/dev/null"\nENV = "/usr/bin/env"\nTMP = "/tmp/x"\n',
     "routes.py": 'from app import app\n\n\n@app.get("/home/feed")\ndef feed():\n    return "/home/"\n',
-    "relative.py": 'DATA = "data/train.csv"\nHOME = "~/data"\nROOT = "/"\n',
+    "relative.py": 'DATA = "data/train.csv"\nHOME = "~/data"\nROOT = "/"\nMOUNT = "/data/train.csv"\n',
     "tests/test_paths.py": 'def test_it():\n    assert load("/home/alice/x.csv")\n',
 }
 

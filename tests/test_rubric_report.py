@@ -260,7 +260,7 @@ FIXES = [
     ("tests/test_utils.py", "from utils import clean\n\n\ndef test_clean():\n    assert clean\n"),
     (".gitignore", "__pycache__/\ndata/\n.env\n"),
     (".python-version", "3.11\n"),
-    ("utils.py", '"""Helpers."""\nimport pickle\n\n\ndef clean(df):\n    """Drop empty rows."""\n    return df.dropna()\n'),
+    ("utils.py", '"""Helpers."""\n\n\ndef clean(df):\n    """Drop empty rows."""\n    return df.dropna()\n'),
 ]
 
 

@@ -12,7 +12,7 @@ from mlrepolint.source import PythonFile
 #: Folders that only exist on one person's machine, one cluster or one notebook service.
 MACHINE_PREFIXES = (
     "/home/", "/Users/", "/root/", "/content/", "/mnt/", "/media/", "/Volumes/", "/scratch/", "/gpfs/",
-    "/kaggle/", "/workspace/", "/data/", "/datasets/", "/dbfs/",
+    "/kaggle/", "/dbfs/",
 )
 _WINDOWS_RE = re.compile(r"^[A-Za-z]:[\\/]+[^\\/\s]")
 
@@ -27,7 +27,8 @@ HARDCODED_PATH = Rule(
         "only exists on one machine: a prefix in `prefixes` (`/home/...`, `/Users/...`, `/content/drive`, "
         "`/mnt/...`, `/kaggle/...`) followed by at least one more path component, or a Windows drive path "
         "(`C:\\\\Users\\\\...`, `D:/data`). Not flagged: docstrings, URLs, system paths (`/dev/null`, "
-        "`/usr/bin/env`, `/tmp`), a bare prefix such as a web route `\"/home/\"`, strings in decorators (routes), "
+        "`/usr/bin/env`, `/tmp`), container mount points (`/data`, `/workspace`: add them to `prefixes` where "
+        "they are machine-specific), a bare prefix such as a web route `\"/home/\"`, strings in decorators (routes), "
         "and test files unless `include-tests` is on. The rubric counts modules: the share free of such paths."
     ),
     rationale=(

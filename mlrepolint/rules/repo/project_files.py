@@ -215,7 +215,8 @@ def _needs(repo: RepoView, data_dirs: tuple[str, ...]) -> Iterator[Need]:
         yield Need(f"the env file `{env}`", ".env", env)
     venvs = sorted(d for d in repo.skipped_dirs if _is_venv(repo, d))
     if venvs:
-        yield Need(f"the virtual environment `{venvs[0]}`", venvs[0].rstrip("/").split("/")[-1] + "/", venvs[0] + "pyvenv.cfg")
+        name = venvs[0].rstrip("/").split("/")[-1]
+        yield Need(f"the virtual environment `{venvs[0]}`", name + "/", venvs[0] + "pyvenv.cfg")
     if notebook is not None:
         folder = str(PurePosixPath(notebook).parent)
         probe = ("" if folder == "." else folder + "/") + ".ipynb_checkpoints/nb-checkpoint.ipynb"
