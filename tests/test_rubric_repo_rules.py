@@ -102,6 +102,8 @@ def _gap(label, entry):
     pytest.param({**PY, ".gitignore": "*.pyc\n", "data/.gitignore": "*.csv\n", "data/keep.json": "{}"},
                  [_gap("the data folder `data/` (data/keep.json)", "data/")], 1, id="nested-gitignore-misses-json"),
     pytest.param({**PY, "data/train.csv": "1\n", ".env": "A=1\n"}, [], 0, id="no-gitignore-left-to-MLR703"),
+    pytest.param({**PY, ".gitignore": "!\n[z-a]\n\\\n.ipynb_checkpoints/\n", "eda.ipynb": "{}"}, [], 1,
+                 id="malformed-lines-skipped"),
 ])
 def test_gitignore_gaps(repo, files, expected, examined):
     assert check(repo, "MLR704", files, expected) == examined

@@ -238,8 +238,20 @@ def _gitignores(repo: RepoView) -> list[tuple[str, object]]:
     for f in sorted(repo.files, key=lambda f: f.path.count("/")):
         if f.name == ".gitignore":
             prefix = f.path[: -len(".gitignore")]
-            found.append((prefix, gitignore_spec((repo.read_text(f.path, GITIGNORE_LIMIT) or "").splitlines())))
+            found.append((prefix, gitignore_spec(_valid_patterns(repo.read_text(f.path, GITIGNORE_LIMIT) or ""))))
     return found
+
+
+def _valid_patterns(text: str) -> list[str]:
+    """The lines git would use; a line pathspec rejects (`!`, `[z-a]`) is skipped, as git skips it."""
+    valid = []
+    for line in text.splitlines():
+        try:
+            gitignore_spec([line])
+        except Exception:  # pathspec raises several types for malformed patterns; git ignores such lines
+            continue
+        valid.append(line)
+    return valid
 
 
 def _ignored(ignores: list[tuple[str, object]], path: str) -> bool:
