@@ -60,6 +60,19 @@ def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
+def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
+    """The lines of a .gitignore file that git would use: a malformed one (`!`, `[z-a]`) is skipped, as git skips
+    it, instead of failing the whole run."""
+    valid = []
+    for line in lines:
+        try:
+            gitignore_spec([line])
+        except Exception:  # pathspec raises several exception types for malformed patterns
+            continue
+        valid.append(line)
+    return valid
+
+
 def git_toplevel(directory: Path) -> Path | None:
     """The top level of the git work tree holding `directory`, or None outside git (or without git)."""
     try:
@@ -210,7 +223,7 @@ def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgno
         lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [(prefix, gitignore_spec(lines))]
+    return [(prefix, gitignore_spec(valid_gitignore_lines(lines)))]
 
 
 def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:

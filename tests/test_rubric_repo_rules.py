@@ -152,3 +152,11 @@ def test_repository_findings_in_the_cli_have_a_path_and_no_line(repo):
     ]
     assert "tests/: MLR702 1 Python module and no test files (missing-tests)" in run_cli(
         "--select", "MLR702", cwd=root).out
+
+
+def test_a_malformed_gitignore_outside_git_is_no_traceback(repo):
+    root = repo({".gitignore": "!\n[z-a]\nscratch/\n", "a.py": '"""A."""\n', "scratch/b.py": "x = (\n"},
+                git_init=False)
+    run = run_cli("--format", "json", str(root))
+    assert run.err == ""
+    assert [f["path"] for f in run.findings if f["code"] == "MLR001"] == []  # scratch/ is still ignored

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from mlrepolint.repo import RepoView, gitignore_spec
+from mlrepolint.repo import RepoView, gitignore_spec, valid_gitignore_lines
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
 from mlrepolint.source import is_test_path
 
@@ -238,20 +238,9 @@ def _gitignores(repo: RepoView) -> list[tuple[str, object]]:
     for f in sorted(repo.files, key=lambda f: f.path.count("/")):
         if f.name == ".gitignore":
             prefix = f.path[: -len(".gitignore")]
-            found.append((prefix, gitignore_spec(_valid_patterns(repo.read_text(f.path, GITIGNORE_LIMIT) or ""))))
+            lines = (repo.read_text(f.path, GITIGNORE_LIMIT) or "").splitlines()
+            found.append((prefix, gitignore_spec(valid_gitignore_lines(lines))))
     return found
-
-
-def _valid_patterns(text: str) -> list[str]:
-    """The lines git would use; a line pathspec rejects (`!`, `[z-a]`) is skipped, as git skips it."""
-    valid = []
-    for line in text.splitlines():
-        try:
-            gitignore_spec([line])
-        except Exception:  # pathspec raises several types for malformed patterns; git ignores such lines
-            continue
-        valid.append(line)
-    return valid
 
 
 def _ignored(ignores: list[tuple[str, object]], path: str) -> bool:
