@@ -22,7 +22,7 @@ record what they examine (`ctx.examine`) -- which every built-in checker does.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from mlrepolint.rules.base import CATEGORIES, Finding
@@ -146,54 +146,64 @@ def score_parts(
     findings = list(findings)
     ours = [f for f in findings if f.source == "mlrepolint"]
     wrapped = sum(1 for f in findings if f.source != "mlrepolint" and f.category == PEP8_CATEGORY)
-    per_rule = Counter(f.code for f in ours)
-    per_file = Counter((f.code, f.path) for f in ours)
-    names = {f.code: (f.rule, f.category) for f in ours}
-    for code, rule in rules.items():
-        names.setdefault(code, (rule.name, rule.category))
+    names = {code: (rule.name, rule.category) for code, rule in rules.items()}
+    names.update({f.code: (f.rule, f.category) for f in ours})
+    found: dict[str, Counter] = {}
+    for f in ours:
+        found.setdefault(f.code, Counter())[f.path] += 1
+    units: dict[str, dict[str, int]] = {}
+    for path, counts in examined_by_file.items():
+        for code, n in counts.items():
+            if n > 0:
+                units.setdefault(code, {})[path] = n
 
-    raw: dict[str, list[tuple[str | None, str, float, int, int]]] = {c: [] for c in CATEGORIES}
-    for code in sorted(set(per_rule) | {c for c, n in examined.items() if n > 0}):
+    by_category: dict[str, list[RuleScore]] = {c: [] for c in CATEGORIES}
+    for code in sorted(set(found) | {c for c, n in examined.items() if n > 0}):
         if code not in names:
             continue
         name, category = names[code]
-        n, found = examined.get(code, 0), per_rule.get(code, 0)
-        file_units = {path: units[code] for path, units in examined_by_file.items() if units.get(code)}
-        if file_units:
-            failing = sum(min(count, file_units.get(path, count)) for (c, path), count in per_file.items() if c == code)
-            value = 1.0 - min(failing, n) / n
-        else:
-            per_finding = max(rubric.finding_penalty, 1.0 / n if n else 0.0)
-            value = max(0.0, 1.0 - found * per_finding)
-        raw.setdefault(category, []).append((code, name, value, found, n))
+        n, where = examined.get(code, 0), found.get(code, Counter())
+        value = _rule_value(n, where, units.get(code), rubric.finding_penalty)
+        by_category[category].append(RuleScore(code, name, value, sum(where.values()), n, rubric.rule_weight(code)))
     if python_lines > 0 or wrapped:
         rate = 100.0 * wrapped / max(python_lines, 1)
         value = max(0.0, 1.0 - rate / rubric.pep8_tolerance) if rubric.pep8_tolerance > 0 else float(wrapped == 0)
-        raw[PEP8_CATEGORY].append((None, PEP8, value, wrapped, python_lines))
-    return _combine(raw, rubric)
+        by_category[PEP8_CATEGORY].append(RuleScore(None, PEP8, value, wrapped, python_lines, rubric.rule_weight(PEP8)))
+    return _combine(by_category, rubric)
 
 
-def _combine(raw: Mapping[str, list[tuple[str | None, str, float, int, int]]], rubric: Rubric) -> Scorecard:
+def _rule_value(examined: int, found: Mapping[str, int], units: Mapping[str, int] | None, penalty: float) -> float:
+    """A per-file rule (it has per-file units): the share of units that pass, a file's findings counting at most
+    its units. Any other rule: 1 - findings * max(penalty, 1 / examined), floored at 0."""
+    if units:
+        failing = sum(min(count, units.get(path, count)) for path, count in found.items())
+        return 1.0 - min(failing, examined) / examined
+    per_finding = max(penalty, 1.0 / examined if examined else 0.0)
+    return max(0.0, 1.0 - sum(found.values()) * per_finding)
+
+
+def _combine(by_category: Mapping[str, list[RuleScore]], rubric: Rubric) -> Scorecard:
     """Weighted means, then each rule's cost in overall points (the costs add up to 100 - score)."""
-    partial = []
-    for category, title in CATEGORIES.items():
-        entries = [(e, rubric.rule_weight(e[0] or PEP8)) for e in raw.get(category, [])]
-        total = sum(w for _, w in entries)
-        value = sum(e[2] * w for e, w in entries) / total if total > 0 else None
-        partial.append((category, title, value, entries, total))
-    applying = [(p, rubric.weight(p[0])) for p in partial if p[2] is not None and rubric.weight(p[0]) > 0]
-    grand = sum(w for _, w in applying)
-    overall = 100.0 * sum(p[2] * w for p, w in applying) / grand if grand > 0 else None
+    means: dict[str, float] = {}  # categories where some rule applies
+    for category, rules in by_category.items():
+        total = sum(r.weight for r in rules)
+        if total > 0:
+            means[category] = sum(r.score * r.weight for r in rules) / total
+    applying = {c: rubric.weight(c) for c in means if rubric.weight(c) > 0}
+    grand = sum(applying.values())
+    overall = 100.0 * sum(means[c] * w for c, w in applying.items()) / grand if grand > 0 else None
     categories = []
-    for category, title, value, entries, total in partial:
-        share = rubric.weight(category) / grand if grand > 0 and value is not None else 0.0
-        rules = tuple(
-            RuleScore(code, name, s, found, n, w, 100.0 * share * (w / total) * (1.0 - s) if total else 0.0)
-            for (code, name, s, found, n), w in entries
-        )
+    for category, title in CATEGORIES.items():
+        rules = by_category[category]
+        total = sum(r.weight for r in rules)
+        share = applying.get(category, 0.0) / grand if grand > 0 else 0.0
+        costed = [
+            replace(r, cost=100.0 * share * (r.weight / total) * (1.0 - r.score) if total else 0.0) for r in rules
+        ]
+        mean = means.get(category)
         categories.append(CategoryScore(
-            category, title, None if value is None else 100.0 * value, rubric.weight(category),
-            tuple(sorted(rules, key=lambda r: (-r.cost, r.rule))),
+            category, title, None if mean is None else 100.0 * mean, rubric.weight(category),
+            tuple(sorted(costed, key=lambda r: (-r.cost, r.rule))),
         ))
     shown = None if overall is None else round(overall, 1)
     return Scorecard(shown, grade(shown), tuple(categories))
