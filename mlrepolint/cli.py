@@ -56,7 +56,7 @@ def cli() -> None:
               help="Exit 1 when the rubric score is below SCORE (0-100).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="The least severe finding that makes the run exit 1 (default: error).")
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only (no rubric table, no summary).")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 def lint(
     paths: tuple[Path, ...],
