@@ -24,7 +24,8 @@ PRINT_CASES = {
     ),
     "pkg/nested.py": "def outer():\n    def inner():\n        print('x')  # expect\n    return inner\n",
     # negatives
-    "pkg/cli.py": 'def main():\n    print("usage: ...")\n    def helper():\n        print("nested in main")\n',
+    "pkg/app.py": 'def main():\n    print("usage: ...")\n    def helper():\n        print("nested in main")\n',
+    "pkg/tool/cli.py": "def codemod(path):\n    print(path)\n",
     "pkg/guarded.py": 'import logging\n\nif __name__ == "__main__":\n    print("done")\n',
     "pkg/writer.py": 'def write(rows, handle):\n    for row in rows:\n        print(row, file=handle)\n',
     "pkg/other.py": "def show(obj):\n    obj.print('x')\n    pprint(obj)\n",

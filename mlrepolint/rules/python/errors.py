@@ -12,7 +12,7 @@ from mlrepolint.source import PythonFile
 
 #: Files whose job is to talk to a terminal or that are not importable library code.
 PRINT_EXEMPT = (
-    "setup.py", "__main__.py", "conftest.py", "noxfile.py", "conf.py", "manage.py",
+    "setup.py", "__main__.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "cli.py",
     "scripts/*", "examples/*", "docs/*", "bin/*",
 )
 
@@ -26,7 +26,7 @@ PRINT_IN_MODULE = Rule(
         "Reports each `print(...)` call in an importable module. Allowed: prints inside a function named in "
         "`allowed-functions` (a script's `main`), inside the `if __name__ == \"__main__\":` block, `print(..., "
         "file=handle)` writing to a file other than `sys.stdout` / `sys.stderr`, test files, and files matching "
-        "`exempt` (`setup.py`, `__main__.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the "
+        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the "
         "share of modules that report through `logging`."
     ),
     rationale=(
