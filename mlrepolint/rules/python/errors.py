@@ -26,8 +26,8 @@ PRINT_IN_MODULE = Rule(
         "Reports each `print(...)` call in an importable module. Allowed: prints inside a function named in "
         "`allowed-functions` (a script's `main`), inside the `if __name__ == \"__main__\":` block, `print(..., "
         "file=handle)` writing to a file other than `sys.stdout` / `sys.stderr`, test files, and files matching "
-        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the "
-        "share of modules that report through `logging`."
+        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, "
+        "...). The rubric counts modules: the share of modules that report through `logging`."
     ),
     rationale=(
         "Training progress and evaluation metrics printed to stdout cannot be filtered by level, timestamped, "
