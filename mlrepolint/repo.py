@@ -10,6 +10,7 @@ cannot hang the walk).
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
     for line in lines:
         try:
             gitignore_spec([line])
-        except Exception:  # pathspec raises several exception types for malformed patterns
+        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
             continue
         valid.append(line)
     return valid
