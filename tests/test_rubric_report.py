@@ -284,3 +284,18 @@ def test_fixing_real_findings_one_by_one_never_lowers_a_score(fixture_repo):
                 assert after[1][ident] is not None and after[1][ident] >= value, (path, ident)
         before = after
     assert before[0] >= 50
+
+
+def test_grade_a_plain_folder_without_repositories_is_one_row(tmp_path):
+    write_files(tmp_path / "submission", {"train.py": '"""Train."""\n', "README.md": "# x\n"})
+    run = run_cli("grade", "submission", "--format", "csv", cwd=tmp_path)
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert [row[0] for row in rows[1:]] == ["submission"]
+    assert rows[1][rows[0].index("testing")] == "0.0"
+
+
+def test_fail_under_out_of_range_is_a_usage_error(repo):
+    run = run_cli("--fail-under", "120", cwd=repo({"a.py": ""}))
+    assert run.code == 2
+    assert run.err.startswith("mlrepolint: error: Invalid value for '--fail-under'")
+    assert run.err.count("\n") == 1
