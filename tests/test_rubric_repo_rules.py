@@ -160,3 +160,21 @@ def test_a_malformed_gitignore_outside_git_is_no_traceback(repo):
     run = run_cli("--format", "json", str(root))
     assert run.err == ""
     assert [f["path"] for f in run.findings if f["code"] == "MLR001"] == []  # scratch/ is still ignored
+
+
+def test_repository_rule_options_from_config(repo):
+    root = repo({
+        "mlrepolint.toml": (
+            "[rules.gitignore-gaps]\ndata-dirs = [\"corpus\"]\n"
+            "[rules.missing-tests]\nmin-modules = 3\n"
+            "[rules.missing-readme]\nusage-words = [\"synopsis\"]\n"
+        ),
+        ".gitignore": "*.pyc\n", "corpus/a.txt": "x", "data/b.csv": "1\n",
+        "a.py": "", "b.py": "",
+        "README.md": "# x\n\nInstall: pip install x. Run python a.py.\n",
+    })
+    run = run_cli("--select", "MLR7", "--format", "json", cwd=root)
+    assert [(f["code"], f["message"]) for f in run.findings] == [
+        ("MLR704", ".gitignore has no entry covering the data folder `corpus/` (corpus/a.txt) (add `corpus/`)"),
+        ("MLR701", "README has no usage instructions"),
+    ]
