@@ -57,10 +57,10 @@ from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
 from mlrepolint.config import tomllib
-from mlrepolint.repo import RepoFile, RepoView
+from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
 from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
 from mlrepolint.rules.meta import PARSE_ERROR
-from mlrepolint.source import PythonFile
+from mlrepolint.source import PythonFile, is_test_path
 
 API_VERSION = (1, 0)
 
@@ -77,9 +77,12 @@ __all__ = [
     "Rule",
     "Severity",
     "dotted_name",
+    "gitignore_spec",
     "has_docstring",
     "is_main_guard",
+    "is_test_path",
     "keyword_value",
     "matches",
     "tomllib",
+    "valid_gitignore_lines",
 ]

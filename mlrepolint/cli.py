@@ -46,8 +46,8 @@ def cli() -> None:
 
 @cli.command(_LINT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes or names).")
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
@@ -59,8 +59,12 @@ def cli() -> None:
 @click.option("--pep8-backend", type=click.Choice(["flake8", "ruff"]), help="Tool for the PEP 8 pass (default flake8).")
 @click.option("--trust-repo-config", is_flag=True, default=None,
               help="Let the repository's tool configs run code (pylint init-hook/load-plugins, flake8 local plugins).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the findings (same as --fail-on never).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
+              help="Exit 1 when the rubric score is below SCORE (0-100).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="The least severe finding that makes the run exit 1 (default: error).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only (no rubric table, no summary).")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 def lint(
     paths: tuple[Path, ...],
@@ -74,6 +78,8 @@ def lint(
     pep8_backend: str | None,
     trust_repo_config: bool | None,
     exit_zero: bool,
+    fail_under: float | None,
+    fail_on: str | None,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -81,9 +87,9 @@ def lint(
     from mlrepolint.config import check_selector, find_config, load_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
-    from mlrepolint.rules.base import Severity
     from mlrepolint.rules.registry import load_registry
     from mlrepolint.rules.wrapped import WRAPPERS
+    from mlrepolint.scoring import fail_under_message
 
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
@@ -104,6 +110,8 @@ def lint(
         select=cli_select,
         extend_select=settings.extend_select + (cli_extend or ()),
         ignore=settings.ignore + (cli_ignore or ()),
+        fail_under=fail_under,
+        fail_on="never" if exit_zero else fail_on,
     )
     result = Engine(root, is_git, settings, registry).run(targets)
 
@@ -114,9 +122,47 @@ def lint(
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
-        click.echo(report, nl=False, color=color)  # click strips colour from pipes unless told
-    failed = any(f.severity is Severity.ERROR for f in result.findings)
-    sys.exit(1 if failed and not exit_zero else 0)
+        click.echo(report, nl=False, color=color)  # click strips styles off a pipe unless told
+    failed = _fails_on(result.findings, settings.fail_on)
+    if settings.fail_under is not None and result.scorecard is not None:
+        message = fail_under_message(result.scorecard, settings.fail_under)
+        if message:
+            click.echo(f"mlrepolint: {message}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
+def _fails_on(findings: Sequence, level: str) -> bool:
+    """True when a finding is at least as severe as `level` (`never`: never)."""
+    if level == "never":
+        return False
+    from mlrepolint.rules.base import Severity
+
+    threshold = Severity(level).rank
+    return any(f.severity.rank <= threshold for f in findings)
+
+
+@cli.command("grade")
+@click.argument("repos", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "csv"]), default="text",
+              show_default=True, help="Table format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The rubric settings for every repository (default: the built-in defaults).")
+def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
+    """Score each repository (or each repository inside a folder) and print one table."""
+    from mlrepolint.config import display_path, load_settings
+    from mlrepolint.grading import expand, grade_one, render
+    from mlrepolint.rules.registry import load_registry
+
+    registry = load_registry()
+    settings = load_settings(config_file, registry)
+    rows = [grade_one(path, display_path(path), settings, registry) for path in expand(repos)]
+    table = render(rows, output_format)
+    if output is not None:
+        output.write_text(table, encoding="utf-8")
+    else:
+        click.echo(table, nl=False)
 
 
 def _registry() -> Registry:

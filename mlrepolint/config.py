@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from mlrepolint.rules.base import Severity
+from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
+from mlrepolint.scoring import FAIL_ON, PEP8, Rubric
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +43,9 @@ class Settings:
     flake8: Mapping[str, Any] = field(default_factory=dict)  # flake8 options laid over the repository's own
     pylint: Mapping[str, Any] = field(default_factory=dict)  # pylint options laid over the repository's own
     trust_repo_config: bool = False  # let the repository's tool configs run code (pylint init-hook...)
+    rubric: Rubric = field(default_factory=Rubric)
+    fail_under: float | None = None  # exit 1 when the rubric score is below
+    fail_on: str = "error"  # the least severe finding that fails the run, or "never"
     source: str | None = None  # the config file the settings came from, for messages
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -129,6 +133,57 @@ class _Reader:
             options[rule.name] = merged
         return {"rule_options": options}
 
+    def number(self, value: Any, key: str, low: float = 0.0, high: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{self.where}: '{key}' must be a number, not {type(value).__name__}")
+        if value < low or (high is not None and value > high):
+            limits = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise ConfigError(f"{self.where}: '{key}' must be {limits}, not {value}")
+        return float(value)
+
+    def fail_on(self, value: Any, key: str) -> dict[str, Any]:
+        if value not in FAIL_ON:
+            raise ConfigError(f"{self.where}: '{key}' must be one of {', '.join(FAIL_ON)}, not {value!r}")
+        return {"fail_on": value}
+
+    def rubric(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where}: '{key}' must be a table")
+        fields: dict[str, Any] = {}
+        for name, setting in value.items():
+            where = f"{key}.{name}"
+            if name == "weights":
+                fields["weights"] = self._weights(setting, where, lambda ref: ref if ref in CATEGORIES else None)
+            elif name == "rule-weights":
+                fields["rule_weights"] = self._weights(setting, where, self._rule_code)
+            elif name == "pep8-tolerance":
+                fields["pep8_tolerance"] = self.number(setting, where)
+            elif name == "finding-penalty":
+                fields["finding_penalty"] = self.number(setting, where, 0.0, 1.0)
+            else:
+                raise ConfigError(
+                    f"{self.where}: unknown key '{name}' in [{key}] "
+                    "(keys: weights, rule-weights, pep8-tolerance, finding-penalty)"
+                )
+        return {"rubric": Rubric(**fields)}
+
+    def _rule_code(self, ref: str) -> str | None:
+        if ref == PEP8:
+            return PEP8
+        rule = self.registry.lookup(ref)
+        return rule.code if rule is not None else None
+
+    def _weights(self, value: Any, key: str, resolve: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where}: '{key}' must be a table of name = weight")
+        weights = {}
+        for ref, weight in value.items():
+            resolved = resolve(ref)
+            if resolved is None:
+                raise ConfigError(f"{self.where}: unknown category or rule '{ref}' in [{key}]")
+            weights[resolved] = self.number(weight, f"{key}.{ref}")
+        return weights
+
 
 def _choices(value: Any, key: str, where: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     values = _string_list(value, key, where)
@@ -191,6 +246,9 @@ _KEYS = {
     "flake8": lambda r, v, k: _tool_table(v, k, r.where),
     "pylint": lambda r, v, k: _tool_table(v, k, r.where),
     "trust-repo-config": lambda r, v, k: {"trust_repo_config": _flag(v, k, r.where)},
+    "rubric": _Reader.rubric,
+    "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
+    "fail-on": _Reader.fail_on,
 }
 
 

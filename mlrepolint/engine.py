@@ -17,6 +17,7 @@ from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, Wrappers
+from mlrepolint.scoring import Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
@@ -36,6 +37,9 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     python_files: int = 0
     python_lines: int = 0  # total lines of the Python files linted (PEP 8 violations per 100 lines)
+    #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
+    examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -77,6 +81,7 @@ class Engine:
         own_rules = frozenset(rule.name for rule in self.registry.rules.values())
         self.wrappers = Wrappers(self.repo, settings, self.selection, own_rules)
         self.python_lines = 0
+        self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -119,6 +124,7 @@ class Engine:
         files = self.scope(paths)
         findings: list[Finding] = []
         examined: dict[str, int] = {}
+        self._by_file, self.python_lines = {}, 0
         python_checkers = self._active(self.registry.python_checkers)
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))
@@ -126,8 +132,20 @@ class Engine:
         findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        warnings = self.warnings + self.wrappers.finish()
-        return Result(self.root, findings, examined, warnings, len(files), self.python_lines)
+        result = Result(
+            self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
+            python_lines=self.python_lines,
+            examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
+        )
+        result.scorecard = score(result, self.settings.rubric, self.registry.rules)
+        return result
+
+    def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
+        """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
+        return {
+            code: n for code, n in examined.items()
+            if code in self.registry.rules and self.rule_enabled(self.registry.rules[code])
+        }
 
     def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
         """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
@@ -173,17 +191,20 @@ class Engine:
         data = self.repo.read_bytes(path)
         if data is None:
             return []
-        self.python_lines += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        examined[PARSE_ERROR.code] = examined.get(PARSE_ERROR.code, 0) + 1
+        self._by_file[path] = {PARSE_ERROR.code: 1}
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
             if not self.rule_enabled(PARSE_ERROR):
                 return []
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
+        self.python_lines += len(module.lines)
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
             self._check(checker, module, ctx, path)
         _merge(examined, ctx.examined)
+        _merge(self._by_file[path], ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
         return self._suppress(found, Suppressions(module.lines), path)

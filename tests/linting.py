@@ -15,12 +15,16 @@ from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 
 
+#: The rules these tables are about: dependencies, containers, and parse errors of the files they read.
+SELECT = ("MLR001", "MLR501", "MLR502", "MLR6")
+
+
 def lint(
     root: Path, files: Mapping[str, Content], options: Mapping[str, Mapping[str, Any]] | None = None
 ) -> list[tuple[str, str, int | None, str]]:
-    """(code, path, line, severity) of every finding in a folder holding `files`, sorted."""
+    """(code, path, line, severity) of every finding of SELECT in a folder holding `files`, sorted."""
     write_files(root, files)
-    settings = Settings(rule_options=options or {})
+    settings = Settings(select=SELECT, rule_options=options or {})
     result = Engine(root, False, settings).run([root])
     return sorted((f.code, f.path, f.line, f.severity.value) for f in result.findings)
 

@@ -12,20 +12,25 @@ from conftest import git, run_cli
 from mlrepolint import __version__
 
 SCRIPT = "import pandas as pd\n\ndf = pd.read_csv('data/train.csv')\n"
+#: The Python-source rules only: these tests are about which files are linted, not about every rule.
+OWN = ("--select", "MLR1,MLR2")
 
 
-def test_text_output_lines_sorted_by_path_and_line_then_summary(repo):
+def test_text_output_lines_sorted_by_path_and_line_then_rubric_and_summary(repo):
     root = repo({"train.py": SCRIPT, "a/b.py": '"""Doc."""\ndef f():\n    pass\n'})
-    run = run_cli(".", cwd=root)
+    run = run_cli("--select", "MLR1,MLR2,E3", ".", cwd=root)
     assert run.code == 0  # warnings only
-    assert run.out.splitlines() == [
+    lines = run.out.splitlines()
+    assert lines[:5] == [
         "a/b.py:2:1: E302 expected 2 blank lines, found 0 (flake8-e302)",
         "a/b.py:2:1: MLR103 public function f has no docstring (missing-function-docstring)",
         "train.py:1:1: MLR101 public module train.py has no docstring (missing-module-docstring)",
         "train.py:3:1: MLR201 assignment from `pd.read_csv(...)` at module level runs on import (top-level-execution)",
         'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)',
-        "Found 5 findings (5 warnings) in 2 Python files and the repository.",
     ]
+    assert lines[6].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
+    assert lines[-2].startswith("Score: ") and lines[-2].endswith(", grade F")
+    assert lines[-1] == "Found 5 findings (5 warnings) in 2 Python files and the repository."
 
 
 def test_default_path_is_the_current_folder(repo):
@@ -60,10 +65,19 @@ def test_exit_code_is_1_on_errors_and_exit_zero_overrides(repo):
     assert run_cli("--exit-zero", cwd=root).code == 0
 
 
+CLEAN = {
+    "lib.py": '"""Doc."""\n',
+    "README.md": "# Lib\n\n## Install\n\npip install .\n\n## Usage\n\nimport lib\n",
+    "tests/test_lib.py": '"""Tests."""\n\n\ndef test_ok():\n    """Works."""\n    assert True\n',
+    ".gitignore": ".venv/\n.env\n",
+    "pyproject.toml": '[project]\nname = "lib"\nrequires-python = ">=3.9"\n',
+}
+
+
 def test_exit_code_is_0_on_a_clean_repository(repo):
-    root = repo({"lib.py": '"""Doc."""\n'})
-    run = run_cli(cwd=root)
-    assert (run.code, run.out) == (0, "No findings in 1 Python file and the repository.\n")
+    run = run_cli(cwd=repo(CLEAN))
+    assert run.code == 0
+    assert run.out.splitlines()[-2:] == ["Score: 100.0/100, grade A", "No findings in 2 Python files and the repository."]
 
 
 def test_quiet_drops_the_summary(repo):
@@ -75,7 +89,7 @@ def test_quiet_drops_the_summary(repo):
 def test_output_file(repo, tmp_path):
     root = repo({"train.py": SCRIPT})
     target = tmp_path / "report.json"
-    run = run_cli("--format", "json", "--output", str(target), cwd=root)
+    run = run_cli("--format", "json", *OWN, "--output", str(target), cwd=root)
     assert run.out == ""
     findings = json.loads(target.read_text())["findings"]
     assert [f["code"] for f in findings] == ["MLR101", "MLR201", "MLR202"]
@@ -90,13 +104,15 @@ def test_output_file(repo, tmp_path):
         (["--select", "MLR101", "--select", "MLR202"], ["MLR101", "MLR202"]),
         (["--ignore", "MLR2"], ["MLR101"]),
         (["--ignore", "MLR2", "--extend-select", "MLR201"], ["MLR101", "MLR201"]),  # most specific wins
+        (["--ignore", "MLR1,MLR2", "--extend-select", "missing-main-guard"], ["MLR202"]),
         (["--select", "ALL", "--ignore", "top-level-execution"], ["MLR101", "MLR202"]),
     ],
 )
 def test_selection_flags(repo, args, codes):
     root = repo({"train.py": SCRIPT})
     run = run_cli("--format", "json", *args, cwd=root)
-    assert sorted({f["code"] for f in run.findings}) == codes
+    own = {f["code"] for f in run.findings if f["code"].startswith(("MLR1", "MLR2"))}
+    assert sorted(own) == codes
 
 
 def test_cli_select_wins_over_config(repo):
@@ -110,7 +126,7 @@ def test_cli_select_wins_over_config(repo):
     [
         (["--select", "MLR999"], "mlrepolint: error: --select: unknown rule or prefix 'MLR999'"),
         (["--ignore", "no-such-rule"], "mlrepolint: error: --ignore: unknown rule or prefix 'no-such-rule'"),
-        (["--format", "xml"], "mlrepolint: error: Invalid value for '--format': 'xml' is not one of 'text', 'json'."),
+        (["--format", "xml"], "mlrepolint: error: Invalid value for '--format': 'xml' is not one of 'text', 'json'"),
         (["--bogus"], "mlrepolint: error: No such option"),  # click's wording of the rest varies by version
         (["missing/path"], "mlrepolint: error: Invalid value for '[PATHS]...': Path 'missing/path' does not exist."),
     ],
@@ -137,7 +153,7 @@ def test_color_is_off_when_piped_and_on_when_forced(repo):
 
 def test_repository_outside_git(repo):
     root = repo({"train.py": SCRIPT, ".gitignore": "ignored/\n", "ignored/x.py": SCRIPT}, git_init=False)
-    run = run_cli("--format", "json", cwd=root)
+    run = run_cli("--format", "json", *OWN, cwd=root)
     assert run.json["root"] == str(root.resolve())
     assert {f["path"] for f in run.findings} == {"train.py"}
 
@@ -145,7 +161,7 @@ def test_repository_outside_git(repo):
 def test_nested_gitignore_outside_git(repo):
     root = repo({"pkg/.gitignore": "gen_*.py\n!gen_keep.py\n", "pkg/gen_a.py": SCRIPT, "pkg/gen_keep.py": SCRIPT,
                  "gen_b.py": SCRIPT}, git_init=False)
-    paths = {f["path"] for f in run_cli("--format", "json", cwd=root).findings}
+    paths = {f["path"] for f in run_cli("--format", "json", *OWN, cwd=root).findings}
     assert paths == {"pkg/gen_keep.py", "gen_b.py"}
 
 
@@ -157,13 +173,13 @@ def test_git_lists_tracked_and_untracked_but_not_ignored(repo):
     (root / "forced.py").write_text(SCRIPT)
     (root / ".gitignore").write_text("scratch/\nforced.py\n")
     git(root, "add", "-f", "forced.py")
-    paths = {f["path"] for f in run_cli("--format", "json", cwd=root).findings}
+    paths = {f["path"] for f in run_cli("--format", "json", *OWN, cwd=root).findings}
     assert paths == {"tracked.py", "untracked.py", "forced.py"}
 
 
 def test_subfolder_argument_uses_the_git_top_level_as_root(repo):
     root = repo({"src/train.py": SCRIPT, "other.py": SCRIPT})
-    run = run_cli("--format", "json", "src", cwd=root)
+    run = run_cli("--format", "json", *OWN, "src", cwd=root)
     assert run.json["root"] == str(root.resolve())
     assert {f["path"] for f in run.findings} == {"src/train.py"}
 
@@ -175,19 +191,19 @@ def test_never_read_folders(repo):
     files["keep.py"] = SCRIPT
     for git_init in (True, False):
         root = repo(files, git_init=git_init, name=f"r{git_init}")
-        assert {f["path"] for f in run_cli("--format", "json", cwd=root).findings} == {"keep.py"}
+        assert {f["path"] for f in run_cli("--format", "json", *OWN, cwd=root).findings} == {"keep.py"}
 
 
 def test_exclude_applies_to_named_files(repo):
     root = repo({"pyproject.toml": '[tool.mlrepolint]\nextend-exclude = ["legacy/"]\n',
                  "legacy/old.py": SCRIPT, "new.py": SCRIPT})
-    run = run_cli("--format", "json", "legacy/old.py", "new.py", cwd=root)
+    run = run_cli("--format", "json", *OWN, "legacy/old.py", "new.py", cwd=root)
     assert {f["path"] for f in run.findings} == {"new.py"}
 
 
 def test_named_file_limits_per_file_rules(repo):
     root = repo({"a.py": SCRIPT, "b.py": SCRIPT})
-    run = run_cli("--format", "json", "b.py", cwd=root)
+    run = run_cli("--format", "json", *OWN, "b.py", cwd=root)
     assert {f["path"] for f in run.findings} == {"b.py"}
 
 
@@ -235,7 +251,7 @@ def test_symlink_loop_and_links_out_of_the_root(repo, tmp_path):
         os.symlink(str(tmp_path), root / "escape_dir")
         if git_init:
             git(root, "add", "-A")
-        run = run_cli("--format", "json", cwd=root)
+        run = run_cli("--format", "json", *OWN, cwd=root)
         assert "Traceback" not in run.err
         assert {f["path"] for f in run.findings} == {"train.py"}
 
@@ -243,7 +259,7 @@ def test_symlink_loop_and_links_out_of_the_root(repo, tmp_path):
 def test_symlink_inside_the_root_is_followed(repo):
     root = repo({"real.py": SCRIPT}, git_init=False)
     os.symlink("real.py", root / "alias.py")
-    paths = {f["path"] for f in run_cli("--format", "json", cwd=root).findings}
+    paths = {f["path"] for f in run_cli("--format", "json", *OWN, cwd=root).findings}
     assert paths == {"real.py", "alias.py"}
 
 
@@ -262,7 +278,7 @@ def test_never_imports_or_executes_the_linted_code(repo, tmp_path):
 def test_lints_a_file_with_a_bom_and_a_coding_line(repo):
     root = repo({"bom.py": "\ufeff\"\"\"Doc.\"\"\"\n".encode("utf-8"),
                  "latin1.py": "# -*- coding: latin-1 -*-\n\"\"\"Caf\xe9.\"\"\"\n".encode("latin-1")})
-    run = run_cli("--format", "json", cwd=root)
+    run = run_cli("--format", "json", *OWN, cwd=root)
     assert run.findings == []
 
 

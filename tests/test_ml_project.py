@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES, make_git_repo, run_cli
-from linting import locations
+from linting import SELECT, locations
 
 from mlrepolint.rules.repo.dependencies import UNPINNED_REQUIREMENT
 from mlrepolint.rules.repo.docker import DOCKER_LATEST_TAG, DOCKER_UNPINNED_INSTALL
@@ -30,6 +30,9 @@ EXPECTED = {
     ("MLR501", "requirements.txt", 7, "warning"),
 }
 
+#: The dependency and container rules (the other families have their own fixtures).
+OWN = ("--select", ",".join(SELECT))
+
 
 def fixture_files(folder):
     return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
@@ -37,7 +40,7 @@ def fixture_files(folder):
 
 def test_fixture_ml_project_reports_exactly_the_expected_findings(tmp_path):
     root = make_git_repo(tmp_path / "ml_project", fixture_files(ML_PROJECT))
-    run = run_cli("--format", "json", ".", cwd=root)
+    run = run_cli("--format", "json", *OWN, ".", cwd=root)
     assert run.code == 1, run.err  # docker-latest-tag is an error
     assert run.err == ""
     assert {(f["code"], f["path"], f["line"], f["severity"]) for f in run.findings} == EXPECTED
@@ -62,7 +65,7 @@ def test_noqa_in_requirements_and_dockerfiles(tmp_path):
         "Dockerfile": "FROM python  # noqa: MLR601\nRUN pip install torch  # noqa: MLR602\nFROM ubuntu\n",
     }
     root = make_git_repo(tmp_path / "r", files)
-    run = run_cli("--format", "json", ".", cwd=root)
+    run = run_cli("--format", "json", *OWN, ".", cwd=root)
     assert run.locations() == [("MLR601", "Dockerfile", 3), ("MLR501", "requirements.txt", 2)]
 
 
@@ -77,7 +80,7 @@ def test_rule_options_from_pyproject(tmp_path):
         "Dockerfile": "FROM node:lts\n",
     }
     root = make_git_repo(tmp_path / "r", files)
-    run = run_cli("--format", "json", ".", cwd=root)
+    run = run_cli("--format", "json", *OWN, ".", cwd=root)
     assert run.locations() == [("MLR601", "Dockerfile", 1), ("MLR502", "pyproject.toml", 10)]
 
 
@@ -125,11 +128,11 @@ def test_documented_examples(tmp_path, rule, bad, good):
 def test_configured_severity_wins_over_a_findings_own(tmp_path):
     files = {"Dockerfile": "ARG BASE\nFROM ${BASE}\nFROM python\n"}
     root = make_git_repo(tmp_path / "r", files)
-    default = run_cli("--format", "json", ".", cwd=root)
+    default = run_cli("--format", "json", *OWN, ".", cwd=root)
     assert default.code == 1
     assert [(f["line"], f["severity"]) for f in default.findings] == [(2, "info"), (3, "error")]
     files["mlrepolint.toml"] = '[severity]\ndocker-latest-tag = "warning"\n'
     root = make_git_repo(tmp_path / "configured", files)
-    configured = run_cli("--format", "json", ".", cwd=root)
+    configured = run_cli("--format", "json", *OWN, ".", cwd=root)
     assert configured.code == 0
     assert [(f["line"], f["severity"]) for f in configured.findings] == [(2, "warning"), (3, "warning")]

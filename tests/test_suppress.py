@@ -32,7 +32,7 @@ def test_bare_noqa_does_not_silence_our_rules(repo):
 
 def test_file_level_disable_by_name_or_code(repo):
     source = '"""Doc."""\n# mlrepolint: disable=missing-main-guard, MLR201\nmain()\n'
-    assert lint(repo, source, "--select", "MLR").findings == []
+    assert lint(repo, source, "--select", "MLR1,MLR2").findings == []
 
 
 def test_unused_suppression_is_off_by_default_and_reported_when_selected(repo):
