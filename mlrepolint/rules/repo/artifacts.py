@@ -19,7 +19,7 @@ DATA_SUFFIXES = frozenset(
     ".csv .tsv .parquet .feather .arrow .h5 .hdf5 .npy .npz .pkl .pickle .xlsx .xls .avro .orc .jsonl .ndjson "
     ".tfrecord .sqlite .db .mat".split()
 )
-ARCHIVE_SUFFIXES = frozenset(".zip .tar .tgz .7z .rar .gz .bz2 .xz".split())  # .tar.gz ends in .gz
+ARCHIVE_SUFFIXES = frozenset(".zip .tar .tar.gz .tgz .7z .rar .gz .bz2 .xz".split())
 MODEL_SUFFIXES = frozenset(".pt .pth .ckpt .safetensors .onnx .pb .tflite .keras .joblib".split())
 #: Either data or a model: the path decides (see MODEL_HINT).
 AMBIGUOUS_SUFFIXES = frozenset(".h5 .hdf5 .pkl .pickle".split())
