@@ -28,15 +28,17 @@ def scan_text(text: str, kind: str) -> list[Hit]:
     """Every secret in `text`, skipping lines that carry the allow-secret pragma."""
     hits: list[Hit] = []
     scan = Scan(text, kind)
-    for match in SCAN_RE.finditer(text):
+    match = SCAN_RE.search(text)
+    while match is not None:
         # The outermost group closes last, so `lastgroup` is the detector's own group.
         description = _BY_KEY[match.lastgroup].describe(match, scan)  # type: ignore[index]
-        if description is None:
-            continue
         start = match.start()
+        if description is None:  # rejected: what it spanned may still hold another secret
+            match = SCAN_RE.search(text, start + 1)
+            continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
-        if PRAGMA in text[line_start: line_end if line_end >= 0 else len(text)]:
-            continue
-        hits.append(Hit(start, text.count("\n", 0, start) + 1, start - line_start + 1, description))
+        if PRAGMA not in text[line_start: line_end if line_end >= 0 else len(text)]:
+            hits.append(Hit(start, text.count("\n", 0, start) + 1, start - line_start + 1, description))
+        match = SCAN_RE.search(text, match.end())
     return hits
