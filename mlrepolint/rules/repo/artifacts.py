@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import PurePosixPath
 
 from mlrepolint.repo import RepoFile, RepoView
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
-from mlrepolint.rules.repo.hygiene import allowed, human_size, in_test_dir, is_lfs_pointer, presence, untrack_hint
+from mlrepolint.rules.repo.hygiene import (
+    allowed, base_name, human_size, in_test_dir, is_lfs_pointer, presence, suffix_of, untrack_hint,
+)
 
 DATA_SUFFIXES = frozenset(
     ".csv .tsv .parquet .feather .arrow .h5 .hdf5 .npy .npz .pkl .pickle .xlsx .xls .avro .orc .jsonl .ndjson "
@@ -96,11 +97,6 @@ COMMITTED_MODEL_ARTIFACT = Rule(
 )
 
 
-def _suffix(name: str) -> str:
-    lowered = name.lower()
-    return ".tar.gz" if lowered.endswith(".tar.gz") else PurePosixPath(lowered).suffix
-
-
 def _run_folder(path: str) -> tuple[str, str] | None:
     """(folder path with a trailing slash, label) when the file sits inside an experiment-tracker run folder."""
     parts = path.split("/")
@@ -120,7 +116,9 @@ class ArtifactChecker(RepoChecker):
         data_opts, model_opts = ctx.options(COMMITTED_DATASET), ctx.options(COMMITTED_MODEL_ARTIFACT)
         ctx.examine(COMMITTED_DATASET, len(repo.files))
         ctx.examine(COMMITTED_MODEL_ARTIFACT, len(repo.files))
-        folders_with_config = {str(PurePosixPath(f.path).parent) for f in repo.files if f.name == "config.json"}
+        folders_with_config = {
+            f.path.rpartition("/")[0] for f in repo.files if base_name(f.path) == "config.json"
+        }
         runs: dict[tuple[str, str], list[RepoFile]] = defaultdict(list)
         for file in repo.files:
             run = _run_folder(file.path)
@@ -159,7 +157,8 @@ class ArtifactChecker(RepoChecker):
         repo: RepoView, file: RepoFile, folders_with_config: set[str], max_size: int
     ) -> tuple[Rule, str, str] | None:
         """The rule a file falls under and what it is, by name first; size only for unknown kinds."""
-        suffix = _suffix(file.name)
+        name = base_name(file.path)
+        suffix = suffix_of(name)
         if suffix == ".dvc":
             return None
         if suffix in AMBIGUOUS_SUFFIXES:
@@ -168,13 +167,13 @@ class ArtifactChecker(RepoChecker):
             return COMMITTED_DATASET, "data file", suffix
         if suffix in MODEL_SUFFIXES:
             return COMMITTED_MODEL_ARTIFACT, "model file", suffix
-        if suffix == ".bin" and str(PurePosixPath(file.path).parent) in folders_with_config:
+        if suffix == ".bin" and file.path.rpartition("/")[0] in folders_with_config:
             return COMMITTED_MODEL_ARTIFACT, "model weights", ".bin next to config.json"
         if suffix in DATA_SUFFIXES:
             return COMMITTED_DATASET, "data file", suffix
         if suffix in ARCHIVE_SUFFIXES:
             return COMMITTED_DATASET, "archive", suffix
-        if suffix in TEXT_SUFFIXES or (not suffix and file.name[:1].isupper()):  # Dockerfile, LICENSE, Makefile
+        if suffix in TEXT_SUFFIXES or (not suffix and name[:1].isupper()):  # Dockerfile, LICENSE, Makefile
             return None
         size = repo.size(file.path)
         if size is not None and size > max_size:

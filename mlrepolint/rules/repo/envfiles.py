@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlrepolint.repo import RepoView
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
-from mlrepolint.rules.repo.hygiene import allowed, presence, untrack_hint
+from mlrepolint.rules.repo.hygiene import allowed, base_name, presence, untrack_hint
 
 #: `.env.example` and friends document the variables without values: they belong in git.
 TEMPLATE_PARTS = frozenset({"example", "sample", "template", "dist"})
@@ -67,7 +67,7 @@ class EnvFileChecker(RepoChecker):
         allow = ctx.options(COMMITTED_ENV_FILE)["allow"]
         ctx.examine(COMMITTED_ENV_FILE, len(repo.files))
         for file in repo.files:
-            if is_env_file(file.name) and not allowed(allow, file.path):
+            if is_env_file(base_name(file.path)) and not allowed(allow, file.path):
                 rotate = ", and rotate the credentials it held" if file.tracked else ""
                 ctx.report(
                     COMMITTED_ENV_FILE, None, None,

@@ -118,7 +118,7 @@ class NotebookChecker(RepoChecker):
         """Parse each notebook once and look at its code cells."""
         allow = ctx.options(NOTEBOOK_WITH_OUTPUTS)["allow"]
         for file in repo.files:
-            if file.suffix != ".ipynb":
+            if not file.path.lower().endswith(".ipynb"):
                 continue
             notebook = load_notebook(repo, file.path)
             if notebook is None:

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from mlrepolint.repo import RepoFile, RepoView
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
 from mlrepolint.rules.repo.envfiles import is_env_file
+from mlrepolint.rules.repo.hygiene import base_name, suffix_of
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.secrets.detectors import PYTHON
 from mlrepolint.rules.repo.secrets.scan import scan_text
@@ -54,8 +55,8 @@ HARDCODED_SECRET = Rule(
 
 def file_kind(file: RepoFile) -> str | None:
     """How a file is scanned (`python`, `notebook`, `config`, `docker`, `env`), or None when it is not."""
-    name = file.name
-    suffix = file.suffix
+    name = base_name(file.path)
+    suffix = suffix_of(name)
     if suffix in (".py", ".pyi"):
         return PYTHON
     if suffix == ".ipynb":
