@@ -51,12 +51,6 @@ def is_env_file(name: str) -> bool:
     return not TEMPLATE_PARTS.intersection(parts)
 
 
-def is_env_template(name: str) -> bool:
-    """True for `.env.example`-style templates (which hold names, not values)."""
-    lowered = name.lower()
-    return (lowered.startswith(".env.") or lowered.endswith(".env")) and not is_env_file(name)
-
-
 class EnvFileChecker(RepoChecker):
     """Finds committed (or about to be committed) `.env` files."""
 
