@@ -10,6 +10,9 @@ import json
 import pytest
 from conftest import make_git_repo, run_cli, write_files
 
+from mlrepolint.rules.repo.secrets.detectors import DETECTORS
+from mlrepolint.rules.repo.secrets.scan import LITERALS_RE
+
 
 def fake(*parts: str) -> str:
     return "".join(parts)
@@ -217,3 +220,16 @@ def test_max_file_size_skips_large_files(repo):
         }
     )
     assert run_cli("--format", "json", str(root)).locations("MLR402") == []
+
+
+def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
+    root = repo({"broken.ipynb": '{"cells": [\n  "x = \'' + S["aws_id"] + '\'"\n'})
+    run = run_cli("--format", "json", str(root))
+    assert run.locations() == [("MLR402", "broken.ipynb", 2), ("MLR001", "broken.ipynb", 3)]
+    assert S["aws_id"] not in run.out
+
+
+@pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
+def test_every_trigger_string_is_found_by_the_one_pass_search(literal):
+    match = LITERALS_RE.search(f"x = {literal}y")
+    assert match is not None and match.group() == literal
