@@ -102,6 +102,7 @@ FILES = {
     ".env.example": f"GITHUB_TOKEN={S['github']}\n",  # a template: not scanned
     "package-lock.json": json.dumps({"integrity": "sha512-" + "Ab1" * 30, "token": S["generic"]}),
     "notes.txt": f"key {S['aws_id']}\n",  # not a scanned kind
+    "broken.py": f'KEY = "{S["aws_id"]}"\ndef broken(:\n',  # a parse error must not print the line either
 }
 
 
@@ -178,6 +179,7 @@ def test_no_secret_appears_in_any_output(repo_root, run):
     text = run_cli("--no-color", str(repo_root))
     quiet = run_cli("-q", str(repo_root))
     assert run.code == text.code == 1
+    assert ("MLR001", "broken.py", 2) in run.locations() and ("MLR402", "broken.py", 1) in run.locations()
     for secret in [*S.values(), PRIVATE_KEY]:
         for output in (run.out, run.err, text.out, text.err, quiet.out):
             assert secret not in output

@@ -11,7 +11,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlrepolint.repo import RepoView
+from mlrepolint.repo import RepoFile, RepoView
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.rules.repo.hygiene import allowed, presence
@@ -135,7 +135,7 @@ class NotebookChecker(RepoChecker):
             self._order(file.path, code, ctx)
 
     @staticmethod
-    def _outputs(repo, file, code, ctx: Context) -> None:
+    def _outputs(repo: RepoView, file: RepoFile, code: list[tuple[int, dict[str, Any]]], ctx: Context) -> None:
         with_outputs = sum(1 for _, cell in code if cell.get("outputs"))
         counted = sum(1 for _, cell in code if execution_count(cell) is not None)
         if not (with_outputs or counted):
@@ -152,7 +152,7 @@ class NotebookChecker(RepoChecker):
         )
 
     @staticmethod
-    def _order(path: str, code, ctx: Context) -> None:
+    def _order(path: str, code: list[tuple[int, dict[str, Any]]], ctx: Context) -> None:
         previous: tuple[int, int] | None = None  # (cell number, execution count)
         for number, cell in code:
             count = execution_count(cell)
