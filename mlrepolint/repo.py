@@ -116,10 +116,9 @@ class RepoView:
     def _inside(self, path: str) -> str | None:
         """The real path of `path` if it resolves inside the root, else None."""
         if path not in self._reals:
-            real: str | None = os.path.realpath(os.path.join(self._real_root, path))
-            if not (real == self._real_root or real.startswith(self._real_root + os.sep)):  # type: ignore[union-attr]
-                real = None
-            self._reals[path] = real
+            real = os.path.realpath(os.path.join(self._real_root, path))
+            inside = real == self._real_root or real.startswith(self._real_root + os.sep)
+            self._reals[path] = real if inside else None
         return self._reals[path]
 
     def stat(self, path: str) -> os.stat_result | None:
