@@ -119,13 +119,12 @@ class SecretChecker(RepoChecker):
                     continue
                 found = [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
             ctx.examine(HARDCODED_SECRET)
-            untracked = " in an untracked file" if repo.is_git and not file.tracked else ""
+            advice = (
+                " in an untracked file: read it from the environment before it is committed"
+                if repo.is_git and not file.tracked else ": rotate it and read it from the environment"
+            )
             for line, column, description in found:
-                ctx.report(
-                    HARDCODED_SECRET, line, column,
-                    f"hardcoded {description}{untracked}: rotate it and read it from the environment",
-                    path=file.path,
-                )
+                ctx.report(HARDCODED_SECRET, line, column, f"hardcoded {description}{advice}", path=file.path)
 
     @staticmethod
     def _scan_notebook(repo: RepoView, path: str) -> list[tuple[int | None, int | None, str]]:
@@ -142,7 +141,9 @@ class SecretChecker(RepoChecker):
                 continue
             for hit in scan_text(text, kind):
                 line_end = text.find("\n", hit.offset)
-                needle = json.dumps(text[hit.offset: line_end if line_end >= 0 else len(text)])[1:-1][:40]
+                # Jupyter writes JSON with ensure_ascii=False; the escaped line start finds the file line.
+                needle = json.dumps(text[hit.offset: line_end if line_end >= 0 else len(text)], ensure_ascii=False)
+                needle = needle[1:-1][:40]
                 at = notebook.text.find(needle, cursor)
                 if at < 0:
                     at = notebook.text.find(needle)
