@@ -156,3 +156,16 @@ def test_text_output_names_path_without_line(committed):
     root, _ = committed
     run = run_cli("--select", "committed-model-artifact", str(root))
     assert "models/model.pt: MLR302 model file (.pt, 2.0 KB) is committed" in run.out
+
+
+def test_model_allow_globs_cover_files_and_run_folders(repo):
+    root = repo(
+        {
+            "mlruns/0/meta.yaml": "name: x\n",
+            "demo/tiny.onnx": b"\0",
+            "models/real.onnx": b"\0",
+            "mlrepolint.toml": '[rules.committed-model-artifact]\nallow = ["mlruns/", "demo/*.onnx"]\n',
+        }
+    )
+    run = run_cli("--format", "json", str(root))
+    assert run.locations("MLR302") == [("MLR302", "models/real.onnx", None)]
