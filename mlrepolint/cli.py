@@ -16,6 +16,10 @@ import click
 from mlrepolint import __version__
 
 _LINT = "lint"
+#: Report formats, listed here so that `--help` does not import the reports.
+FORMAT_NAMES = ["text", "json", "github", "sarif"]
+#: `--fail-on LEVEL`: the least severe finding that fails the run.
+FAIL_ON = {"error": 0, "warning": 1, "info": 2, "never": -1}
 
 
 class DefaultGroup(click.Group):
@@ -43,9 +47,21 @@ def cli() -> None:
 
 @cli.command(_LINT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--output-format", "extra_outputs", multiple=True, metavar="FORMAT:FILE",
+              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif:mlrepolint.sarif.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
+              help="The least severe finding that makes the run exit 1.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Leave out the findings recorded in FILE (see --write-baseline); report stale entries.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in FILE so that later runs with --baseline FILE fail only on new ones.")
+@click.option("--diff", "diff_base", metavar="BASE_REF",
+              help="Report only findings on lines added, or files changed, since the git revision BASE_REF.")
+@click.option("--limit-to-paths", is_flag=True,
+              help="Keep repository findings only for the named files (what the pre-commit hook passes).")
 @click.option("--select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes or names).")
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
@@ -58,6 +74,12 @@ def lint(
     paths: tuple[Path, ...],
     output_format: str,
     output: Path | None,
+    extra_outputs: tuple[str, ...],
+    fail_on: str,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
+    diff_base: str | None,
+    limit_to_paths: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -70,7 +92,6 @@ def lint(
     from mlrepolint.config import check_selector, find_config, load_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
-    from mlrepolint.rules.base import Severity
     from mlrepolint.rules.registry import load_registry
 
     targets = list(paths) or [Path(".")]
@@ -86,19 +107,51 @@ def lint(
         extend_select=settings.extend_select + (cli_extend or ()),
         ignore=settings.ignore + (cli_ignore or ()),
     )
-    result = Engine(root, is_git, settings, registry).run(targets)
+    extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
+    result = Engine(root, is_git, settings, registry).run(targets, limit_to_paths=limit_to_paths)
+    result = _gate_inputs(result, baseline_file, write_baseline, diff_base)
 
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = FORMATS[output_format](result, color=color, quiet=quiet)
     for warning in result.warnings:
         click.echo(f"mlrepolint: warning: {warning}", err=True)
+    for name, path in extra:
+        path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
         click.echo(report, nl=False)
-    failed = any(f.severity is Severity.ERROR for f in result.findings)
+    worst = FAIL_ON[fail_on]
+    failed = any(f.severity.rank <= worst for f in result.findings)
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _format_and_file(value: str, formats: dict) -> tuple[str, Path]:
+    """`sarif:out.sarif` -> ("sarif", Path("out.sarif")); a bad value is a usage error."""
+    name, sep, file = value.partition(":")
+    if not sep or not file or name not in formats:
+        raise click.BadParameter(
+            f"{value!r} must be FORMAT:FILE with FORMAT one of {', '.join(formats)}", param_hint="--output-format"
+        )
+    return name, Path(file)
+
+
+def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None, diff_base: str | None):
+    """Apply --write-baseline, --baseline and --diff to the result, in that order."""
+    from mlrepolint import baseline
+
+    if write_baseline is not None:
+        count = baseline.write(result, write_baseline)
+        click.echo(f"mlrepolint: wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+        result = baseline.apply(result, write_baseline)
+    if baseline_file is not None:
+        result = baseline.apply(result, baseline_file)
+    if diff_base is not None:
+        from mlrepolint.diff import restrict
+
+        result = restrict(result, diff_base)
+    return result
 
 
 @cli.command("rules")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,7 +18,7 @@ from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, parse_python
+from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
 
 
@@ -67,9 +68,14 @@ class Engine:
             settings.select, settings.extend_select, settings.ignore,
             default_enabled=lambda code: self._default_enabled(code),
         )
+        self.is_git = is_git
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
-        self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+
+    @cached_property
+    def repo(self) -> RepoView:
+        """The repository view, listed on first use (the flake8 and pylint plugins never list it)."""
+        return RepoView.open(self.root, self.is_git, self.exclude)
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -107,18 +113,34 @@ class Engine:
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
-    def run(self, paths: Sequence[Path]) -> Result:
-        """Lint the Python files in scope and the repository; return every finding left after suppression."""
+    def run(self, paths: Sequence[Path], limit_to_paths: bool = False) -> Result:
+        """Lint the Python files in scope and the repository; return every finding left after suppression.
+
+        With `limit_to_paths` (the pre-commit hook), repository findings are kept only for the files named in
+        `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder.
+        """
         files = self.scope(paths)
         findings: list[Finding] = []
         examined: dict[str, int] = {}
         python_checkers = self._active(self.registry.python_checkers)
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))
-        findings.extend(self._lint_repo(examined))
+        repo_findings = self._lint_repo(examined)
+        if limit_to_paths:
+            repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
+        findings.extend(repo_findings)
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
         return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+
+    def _named(self, rel: str, paths: Sequence[Path]) -> bool:
+        """True when `rel` is one of the named paths or lies below a named folder."""
+        target = (self.root / rel).resolve() if rel else None
+        for path in paths:
+            named = path.resolve()
+            if target is not None and (target == named or named in target.parents):
+                return True
+        return False
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -150,12 +172,22 @@ class Engine:
             if not self.rule_enabled(PARSE_ERROR):
                 return []
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
+        return self.lint_module(module, checkers, examined)
+
+    def lint_module(
+        self, module: PythonFile, checkers: list[Checker] | None = None, examined: dict[str, int] | None = None
+    ) -> list[Finding]:
+        """Run the per-file checkers on a file parsed elsewhere (by the engine, flake8 or pylint); suppress."""
+        if checkers is None:
+            checkers = self._active(self.registry.python_checkers)
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
             checker.check(module, ctx)
-        _merge(examined, ctx.examined)
-        found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
-        return self._suppress(found, Suppressions(module.lines), path)
+        if examined is not None:
+            _merge(examined, ctx.examined)
+        found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
+        kept = self._suppress(found, Suppressions(module.lines), module.path)
+        return [f for f in kept if not self._ignored_for_file(f)]
 
     def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
         ctx = Context(self.settings.rule_options)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from mlrepolint.engine import Result
+from mlrepolint.reports import github as github_report
 from mlrepolint.reports import json as json_report
+from mlrepolint.reports import sarif as sarif_report
 from mlrepolint.reports import text as text_report
 
 
@@ -20,4 +22,6 @@ class Renderer(Protocol):
 FORMATS: dict[str, Renderer] = {
     "text": text_report.render,
     "json": json_report.render,
+    "github": github_report.render,
+    "sarif": sarif_report.render,
 }
