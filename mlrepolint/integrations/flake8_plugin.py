@@ -12,6 +12,9 @@ from typing import Any, ClassVar, Iterator, Sequence
 
 from mlrepolint import __version__
 
+#: Not a rule: the code flake8 shows when mlrepolint's configuration cannot be read.
+CONFIG_ERROR = "MLR000"
+
 
 class MLRepoLintChecker:
     """flake8 calls this once per file with the tree, file name and lines it already has."""
@@ -41,15 +44,29 @@ class MLRepoLintChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Keep the parsed options for every file."""
+        """Keep the parsed options for every file; a bad `--mlr-...` value stops flake8 with one line."""
         cls.config = options.mlr_config
         cls.overrides = tuple(options.mlr_option or ())
+        if cls.config or cls.overrides:
+            from mlrepolint.config import ConfigError
+            from mlrepolint.integrations.settings import engine_for
+
+            try:
+                engine_for(".", cls.config, cls.overrides)
+            except ConfigError as exc:
+                raise SystemExit(f"flake8: mlrepolint: error: {exc}") from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """(line, 0-based column, "CODE message", type) per finding."""
+        from mlrepolint.config import ConfigError
         from mlrepolint.integrations.settings import lint_tree
 
         text = "".join(self.lines)
-        for finding in lint_tree(self.filename, text, self.tree, self.config, self.overrides):
+        try:
+            findings = lint_tree(self.filename, text, self.tree, self.config, self.overrides)
+        except ConfigError as exc:  # a broken [tool.mlrepolint] shows where the user looks, once per file
+            yield 1, 0, f"{CONFIG_ERROR} mlrepolint configuration error: {exc}", type(self)
+            return
+        for finding in findings:
             column = (finding.column or 1) - 1
             yield finding.line or 1, column, f"{finding.code} {finding.message} ({finding.rule})", type(self)
