@@ -108,8 +108,11 @@ class Engine:
         return sorted(chosen)
 
     def _named_file_in_scope(self, rel: str) -> bool:
-        """A file named on the command line is linted (even if git ignores it) unless excluded or never-read."""
-        if self.exclude.match_file(rel):
+        """A `.py` file named on the command line is linted (even if git ignores it) unless excluded or never-read.
+
+        Other named files (a `data.csv` or `Dockerfile` that pre-commit passes) are for the repository rules.
+        """
+        if not rel.endswith(".py") or self.exclude.match_file(rel):
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
