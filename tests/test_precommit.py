@@ -12,7 +12,7 @@ import pytest
 from conftest import git, make_git_repo
 from integrations import run_tool
 
-pytestmark = pytest.mark.precommit
+pytestmark = pytest.mark.network
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 BAD_SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\n'
