@@ -92,3 +92,36 @@ def test_named_files_that_config_excludes_are_not_linted(repo):
                  "pyproject.toml": '[tool.mlrepolint]\nexclude = ["gen/"]\n'})
     run = run_cli("--format", "json", "gen/model_pb2.py", "train.py", cwd=root)
     assert {path for _, path, _ in run.locations()} == {"train.py"}
+
+
+def test_limit_to_paths_keeps_repository_findings_for_named_files_only(repo):
+    """The pre-commit hook's scope: a repository rule's findings survive only for the files being committed."""
+    from mlrepolint.config import Settings
+    from mlrepolint.engine import Engine
+    from mlrepolint.rules.base import RepoChecker, Rule, Severity
+    from mlrepolint.rules.registry import Plugin, load_registry
+
+    every_csv = Rule(code="MLR399", name="any-csv", category="data-hygiene", severity=Severity.WARNING,
+                     summary="s", description="d", rationale="r", fix="f")
+
+    class EveryCsv(RepoChecker):
+        rules = (every_csv,)
+
+        def check(self, repo, ctx):
+            for f in repo.matching(["*.csv"]):
+                ctx.report(every_csv, None, None, "a csv", path=f.path)
+
+    registry = load_registry()
+    registry = type(registry)(plugins=[*registry.plugins, Plugin("t", "t", "0", EveryCsv)],
+                              rules={**registry.rules, every_csv.code: every_csv})
+    root = repo({"a.csv": "x\n", "data/b.csv": "x\n", "data/c.csv": "x\n", "train.py": SCRIPT})
+    engine = Engine(root, True, Settings(select=("MLR399", "MLR202")), registry)
+
+    def found(paths, limit):
+        return [(f.code, f.path) for f in engine.run([root / p for p in paths], limit_to_paths=limit).findings]
+
+    everything = [("MLR399", "a.csv"), ("MLR399", "data/b.csv"), ("MLR399", "data/c.csv")]
+    assert found(["train.py", "data/b.csv"], False) == [*everything[:3], ("MLR202", "train.py")]
+    assert found(["train.py", "data/b.csv"], True) == [("MLR399", "data/b.csv"), ("MLR202", "train.py")]
+    assert found(["data"], True) == [("MLR399", "data/b.csv"), ("MLR399", "data/c.csv")]
+    assert found(["."], True) == [*everything, ("MLR202", "train.py")]
