@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -14,16 +15,29 @@ import yaml
 from conftest import make_git_repo, run_cli
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-ACTION = yaml.safe_load((CHECKOUT / "action.yml").read_text(encoding="utf-8"))
-STEPS = {step["name"]: step for step in ACTION["runs"]["steps"]}
 SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
-HAS_MARKDOWN = "markdown" in run_cli("lint", "--help").out  # `--format markdown` arrives with the rubric
-HAS_FAIL_UNDER = "--fail-under" in run_cli("lint", "--help").out
+
+
+@functools.lru_cache(maxsize=None)
+def action() -> dict:
+    """action.yml, parsed."""
+    return yaml.safe_load((CHECKOUT / "action.yml").read_text(encoding="utf-8"))
+
+
+def step_named(name: str) -> dict:
+    """One of the action's steps."""
+    return next(step for step in action()["runs"]["steps"] if step["name"] == name)
+
+
+@functools.lru_cache(maxsize=None)
+def supports(option_text: str) -> bool:
+    """True when `mlrepolint lint --help` mentions it: `markdown` and `--fail-under` arrive with the rubric."""
+    return option_text in run_cli("lint", "--help").out
 
 
 def expand(text: str, inputs: dict[str, str]) -> str:
     """Substitute `${{ inputs.X }}` (declared defaults apply) and `${{ github.action_path }}` as a runner does."""
-    values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+    values = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
     values.update(inputs)
 
     def value(match: re.Match) -> str:
@@ -37,9 +51,9 @@ def expand(text: str, inputs: dict[str, str]) -> str:
 
 def run_step(name: str, workspace: Path, tmp: Path, inputs: dict[str, str] | None = None):
     """Run one composite step the way a runner does: `bash --noprofile --norc -eo pipefail`, GITHUB_* set."""
-    step = STEPS[name]
+    step = step_named(name)
     script = step["run"]
-    if not HAS_MARKDOWN:  # until the markdown report lands, the summary gets the text report
+    if not supports("markdown"):  # until the markdown report lands, the summary gets the text report
         script = script.replace('"markdown:$summary"', '"text:$summary"')
     summary = tmp / "step_summary.md"
     if not summary.exists():
@@ -57,9 +71,9 @@ def run_step(name: str, workspace: Path, tmp: Path, inputs: dict[str, str] | Non
 
 
 def test_action_declares_its_inputs_and_steps():
-    assert set(ACTION["inputs"]) == {"path", "args", "fail-under", "version"}
-    assert ACTION["runs"]["using"] == "composite"
-    run = STEPS["Run mlrepolint"]["run"]
+    assert set(action()["inputs"]) == {"path", "args", "fail-under", "version"}
+    assert action()["runs"]["using"] == "composite"
+    run = step_named("Run mlrepolint")["run"]
     assert "--format github" in run and '--output-format "markdown:$summary"' in run
     assert '>> "$GITHUB_STEP_SUMMARY"' in run and "--fail-under" in run
 
@@ -72,7 +86,7 @@ def test_run_step_annotates_summarises_and_fails_on_errors(tmp_path):
     assert lines[0] == "::error file=broken.py,line=1,col=7,title=MLR001 parse-error::syntax error: invalid syntax"
     assert lines[1].startswith("::warning file=train.py,line=1,col=1,title=MLR101 missing-module-docstring::")
     assert summary.startswith("# Earlier step\n")  # appended, not overwritten
-    if HAS_MARKDOWN:
+    if supports("markdown"):  # re-enabled by itself once `--format markdown` is registered
         assert "| " in summary and "MLR001" in summary
     else:
         assert "broken.py:1:7: MLR001" in summary
@@ -99,8 +113,9 @@ def test_run_step_writes_sarif_for_upload(tmp_path):
     assert '"version": "2.1.0"' in (workspace / "mlrepolint.sarif").read_text()
 
 
-@pytest.mark.skipif(not HAS_FAIL_UNDER, reason="--fail-under arrives with the scored rubric (issue 5)")
 def test_run_step_gates_on_the_score(tmp_path):
+    if not supports("--fail-under"):
+        pytest.skip("--fail-under arrives with the scored rubric (issue 5)")
     workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "100"})[0].returncode == 1
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "0"})[0].returncode == 0

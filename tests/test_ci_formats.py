@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 
 from conftest import run_cli
 
-SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
+def sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 JSON schema (errata 01), shipped with the tests."""
+    return json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
 SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
 
 
@@ -65,7 +72,7 @@ def test_sarif_is_valid_and_carries_rule_metadata(repo):
     run = run_cli("--format", "sarif", ".", cwd=root)
     assert run.code == 1
     log = run.json
-    jsonschema.validate(log, SCHEMA)
+    jsonschema.validate(log, sarif_schema())
     sarif_run = log["runs"][0]
     rules = sarif_run["tool"]["driver"]["rules"]
     by_id = {r["id"]: r for r in rules}
@@ -101,7 +108,7 @@ def test_sarif_for_a_clean_repository_is_valid(repo):
     root = repo({"README.md": "hi\n"})
     run = run_cli("--format", "sarif", ".", cwd=root)
     assert run.code == 0
-    jsonschema.validate(run.json, SCHEMA)
+    jsonschema.validate(run.json, sarif_schema())
     assert run.json["runs"][0]["results"] == []
 
 
@@ -111,7 +118,7 @@ def test_several_outputs_in_one_run(repo, tmp_path):
     run = run_cli("--output-format", f"sarif:{sarif}", "--output-format", f"github:{gh}", ".", cwd=root)
     assert run.code == 0
     assert "train.py:3:1: MLR202" in run.out  # the main report is still text on stdout
-    jsonschema.validate(json.loads(sarif.read_text()), SCHEMA)
+    jsonschema.validate(json.loads(sarif.read_text()), sarif_schema())
     assert gh.read_text().startswith("::warning file=train.py,line=1,col=1,title=MLR101")
 
 

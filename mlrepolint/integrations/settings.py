@@ -68,8 +68,8 @@ def locate_file(filename: str, config: str | None = None) -> tuple[str, str | No
     """(root, config, path relative to the root in POSIX form) for a file another tool is linting."""
     absolute = os.path.abspath(filename)
     root, found = find_root(os.path.dirname(absolute))
-    if config:
-        root, found = os.path.dirname(os.path.abspath(config)), os.path.abspath(config)
+    if config:  # as with `mlrepolint --config`: the settings change, the root does not
+        found = os.path.abspath(config)
     rel = os.path.relpath(absolute, root).replace(os.sep, "/")
     return root, found, rel
 
