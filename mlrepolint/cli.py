@@ -1,4 +1,4 @@
-"""The `mlrepolint` command: lint (the default), rules, rule.
+"""The `mlrepolint` command: lint (the default), rules, rule, plugins.
 
 Exit codes: 0 when nothing at error severity was found, 1 when something was, 2 for a usage or config error
 (one line on stderr, no traceback).
@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from mlrepolint import __version__
+
+if TYPE_CHECKING:
+    from mlrepolint.rules.registry import Registry
 
 _LINT = "lint"
 #: Report formats, listed here so that `--help` does not import the reports.
@@ -114,14 +117,13 @@ def lint(
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = FORMATS[output_format](result, color=color, quiet=quiet)
-    for warning in result.warnings:
-        click.echo(f"mlrepolint: warning: {warning}", err=True)
+    _warn(result.warnings)
     for name, path in extra:
         path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=color)  # click strips colour from pipes unless told
     worst = FAIL_ON[fail_on]
     failed = any(f.severity.rank <= worst for f in result.findings)
     sys.exit(1 if failed and not exit_zero else 0)
@@ -154,32 +156,69 @@ def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None
     return result
 
 
-@cli.command("rules")
-def list_rules() -> None:
-    """List every rule: code, name, category, severity, summary."""
+def _registry() -> Registry:
+    """The registry, after printing its load problems (broken or clashing plugins) on stderr."""
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
+    _warn(registry.warnings)
+    return registry
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        click.echo(f"mlrepolint: warning: {warning}", err=True)
+
+
+@cli.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, category, severity, summary (and the plugin a third-party rule comes from)."""
+    registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.code)
     width = max(len(r.name) for r in rules)
     for rule in rules:
         default = "" if rule.default_enabled else "  (off by default)"
+        plugin = registry.plugin_of(rule)
+        origin = f"  [plugin {plugin.distribution} {plugin.version}]" if plugin and not plugin.builtin else ""
         click.echo(
-            f"{rule.code}  {rule.name:<{width}}  {rule.category:<14}  {rule.severity.value:<7}  {rule.summary}{default}"
+            f"{rule.code}  {rule.name:<{width}}  {rule.category:<14}  {rule.severity.value:<7}  {rule.summary}"
+            f"{default}{origin}"
         )
+
+
+@cli.command("plugins")
+def list_plugins() -> None:
+    """List the installed checkers: entry point name, distribution, version, kind and rules; then load problems."""
+    from mlrepolint.rules.base import PythonChecker
+    from mlrepolint.rules.registry import load_registry
+
+    registry = load_registry()
+    rows = [
+        (
+            plugin.name,
+            f"{plugin.distribution} {plugin.version}",
+            "per-file" if issubclass(plugin.checker, PythonChecker) else "repository",
+            ", ".join(f"{r.code} {r.name}" for r in plugin.checker.rules),
+        )
+        for plugin in registry.plugins
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    _warn(registry.warnings)
 
 
 @cli.command("rule")
 @click.argument("code_or_name")
 def show_rule(code_or_name: str) -> None:
-    """Print the full documentation of one rule (by code or name)."""
-    from mlrepolint.docs import rule_markdown
-    from mlrepolint.rules.registry import load_registry
+    """Print the full documentation of one rule (by code or name), the same text as its page in docs/rules/."""
+    from mlrepolint.docs import registry_rule_markdown
 
-    rule = load_registry().lookup(code_or_name)
+    registry = _registry()
+    rule = registry.lookup(code_or_name)
     if rule is None:
         raise click.UsageError(f"unknown rule '{code_or_name}' (see `mlrepolint rules`)")
-    click.echo(rule_markdown(rule), nl=False)
+    click.echo(registry_rule_markdown(registry, rule), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -71,6 +71,8 @@ class Engine:
         self.is_git = is_git
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+        self.warnings: list[str] = list(self.registry.warnings)
+        self._failed: set[type[Checker]] = set()
 
     @cached_property
     def repo(self) -> RepoView:
@@ -134,7 +136,24 @@ class Engine:
         findings.extend(repo_findings)
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+        return Result(self.root, findings, examined, self.warnings, len(files))
+
+    def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
+        """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
+        before = len(ctx.violations)
+        try:
+            checker.check(target, ctx)  # type: ignore[arg-type]
+        except Exception as exc:
+            plugin = next((p for p in self.registry.plugins if p.checker is type(checker)), None)
+            if plugin is None or plugin.builtin:
+                raise  # a bug in mlrepolint itself must be seen, not hidden
+            del ctx.violations[before:]
+            if type(checker) not in self._failed:  # one warning per checker, not one per file
+                self._failed.add(type(checker))
+                self.warnings.append(
+                    f"plugin {plugin.label} raised {type(exc).__name__}: {exc} on {where}; "
+                    "its findings there are left out"
+                )
 
     def _named(self, rel: str, paths: Sequence[Path]) -> bool:
         """True when `rel` is one of the named paths or lies below a named folder."""
@@ -157,7 +176,7 @@ class Engine:
             code=rule.code,
             rule=rule.name,
             category=rule.category,
-            severity=self.settings.severity.get(rule.code, rule.severity),
+            severity=self.settings.severity.get(rule.code, violation.severity or rule.severity),
             source="mlrepolint",
             path=violation.path or path,
             line=violation.line,
@@ -185,7 +204,7 @@ class Engine:
             checkers = self._active(self.registry.python_checkers)
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
-            checker.check(module, ctx)
+            self._check(checker, module, ctx, module.path)
         if examined is not None:
             _merge(examined, ctx.examined)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
@@ -195,7 +214,7 @@ class Engine:
     def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
-            checker.check(self.repo, ctx)
+            self._check(checker, self.repo, ctx, "the repository")
         _merge(examined, ctx.examined)
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         kept: list[Finding] = []

@@ -82,10 +82,13 @@ def has_rule(code: str) -> bool:
 
 
 def test_mlrepolint_hook_fails_on_staged_problems_then_passes(tmp_path, hooks_repo, pre_commit_home):
-    project = make_git_repo(tmp_path / "project", {"README.md": "# p\n"})
+    # Committed earlier and not staged now: the hook leaves it alone although it breaks a rule.
+    project = make_git_repo(tmp_path / "project", {"README.md": "# p\n", "old/Dockerfile": "FROM ubuntu\n"})
     (project / "data").mkdir()
     (project / "data" / "train.csv").write_text("a,b\n" + "1,2\n" * 50)
     (project / "train.py").write_text(BAD_SCRIPT)
+    (project / "Dockerfile").write_text("FROM python:latest\n")
+    (project / "requirements.txt").write_text("pandas\n")
     git(project, "add", "-A")
 
     proc = try_repo(hooks_repo, pre_commit_home, "mlrepolint", project)
@@ -93,10 +96,17 @@ def test_mlrepolint_hook_fails_on_staged_problems_then_passes(tmp_path, hooks_re
     assert "- hook id: mlrepolint" in proc.stdout
     assert 'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)' in proc.stdout
     assert "README.md" not in proc.stdout and "train.csv:1:1: MLR101" not in proc.stdout  # not Python
+    assert "old/Dockerfile" not in proc.stdout
+    if has_rule("MLR601"):
+        assert "Dockerfile:1: MLR601" in proc.stdout
+    if has_rule("MLR501"):
+        assert "requirements.txt:1: MLR501" in proc.stdout
     if has_rule("MLR301"):  # committed-dataset arrives with the repository hygiene rules
         assert "data/train.csv" in proc.stdout and "MLR301" in proc.stdout
 
     (project / "train.py").write_text(GOOD_SCRIPT)
+    (project / "Dockerfile").write_text("FROM python:3.12.4-slim\n")
+    (project / "requirements.txt").write_text("pandas==2.2.2\n")
     git(project, "rm", "-q", "--cached", "data/train.csv")
     (project / ".gitignore").write_text("data/\n")
     git(project, "add", "-A")
