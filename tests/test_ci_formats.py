@@ -104,6 +104,21 @@ def test_sarif_fingerprints_survive_edits_above(repo):
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after_run if r["ruleId"] == "MLR201"] == [6]
 
 
+def test_sarif_uris_are_percent_encoded(repo):
+    root = repo({"my scripts/train #1.py": SCRIPT})
+    results = run_cli("--format", "sarif", ".", cwd=root).json["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        "my%20scripts/train%20%231.py"}
+
+
+def test_github_annotation_about_the_whole_repository_names_no_file():
+    from mlrepolint.reports.github import annotation
+    from mlrepolint.rules.base import Finding, Severity
+
+    finding = Finding("MLR502", "r", "dependencies", Severity.ERROR, "mlrepolint", "", None, None, "m")
+    assert annotation(finding) == "::error title=MLR502 r::m"
+
+
 def test_sarif_for_a_clean_repository_is_valid(repo):
     root = repo({"README.md": "hi\n"})
     run = run_cli("--format", "sarif", ".", cwd=root)

@@ -27,8 +27,8 @@ def _escape_property(text: str) -> str:
 
 def annotation(finding: Finding) -> str:
     """`::error file=train.py,line=4,col=1,title=MLR202 missing-main-guard::message`."""
-    props = [f"file={_escape_property(finding.path)}"]
-    if finding.line is not None:
+    props = [f"file={_escape_property(finding.path)}"] if finding.path else []  # "": the repository itself
+    if finding.path and finding.line is not None:
         props.append(f"line={finding.line}")
         if finding.column is not None:
             props.append(f"col={finding.column}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from mlrepolint import __version__
 from mlrepolint.engine import Result
@@ -53,7 +54,8 @@ def as_dict(result: Result) -> dict[str, Any]:
             region["startLine"] = finding.line
             if finding.column is not None:
                 region["startColumn"] = finding.column
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"}}
+        uri = quote(finding.path)  # a URI reference: spaces and the like percent-encoded, `/` kept
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
         if region:
             physical["region"] = region
         results.append({
