@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from integrations import run_tool
+from test_plugins import TRAIN, plugin_site  # noqa: F401  (the example plugin, installed offline)
 
 SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
 LIBRARY = '"""Helpers."""\n\n\ndef load(path):\n    return path\n'
@@ -108,3 +109,12 @@ def test_plugin_load_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_third_party_checkers_run_inside_flake8(repo, plugin_site):
+    root = repo({"train.py": TRAIN})
+    proc = run_tool("flake8", "--select", "MLR4", ".", cwd=root, env={"PYTHONPATH": str(plugin_site)})
+    assert proc.stdout.splitlines() == [
+        "./train.py:7:13: MLR490 `torch.load(...)` without `weights_only=True` (torch-load-without-weights-only)",
+        "./train.py:8:13: MLR490 `torch.load(...)` with `weights_only=False` (torch-load-without-weights-only)",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integrations import run_tool
+from test_plugins import TRAIN, plugin_site  # noqa: F401  (the example plugin, installed offline)
 
 SCRIPT = '"""Train."""\nimport pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
 LIBRARY = "def load(path):\n    return path\n"
@@ -53,3 +54,15 @@ def test_syntax_error_is_left_to_pylint(repo):
                     f"--enable=syntax-error,{ENABLED}", "broken.py", "lib.py", cwd=root)
     assert "Traceback" not in proc.stderr
     assert "E0001" in proc.stdout and "W7103" in proc.stdout
+
+
+def test_third_party_checkers_become_their_own_family(repo, plugin_site):
+    root = repo({"train.py": TRAIN})
+    proc = run_tool("pylint", "--load-plugins=mlrepolint.pylint_plugin", "--disable=all",
+                    "--enable=mlr-torch-load-without-weights-only", "--score=n",
+                    "--msg-template={path}:{line}:{column}: {msg_id} {symbol}: {msg}", "train.py", cwd=root,
+                    env={"PYTHONPATH": str(plugin_site)})
+    assert [line for line in proc.stdout.splitlines() if line and not line.startswith("*")] == [
+        "train.py:7:12: E7490 mlr-torch-load-without-weights-only: `torch.load(...)` without `weights_only=True`",
+        "train.py:8:12: E7490 mlr-torch-load-without-weights-only: `torch.load(...)` with `weights_only=False`",
+    ]
