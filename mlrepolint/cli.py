@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from mlrepolint.rules.registry import Registry
 
 _LINT = "lint"
+#: Report formats, listed here so that `--help` does not import the reports.
+FORMAT_NAMES = ["text", "json", "markdown", "github", "sarif"]
 
 
 class DefaultGroup(click.Group):
@@ -46,9 +48,19 @@ def cli() -> None:
 
 @cli.command(_LINT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
+              help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--output-format", "extra_outputs", multiple=True, metavar="FORMAT:FILE",
+              help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif:mlrepolint.sarif.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Leave out the findings recorded in FILE (see --write-baseline); report stale entries.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in FILE so that later runs with --baseline FILE fail only on new ones.")
+@click.option("--diff", "diff_base", metavar="BASE_REF",
+              help="Report only findings on lines added, or files changed, since the git revision BASE_REF.")
+@click.option("--limit-to-paths", is_flag=True,
+              help="Keep repository findings only for the named files (what the pre-commit hook passes).")
 @click.option("--select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes or names).")
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
@@ -70,6 +82,11 @@ def lint(
     paths: tuple[Path, ...],
     output_format: str,
     output: Path | None,
+    extra_outputs: tuple[str, ...],
+    baseline_file: Path | None,
+    write_baseline: Path | None,
+    diff_base: str | None,
+    limit_to_paths: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -113,12 +130,16 @@ def lint(
         fail_under=fail_under,
         fail_on="never" if exit_zero else fail_on,
     )
-    result = Engine(root, is_git, settings, registry).run(targets)
+    extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
+    result = Engine(root, is_git, settings, registry).run(targets, limit_to_paths=limit_to_paths)
+    result = _gate_inputs(result, baseline_file, write_baseline, diff_base)
 
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = FORMATS[output_format](result, color=color, quiet=quiet)
     _warn(result.warnings)
+    for name, path in extra:
+        path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
@@ -163,6 +184,33 @@ def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, conf
         output.write_text(table, encoding="utf-8")
     else:
         click.echo(table, nl=False)
+
+
+def _format_and_file(value: str, formats: dict) -> tuple[str, Path]:
+    """`sarif:out.sarif` -> ("sarif", Path("out.sarif")); a bad value is a usage error."""
+    name, sep, file = value.partition(":")
+    if not sep or not file or name not in formats:
+        raise click.BadParameter(
+            f"{value!r} must be FORMAT:FILE with FORMAT one of {', '.join(formats)}", param_hint="--output-format"
+        )
+    return name, Path(file)
+
+
+def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None, diff_base: str | None):
+    """Apply --write-baseline, --baseline and --diff to the result, in that order."""
+    from mlrepolint import baseline
+
+    if write_baseline is not None:
+        count = baseline.write(result, write_baseline)
+        click.echo(f"mlrepolint: wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}", err=True)
+        result = baseline.apply(result, write_baseline)
+    if baseline_file is not None:
+        result = baseline.apply(result, baseline_file)
+    if diff_base is not None:
+        from mlrepolint.diff import restrict
+
+        result = restrict(result, diff_base)
+    return result
 
 
 def _registry() -> Registry:

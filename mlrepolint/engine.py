@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -73,15 +74,24 @@ class Engine:
             settings.select, settings.extend_select, settings.ignore,
             default_enabled=lambda code: self._default_enabled(code),
         )
+        self.is_git = is_git
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
-        self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
         self.warnings: list[str] = list(self.registry.warnings)
         self._failed: set[type[Checker]] = set()
-        own_rules = frozenset(rule.name for rule in self.registry.rules.values())
-        self.wrappers = Wrappers(self.repo, settings, self.selection, own_rules)
         self.python_lines = 0
         self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
+
+    @cached_property
+    def repo(self) -> RepoView:
+        """The repository view, listed on first use (the flake8 and pylint plugins never list it)."""
+        return RepoView.open(self.root, self.is_git, self.exclude)
+
+    @cached_property
+    def wrappers(self) -> Wrappers:
+        """The wrapped tools, set up on first use (the flake8 and pylint plugins run with none)."""
+        own_rules = frozenset(rule.name for rule in self.registry.rules.values())
+        return Wrappers(self.repo, self.settings, self.selection, own_rules)
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -114,13 +124,20 @@ class Engine:
         return sorted(chosen)
 
     def _named_file_in_scope(self, rel: str) -> bool:
-        """A file named on the command line is linted (even if git ignores it) unless excluded or never-read."""
-        if self.exclude.match_file(rel):
+        """A `.py` file named on the command line is linted (even if git ignores it) unless excluded or never-read.
+
+        Other named files (a `data.csv` or `Dockerfile` that pre-commit passes) are for the repository rules.
+        """
+        if not rel.endswith(".py") or self.exclude.match_file(rel):
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
-    def run(self, paths: Sequence[Path]) -> Result:
-        """Lint the Python files in scope and the repository; return every finding left after suppression."""
+    def run(self, paths: Sequence[Path], limit_to_paths: bool = False) -> Result:
+        """Lint the Python files in scope and the repository; return every finding left after suppression.
+
+        With `limit_to_paths` (the pre-commit hook), repository findings are kept only for the files named in
+        `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder.
+        """
         files = self.scope(paths)
         findings: list[Finding] = []
         examined: dict[str, int] = {}
@@ -128,7 +145,10 @@ class Engine:
         python_checkers = self._active(self.registry.python_checkers)
         for path in files:
             findings.extend(self._lint_python(path, python_checkers, examined))
-        findings.extend(self._lint_repo(examined))
+        repo_findings = self._lint_repo(examined)
+        if limit_to_paths:
+            repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
+        findings.extend(repo_findings)
         findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
@@ -172,6 +192,15 @@ class Engine:
         own = self.registry.lookup(DUPLICATES.get(code, ""))
         return own is not None and self.rule_enabled(own)
 
+    def _named(self, rel: str, paths: Sequence[Path]) -> bool:
+        """True when `rel` is one of the named paths or lies below a named folder."""
+        target = (self.root / rel).resolve() if rel else None
+        for path in paths:
+            named = path.resolve()
+            if target is not None and (target == named or named in target.parents):
+                return True
+        return False
+
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
             spec.match_file(finding.path) and best(refs, finding.code, finding.rule) >= 0
@@ -205,14 +234,25 @@ class Engine:
                 return []
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
         self.python_lines += len(module.lines)
+        return self.lint_module(module, checkers, examined)
+
+    def lint_module(
+        self, module: PythonFile, checkers: list[Checker] | None = None, examined: dict[str, int] | None = None
+    ) -> list[Finding]:
+        """Run the per-file checkers (and the per-file wrapped tools the settings enable) on a file parsed
+        elsewhere (by the engine, flake8 or pylint); suppress."""
+        if checkers is None:
+            checkers = self._active(self.registry.python_checkers)
         ctx = Context(self.settings.rule_options)
         for checker in checkers:
-            self._check(checker, module, ctx, path)
-        _merge(examined, ctx.examined)
-        _merge(self._by_file[path], ctx.examined)
-        found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
+            self._check(checker, module, ctx, module.path)
+        if examined is not None:
+            _merge(examined, ctx.examined)
+            _merge(self._by_file.setdefault(module.path, {}), ctx.examined)
+        found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
-        return self._suppress(found, Suppressions(module.lines), path)
+        kept = self._suppress(found, Suppressions(module.lines), module.path)
+        return [f for f in kept if not self._ignored_for_file(f)]
 
     def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
         ctx = Context(self.settings.rule_options)

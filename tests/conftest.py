@@ -14,6 +14,7 @@ from typing import Mapping, Union
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EXAMPLE_PLUGIN = FIXTURES / "example-plugin"
 
 Content = Union[str, bytes]
 
@@ -108,3 +109,19 @@ def repo(tmp_path: Path):
         return root
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plugin, installed by pip (offline) from a copy of its source into a folder for PYTHONPATH, so
+    the test environment itself is not changed (the build writes next to the source)."""
+    work = tmp_path_factory.mktemp("example-plugin")
+    source = work / "source"
+    shutil.copytree(EXAMPLE_PLUGIN, source)
+    site = work / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+         "--disable-pip-version-check", "--target", str(site), str(source)],
+        check=True, capture_output=True,
+    )
+    return site

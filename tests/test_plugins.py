@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import pytest
-from conftest import FIXTURES, Run, make_git_repo, run_cli
+from conftest import EXAMPLE_PLUGIN, Run, make_git_repo, run_cli
 
 from mlrepolint import __version__, api
 from mlrepolint.rules.registry import load_registry
 
-EXAMPLE_PLUGIN = FIXTURES / "example-plugin"
 PACKAGE = Path(__file__).resolve().parent.parent / "mlrepolint"
 EXECUTABLE = Path(sys.executable).parent / ("mlrepolint.exe" if os.name == "nt" else "mlrepolint")
 
@@ -130,21 +128,6 @@ CRASH_WARNING = (
     "plugin 'crash' (crashing-plugin 0.1) raised RuntimeError: boom on notes/evaluate.py; "
     "its findings there are left out"
 )
-
-
-@pytest.fixture(scope="module")
-def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example plugin, installed by pip from a copy of its source (the build writes next to the source)."""
-    work = tmp_path_factory.mktemp("example-plugin")
-    source = work / "source"
-    shutil.copytree(EXAMPLE_PLUGIN, source)
-    site = work / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "--disable-pip-version-check", "--target", str(site), str(source)],
-        check=True, capture_output=True,
-    )
-    return site
 
 
 @pytest.fixture(scope="module")

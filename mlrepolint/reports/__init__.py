@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from mlrepolint.engine import Result
+from mlrepolint.reports import github as github_report
 from mlrepolint.reports import json as json_report
 from mlrepolint.reports import markdown as markdown_report
+from mlrepolint.reports import sarif as sarif_report
 from mlrepolint.reports import text as text_report
 
 
@@ -21,4 +23,6 @@ FORMATS: dict[str, Renderer] = {
     "text": text_report.render,
     "json": json_report.render,
     "markdown": markdown_report.render,
+    "github": github_report.render,
+    "sarif": sarif_report.render,
 }

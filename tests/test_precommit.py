@@ -1,0 +1,147 @@
+"""The pre-commit hooks, for real: `pre-commit try-repo` installs this checkout and runs them in a git repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import git, make_git_repo
+from integrations import run_tool
+
+pytestmark = pytest.mark.network
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+BAD_SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\n'
+GOOD_SCRIPT = (
+    '"""Train."""\nimport pandas as pd\n\n\ndef main():\n    """Train."""\n'
+    '    return pd.read_csv("data/train.csv")\n\n\n'
+    'if __name__ == "__main__":\n    main()\n'
+)
+
+
+@pytest.fixture(scope="module")
+def hooks_repo(tmp_path_factory) -> Path:
+    """This checkout's files as they are now (committed or not), committed in a snapshot repository.
+
+    try-repo on a dirty checkout only picks up changes to tracked files, and re-installs on every call; a
+    committed snapshot is installed once and reused through a shared PRE_COMMIT_HOME.
+    """
+    listed = subprocess.run(
+        ["git", "-C", str(CHECKOUT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    snapshot = tmp_path_factory.mktemp("hooks") / "mlrepolint"
+    for rel in filter(None, listed.split("\0")):
+        source = CHECKOUT / rel
+        if source.is_file() and not rel.startswith("fixtures/"):
+            (snapshot / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / rel)
+    return make_git_repo(snapshot, {})
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def pre_commit(home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run pre-commit; skip (or, under CI, fail) when it cannot install the hook's environment."""
+    proc = run_tool("pre-commit", *args, cwd=cwd, env={"PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"})
+    if "An unexpected error has occurred" in proc.stdout + proc.stderr or (
+        "Installing environment" in proc.stdout and "error" in (proc.stdout + proc.stderr).lower()
+        and "- hook id:" not in proc.stdout
+    ):
+        if os.environ.get("CI"):
+            pytest.fail(f"pre-commit could not install the hook:\n{proc.stdout}\n{proc.stderr}")
+        pytest.skip("pre-commit could not install the hook (no package index?)")
+    return proc
+
+
+def try_repo(hooks_repo: Path, home: Path, hook: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`pre-commit try-repo`: installs the hooks afresh on every call (its store is temporary)."""
+    return pre_commit(home, cwd, "try-repo", str(hooks_repo), hook, *args)
+
+
+def run_hook(hooks_repo: Path, home: Path, hook: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`pre-commit run HOOK` with a `.pre-commit-config.yaml` pointing at the snapshot (installed once)."""
+    rev = git(hooks_repo, "rev-parse", "HEAD").strip()
+    (cwd / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks_repo}\n    rev: {rev}\n    hooks:\n      - id: mlrepolint\n"
+        "      - id: mlrepolint-repo\n"
+    )
+    return pre_commit(home, cwd, "run", hook, *args)
+
+
+def has_rule(code: str) -> bool:
+    from mlrepolint.rules.registry import load_registry
+
+    return code in load_registry().rules
+
+
+def test_mlrepolint_hook_fails_on_staged_problems_then_passes(tmp_path, hooks_repo, pre_commit_home):
+    # Committed earlier and not staged now: the hook leaves it alone although it breaks a rule.
+    project = make_git_repo(tmp_path / "project", {"README.md": "# p\n", "old/Dockerfile": "FROM ubuntu\n"})
+    (project / "data").mkdir()
+    (project / "data" / "train.csv").write_text("a,b\n" + "1,2\n" * 50)
+    (project / "train.py").write_text(BAD_SCRIPT)
+    (project / "Dockerfile").write_text("FROM python:latest\n")
+    (project / "requirements.txt").write_text("pandas\n")
+    git(project, "add", "-A")
+
+    proc = try_repo(hooks_repo, pre_commit_home, "mlrepolint", project)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "- hook id: mlrepolint" in proc.stdout
+    assert 'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)' in proc.stdout
+    assert "README.md" not in proc.stdout and "train.csv:1:1: MLR101" not in proc.stdout  # not Python
+    assert "old/Dockerfile" not in proc.stdout
+    if has_rule("MLR601"):
+        assert "Dockerfile:1: MLR601" in proc.stdout
+    if has_rule("MLR501"):
+        assert "requirements.txt:1: MLR501" in proc.stdout
+    if has_rule("MLR301"):  # committed-dataset arrives with the repository hygiene rules
+        assert "data/train.csv" in proc.stdout and "MLR301" in proc.stdout
+
+    (project / "train.py").write_text(GOOD_SCRIPT)
+    (project / "Dockerfile").write_text("FROM python:3.12.4-slim\n")
+    (project / "requirements.txt").write_text("pandas==2.2.2\n")
+    git(project, "rm", "-q", "--cached", "data/train.csv")
+    (project / ".gitignore").write_text("data/\n")
+    git(project, "add", "-A")
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint", project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "mlrepolint" in proc.stdout and "Passed" in proc.stdout
+
+
+@pytest.mark.skipif(not has_rule("MLR301"), reason="committed-dataset (MLR301) is not registered yet")
+def test_staged_dataset_alone_fails_the_hook(tmp_path, hooks_repo, pre_commit_home):
+    project = make_git_repo(tmp_path / "project", {"README.md": "# p\n"})
+    (project / "data").mkdir()
+    (project / "data" / "train.csv").write_text("a,b\n" + "1,2\n" * 50)
+    git(project, "add", "-A")
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint", project)
+    assert proc.returncode == 1 and "data/train.csv" in proc.stdout and "MLR301" in proc.stdout
+
+
+def test_excluded_files_passed_explicitly_are_not_linted(tmp_path, hooks_repo, pre_commit_home):
+    project = make_git_repo(tmp_path / "project", {
+        "pyproject.toml": '[tool.mlrepolint]\nexclude = ["generated/"]\n',
+        "generated/model_pb2.py": BAD_SCRIPT,
+    })
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint", project, "--files", "generated/model_pb2.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_repo_hook_lints_the_whole_repository(tmp_path, hooks_repo, pre_commit_home):
+    project = make_git_repo(tmp_path / "project", {"train.py": BAD_SCRIPT, "lib/util.py": "def f():\n    return 1\n"})
+    (project / "notes.txt").write_text("x\n")
+    git(project, "add", "notes.txt")  # the only staged file: the repository hook still lints everything
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint-repo", project, "--verbose")
+    assert proc.returncode == 0, proc.stdout  # warnings only: the default gate fails on errors
+    assert "lib/util.py:1:1: MLR103" in proc.stdout and "train.py:3:1: MLR202" in proc.stdout
+    (project / "broken.py").write_text("def f(:\n")
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint-repo", project)
+    assert proc.returncode == 1 and "broken.py:1:7: MLR001" in proc.stdout
