@@ -6,11 +6,13 @@ a value of the wrong type) is a ConfigError naming it and the file it came from;
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from mlrepolint.repo import gitignore_spec
 from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
@@ -92,7 +94,8 @@ class _Reader:
             raise ConfigError(f"{self.where}: '{key}' must be a table of glob = [rules]")
         return {
             "per_file_ignores": tuple(
-                (glob, self.selectors(codes, f"{key}.{glob}")) for glob, codes in value.items()
+                (glob, self.selectors(codes, f"{key}.{glob}"))
+                for glob, codes in zip(_patterns(tuple(value), key, self.where), value.values())
             )
         }
 
@@ -216,6 +219,16 @@ def _flag(value: Any, key: str, where: str) -> bool:
     return value
 
 
+def _patterns(patterns: tuple[str, ...], key: str, where: str) -> tuple[str, ...]:
+    """Gitignore-style patterns, each checked now so that a malformed one is a config error, not a traceback."""
+    for pattern in patterns:
+        try:
+            gitignore_spec([pattern])
+        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
+            raise ConfigError(f"{where}: '{key}' has an invalid gitignore-style pattern {pattern!r}") from None
+    return patterns
+
+
 def _typed(value: Any, default: Any, where: str) -> Any:
     """Check an option value against the type of its default."""
     if isinstance(default, bool):
@@ -236,8 +249,8 @@ _KEYS = {
     "select": lambda r, v, k: {"select": r.selectors(v, k)},
     "extend-select": lambda r, v, k: {"extend_select": r.selectors(v, k)},
     "ignore": lambda r, v, k: {"ignore": r.selectors(v, k)},
-    "exclude": lambda r, v, k: {"exclude": _string_list(v, k, r.where)},
-    "extend-exclude": lambda r, v, k: {"extend_exclude": _string_list(v, k, r.where)},
+    "exclude": lambda r, v, k: {"exclude": _patterns(_string_list(v, k, r.where), k, r.where)},
+    "extend-exclude": lambda r, v, k: {"extend_exclude": _patterns(_string_list(v, k, r.where), k, r.where)},
     "per-file-ignores": _Reader.per_file_ignores,
     "severity": _Reader.severity,
     "rules": _Reader.rules,
