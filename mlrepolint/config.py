@@ -36,6 +36,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jobs: int | None = None  # worker processes for per-file work; None: all cores
+    cache: bool = True  # keep results in .mlrepolint_cache/ at the root
     source: str | None = None  # the config file the settings came from, for messages
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -149,7 +151,21 @@ _KEYS = {
     "per-file-ignores": _Reader.per_file_ignores,
     "severity": _Reader.severity,
     "rules": _Reader.rules,
+    "jobs": lambda r, v, k: {"jobs": _positive_int(v, k, r.where)},
+    "cache": lambda r, v, k: {"cache": _boolean(v, k, r.where)},
 }
+
+
+def _positive_int(value: Any, key: str, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: '{key}' must be a whole number of at least 1")
+    return value
+
+
+def _boolean(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false")
+    return value
 
 
 def check_selector(registry: Registry, selector: str, where: str) -> None:

@@ -6,8 +6,10 @@ read the Result and never re-run anything.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -19,6 +21,7 @@ from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, parse_python
 from mlrepolint.suppress import Suppressions
+from mlrepolint.workers import lint_in_parallel
 
 
 class UsageError(Exception):
@@ -34,6 +37,33 @@ class Result:
     examined: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     python_files: int = 0
+    linted: int = 0  # Python files linted in this run (the others came from the cache)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What linting one Python file gives back to the main process: small, picklable, never the tree.
+
+    `unchanged` means the file's content hash matched the one the caller already knew, so nothing was linted
+    and the caller's cached result stands.
+    """
+
+    path: str
+    digest: str
+    findings: tuple[Finding, ...] = ()
+    examined: dict[str, int] = field(default_factory=dict)
+    unchanged: bool = False
+    signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
+
+
+def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
+    """Size, modification time and inode: what must match for the cache to trust a file without reading it."""
+    return None if st is None else (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def content_digest(data: bytes) -> str:
+    """The content hash the cache keys a file on."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -61,6 +91,7 @@ class Engine:
 
     def __init__(self, root: Path, is_git: bool, settings: Settings, registry: Registry | None = None) -> None:
         self.root = root
+        self.is_git = is_git
         self.settings = settings
         self.registry = registry or load_registry()
         self.selection = Selection(
@@ -68,8 +99,17 @@ class Engine:
             default_enabled=lambda code: self._default_enabled(code),
         )
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
-        self.repo = RepoView.open(root, is_git, self.exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+        # Per-file work reads through a view that lists nothing, so a worker process builds an Engine without
+        # running `git ls-files`; only the main process lists the repository (see `repo`).
+        self.reader = RepoView(root, (), is_git)
+        self.python_checkers = self._active(self.registry.python_checkers)
+        self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
+
+    @cached_property
+    def repo(self) -> RepoView:
+        """The repository, listed once, on first use."""
+        return RepoView.open(self.root, self.is_git, self.exclude)
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -109,16 +149,49 @@ class Engine:
 
     def run(self, paths: Sequence[Path]) -> Result:
         """Lint the Python files in scope and the repository; return every finding left after suppression."""
+        from mlrepolint.cache import Cache, NoCache
+
         files = self.scope(paths)
+        cache = Cache.open(self) if self.settings.cache else NoCache()
         findings: list[Finding] = []
         examined: dict[str, int] = {}
-        python_checkers = self._active(self.registry.python_checkers)
+        todo: list[tuple[str, str | None]] = []
         for path in files:
-            findings.extend(self._lint_python(path, python_checkers, examined))
-        findings.extend(self._lint_repo(examined))
+            cached = cache.file_result(path)
+            if cached is not None:
+                findings.extend(cached.findings)
+                _merge(examined, cached.examined)
+            else:
+                todo.append((path, cache.known_digest(path)))
+        linted = 0
+        for result in lint_in_parallel(self, todo):
+            if result.unchanged:
+                result = cache.confirm(result)
+            else:
+                linted += 1
+                cache.store_file(result)
+            findings.extend(result.findings)
+            _merge(examined, result.examined)
+        repo_findings, repo_examined = cache.repo_result() or cache.store_repo(*self._lint_repo())
+        findings.extend(repo_findings)
+        _merge(examined, repo_examined)
+        cache.save()
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, list(self.registry.warnings), len(files))
+        return Result(self.root, findings, examined, list(self.registry.warnings), len(files), linted)
+
+    def lint_file(self, path: str, known_digest: str | None = None) -> FileResult:
+        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so)."""
+        data = self.reader.read_bytes(path)
+        if data is None:
+            return FileResult(path, "")
+        digest = content_digest(data)
+        signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
+        if digest == known_digest:
+            return FileResult(path, digest, unchanged=True, signature=signature)
+        examined: dict[str, int] = {}
+        findings = self._lint_python(path, data, examined)
+        return FileResult(path, digest, tuple(findings), examined, signature=signature)
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -140,10 +213,7 @@ class Engine:
             message=violation.message,
         )
 
-    def _lint_python(self, path: str, checkers: list[Checker], examined: dict[str, int]) -> list[Finding]:
-        data = self.repo.read_bytes(path)
-        if data is None:
-            return []
+    def _lint_python(self, path: str, data: bytes, examined: dict[str, int]) -> list[Finding]:
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
@@ -151,17 +221,16 @@ class Engine:
                 return []
             return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
         ctx = Context(self.settings.rule_options)
-        for checker in checkers:
+        for checker in self.python_checkers:
             checker.check(module, ctx)
         _merge(examined, ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress(found, Suppressions(module.lines), path)
 
-    def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
+    def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
             checker.check(self.repo, ctx)
-        _merge(examined, ctx.examined)
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
@@ -170,7 +239,7 @@ class Engine:
         for path, group in by_path.items():
             text = self.repo.read_text(path) if any(f.line for f in group) else None
             kept.extend(self._suppress(group, Suppressions(text.splitlines() if text else []), path))
-        return kept
+        return kept, ctx.examined
 
     def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
         kept = [f for f in found if not suppressions.suppresses(f)]

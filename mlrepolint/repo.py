@@ -134,6 +134,11 @@ class RepoView:
             self._stats[path] = result
         return self._stats[path]
 
+    def touched(self) -> dict[str, os.stat_result | None]:
+        """Every path whose stat, size or content was asked for so far, with its stat: what the rules read,
+        so the cache knows when to re-run them."""
+        return dict(self._stats)
+
     def size(self, path: str) -> int | None:
         """Size in bytes of a regular file inside the root, else None."""
         st = self.stat(path)
