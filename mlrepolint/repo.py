@@ -85,6 +85,7 @@ class RepoView:
         self.skipped_dirs = frozenset(skipped_dirs)
         self._real_root = os.path.realpath(root)
         self._stats: dict[str, os.stat_result | None] = {}
+        self._reals: dict[str, str | None] = {}
 
     @classmethod
     def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
@@ -113,11 +114,12 @@ class RepoView:
         return (f for f in self.files if spec.match_file(f.path))
 
     def _inside(self, path: str) -> str | None:
-        """The real path of `path` if it resolves inside the root, else None."""
-        real = os.path.realpath(os.path.join(self._real_root, path))
-        if real == self._real_root or real.startswith(self._real_root + os.sep):
-            return real
-        return None
+        """The real path of `path` if it resolves inside the root, else None (resolved once per path)."""
+        if path not in self._reals:
+            real = os.path.realpath(os.path.join(self._real_root, path))
+            inside = real == self._real_root or real.startswith(self._real_root + os.sep)
+            self._reals[path] = real if inside else None
+        return self._reals[path]
 
     def stat(self, path: str) -> os.stat_result | None:
         """`stat` of a regular file inside the root (following links that stay inside), else None."""

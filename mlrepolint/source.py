@@ -41,7 +41,7 @@ class PythonFile:
     @property
     def name(self) -> str:
         """The file's base name, e.g. `train.py`."""
-        return PurePosixPath(self.path).name
+        return self.path.rsplit("/", 1)[-1]
 
     @cached_property
     def is_test(self) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
-from fnmatch import fnmatchcase
+import functools
+import re
+from fnmatch import fnmatchcase, translate
 from typing import Iterator, Sequence
 
 from mlrepolint.rules.base import Context, PythonChecker, Rule, Severity
@@ -110,7 +112,13 @@ def dotted_name(node: ast.AST) -> str | None:
 
 def matches(name: str | None, patterns: Sequence[str]) -> bool:
     """True when the dotted call name matches one of the glob patterns."""
-    return name is not None and any(fnmatchcase(name, pattern) for pattern in patterns)
+    return name is not None and _glob_regex(tuple(patterns)).match(name) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one compiled regex: one match per call name instead of one fnmatch per pattern."""
+    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns) or "(?!)")
 
 
 def is_main_guard(node: ast.stmt) -> bool:
