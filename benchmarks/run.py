@@ -30,17 +30,19 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402  (a sibling file, not a package)
 
 
-def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
-    """(median seconds, peak RSS in MB of the largest process) over `runs` runs of `command`."""
-    times, peaks = [], []
+def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
+    """Medians over `runs` runs of `command`: wall seconds, CPU seconds (user + system, worker processes
+    included), and the peak RSS in MB of its largest process."""
+    times, cpu, peaks = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, _, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
         proc.returncode = 0  # reaped by wait4 above
+        cpu.append(usage.ru_utime + usage.ru_stime)
         peaks.append(usage.ru_maxrss / 1024)  # KB on Linux
-    return statistics.median(times), max(peaks)
+    return statistics.median(times), statistics.median(cpu), max(peaks)
 
 
 def tool(name: str) -> str | None:
@@ -110,7 +112,7 @@ def main() -> None:
     time.sleep(2.1)
     subprocess.run([mlrepolint, *quiet, "."], cwd=root, stdout=subprocess.DEVNULL, check=False)
 
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, tuple[float, float, float]] = {}
     for label, command in rows:
         runs = 1 if label.startswith("pylint") else args.runs
         results[label] = measure(command, root, runs)
@@ -125,18 +127,18 @@ def main() -> None:
     print(f"Tree: {what}: {len(files)} Python files, {lines} lines")
     print(f"Command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip())
     print(f"Runs: median of {args.runs} (pylint: 1); --jobs {jobs} for every tool\n")
-    header = "| command | median s | × floor (1 proc) | × floor (all) | " + " | ".join(f"× {p}" for p in peers)
+    header = "| command | wall s | CPU s | × floor (1 proc) | × floor (all) | " + " | ".join(f"× {p}" for p in peers)
     print(header + " | peak MB |")
     print("|" + " --- |" * (header.count("|") + 1))
     for label, _ in rows:
-        seconds, peak = results[label]
+        seconds, cpu, peak = results[label]
         ratios = " | ".join(f"{seconds / v:.2f}" for v in peers.values())
         floor_1 = results[rows[0][0]][0]
         floors = f"{seconds / floor_1:.2f} | {seconds / floor_n:.2f}"
-        print(f"| {label} | {seconds:.2f} | {floors} | {ratios} | {peak:.0f} |")
+        print(f"| {label} | {seconds:.2f} | {cpu:.2f} | {floors} | {ratios} | {peak:.0f} |")
 
     own, default, warm = (results[rows[i][0]][0] for i in (2, 3, 4))
-    peak = max(results[rows[i][0]][1] for i in (2, 3, 4))
+    peak = max(results[rows[i][0]][2] for i in (2, 3, 4))
     print("\nTargets:")
     met = "met" if own <= 1.5 * floor_n else "NOT met"
     print(f"- own rules cold ≤ 1.5× all-cores floor: {own / floor_n:.2f}× — {met}")

@@ -309,17 +309,21 @@ def _encode_finding(finding: Finding) -> list[Any]:
     ]
 
 
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
 def _decode_finding(item: Any) -> Finding:
+    # Exact type checks and a dict lookup: a warm run decodes every cached finding, so this is its hot loop.
     code, rule, category, severity, source, path, line, column, message = item
-    if not all(isinstance(v, str) for v in (code, rule, category, source, path, message)):
+    if not type(code) is type(rule) is type(category) is type(source) is type(path) is type(message) is str:
         raise ValueError("bad finding")
-    if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (line, column)):
+    if not (line is None or type(line) is int) or not (column is None or type(column) is int):
         raise ValueError("bad position")
-    return Finding(code, rule, category, Severity(severity), source, path, line, column, message)
+    return Finding(code, rule, category, _SEVERITIES[severity], source, path, line, column, message)
 
 
 def _decode_examined(item: Any) -> dict[str, int]:
-    if not isinstance(item, dict) or not all(isinstance(v, int) for v in item.values()):
+    if type(item) is not dict or any(type(v) is not int for v in item.values()):
         raise ValueError("bad counts")
     return dict(item)
 
