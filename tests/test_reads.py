@@ -1,13 +1,15 @@
-"""Safe reads through the repository view: never outside the root, whatever the symlinks."""
+"""Reading the repository: safe reads that never leave the root, and one shared walk of each parsed file."""
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
 import pytest
 
 from mlrepolint.repo import RepoView
+from mlrepolint.source import parse_python
 
 
 @pytest.fixture
@@ -39,3 +41,14 @@ def test_reads_stay_inside_the_root(tree, path, expected):
     view = RepoView(tree, (), is_git=False)
     assert view.read_bytes(path) == expected
     assert view.read_bytes(path) == expected  # the second time from the resolved-path memo
+
+
+def test_nodes_finds_what_ast_walk_finds_from_one_shared_walk():
+    source = b"import os\nfrom x import y\n\n\ndef f(a):\n    return [g(b) for b in a if h(b)]\n\n\nclass C:\n    k = f(1)\n"
+    module = parse_python("m.py", source)
+    walked = list(ast.walk(module.tree))
+    for kinds in [(ast.Call,), (ast.Import, ast.ImportFrom), (ast.stmt,), (ast.AST,)]:
+        expected = sorted(id(n) for n in walked if isinstance(n, kinds))
+        assert sorted(id(n) for n in module.nodes(*kinds)) == expected
+    assert len(module.nodes(ast.Call)) == 3
+    assert module.nodes(ast.Lambda) == []
