@@ -30,19 +30,31 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402  (a sibling file, not a package)
 
 
-def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
-    """Medians over `runs` runs of `command`: wall seconds, CPU seconds (user + system, worker processes
-    included), and the peak RSS in MB of its largest process."""
-    times, cpu, peaks = [], [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        proc.returncode = 0  # reaped by wait4 above
-        cpu.append(usage.ru_utime + usage.ru_stime)
-        peaks.append(usage.ru_maxrss / 1024)  # KB on Linux
-    return statistics.median(times), statistics.median(cpu), max(peaks)
+def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, worker processes included) and the peak RSS in MB of the
+    largest process, for one run of `command`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = 0  # reaped by wait4 above
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+
+
+def measure(rows: list[tuple[str, list[str]]], cwd: Path, runs: int) -> dict[str, tuple[float, float, float]]:
+    """Median wall and CPU seconds and the highest peak memory of each command. The commands take turns, one
+    run each per round, so a change in the machine's load is spread over all of them rather than one."""
+    samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label, _ in rows}
+    for round_number in range(runs):
+        for label, command in rows:
+            if label.startswith("pylint") and round_number:
+                continue  # one pylint run is enough to see the order of magnitude
+            samples[label].append(run_once(command, cwd))
+            print(f"  round {round_number + 1}: {label}: {samples[label][-1][0]:.2f} s", file=sys.stderr, flush=True)
+    return {
+        label: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got), max(s[2] for s in got))
+        for label, got in samples.items()
+    }
 
 
 def tool(name: str) -> str | None:
@@ -112,11 +124,7 @@ def main() -> None:
     time.sleep(2.1)
     subprocess.run([mlrepolint, *quiet, "."], cwd=root, stdout=subprocess.DEVNULL, check=False)
 
-    results: dict[str, tuple[float, float, float]] = {}
-    for label, command in rows:
-        runs = 1 if label.startswith("pylint") else args.runs
-        results[label] = measure(command, root, runs)
-        print(f"  {label}: {results[label][0]:.2f} s", file=sys.stderr, flush=True)
+    results = measure(rows, root, args.runs)
 
     floor_n = results[rows[1][0]][0]
     peers = {name: results[label][0] for name, label in (
@@ -126,7 +134,7 @@ def main() -> None:
           f"{platform.system()} {platform.release()}; load average at the end {os.getloadavg()[0]:.1f}")
     print(f"Tree: {what}: {len(files)} Python files, {lines} lines")
     print(f"Command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip())
-    print(f"Runs: median of {args.runs} (pylint: 1); --jobs {jobs} for every tool\n")
+    print(f"Runs: median of {args.runs}, commands taking turns (pylint: 1 run); --jobs {jobs} for every tool\n")
     header = "| command | wall s | CPU s | × floor (1 proc) | × floor (all) | " + " | ".join(f"× {p}" for p in peers)
     print(header + " | peak MB |")
     print("|" + " --- |" * (header.count("|") + 1))
