@@ -113,7 +113,7 @@ def main() -> None:
         rows.append((f"flake8 --jobs {jobs} .", [flake8, "--jobs", jobs, "--exit-zero", "."]))
     if ruff:
         for codes in ("E,W,F", "E,W,F,D"):
-            command = [ruff, "check", "--no-cache", "--exit-zero", "-q", "--select", codes, "."]
+            command = [ruff, "check", "--no-cache", "--exit-zero", "--output-format", "concise", "--select", codes, "."]
             rows.append((f"ruff check --select {codes}", command))
     subset = files if args.pylint_files <= 0 else files[: args.pylint_files]
     if pylint:

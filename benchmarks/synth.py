@@ -19,12 +19,14 @@ WORDS = (
     "decoder", "attention", "token", "vocab", "sample", "metric", "score", "checkpoint", "epoch", "step",
     "weight", "gradient", "layer", "hidden", "logits", "target", "split", "fold", "augment", "transform",
 )
-IMPORTS = (
-    "import os", "import sys", "import json", "import math", "import logging", "import random",
-    "import numpy as np", "import pandas as pd", "import torch", "import torch.nn as nn",
-    "import torch.nn.functional as F", "from pathlib import Path", "from typing import Any, Dict, List, Optional",
-    "from dataclasses import dataclass, field", "from collections import defaultdict",
-    "from sklearn.metrics import accuracy_score, f1_score", "from tqdm import tqdm",
+#: Every module imports these (and uses them: logger, torch, F, nn, Dict/Any/Optional annotations, Dataset).
+HEADER = (
+    "import logging", "import torch", "import torch.nn as nn", "import torch.nn.functional as F",
+    "from typing import Any, Dict, Optional", "from torch.utils.data import Dataset",
+)
+EXTRA_IMPORTS = (
+    "import os", "import sys", "import json", "import math", "import random", "import numpy as np",
+    "from pathlib import Path", "from collections import defaultdict", "from tqdm import tqdm",
 )
 
 
@@ -33,6 +35,8 @@ class Writer:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.defined: list[str] = ["x"]  # names bound in the function being written
+        self.unused: list[str] = []  # ... and those of them not used yet
 
     def name(self, parts: int = 2) -> str:
         """A snake_case identifier from ML words."""
@@ -48,51 +52,72 @@ class Writer:
             return []
         return [f'{indent}"""{what.capitalize()} the {self.name(1)} for the {self.name(1)} pipeline."""']
 
+    def use(self) -> str:
+        """A name already bound in the current function (mostly one not used yet), so pyflakes finds little."""
+        if self.unused and self.rng.random() < 0.8:
+            return self.unused.pop()
+        return self.rng.choice(self.defined)
+
+    def bind(self) -> str:
+        """A fresh name to assign to, bound from now on."""
+        name = self.name()
+        self.defined.append(name)
+        self.unused.append(name)
+        return name
+
+    def block(self, indent: str, depth: int, low: int, high: int) -> list[str]:
+        """A few statements one level deeper."""
+        return [line for _ in range(self.rng.randint(low, high)) for line in self.statement(indent + "    ", depth + 1)]
+
     def statement(self, indent: str, depth: int) -> list[str]:
         """One statement, compound ones nested up to three deep."""
         r = self.rng.random()
-        a, b, c = self.name(), self.name(), self.name(1)
         if r < 0.18:
-            return [f"{indent}{a} = {b} * {self.rng.randint(2, 9)} + {c}"]
+            b, c = self.use(), self.use()
+            return [f"{indent}{self.bind()} = {b} * {self.rng.randint(2, 9)} + {c}"]
         if r < 0.30:
-            return [f"{indent}{a} = [{c} ** 2 for {c} in range({self.rng.randint(3, 64)}) if {c} % 2 == 0]"]
+            return [f"{indent}{self.bind()} = [k ** 2 for k in range({self.rng.randint(3, 64)}) if k % 2 == 0]"]
         if r < 0.40:
+            a, b = self.use(), self.use()
             return [f'{indent}logger.info("{a}=%s {b}=%s", {a}, {b})']
         if r < 0.48:
+            key, value = self.name(), self.use()
             lr, steps = self.rng.random(), self.rng.randint(1, 10000)
-            return [f'{indent}{a} = {{"{b}": {c}, "lr": {lr:.4f}, "steps": {steps}}}']
+            return [f'{indent}{self.bind()} = {{"{key}": {value}, "lr": {lr:.4f}, "steps": {steps}}}']
         if r < 0.55:  # a long line, as ML code often has
+            b, c = self.use(), self.use()
             call = f"F.cross_entropy({b}.view(-1, {b}.size(-1)), {c}.view(-1), ignore_index=-100, reduction='mean')"
-            return [f"{indent}{a} = {call}"]
+            return [f"{indent}{self.bind()} = {call}"]
         if depth < 3 and r < 0.70:
-            body = [line for _ in range(self.rng.randint(1, 4)) for line in self.statement(indent + "    ", depth + 1)]
-            return [f"{indent}for {c} in range(len({a})):"] + body
+            sized = self.use()
+            head = f"{indent}for {self.bind()} in range(len({sized})):"
+            return [head] + self.block(indent, depth, 1, 4)
         if depth < 3 and r < 0.80:
-            body = [line for _ in range(self.rng.randint(1, 3)) for line in self.statement(indent + "    ", depth + 1)]
-            other = [line for _ in range(self.rng.randint(1, 2)) for line in self.statement(indent + "    ", depth + 1)]
-            return [f"{indent}if {a} > {self.rng.randint(0, 100)}:"] + body + [f"{indent}else:"] + other
+            head = f"{indent}if {self.use()} > {self.rng.randint(0, 100)}:"
+            return [head] + self.block(indent, depth, 1, 3) + [f"{indent}else:"] + self.block(indent, depth, 1, 2)
         if depth < 3 and r < 0.86:
-            body = [line for _ in range(self.rng.randint(1, 3)) for line in self.statement(indent + "    ", depth + 1)]
+            body = self.block(indent, depth, 1, 3)
             handler = [f"{indent}except (ValueError, KeyError) as exc:",
-                       f'{indent}    logger.warning("skipping %s: %s", {c}, exc)']
+                       f'{indent}    logger.warning("skipping %s: %s", {self.use()}, exc)']
             return [f"{indent}try:"] + body + handler
         if depth < 3 and r < 0.90:
-            body = [line for _ in range(self.rng.randint(1, 3)) for line in self.statement(indent + "    ", depth + 1)]
-            return [f"{indent}with torch.no_grad():"] + body
-        return [f"{indent}{a} = torch.tensor({b}, dtype=torch.float32).to({c}.device)"]
+            return [f"{indent}with torch.no_grad():"] + self.block(indent, depth, 1, 3)
+        b, c = self.use(), self.use()
+        return [f"{indent}{self.bind()} = torch.tensor({b}, dtype=torch.float32).to({c}.device)"]
 
     def function(self, indent: str, method: bool) -> list[str]:
         """A typed function or method of a few to a few dozen lines."""
         name = self.name() if self.rng.random() < 0.9 else "_" + self.name()
-        args = ["self"] if method else []
+        params = [f"{self.name(1)}_{i}" for i in range(self.rng.randint(0, 4))]
         types = ["int", "float", "str", "torch.Tensor", "Optional[Dict[str, Any]]"]
-        args += [f"{self.name(1)}_{i}: {self.rng.choice(types)}"
-                 for i in range(self.rng.randint(0, 4))]
+        args = (["self"] if method else []) + [f"{p}: {self.rng.choice(types)}" for p in params]
         lines = [f"{indent}def {name}({', '.join(args)}) -> {self.rng.choice(['None', 'float', 'Dict[str, Any]'])}:"]
         lines += self.docstring(indent + "    ", "compute")
+        self.defined, self.unused = list(params), list(params)
+        lines.append(f"{indent}    {self.bind()} = {'self.config' if method else self.rng.randint(0, 9)}")
         for _ in range(self.rng.randint(2, 9)):
             lines += self.statement(indent + "    ", 1)
-        lines.append(f"{indent}    return {self.name()}")
+        lines.append(f"{indent}    return {self.use()}")
         return lines + [""]
 
     def cls(self) -> list[str]:
@@ -109,27 +134,28 @@ class Writer:
         """A whole module: `module` (library), `script` (training script) or `test`."""
         title = None if self.rng.random() < 0.25 else self.name(3).replace("_", " ").capitalize()
         lines = [f'"""{title} utilities."""', ""] if title else []
-        lines += sorted(set(self.rng.sample(IMPORTS, self.rng.randint(3, 9))))
-        lines += ["from torch.utils.data import Dataset", ""]
+        header = set(HEADER + (("import argparse", "import pandas as pd") if kind == "script" else ()))
+        header.update(self.rng.sample(EXTRA_IMPORTS, self.rng.randint(0, 2)))  # usually unused, as in real code
+        lines += sorted(header) + [""]
         lines += ["logger = logging.getLogger(__name__)", f"{self.name().upper()} = {self.rng.randint(1, 512)}", "", ""]
         if kind == "test":
             for _ in range(self.rng.randint(3, 12)):
-                lines += [f"def test_{self.name()}():", f"    {self.name()} = {self.rng.randint(0, 9)}"]
+                self.defined, self.unused = [], []
+                lines += [f"def test_{self.name()}():", f"    {self.bind()} = {self.rng.randint(0, 9)}"]
                 lines += [line for _ in range(self.rng.randint(1, 4)) for line in self.statement("    ", 2)]
-                lines += [f"    assert {self.name()} is not None", "", ""]
-            return "\n".join(lines) + "\n"
+                lines += [f"    assert {self.use()} is not None", "", ""]
+            return "\n".join(lines).rstrip() + "\n"
         for _ in range(self.rng.randint(1, 4) if kind == "script" else self.rng.randint(2, 8)):
             lines += self.cls() if self.rng.random() < 0.4 else self.function("", method=False)
             lines.append("")
         if kind == "script":
             lines += ["parser = argparse.ArgumentParser()", 'parser.add_argument("--epochs", type=int, default=10)']
             if self.rng.random() < 0.5:  # a notebook turned script: work at import time, no main guard
-                lines += ["args = parser.parse_args()", 'df = pd.read_csv("data/train.csv")', "model.fit(df)"]
+                lines += ["args = parser.parse_args()", 'df = pd.read_csv("data/train.csv")', "df.describe()"]
             else:
-                lines += ["", "def main():", "    args = parser.parse_args()", "    return args", "",
+                lines += ["", "", "def main():", "    args = parser.parse_args()", "    return args", "",
                           "", 'if __name__ == "__main__":', "    main()"]
-            lines.insert(0, "import argparse")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines).rstrip() + "\n"
 
 
 def notebook(w: Writer) -> str:
