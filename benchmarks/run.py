@@ -30,15 +30,26 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402  (a sibling file, not a package)
 
 
+TIME = "/usr/bin/time"  # GNU time: reports its child's peak memory
+
+
 def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system, worker processes included) and the peak RSS in MB of the
-    largest process, for one run of `command`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = 0  # reaped by wait4 above
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+    largest process, for one run of `command`.
+
+    The peak comes from GNU time when it is installed: Linux counts the memory of the process that forked a
+    command into the command's own peak, and this script is bigger than some of the commands it measures.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [TIME, "-f", "%M", "-o", rss.name, *command] if os.path.exists(TIME) else command
+        start = time.perf_counter()
+        proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = 0  # reaped by wait4 above
+        lines = rss.read().split()
+        peak_kb = int(lines[-1]) if wrapped is not command and lines else usage.ru_maxrss  # KB on Linux
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
 
 def measure(rows: list[tuple[str, list[str]]], cwd: Path, runs: int) -> dict[str, tuple[float, float, float]]:
