@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mlrepolint.engine import Engine
 
 DIRNAME = ".mlrepolint_cache"
-FORMAT = "mlrepolint-cache-1"
+FORMAT = "mlrepolint-cache-2"
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by mlrepolint.\n"
@@ -117,7 +117,7 @@ class Cache(NoCache):
     def file_result(self, path: str) -> FileResult | None:
         """The recorded result when the file's stat matches the trusted record."""
         entry = self.files.get(path)
-        if not isinstance(entry, list) or len(entry) != 4 or entry[1] is None:
+        if not isinstance(entry, list) or len(entry) != 5 or entry[1] is None:
             return None
         if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[1]:
             return None
@@ -136,15 +136,16 @@ class Cache(NoCache):
             fresh = self.engine.lint_file(result.path)
             self.store_file(fresh)
             return fresh
-        self._put(result.path, [entry[0], self._trusted(result.signature), entry[2], entry[3]])
+        self._put(result.path, [entry[0], self._trusted(result.signature), *entry[2:]])
         return cached
 
     def store_file(self, result: FileResult) -> None:
         """Record the result under the file's content hash and stat."""
-        if not result.digest:  # unreadable: nothing to key on
+        if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
             return
         findings = [_encode_finding(f) for f in result.findings]
-        self._put(result.path, [result.digest, self._trusted(result.signature), findings, dict(result.examined)])
+        entry = [result.digest, self._trusted(result.signature), findings, dict(result.examined), result.lines]
+        self._put(result.path, entry)
 
     def _put(self, path: str, entry: list[Any]) -> None:
         if self.files.get(path) != entry:
@@ -332,6 +333,8 @@ def _decode_file(path: str, entry: list[Any]) -> FileResult | None:
     """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
     try:
         findings = tuple(_decode_finding(item) for item in entry[2])
-        return FileResult(path, entry[0], findings, _decode_examined(entry[3]))
+        if type(entry[4]) is not int:
+            raise ValueError("bad line count")
+        return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4])
     except (KeyError, TypeError, ValueError, IndexError):
         return None

@@ -1,4 +1,4 @@
-"""The `mlrepolint` command: lint (the default), rules, rule.
+"""The `mlrepolint` command: lint (the default), rules, rule, plugins.
 
 Exit codes: 0 when nothing at error severity was found, 1 when something was, 2 for a usage or config error
 (one line on stderr, no traceback).
@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from mlrepolint import __version__
+
+if TYPE_CHECKING:
+    from mlrepolint.rules.registry import Registry
 
 _LINT = "lint"
 
@@ -43,16 +46,25 @@ def cli() -> None:
 
 @cli.command(_LINT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes or names).")
 @click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read settings from FILE instead of mlrepolint.toml / pyproject.toml.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option("--with", "with_tools", multiple=True, metavar="TOOL",
+              help="Also run these wrapped tools (flake8, pylint), on top of the configured `wrappers`.")
+@click.option("--pep8-backend", type=click.Choice(["flake8", "ruff"]), help="Tool for the PEP 8 pass (default flake8).")
+@click.option("--trust-repo-config", is_flag=True, default=None,
+              help="Let the repository's tool configs run code (pylint init-hook/load-plugins, flake8 local plugins).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the findings (same as --fail-on never).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
+              help="Exit 1 when the rubric score is below SCORE (0-100).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="The least severe finding that makes the run exit 1 (default: error).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only (no rubric table, no summary).")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for per-file work (default: all cores).")
 @click.option("--cache/--no-cache", default=None, help="Reuse results from .mlrepolint_cache/ (default: on).")
@@ -64,7 +76,12 @@ def lint(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     config_file: Path | None,
+    with_tools: tuple[str, ...],
+    pep8_backend: str | None,
+    trust_repo_config: bool | None,
     exit_zero: bool,
+    fail_under: float | None,
+    fail_on: str | None,
     quiet: bool,
     color: bool | None,
     jobs: int | None,
@@ -74,8 +91,9 @@ def lint(
     from mlrepolint.config import check_selector, find_config, load_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
-    from mlrepolint.rules.base import Severity
     from mlrepolint.rules.registry import load_registry
+    from mlrepolint.rules.wrapped import WRAPPERS
+    from mlrepolint.scoring import fail_under_message
 
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
@@ -85,12 +103,21 @@ def lint(
     for flag, values in (("--select", cli_select), ("--extend-select", cli_extend), ("--ignore", cli_ignore)):
         for selector in values or ():
             check_selector(registry, selector, flag)
+    extra_tools = _codes(with_tools) or ()
+    for tool in extra_tools:
+        if tool not in WRAPPERS:
+            raise click.BadParameter(f"must be one of {', '.join(WRAPPERS)}, not {tool!r}", param_hint="'--with'")
     settings = settings.with_overrides(
+        wrappers=tuple(dict.fromkeys(settings.wrappers + extra_tools)),
+        pep8_backend=pep8_backend,
+        trust_repo_config=trust_repo_config,
         select=cli_select,
         extend_select=settings.extend_select + (cli_extend or ()),
         ignore=settings.ignore + (cli_ignore or ()),
         jobs=jobs,
         cache=cache,
+        fail_under=fail_under,
+        fail_on="never" if exit_zero else fail_on,
     )
     engine = Engine(root, is_git, settings, registry)
     engine.show_progress = not quiet
@@ -99,42 +126,116 @@ def lint(
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = FORMATS[output_format](result, color=color, quiet=quiet)
-    for warning in result.warnings:
-        click.echo(f"mlrepolint: warning: {warning}", err=True)
+    _warn(result.warnings)
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
-        click.echo(report, nl=False)
-    failed = any(f.severity is Severity.ERROR for f in result.findings)
-    sys.exit(1 if failed and not exit_zero else 0)
+        click.echo(report, nl=False, color=color)  # click strips styles off a pipe unless told
+    failed = _fails_on(result.findings, settings.fail_on)
+    if settings.fail_under is not None and result.scorecard is not None:
+        message = fail_under_message(result.scorecard, settings.fail_under)
+        if message:
+            click.echo(f"mlrepolint: {message}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
+def _fails_on(findings: Sequence, level: str) -> bool:
+    """True when a finding is at least as severe as `level` (`never`: never)."""
+    if level == "never":
+        return False
+    from mlrepolint.rules.base import Severity
+
+    threshold = Severity(level).rank
+    return any(f.severity.rank <= threshold for f in findings)
+
+
+@cli.command("grade")
+@click.argument("repos", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "csv"]), default="text",
+              show_default=True, help="Table format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The rubric settings for every repository (default: the built-in defaults).")
+def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
+    """Score each repository (or each repository inside a folder) and print one table."""
+    from mlrepolint.config import display_path, load_settings
+    from mlrepolint.grading import expand, grade_one, render
+    from mlrepolint.rules.registry import load_registry
+
+    registry = load_registry()
+    settings = load_settings(config_file, registry)
+    rows = [grade_one(path, display_path(path), settings, registry) for path in expand(repos)]
+    table = render(rows, output_format)
+    if output is not None:
+        output.write_text(table, encoding="utf-8")
+    else:
+        click.echo(table, nl=False)
+
+
+def _registry() -> Registry:
+    """The registry, after printing its load problems (broken or clashing plugins) on stderr."""
+    from mlrepolint.rules.registry import load_registry
+
+    registry = load_registry()
+    _warn(registry.warnings)
+    return registry
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        click.echo(f"mlrepolint: warning: {warning}", err=True)
 
 
 @cli.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, category, severity, summary."""
-    from mlrepolint.rules.registry import load_registry
-
-    registry = load_registry()
+    """List every rule: code, name, category, severity, summary (and the plugin a third-party rule comes from)."""
+    registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.code)
     width = max(len(r.name) for r in rules)
     for rule in rules:
         default = "" if rule.default_enabled else "  (off by default)"
+        plugin = registry.plugin_of(rule)
+        origin = f"  [plugin {plugin.distribution} {plugin.version}]" if plugin and not plugin.builtin else ""
         click.echo(
-            f"{rule.code}  {rule.name:<{width}}  {rule.category:<14}  {rule.severity.value:<7}  {rule.summary}{default}"
+            f"{rule.code}  {rule.name:<{width}}  {rule.category:<14}  {rule.severity.value:<7}  {rule.summary}"
+            f"{default}{origin}"
         )
+
+
+@cli.command("plugins")
+def list_plugins() -> None:
+    """List the installed checkers: entry point name, distribution, version, kind and rules; then load problems."""
+    from mlrepolint.rules.base import PythonChecker
+    from mlrepolint.rules.registry import load_registry
+
+    registry = load_registry()
+    rows = [
+        (
+            plugin.name,
+            f"{plugin.distribution} {plugin.version}",
+            "per-file" if issubclass(plugin.checker, PythonChecker) else "repository",
+            ", ".join(f"{r.code} {r.name}" for r in plugin.checker.rules),
+        )
+        for plugin in registry.plugins
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    _warn(registry.warnings)
 
 
 @cli.command("rule")
 @click.argument("code_or_name")
 def show_rule(code_or_name: str) -> None:
-    """Print the full documentation of one rule (by code or name)."""
-    from mlrepolint.docs import rule_markdown
-    from mlrepolint.rules.registry import load_registry
+    """Print the full documentation of one rule (by code or name), the same text as its page in docs/rules/."""
+    from mlrepolint.docs import registry_rule_markdown
 
-    rule = load_registry().lookup(code_or_name)
+    registry = _registry()
+    rule = registry.lookup(code_or_name)
     if rule is None:
         raise click.UsageError(f"unknown rule '{code_or_name}' (see `mlrepolint rules`)")
-    click.echo(rule_markdown(rule), nl=False)
+    click.echo(registry_rule_markdown(registry, rule), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from mlrepolint.rules.base import Severity
+from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
+from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
+from mlrepolint.scoring import FAIL_ON, PEP8, Rubric
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,6 +40,14 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     jobs: int | None = None  # worker processes for per-file work; None: all cores
     cache: bool = True  # keep results in .mlrepolint_cache/ at the root
+    wrappers: tuple[str, ...] = ("flake8",)  # wrapped tools; "flake8" is the PEP 8 pass, run by pep8_backend
+    pep8_backend: str = "flake8"
+    flake8: Mapping[str, Any] = field(default_factory=dict)  # flake8 options laid over the repository's own
+    pylint: Mapping[str, Any] = field(default_factory=dict)  # pylint options laid over the repository's own
+    trust_repo_config: bool = False  # let the repository's tool configs run code (pylint init-hook...)
+    rubric: Rubric = field(default_factory=Rubric)
+    fail_under: float | None = None  # exit 1 when the rubric score is below
+    fail_on: str = "error"  # the least severe finding that fails the run, or "never"
     source: str | None = None  # the config file the settings came from, for messages
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -125,6 +135,88 @@ class _Reader:
             options[rule.name] = merged
         return {"rule_options": options}
 
+    def number(self, value: Any, key: str, low: float = 0.0, high: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{self.where}: '{key}' must be a number, not {type(value).__name__}")
+        if value < low or (high is not None and value > high):
+            limits = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise ConfigError(f"{self.where}: '{key}' must be {limits}, not {value}")
+        return float(value)
+
+    def fail_on(self, value: Any, key: str) -> dict[str, Any]:
+        if value not in FAIL_ON:
+            raise ConfigError(f"{self.where}: '{key}' must be one of {', '.join(FAIL_ON)}, not {value!r}")
+        return {"fail_on": value}
+
+    def rubric(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where}: '{key}' must be a table")
+        fields: dict[str, Any] = {}
+        for name, setting in value.items():
+            where = f"{key}.{name}"
+            if name == "weights":
+                fields["weights"] = self._weights(setting, where, lambda ref: ref if ref in CATEGORIES else None)
+            elif name == "rule-weights":
+                fields["rule_weights"] = self._weights(setting, where, self._rule_code)
+            elif name == "pep8-tolerance":
+                fields["pep8_tolerance"] = self.number(setting, where)
+            elif name == "finding-penalty":
+                fields["finding_penalty"] = self.number(setting, where, 0.0, 1.0)
+            else:
+                raise ConfigError(
+                    f"{self.where}: unknown key '{name}' in [{key}] "
+                    "(keys: weights, rule-weights, pep8-tolerance, finding-penalty)"
+                )
+        return {"rubric": Rubric(**fields)}
+
+    def _rule_code(self, ref: str) -> str | None:
+        if ref == PEP8:
+            return PEP8
+        rule = self.registry.lookup(ref)
+        return rule.code if rule is not None else None
+
+    def _weights(self, value: Any, key: str, resolve: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where}: '{key}' must be a table of name = weight")
+        weights = {}
+        for ref, weight in value.items():
+            resolved = resolve(ref)
+            if resolved is None:
+                raise ConfigError(f"{self.where}: unknown category or rule '{ref}' in [{key}]")
+            weights[resolved] = self.number(weight, f"{key}.{ref}")
+        return weights
+
+
+def _choices(value: Any, key: str, where: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    values = _string_list(value, key, where)
+    for item in values:
+        if item not in allowed:
+            raise ConfigError(f"{where}: '{key}' must be chosen from {', '.join(allowed)}, not {item!r}")
+    return values
+
+
+def _choice(value: Any, key: str, where: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _tool_table(value: Any, key: str, where: str) -> dict[str, Any]:
+    """A wrapped tool's options: names to strings, numbers, booleans or lists of strings (the tool checks names)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table of {key} options")
+    for option, setting in value.items():
+        scalar = isinstance(setting, (str, int, float, bool))
+        if not scalar and not (isinstance(setting, list) and all(isinstance(v, str) for v in setting)):
+            raise ConfigError(f"{where}: '{key}.{option}' must be a string, number, boolean or list of strings")
+    return {key: dict(value)}
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false")
+    return value
+
 
 def _typed(value: Any, default: Any, where: str) -> Any:
     """Check an option value against the type of its default."""
@@ -152,7 +244,15 @@ _KEYS = {
     "severity": _Reader.severity,
     "rules": _Reader.rules,
     "jobs": lambda r, v, k: {"jobs": _positive_int(v, k, r.where)},
-    "cache": lambda r, v, k: {"cache": _boolean(v, k, r.where)},
+    "cache": lambda r, v, k: {"cache": _flag(v, k, r.where)},
+    "wrappers": lambda r, v, k: {"wrappers": _choices(v, k, r.where, WRAPPERS)},
+    "pep8-backend": lambda r, v, k: {"pep8_backend": _choice(v, k, r.where, PEP8_BACKENDS)},
+    "flake8": lambda r, v, k: _tool_table(v, k, r.where),
+    "pylint": lambda r, v, k: _tool_table(v, k, r.where),
+    "trust-repo-config": lambda r, v, k: {"trust_repo_config": _flag(v, k, r.where)},
+    "rubric": _Reader.rubric,
+    "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
+    "fail-on": _Reader.fail_on,
 }
 
 
@@ -162,15 +262,9 @@ def _positive_int(value: Any, key: str, where: str) -> int:
     return value
 
 
-def _boolean(value: Any, key: str, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: '{key}' must be true or false")
-    return value
-
-
 def check_selector(registry: Registry, selector: str, where: str) -> None:
-    """Raise ConfigError unless the selector names at least one known rule."""
-    if selector == "ALL" or registry.lookup(selector) is not None:
+    """Raise ConfigError unless the selector names at least one known rule or is a wrapped tool's code (prefix)."""
+    if selector == "ALL" or registry.lookup(selector) is not None or is_wrapped_selector(selector):
         return
     if any(code.startswith(selector) for code in registry.rules):
         return

@@ -18,8 +18,10 @@ from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_d
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
+from mlrepolint.rules.wrapped import DEFAULT_OFF, Wrappers
+from mlrepolint.scoring import Scorecard, score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, parse_python
+from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
 from mlrepolint.workers import lint_in_parallel
 
@@ -37,6 +39,10 @@ class Result:
     examined: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     python_files: int = 0
+    python_lines: int = 0  # total lines of the Python files linted (PEP 8 violations per 100 lines)
+    #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
+    examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
     linted: int = 0  # Python files linted in this run (the others came from the cache)
 
 
@@ -45,7 +51,8 @@ class FileResult:
     """What linting one Python file gives back to the main process: small, picklable, never the tree.
 
     `unchanged` means the file's content hash matched the one the caller already knew, so nothing was linted
-    and the caller's cached result stands.
+    and the caller's cached result stands. `warnings` are plugin failures on this file, `failures` wrapped tools
+    that failed on it (tool, "path: error"); the main process folds both into the run's warnings.
     """
 
     path: str
@@ -54,6 +61,9 @@ class FileResult:
     examined: dict[str, int] = field(default_factory=dict)
     unchanged: bool = False
     signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
+    lines: int = 0
+    warnings: tuple[str, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
@@ -103,6 +113,12 @@ class Engine:
         # Per-file work reads through a view that lists nothing, so a worker process builds an Engine without
         # running `git ls-files`; only the main process lists the repository (see `repo`).
         self.reader = RepoView(root, (), is_git)
+        self.warnings: list[str] = list(self.registry.warnings)
+        self._failed: set[type[Checker]] = set()
+        own_rules = frozenset(rule.name for rule in self.registry.rules.values())
+        self.wrappers = Wrappers(self.reader, settings, self.selection, own_rules)
+        self.python_lines = 0
+        self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
         self.python_checkers = self._active(self.registry.python_checkers)
         self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
 
@@ -113,7 +129,7 @@ class Engine:
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
-        return rule.default_enabled if rule is not None else True
+        return rule.default_enabled if rule is not None else code not in DEFAULT_OFF
 
     def rule_enabled(self, rule: Rule) -> bool:
         """True when the rule is selected."""
@@ -155,12 +171,13 @@ class Engine:
         cache = Cache.open(self) if self.settings.cache else NoCache()
         findings: list[Finding] = []
         examined: dict[str, int] = {}
+        self._by_file, self.python_lines = {}, 0
+        done: list[FileResult] = []
         todo: list[tuple[str, str | None]] = []
         for path in files:
             cached = cache.file_result(path)
             if cached is not None:
-                findings.extend(cached.findings)
-                _merge(examined, cached.examined)
+                done.append(cached)
             else:
                 todo.append((path, cache.known_digest(path)))
         linted = 0
@@ -170,15 +187,47 @@ class Engine:
             else:
                 linted += 1
                 cache.store_file(result)
-            findings.extend(result.findings)
-            _merge(examined, result.examined)
-        repo_findings, repo_examined = cache.repo_result() or cache.store_repo(*self._lint_repo())
-        findings.extend(repo_findings)
-        _merge(examined, repo_examined)
+            done.append(result)
+        reported: set[str] = set()
+        for result in sorted(done, key=lambda r: r.path):  # in path order, so warnings do not depend on --jobs
+            self._add_file(result, findings, examined, reported)
+        repo_result = cache.repo_result()
+        if repo_result is None:
+            before = len(self.warnings)
+            repo_result = self._lint_repo()
+            if len(self.warnings) == before:  # a plugin that failed runs (and is warned about) again next time
+                cache.store_repo(*repo_result)
+        findings.extend(repo_result[0])
+        _merge(examined, repo_result[1])
         cache.save()
+        findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
-        return Result(self.root, findings, examined, list(self.registry.warnings), len(files), linted)
+        result = Result(
+            self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
+            python_lines=self.python_lines,
+            examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
+            linted=linted,
+        )
+        result.scorecard = score(result, self.settings.rubric, self.registry.rules)
+        return result
+
+    def _add_file(
+        self, result: FileResult, findings: list[Finding], examined: dict[str, int], reported: set[str]
+    ) -> None:
+        """Fold one file's result into the run: findings, denominators, lines, one warning per failing plugin."""
+        findings.extend(result.findings)
+        _merge(examined, result.examined)
+        if result.digest:  # read (an unreadable file has no denominators)
+            self._by_file[result.path] = dict(result.examined)
+        self.python_lines += result.lines
+        for warning in result.warnings:
+            plugin = warning.split(" raised ", 1)[0]
+            if plugin not in reported:
+                reported.add(plugin)
+                self.warnings.append(warning)
+        for tool, failure in result.failures:
+            self.wrappers.record_failure(tool, failure)
 
     def lint_file(self, path: str, known_digest: str | None = None) -> FileResult:
         """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so)."""
@@ -189,9 +238,42 @@ class Engine:
         signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
-        examined: dict[str, int] = {}
-        findings = self._lint_python(path, data, examined)
-        return FileResult(path, digest, tuple(findings), examined, signature=signature)
+        self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
+        before = len(self.warnings)
+        findings, examined, lines = self._lint_python(path, data)
+        warnings = tuple(self.warnings[before:])
+        del self.warnings[before:]
+        return FileResult(
+            path, digest, tuple(findings), examined, signature=signature, lines=lines, warnings=warnings,
+            failures=tuple(self.wrappers.take_failures()),
+        )
+
+    def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
+        """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
+        return {
+            code: n for code, n in examined.items()
+            if code in self.registry.rules and self.rule_enabled(self.registry.rules[code])
+        }
+
+    def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
+        """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
+        before = len(ctx.violations)
+        try:
+            checker.check(target, ctx)  # type: ignore[arg-type]
+        except Exception as exc:
+            plugin = next((p for p in self.registry.plugins if p.checker is type(checker)), None)
+            if plugin is None or plugin.builtin:
+                raise  # a bug in mlrepolint itself must be seen, not hidden
+            del ctx.violations[before:]
+            if type(checker) not in self._failed:  # one warning per checker, not one per file
+                self._failed.add(type(checker))
+                self.warnings.append(
+                    f"plugin {plugin.label} raised {type(exc).__name__}: {exc} on {where}; "
+                    "its findings there are left out"
+                )
+
+    def _selected(self, wrapped: list[Finding]) -> list[Finding]:
+        return [f for f in wrapped if self.selection.enabled(f.code, f.rule)]
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
@@ -205,7 +287,7 @@ class Engine:
             code=rule.code,
             rule=rule.name,
             category=rule.category,
-            severity=self.settings.severity.get(rule.code, rule.severity),
+            severity=self.settings.severity.get(rule.code, violation.severity or rule.severity),
             source="mlrepolint",
             path=violation.path or path,
             line=violation.line,
@@ -213,25 +295,33 @@ class Engine:
             message=violation.message,
         )
 
-    def _lint_python(self, path: str, data: bytes, examined: dict[str, int]) -> list[Finding]:
+    def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+        """Findings, denominators and line count of one Python file's bytes."""
+        examined = {PARSE_ERROR.code: 1}
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
             if not self.rule_enabled(PARSE_ERROR):
-                return []
-            return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
+                return [], examined, 0
+            violation = Violation(PARSE_ERROR, failure.line, failure.column, failure.message)
+            return [self._finding(violation, path)], examined, 0
         ctx = Context(self.settings.rule_options)
         for checker in self.python_checkers:
-            checker.check(module, ctx)
+            self._check(checker, module, ctx, path)
         _merge(examined, ctx.examined)
         found = [self._finding(v, path) for v in ctx.violations if self.rule_enabled(v.rule)]
-        return self._suppress(found, Suppressions(module.lines), path)
+        found += self._selected(self.wrappers.per_file(module))
+        return self._suppress(found, Suppressions(module.lines), path), examined, len(module.lines)
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
-            checker.check(self.repo, ctx)
+            self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
+        return self._suppress_by_path(found), ctx.examined
+
+    def _suppress_by_path(self, found: list[Finding]) -> list[Finding]:
+        """Suppression for findings about any files, reading a file's comments only when a finding has a line."""
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
         for finding in found:
@@ -239,7 +329,7 @@ class Engine:
         for path, group in by_path.items():
             text = self.repo.read_text(path) if any(f.line for f in group) else None
             kept.extend(self._suppress(group, Suppressions(text.splitlines() if text else []), path))
-        return kept, ctx.examined
+        return kept
 
     def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
         kept = [f for f in found if not suppressions.suppresses(f)]
@@ -247,12 +337,8 @@ class Engine:
             for line, ref in suppressions.unused():
                 rule = self.registry.lookup(ref)
                 if rule is not None and rule is not UNUSED_SUPPRESSION and self.rule_enabled(rule):
-                    kept.append(
-                        self._finding(
-                            Violation(UNUSED_SUPPRESSION, line, None, f"unused suppression of {rule.code} ({rule.name})"),
-                            path,
-                        )
-                    )
+                    message = f"unused suppression of {rule.code} ({rule.name})"
+                    kept.append(self._finding(Violation(UNUSED_SUPPRESSION, line, None, message), path))
         return kept
 
 

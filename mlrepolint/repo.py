@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 import subprocess
 from dataclasses import dataclass
@@ -60,6 +61,19 @@ class RepoFile:
 def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     """A matcher for gitignore-style patterns relative to the root."""
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+
+def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
+    """The lines of a .gitignore file that git would use: a malformed one (`!`, `[z-a]`) is skipped, as git skips
+    it, instead of failing the whole run."""
+    valid = []
+    for line in lines:
+        try:
+            gitignore_spec([line])
+        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
+            continue
+        valid.append(line)
+    return valid
 
 
 def git_toplevel(directory: Path) -> Path | None:
@@ -236,7 +250,7 @@ def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgno
         lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [(prefix, gitignore_spec(lines))]
+    return [(prefix, gitignore_spec(valid_gitignore_lines(lines)))]
 
 
 def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:

@@ -71,15 +71,21 @@ class PythonFile:
 
     @cached_property
     def is_test(self) -> bool:
-        """True for test modules: `test_*.py`, `*_test.py`, `conftest.py`, or anything under `tests/`/`test/`."""
-        parts = PurePosixPath(self.path).parts
-        name = parts[-1]
-        return (
-            name.startswith("test_")
-            or name.endswith("_test.py")
-            or name == "conftest.py"
-            or any(part in ("tests", "test") for part in parts[:-1])
-        )
+        """True for test modules (see `is_test_path`)."""
+        return is_test_path(self.path)
+
+
+def is_test_path(path: str) -> bool:
+    """True for test modules: `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, or anything under
+    `tests/`/`test/`."""
+    parts = PurePosixPath(path).parts
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name in ("conftest.py", "tests.py")
+        or any(part in ("tests", "test") for part in parts[:-1])
+    )
 
 
 def decode_source(data: bytes) -> str:

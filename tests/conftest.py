@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -40,11 +41,22 @@ class Run:
         return [(f["code"], f["path"], f["line"]) for f in self.findings if code is None or f["code"] == code]
 
 
+def executable(name: str) -> str:
+    """The console script `name` installed beside the running interpreter (the test environment's own)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail(f"{name} is not installed in this environment: pip install -e '.[test]'")
+    return found
+
+
 def run_cli(*args: str, cwd: Path | str | None = None, env: Mapping[str, str] | None = None) -> Run:
-    """Run the installed `mlrepolint` entry point in a subprocess, as a user would."""
+    """Run the installed `mlrepolint` executable in a subprocess, as a user would.
+
+    Not `python -m mlrepolint`: that puts the working directory (the linted repository) first on sys.path.
+    """
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "mlrepolint", *args],
+        [executable("mlrepolint"), *args],
         cwd=cwd, env=full_env, capture_output=True, text=True, check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)

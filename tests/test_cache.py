@@ -181,7 +181,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     [cache_file] = (root / CACHE).glob("*.json")
     if garbage is None:
         data = json.loads(cache_file.read_text())
-        data["files"] = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}] for path, entry in data["files"].items()}
+        data["files"] = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
         data["repo"] = {"listing": data["repo"]["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
         cache_file.write_text(json.dumps(data))
     else:
@@ -189,7 +189,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     run = run_cli("--format", "json", ".", cwd=root)
     assert run.code == 0 and run.err == ""
     assert run.locations() == expected
-    assert json.loads(cache_file.read_text())["format"] == "mlrepolint-cache-1"  # rewritten whole
+    assert json.loads(cache_file.read_text())["format"] == "mlrepolint-cache-2"  # rewritten whole
     assert run_cli("--format", "json", ".", cwd=root).locations() == expected
 
 

@@ -6,8 +6,8 @@ from typing import Protocol
 
 from mlrepolint.engine import Result
 from mlrepolint.reports import json as json_report
+from mlrepolint.reports import markdown as markdown_report
 from mlrepolint.reports import text as text_report
-
 
 
 class Renderer(Protocol):
@@ -20,4 +20,5 @@ class Renderer(Protocol):
 FORMATS: dict[str, Renderer] = {
     "text": text_report.render,
     "json": json_report.render,
+    "markdown": markdown_report.render,
 }

@@ -7,15 +7,18 @@ from typing import Any
 
 from mlrepolint import __version__
 from mlrepolint.engine import Result
+from mlrepolint.scoring import as_dict as rubric_dict
+from mlrepolint.scoring import card_of
 
 
 def as_dict(result: Result) -> dict[str, Any]:
-    """The JSON document as a dict: tool, root, findings, warnings."""
+    """The JSON document as a dict: tool, root, findings, warnings, then the rubric (score, grade, categories)."""
     return {
         "tool": {"name": "mlrepolint", "version": __version__},
         "root": str(result.root),
         "findings": [finding.to_dict() for finding in result.findings],
         "warnings": list(result.warnings),
+        **rubric_dict(card_of(result)),
     }
 
 

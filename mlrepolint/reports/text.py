@@ -1,4 +1,5 @@
-"""`--format text`: one line per finding, `path:line:col: CODE message (name)`, then a summary."""
+"""`--format text`: one line per finding, `path:line:col: CODE message (name)`, then the rubric table, the score
+and grade, and a summary line. Readable without colour; colour only adds emphasis."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 
 from mlrepolint.engine import Result
 from mlrepolint.rules.base import Finding, Severity
+from mlrepolint.scoring import Scorecard, card_of, costs_line, format_score
 
 COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -43,9 +45,35 @@ def summary(result: Result) -> str:
     return f"Found {total} finding{'s' if total != 1 else ''} ({detail}) in {checked} and the repository."
 
 
+GRADE_COLORS = {"A": "green", "B": "green", "C": "yellow", "D": "yellow", "F": "red"}
+
+
+def rubric_table(card: Scorecard) -> list[str]:
+    """One row per category: title, score (or n/a), weight, the rules that cost overall points."""
+    rows = [("Category", "Score", "Weight", "What cost points")]
+    rows += [(c.title, format_score(c.score), f"{c.weight:g}", costs_line(c)) for c in card.categories]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return [
+        f"{title:<{widths[0]}}  {value:>{widths[1]}}  {weight:>{widths[2]}}  {costs}".rstrip()
+        for title, value, weight, costs in rows
+    ]
+
+
+def score_line(card: Scorecard, color: bool) -> str:
+    """`Score: 72.5/100, grade C`."""
+    if card.score is None:
+        return "Score: n/a (no rubric category applies)"
+    text = f"Score: {card.score:.1f}/100, grade {card.grade}"
+    return click.style(text, fg=GRADE_COLORS[card.grade or "F"], bold=True) if color else text
+
+
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
-    """The findings, then a summary line (left out when quiet)."""
+    """The findings, then (unless quiet) the rubric table, the score and grade, and a summary line."""
     lines = [format_finding(f, color) for f in result.findings]
     if not quiet:
-        lines.append(summary(result))
+        card = card_of(result)
+        if lines:
+            lines.append("")
+        lines += rubric_table(card)
+        lines += ["", score_line(card, color), summary(result)]
     return "\n".join(lines) + ("\n" if lines else "")

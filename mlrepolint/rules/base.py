@@ -80,7 +80,8 @@ class Rule:
         if not NAME_RE.match(self.name):
             raise ValueError(f"rule name {self.name!r} must be kebab-case")
         if self.category not in CATEGORIES:
-            raise ValueError(f"rule {self.code} has unknown category {self.category!r}")
+            known = ", ".join(CATEGORIES)
+            raise ValueError(f"rule {self.code} has unknown category {self.category!r} (categories: {known})")
         if not isinstance(self.severity, Severity):
             object.__setattr__(self, "severity", Severity(self.severity))
 
@@ -127,6 +128,7 @@ class Violation:
     column: int | None
     message: str
     path: str | None = None  # repository checkers name the file; per-file checkers leave it None
+    severity: Severity | None = None  # lower than the rule's for one finding (it cannot be checked); None: the rule's
 
 
 class Context:
@@ -142,10 +144,17 @@ class Context:
         return self._options.get(rule.name, rule.options)
 
     def report(
-        self, rule: Rule, line: int | None, column: int | None, message: str, path: str | None = None
+        self,
+        rule: Rule,
+        line: int | None,
+        column: int | None,
+        message: str,
+        path: str | None = None,
+        severity: Severity | None = None,
     ) -> None:
-        """Record one violation of `rule`."""
-        self.violations.append(Violation(rule, line, column, message, path))
+        """Record one violation of `rule`; `severity` lowers one finding below the rule's (the user's
+        configured severity for the rule still wins)."""
+        self.violations.append(Violation(rule, line, column, message, path, severity))
 
     def examine(self, rule: Rule, count: int = 1) -> None:
         """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""

@@ -17,6 +17,8 @@ from mlrepolint.rules.base import Checker, PythonChecker, RepoChecker, Rule
 from mlrepolint.rules.meta import ENGINE_RULES
 
 ENTRY_POINT_GROUP = "mlrepolint.checkers"
+#: The distribution whose checkers are built in (and documented in docs/rules/).
+BUILTIN_DISTRIBUTION = "mlrepolint"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,16 @@ class Plugin:
     distribution: str
     version: str
     checker: type[Checker]
+
+    @property
+    def builtin(self) -> bool:
+        """True for mlrepolint's own checkers."""
+        return self.distribution == BUILTIN_DISTRIBUTION
+
+    @property
+    def label(self) -> str:
+        """`'name' (distribution version)`, for messages."""
+        return f"{self.name!r} ({self.distribution} {self.version})"
 
 
 @dataclass
@@ -50,20 +62,45 @@ class Registry:
         """Repository checkers, in registration order."""
         return [p.checker for p in self.plugins if issubclass(p.checker, RepoChecker)]
 
+    @property
+    def builtin_rules(self) -> list[Rule]:
+        """The engine's rules and those of mlrepolint's own checkers, without any third-party plugin's."""
+        rules = list(ENGINE_RULES)
+        for plugin in self.plugins:
+            if plugin.builtin:
+                rules.extend(plugin.checker.rules)
+        return rules
+
+    def plugin_of(self, rule: Rule) -> Plugin | None:
+        """The plugin whose checker declares `rule` (None for the engine's own rules)."""
+        return next((p for p in self.plugins if rule in p.checker.rules), None)
+
     def lookup(self, code_or_name: str) -> Rule | None:
         """The rule with this code or kebab-case name, if any."""
         return self.rules.get(code_or_name.upper()) or self._by_name.get(code_or_name.lower())
 
     def add(self, plugin: Plugin) -> None:
-        """Register a plugin's checker, unless one of its rules clashes with a known rule."""
-        for rule in plugin.checker.rules:
+        """Register a plugin's checker, unless its rules are malformed or one clashes with a known rule."""
+        rules = plugin.checker.rules
+        if not isinstance(rules, (tuple, list)) or not all(isinstance(rule, Rule) for rule in rules):
+            self.warnings.append(f"plugin {plugin.label} skipped: `rules` must be a tuple of mlrepolint.api.Rule")
+            return
+        taken: dict[str, Rule] = {}
+        for rule in rules:
             clash = self.rules.get(rule.code) or self._by_name.get(rule.name)
+            clash = clash or taken.get(rule.code) or taken.get(rule.name)
             if clash is not None:
+                owner = self.plugin_of(clash)
+                if clash in ENGINE_RULES:
+                    where = "mlrepolint's engine"
+                else:
+                    where = f"plugin {owner.label}" if owner is not None else "the same plugin"
                 self.warnings.append(
-                    f"plugin {plugin.name!r} ({plugin.distribution}) skipped: rule {rule.code} {rule.name} "
-                    f"clashes with {clash.code} {clash.name}"
+                    f"plugin {plugin.label} skipped: rule {rule.code} {rule.name} clashes with "
+                    f"{clash.code} {clash.name} from {where}"
                 )
                 return
+            taken[rule.code] = taken[rule.name] = rule
         for rule in plugin.checker.rules:
             self.rules[rule.code] = rule
             self._by_name[rule.name] = rule
@@ -92,7 +129,7 @@ def _entry_points() -> Iterable[tuple[metadata.EntryPoint, str, str]]:
                     continue
                 seen.add((ep.name, ep.value))
                 found.append((ep, dist_name, dist.version))
-    found.sort(key=lambda item: (item[1] != "mlrepolint", item[1], item[0].name))
+    found.sort(key=lambda item: (item[1] != BUILTIN_DISTRIBUTION, item[1], item[0].name))
     return found
 
 
@@ -101,15 +138,14 @@ def load_registry() -> Registry:
     """Load every installed checker once per process."""
     registry = Registry(rules={rule.code: rule for rule in ENGINE_RULES})
     for ep, dist_name, version in _entry_points():
+        label = f"{ep.name!r} ({dist_name} {version})"
         try:
             checker = ep.load()
-        except Exception as exc:  # a broken plugin must not break the run
-            registry.warnings.append(f"plugin {ep.name!r} ({dist_name}) failed to load: {exc}")
+        except (Exception, SystemExit) as exc:  # a broken plugin must not break the run
+            registry.warnings.append(f"plugin {label} failed to load {ep.value}: {type(exc).__name__}: {exc}")
             continue
         if not (isinstance(checker, type) and issubclass(checker, (PythonChecker, RepoChecker))):
-            registry.warnings.append(
-                f"plugin {ep.name!r} ({dist_name}) skipped: {ep.value} is not a PythonChecker or RepoChecker"
-            )
+            registry.warnings.append(f"plugin {label} skipped: {ep.value} is not a PythonChecker or RepoChecker")
             continue
         registry.add(Plugin(ep.name, dist_name, version, checker))
     return registry

@@ -5,8 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from mlrepolint.rules.base import Context, PythonChecker, Rule, Severity
-from mlrepolint.source import PythonFile
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, has_docstring
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -75,20 +74,6 @@ MISSING_FUNCTION_DOCSTRING = Rule(
     good='def preprocess(df):\n    """Standardise every column to zero mean and unit variance."""\n',
     options=dict(_TEST_OPTION),
 )
-
-
-def has_docstring(node: ast.AST) -> bool:
-    """True when the node's body starts with a non-blank string literal."""
-    body = getattr(node, "body", None)
-    if not body:
-        return False
-    first = body[0]
-    return (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-        and bool(first.value.value.strip())
-    )
 
 
 def _is_public(name: str) -> bool:

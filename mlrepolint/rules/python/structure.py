@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import ast
-import functools
-import re
-from fnmatch import fnmatchcase, translate
-from typing import Iterator, Sequence
+from fnmatch import fnmatchcase
+from typing import Iterator
 
-from mlrepolint.rules.base import Context, PythonChecker, Rule, Severity
-from mlrepolint.source import PythonFile
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard, matches
 
 #: Files whose top level is meant to run: packaging, test configuration, Sphinx, entry points, task runners.
 EXEMPT_FILES = ("setup.py", "conftest.py", "conf.py", "__main__.py", "noxfile.py", "fabfile.py", "manage.py")
@@ -92,46 +89,6 @@ MISSING_MAIN_GUARD = Rule(
     bad='#!/usr/bin/env python\nimport train\n\ntrain.run("config.yaml")\n',
     good='#!/usr/bin/env python\nimport train\n\nif __name__ == "__main__":\n    train.run("config.yaml")\n',
 )
-
-
-def dotted_name(node: ast.AST) -> str | None:
-    """`pd.read_csv` for `pd.read_csv`, `Pipeline().fit` for `Pipeline(...).fit`; None when not a name chain."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr}" if base is not None else f"?.{node.attr}"
-    if isinstance(node, ast.Call):
-        base = dotted_name(node.func)
-        return f"{base}()" if base is not None else None
-    if isinstance(node, ast.Subscript):
-        base = dotted_name(node.value)
-        return f"{base}[]" if base is not None else None
-    return None
-
-
-def matches(name: str | None, patterns: Sequence[str]) -> bool:
-    """True when the dotted call name matches one of the glob patterns."""
-    return name is not None and _glob_regex(tuple(patterns)).match(name) is not None
-
-
-@functools.lru_cache(maxsize=64)
-def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """The patterns as one compiled regex: one match per call name instead of one fnmatch per pattern."""
-    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns) or "(?!)")
-
-
-def is_main_guard(node: ast.stmt) -> bool:
-    """`if __name__ == "__main__":`, in either operand order."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    test = node.test
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = [test.left, test.comparators[0]]
-    has_name = any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
-    has_main = any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
-    return has_name and has_main
 
 
 def _is_type_checking(node: ast.If) -> bool:

@@ -1,0 +1,88 @@
+"""The public API for checkers: everything a plugin (and every built-in checker) imports, and nothing else.
+
+A checker is a class that declares its rules and reports violations of them::
+
+    import ast
+
+    from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name
+
+    UNSAFE_LOAD = Rule(
+        code="MLR490", name="unsafe-torch-load", category="security", severity=Severity.ERROR,
+        summary="...", description="...", rationale="...", fix="...", bad="...", good="...",
+        options={"allow": ["tests/*"]},  # option name -> default; the default's type is the option's type
+    )
+
+    class TorchLoadChecker(PythonChecker):
+        rules = (UNSAFE_LOAD,)
+
+        def check(self, file: PythonFile, ctx: Context) -> None:
+            for node in ast.walk(file.tree):
+                if isinstance(node, ast.Call) and dotted_name(node.func) == "torch.load":
+                    ctx.report(UNSAFE_LOAD, node.lineno, node.col_offset + 1, "torch.load without weights_only")
+
+and registers it under the `mlrepolint.checkers` entry point group in its distribution's `pyproject.toml`::
+
+    [project.entry-points."mlrepolint.checkers"]
+    torch-load = "my_package.checks:TorchLoadChecker"
+
+- `PythonChecker.check(file, ctx)` runs once per Python file: `file` is a `PythonFile` (`path` relative to the
+  repository root, `text`, `tree` (a stdlib `ast.Module`), `lines`, `tokens`, `name`, `is_test`), parsed once
+  and shared by every checker. Files that do not parse never reach checkers (they are `parse-error` findings).
+- `RepoChecker.check(repo, ctx)` runs once per repository: `repo` is a `RepoView` (`root`, `files`, each a
+  `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)`; safe `size`, `read_bytes(path, limit)` and
+  `read_text(path, limit)` that never leave the repository). Read nothing from the disk except through it.
+- `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
+  for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
+  defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
+  things the rule looked at (scripts, functions, files), the denominator of its score.
+- A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
+  `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
+- A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its
+  category (MLR4xx security, MLR8xx logging and errors, ...; see `mlrepolint.rules.base`); mlrepolint's own
+  rules leave `MLRx90`-`MLRx99` of each range to plugins. A code or name already taken (`mlrepolint rules` lists
+  them) gets the plugin skipped with a warning. Plugin rules are selected, ignored, configured, suppressed and
+  scored exactly like built-in ones.
+
+Checkers never import, execute or evaluate the linted code, never print and never write.
+
+`tomllib` is the standard library's TOML parser, or `tomli` where the standard library has none.
+
+`API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
+something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
+import time (`if API_VERSION < (1, 1): raise ImportError("needs mlrepolint plugin API 1.1")`): it is then
+skipped with that message as a warning, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
+from mlrepolint.config import tomllib
+from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
+from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
+from mlrepolint.rules.meta import PARSE_ERROR
+from mlrepolint.source import PythonFile, is_test_path
+
+API_VERSION = (1, 0)
+
+__all__ = [
+    "API_VERSION",
+    "CATEGORIES",
+    "PARSE_ERROR",
+    "Context",
+    "PythonChecker",
+    "PythonFile",
+    "RepoChecker",
+    "RepoFile",
+    "RepoView",
+    "Rule",
+    "Severity",
+    "dotted_name",
+    "gitignore_spec",
+    "has_docstring",
+    "is_main_guard",
+    "is_test_path",
+    "keyword_value",
+    "matches",
+    "tomllib",
+    "valid_gitignore_lines",
+]

@@ -1,0 +1,50 @@
+"""`--format markdown`: the rubric table and the top findings, for a pull-request comment or a GitHub job summary."""
+
+from __future__ import annotations
+
+from mlrepolint.engine import Result
+from mlrepolint.reports.text import location, summary
+from mlrepolint.rules.base import Finding
+from mlrepolint.scoring import card_of, costs_line, format_score
+
+TOP_FINDINGS = 20
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def top_findings(findings: list[Finding], limit: int = TOP_FINDINGS) -> list[Finding]:
+    """The most severe findings first, then in path order."""
+    return sorted(findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
+
+
+def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
+    """A heading with the score and grade, the rubric table, then the top findings (left out when quiet)."""
+    card = card_of(result)
+    heading = "n/a" if card.score is None else f"{card.score:.1f}/100 (grade {card.grade})"
+    lines = [
+        f"## mlrepolint: {heading}",
+        "",
+        "| Category | Score | Weight | What cost points |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for c in card.categories:
+        lines.append(f"| {c.title} | {format_score(c.score)} | {c.weight:g} | {_cell(costs_line(c))} |")
+    if not quiet and result.findings:
+        shown = top_findings(result.findings)
+        count = f"{len(shown)} of {len(result.findings)}" if len(shown) < len(result.findings) else str(len(shown))
+        lines += [
+            "",
+            f"### Top findings ({count})",
+            "",
+            "| Location | Rule | Severity | Message |",
+            "| --- | --- | --- | --- |",
+        ]
+        for f in shown:
+            lines.append(
+                f"| `{_cell(location(f))}` | {f.code} `{f.rule}` | {f.severity.value} | {_cell(f.message)} |"
+            )
+    lines += ["", summary(result)]
+    return "\n".join(lines) + "\n"

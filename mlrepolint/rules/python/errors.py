@@ -1,0 +1,205 @@
+"""Logging and error handling: `print` for reporting, bare `except:`, exceptions swallowed without a trace."""
+
+from __future__ import annotations
+
+import ast
+from fnmatch import fnmatchcase
+from typing import Iterator
+
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard
+
+#: Files whose job is to talk to a terminal or that are not importable library code.
+PRINT_EXEMPT = (
+    "setup.py", "__main__.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "cli.py",
+    "scripts/*", "examples/*", "docs/*", "bin/*",
+)
+
+PRINT_IN_MODULE = Rule(
+    code="MLR801",
+    name="print-in-module",
+    category="logging-errors",
+    severity=Severity.WARNING,
+    summary="`print` used for reporting in an importable module instead of `logging`",
+    description=(
+        "Reports each `print(...)` call in an importable module. Allowed: prints inside a function named in "
+        "`allowed-functions` (a script's `main`), inside the `if __name__ == \"__main__\":` block, `print(..., "
+        "file=handle)` writing to a file other than `sys.stdout` / `sys.stderr`, test files, and files matching "
+        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, "
+        "...). The rubric counts modules: the share of modules that report through `logging`."
+    ),
+    rationale=(
+        "Training progress and evaluation metrics printed to stdout cannot be filtered by level, timestamped, "
+        "sent to a file or silenced when the module is imported by a serving process or a hyper-parameter "
+        "sweep; `logging` can do all of that, and experiment trackers hook into it."
+    ),
+    fix=(
+        "Create `logger = logging.getLogger(__name__)` at module level and call `logger.info(...)`; configure "
+        "logging once in the script's `main()`."
+    ),
+    bad='def evaluate(model, X, y):\n    acc = model.score(X, y)\n    print(f"accuracy: {acc:.3f}")\n',
+    good=(
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef evaluate(model, X, y):\n"
+        '    acc = model.score(X, y)\n    logger.info("accuracy: %.3f", acc)\n'
+    ),
+    options={"allowed-functions": ("main",), "exempt": PRINT_EXEMPT},
+)
+
+BARE_EXCEPT = Rule(
+    code="MLR802",
+    name="bare-except",
+    category="logging-errors",
+    severity=Severity.WARNING,
+    summary="Bare `except:` catches everything, including KeyboardInterrupt",
+    description=(
+        "Reports an `except:` clause without an exception type. Not flagged: a bare `except:` whose body ends "
+        "by re-raising (`raise`), the clean-up idiom. The rubric counts exception handlers: the share that name "
+        "what they catch."
+    ),
+    rationale=(
+        "A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`: a training run cannot be stopped "
+        "with Ctrl-C, and CUDA out-of-memory errors or typos in a metric name turn into silently wrong results."
+    ),
+    fix="Catch the exceptions you expect (`except (ValueError, KeyError):`), or `except Exception:` and log it.",
+    bad="try:\n    batch = next(loader)\nexcept:\n    batch = None\n",
+    good="try:\n    batch = next(loader)\nexcept StopIteration:\n    batch = None\n",
+)
+
+SWALLOWED_EXCEPTION = Rule(
+    code="MLR803",
+    name="swallowed-exception",
+    category="logging-errors",
+    severity=Severity.WARNING,
+    summary="A broad exception is caught and ignored (`except Exception: pass`)",
+    description=(
+        "Reports an exception handler that catches a broad type (bare `except:`, or one of `broad-exceptions`, "
+        "alone or in a tuple) and does nothing with it: its body is only `pass`, `...`, `continue` or a "
+        "string. Also reports `contextlib.suppress(Exception)`. Not flagged: narrow types (`except "
+        "ImportError: pass`, `except KeyError: continue`), handlers that log, re-raise, return or assign. The "
+        "rubric counts exception handlers."
+    ),
+    rationale=(
+        "A swallowed exception turns a failed data load, a NaN loss or a missing checkpoint into a run that "
+        "finishes and reports wrong numbers, with nothing in the logs to say why."
+    ),
+    fix="Catch the specific exception you expect, or log it (`logger.exception(...)`) before carrying on.",
+    bad="try:\n    model.load_state_dict(torch.load(path))\nexcept Exception:\n    pass\n",
+    good=(
+        "try:\n    model.load_state_dict(torch.load(path))\nexcept FileNotFoundError:\n"
+        '    logger.warning("no checkpoint at %s, training from scratch", path)\n'
+    ),
+    options={"broad-exceptions": ("Exception", "BaseException")},
+)
+
+_SUPPRESS_CALLS = ("suppress", "contextlib.suppress")
+_STDOUT = ("sys.stdout", "sys.stderr")
+
+
+def _matches_any(file: PythonFile, globs: tuple[str, ...]) -> bool:
+    return any(fnmatchcase(file.name, glob) or fnmatchcase(file.path, glob) for glob in globs)
+
+
+def _is_print(call: ast.Call) -> bool:
+    """A call of the builtin `print` that writes to the terminal (not `print(..., file=handle)`)."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "print"):
+        return False
+    for keyword in call.keywords:
+        if keyword.arg == "file":
+            return dotted_name(keyword.value) in _STDOUT
+    return True
+
+
+def _prints(node: ast.AST, allowed: tuple[str, ...]) -> Iterator[ast.Call]:
+    """Print calls under `node`, not descending into allowed functions or the `__main__` block."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and current.name in allowed:
+            continue
+        if isinstance(current, ast.stmt) and is_main_guard(current):
+            continue
+        if isinstance(current, ast.Call) and _is_print(current):
+            yield current
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _type_names(node: ast.expr | None) -> list[str]:
+    """The dotted names an `except` clause catches (`[]` for a bare `except:`)."""
+    if node is None:
+        return []
+    items = node.elts if isinstance(node, ast.Tuple) else [node]
+    return [dotted_name(item) or "" for item in items]
+
+
+def _is_broad(names: list[str], broad: tuple[str, ...]) -> bool:
+    return not names or any(name.split(".")[-1] in broad for name in names)
+
+
+def _does_nothing(body: list[ast.stmt]) -> bool:
+    """Only `pass`, `...`, `continue` or string literals."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Pass, ast.Continue)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
+            stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)
+        ):
+            continue
+        return False
+    return True
+
+
+def _reraises(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], ast.Raise) and body[-1].exc is None
+
+
+class ErrorHandlingChecker(PythonChecker):
+    """Finds print-based reporting, bare excepts and swallowed exceptions in one walk."""
+
+    rules = (PRINT_IN_MODULE, BARE_EXCEPT, SWALLOWED_EXCEPTION)
+
+    def check(self, file: PythonFile, ctx: Context) -> None:
+        """Examine the module once for prints, then every exception handler."""
+        self._check_prints(file, ctx)
+        broad = tuple(ctx.options(SWALLOWED_EXCEPTION)["broad-exceptions"])
+        for node in ast.walk(file.tree):
+            if isinstance(node, ast.ExceptHandler):
+                self._check_handler(node, broad, ctx)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                self._check_suppress(node, broad, ctx)
+
+    def _check_prints(self, file: PythonFile, ctx: Context) -> None:
+        options = ctx.options(PRINT_IN_MODULE)
+        if file.is_test or _matches_any(file, tuple(options["exempt"])):
+            return
+        ctx.examine(PRINT_IN_MODULE)
+        calls = sorted(_prints(file.tree, tuple(options["allowed-functions"])), key=lambda c: (c.lineno, c.col_offset))
+        for call in calls:
+            ctx.report(
+                PRINT_IN_MODULE, call.lineno, call.col_offset + 1,
+                "`print` used for reporting in an importable module; use `logging`",
+            )
+
+    def _check_handler(self, handler: ast.ExceptHandler, broad: tuple[str, ...], ctx: Context) -> None:
+        ctx.examine(BARE_EXCEPT)
+        ctx.examine(SWALLOWED_EXCEPTION)
+        names = _type_names(handler.type)
+        if handler.type is None and not _reraises(handler.body):
+            ctx.report(BARE_EXCEPT, handler.lineno, handler.col_offset + 1, "bare `except:` catches everything")
+        if _is_broad(names, broad) and _does_nothing(handler.body):
+            caught = "everything" if not names else ", ".join(names)
+            ctx.report(
+                SWALLOWED_EXCEPTION, handler.lineno, handler.col_offset + 1,
+                f"exception handler catches {caught} and ignores it",
+            )
+
+    def _check_suppress(self, node: ast.With | ast.AsyncWith, broad: tuple[str, ...], ctx: Context) -> None:
+        for item in node.items:
+            call = item.context_expr
+            if not (isinstance(call, ast.Call) and dotted_name(call.func) in _SUPPRESS_CALLS):
+                continue
+            ctx.examine(SWALLOWED_EXCEPTION)
+            names = [dotted_name(arg) or "" for arg in call.args]
+            if names and _is_broad(names, broad):
+                ctx.report(
+                    SWALLOWED_EXCEPTION, call.lineno, call.col_offset + 1,
+                    f"`suppress({', '.join(names)})` ignores every error in the block",
+                )

@@ -1,0 +1,119 @@
+"""Configuration in code: absolute, machine-specific paths written into string literals."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity
+
+#: Folders that only exist on one person's machine, one cluster or one notebook service.
+MACHINE_PREFIXES = (
+    "/home/", "/Users/", "/root/", "/content/", "/mnt/", "/media/", "/Volumes/", "/scratch/", "/gpfs/",
+    "/kaggle/", "/dbfs/",
+)
+_WINDOWS_RE = re.compile(r"^[A-Za-z]:[\\/]+[^\\/\s]")
+
+HARDCODED_PATH = Rule(
+    code="MLR901",
+    name="hardcoded-path",
+    category="configuration",
+    severity=Severity.WARNING,
+    summary="Absolute, machine-specific path written in code",
+    description=(
+        "Reports a string literal (or the start of an f-string) that is an absolute path under a folder that "
+        "only exists on one machine: a prefix in `prefixes` (`/home/...`, `/Users/...`, `/content/drive`, "
+        "`/mnt/...`, `/kaggle/...`) followed by at least one more path component, or a Windows drive path "
+        "(`C:\\\\Users\\\\...`, `D:/data`). Not flagged: docstrings, URLs, system paths (`/dev/null`, "
+        "`/usr/bin/env`, `/tmp`), container mount points (`/data`, `/workspace`: add them to `prefixes` where "
+        "they are machine-specific), a bare prefix such as a web route `\"/home/\"`, strings in decorators (routes), "
+        "and test files unless `include-tests` is on. The rubric counts modules: the share free of such paths."
+    ),
+    rationale=(
+        "`pd.read_csv(\"/content/drive/MyDrive/train.csv\")` works in one Colab session and nowhere else: "
+        "colleagues, CI and the training cluster all fail on the first line, and the path quietly decides "
+        "which data the model is trained on."
+    ),
+    fix=(
+        "Read the location from a command-line argument, an environment variable or a config file, with a "
+        "relative default inside the repository (`Path(__file__).parent / \"data\"`)."
+    ),
+    bad='import pandas as pd\n\ndf = pd.read_csv("/content/drive/MyDrive/train.csv")\n',
+    good=(
+        'import os\n\nimport pandas as pd\n\nDATA_DIR = os.environ.get("DATA_DIR", "data")\n'
+        'df = pd.read_csv(os.path.join(DATA_DIR, "train.csv"))\n'
+    ),
+    options={"prefixes": MACHINE_PREFIXES, "include-tests": False},
+)
+
+
+def looks_hardcoded(value: str, prefixes: tuple[str, ...]) -> bool:
+    """True for `/home/me/x`, `/content/drive`, `C:\\Users\\me`: a machine folder and something inside it."""
+    value = value.strip()
+    if "\n" in value or len(value) > 400:
+        return False
+    if _WINDOWS_RE.match(value):
+        return True
+    for prefix in prefixes:
+        if value.startswith(prefix) and value[len(prefix):].strip("/"):
+            return True
+    return False
+
+
+def _docstring_nodes(tree: ast.Module) -> set[int]:
+    """ids of the string constants that are docstrings (module, class, function)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _decorator_nodes(tree: ast.Module) -> set[int]:
+    """ids of every node inside a decorator (route strings such as `@app.get("/home/feed")`)."""
+    found = set()
+    for node in ast.walk(tree):
+        for decorator in getattr(node, "decorator_list", ()):
+            found.update(id(sub) for sub in ast.walk(decorator))
+    return found
+
+
+def _candidates(tree: ast.Module) -> Iterator[tuple[ast.expr, str]]:
+    """(node, leading text) of every string literal and f-string."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node, node.value
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                # `f"/home/{user}/data"`: the placeholder stands for a path component.
+                yield node, first.value + ("{}" if len(node.values) > 1 else "")
+
+
+class HardcodedPathChecker(PythonChecker):
+    """Finds absolute machine-specific paths in string literals."""
+
+    rules = (HARDCODED_PATH,)
+
+    def check(self, file: PythonFile, ctx: Context) -> None:
+        """Examine the module once; report each literal that is a machine-specific path."""
+        options = ctx.options(HARDCODED_PATH)
+        if file.is_test and not options["include-tests"]:
+            return
+        ctx.examine(HARDCODED_PATH)
+        prefixes = tuple(options["prefixes"])
+        skip = _docstring_nodes(file.tree) | _decorator_nodes(file.tree)
+        for node in ast.walk(file.tree):
+            if isinstance(node, ast.JoinedStr):
+                skip.update(id(value) for value in node.values)
+        hits = []
+        for node, text in _candidates(file.tree):
+            if id(node) in skip or not looks_hardcoded(text, prefixes):
+                continue
+            hits.append((node.lineno, node.col_offset + 1, text.strip()))
+        for line, column, text in sorted(hits):
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            ctx.report(HARDCODED_PATH, line, column, f"hardcoded machine-specific path {shown!r}")

@@ -1,0 +1,117 @@
+"""Which Python the project runs on: declared once, somewhere a tool can read it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import PurePosixPath
+from typing import Callable
+
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised by tox on older Pythons
+    import tomli as tomllib
+
+READ_LIMIT = 1024 * 1024
+
+PYTHON_VERSION_UNDECLARED = Rule(
+    code="MLR503",
+    name="python-version-undeclared",
+    category="dependencies",
+    severity=Severity.WARNING,
+    summary="The project does not declare which Python version it needs",
+    description=(
+        "Reports a repository with Python files or notebooks that declares its Python version nowhere: not in "
+        "`pyproject.toml` (`requires-python`, or Poetry's `python` dependency), `setup.py` / `setup.cfg` "
+        "(`python_requires`), `.python-version`, `runtime.txt`, `.tool-versions`, a conda environment file "
+        "(`- python=3.11`), a `Pipfile` (`python_version`), or a Dockerfile whose base image is a pinned "
+        "`python:3.x` tag (`python:latest` and an untagged `python` are not pins). The rubric counts one "
+        "requirement."
+    ),
+    rationale=(
+        "Pickled models, NumPy and PyTorch wheels and even `dict` ordering differ between Python versions; a "
+        "training run that cannot say which interpreter it used cannot be reproduced."
+    ),
+    fix='Add `requires-python = ">=3.10"` to `[project]` in pyproject.toml, or a `.python-version` file.',
+    bad='[project]\nname = "churn"\ndependencies = ["pandas==2.2.2"]\n',
+    good='[project]\nname = "churn"\nrequires-python = ">=3.10"\ndependencies = ["pandas==2.2.2"]\n',
+)
+
+_PYTHON_REQUIRES_RE = re.compile(r"python_requires\s*=")
+_CONDA_PYTHON_RE = re.compile(r"^\s*-\s*python\s*[=<>~!]", re.MULTILINE)
+_PIPFILE_RE = re.compile(r"^\s*python_(full_)?version\s*=", re.MULTILINE)
+_TOOL_VERSIONS_RE = re.compile(r"^\s*python\s+\d", re.MULTILINE)
+_RUNTIME_RE = re.compile(r"python-\d", re.IGNORECASE)
+_FROM_PYTHON_RE = re.compile(
+    r"^\s*FROM\s+(?:--platform=\S+\s+)?(?:\S+/)?python:(?P<tag>\S+)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _pyproject(text: str) -> bool:
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return False
+    project = data.get("project")
+    if isinstance(project, dict) and project.get("requires-python"):
+        return True
+    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    return isinstance(deps, dict) and bool(deps.get("python"))
+
+
+def _dockerfile(text: str) -> bool:
+    return any(match.group("tag")[:1].isdigit() for match in _FROM_PYTHON_RE.finditer(text))
+
+
+def _is_dockerfile(name: str) -> bool:
+    lowered = name.lower()
+    return lowered == "dockerfile" or lowered.startswith("dockerfile.") or lowered.endswith(".dockerfile")
+
+
+def _is_conda_env(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith((".yml", ".yaml")) and ("environment" in lowered or lowered.startswith("conda"))
+
+
+#: (does this root-level file name declare a version?, does its text?) -- checked in this order.
+DECLARATIONS: tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...] = (
+    (lambda name: name == "pyproject.toml", _pyproject),
+    (lambda name: name in ("setup.py", "setup.cfg"), lambda text: bool(_PYTHON_REQUIRES_RE.search(text))),
+    (lambda name: name == ".python-version", lambda text: bool(text.strip())),
+    (lambda name: name == "runtime.txt", lambda text: bool(_RUNTIME_RE.search(text))),
+    (lambda name: name == ".tool-versions", lambda text: bool(_TOOL_VERSIONS_RE.search(text))),
+    (lambda name: name == "Pipfile", lambda text: bool(_PIPFILE_RE.search(text))),
+    (_is_conda_env, lambda text: bool(_CONDA_PYTHON_RE.search(text))),
+    (_is_dockerfile, _dockerfile),
+)
+
+
+class PythonVersionChecker(RepoChecker):
+    """Looks for a Python version declaration in the files that can carry one."""
+
+    rules = (PYTHON_VERSION_UNDECLARED,)
+
+    def check(self, repo: RepoView, ctx: Context) -> None:
+        """One requirement per repository with Python code; read only the candidate files."""
+        if not any(f.suffix in (".py", ".ipynb") for f in repo.files):
+            return
+        ctx.examine(PYTHON_VERSION_UNDECLARED)
+        for f in repo.files:
+            name = PurePosixPath(f.path).name
+            at_root = "/" not in f.path
+            for names, declares in DECLARATIONS:
+                # Dockerfiles and conda files often live in docker/ or envs/; the rest belong at the root.
+                anywhere = names in (_is_dockerfile, _is_conda_env)
+                if (at_root or anywhere) and names(name):
+                    text = repo.read_text(f.path, READ_LIMIT)
+                    if text and declares(text):
+                        return
+        ctx.report(
+            PYTHON_VERSION_UNDECLARED, None, None,
+            "no Python version declared (requires-python, .python-version, runtime.txt, conda `python=`, "
+            "or a pinned `python:3.x` base image)",
+            path="pyproject.toml",
+        )

@@ -1,0 +1,191 @@
+"""Wrapped linters: flake8 (default), ruff (optional PEP 8 backend) and pylint (opt-in), in one report.
+
+Their findings keep the tool's own codes (`E501`, `F401`, `B006`, `C0301`), `source` is the tool's name and the
+category is `code-quality`. flake8 runs per file inside the engine's per-file path, on the text already read;
+ruff (one subprocess) and pylint (in process) run once over the files in scope. A tool that is missing or fails
+becomes one warning in the Result, never a crash.
+
+Rule names: pylint's own symbol (`unused-import`); for flake8 and ruff, the tool and the code lowered
+(`flake8-e501`, `ruff-f401`), since those tools have no stable names of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from mlrepolint.rules.base import Finding, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised by tox on older Pythons
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from mlrepolint.config import Settings
+    from mlrepolint.repo import RepoView
+    from mlrepolint.selection import Selection
+    from mlrepolint.source import PythonFile
+
+CATEGORY = "code-quality"
+WRAPPERS = ("flake8", "pylint")  # "flake8" is the PEP 8 pass, whose engine is `pep8-backend`
+PEP8_BACKENDS = ("flake8", "ruff")
+
+#: A wrapped tool's code or code prefix: letters then digits (`E`, `E5`, `E501`, `C0301`, `PLR0913`).
+WRAPPED_CODE_RE = re.compile(r"^[A-Z]+[0-9]*$")
+
+#: pycodestyle/pyflakes codes that mean the module is broken, not merely untidy (flake8's classic "fatal" set).
+_SERIOUS_PEP8 = ("E9", "F63", "F7", "F82")
+#: pylint's inference-heavy messages, noisy on ML code (dynamic tensors, optional imports): off unless selected.
+DEFAULT_OFF = {"E1101": "no-member", "E0401": "import-error", "E0611": "no-name-in-module"}
+#: Code prefixes each tool can report (beyond those the user names): ruff's PEP 8 set, pylint's categories.
+RUFF_PREFIXES = ("E", "W", "F")
+PYLINT_PREFIXES = ("C", "R", "W", "E", "F", "I")
+#: A selector that can only name pylint codes (one letter, four digits), or a prefix shorter than flake8's codes.
+_PYLINT_CODE_RE = re.compile(r"^[CRWEFI][0-9]{4}$")
+_PYLINT_SELECTOR_RE = re.compile(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
+#: Codes that conflict with black's formatting; off by default when black or ruff sets a line length.
+BLACK_CONFLICTS = ("E203", "W503", "E704")
+
+
+def is_wrapped_selector(selector: str) -> bool:
+    """True for a selector that can name a wrapped tool's codes (anything code-shaped that is not MLR...)."""
+    return bool(WRAPPED_CODE_RE.match(selector)) and not selector.startswith("MLR") and selector != "ALL"
+
+
+def pep8_severity(code: str) -> Severity:
+    """flake8/ruff codes: syntax errors and undefined names are errors, the rest warnings."""
+    return Severity.ERROR if code.startswith(_SERIOUS_PEP8) else Severity.WARNING
+
+
+def wrapped_finding(
+    source: str, code: str, rule: str, severity: Severity, path: str, line: int | None, column: int | None,
+    message: str,
+) -> Finding:
+    """A Finding from a wrapped tool (line and column 1-based, or None)."""
+    return Finding(
+        code=code, rule=rule, category=CATEGORY, severity=severity, source=source, path=path,
+        line=line or None, column=column or None, message=message,
+    )
+
+
+def tool_selected(selection: Selection, prefixes: Iterable[str], selectors: Sequence[str]) -> bool:
+    """True when the selection can enable at least one code under `prefixes`, so the tool is worth running.
+
+    Each prefix is tried as a code (`E` is on unless ignored), and so is each positive selector under a prefix
+    (`--select E501` enables E501 though the prefix `E` is not selected).
+    """
+    prefixes = tuple(prefixes)
+    candidates = list(prefixes) + [s for s in selectors if s.startswith(prefixes)]
+    return any(selection.enabled(code) for code in candidates)
+
+
+def positive_selectors(settings: Settings) -> list[str]:
+    """The select and extend-select entries (where a narrower code may turn a tool on)."""
+    return [*(settings.select or ()), *settings.extend_select]
+
+
+def project_line_length(repo: RepoView) -> int | None:
+    """`line-length` from `[tool.black]` or `[tool.ruff]` in pyproject.toml (or ruff.toml), if configured."""
+    pyproject = read_toml(repo, "pyproject.toml").get("tool", {})
+    for table in (pyproject.get("black"), pyproject.get("ruff"), read_toml(repo, "ruff.toml"),
+                  read_toml(repo, ".ruff.toml")):
+        if isinstance(table, dict) and isinstance(table.get("line-length"), int):
+            return table["line-length"]
+    return None
+
+
+def read_toml(repo: RepoView, path: str) -> dict[str, Any]:
+    """A TOML file of the repository, or {} when absent or broken (the tool itself will complain)."""
+    text = repo.read_text(path)
+    if not text:
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+@dataclass
+class Wrappers:
+    """The wrapped tools of one run: which run, their per-file and whole-run findings, and their warnings."""
+
+    repo: RepoView
+    settings: Settings
+    selection: Selection
+    own_rules: frozenset[str] = frozenset()  # mlrepolint's rule names: a pylint message of that name is a duplicate
+    warnings: list[str] = field(default_factory=list)
+    _failures: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.flake8 = None
+        wants_pep8 = "flake8" in self.settings.wrappers
+        self.pep8_backend = self.settings.pep8_backend if wants_pep8 else None
+        if self.pep8_backend == "flake8":
+            from mlrepolint.rules.wrapped import flake8
+
+            try:
+                if tool_selected(self.selection, flake8.code_prefixes(), positive_selectors(self.settings)):
+                    self.flake8, warnings = flake8.load_config(self.repo, self.settings)
+                    self.warnings.extend(warnings)
+            except flake8.Flake8Unavailable as exc:
+                self.warnings.append(str(exc))
+
+    def per_file(self, module: PythonFile) -> list[Finding]:
+        """flake8's findings for one parsed file (empty when flake8 is not running)."""
+        if self.flake8 is None:
+            return []
+        from mlrepolint.rules.wrapped import flake8
+
+        try:
+            return flake8.flake8_findings(self.flake8, module.path, module.lines, module.tree)
+        except flake8.Flake8Failed as exc:
+            self._failures.setdefault("flake8", []).append(f"{module.path}: {exc}")
+            return []
+
+    def whole_run(self, files: Sequence[str]) -> list[Finding]:
+        """ruff's and pylint's findings over all the files in scope (those that are enabled)."""
+        found: list[Finding] = []
+        if not files:
+            return found
+        selectors = positive_selectors(self.settings)
+        if self.pep8_backend == "ruff":
+            ruff_selectors = [s for s in selectors if is_wrapped_selector(s) and not _PYLINT_CODE_RE.match(s)]
+            if tool_selected(self.selection, RUFF_PREFIXES + tuple(ruff_selectors), ruff_selectors):
+                from mlrepolint.rules.wrapped import ruff
+
+                findings, warnings = ruff.ruff_findings(self.repo, self.settings, files)
+                found += findings
+                self.warnings += warnings
+        if "pylint" in self.settings.wrappers:
+            pylint_selectors = [s for s in selectors if _PYLINT_SELECTOR_RE.match(s)]
+            if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
+                from mlrepolint.rules.wrapped import pylint
+
+                findings, warnings = pylint.pylint_findings(
+                    self.repo, self.settings, self.selection, files, self.own_rules
+                )
+                found += findings
+                self.warnings += warnings
+        return found
+
+    def take_failures(self) -> list[tuple[str, str]]:
+        """The per-file failures recorded so far, as (tool, "path: error"), forgetting them (worker processes
+        send them to the main process with the file's result)."""
+        taken = [(tool, failure) for tool, failures in self._failures.items() for failure in failures]
+        self._failures.clear()
+        return taken
+
+    def record_failure(self, tool: str, failure: str) -> None:
+        """Record a per-file failure that happened in a worker process."""
+        self._failures.setdefault(tool, []).append(failure)
+
+    def finish(self) -> list[str]:
+        """Every warning of the run, per-file failures folded into one line per tool."""
+        for tool, failures in self._failures.items():
+            more = f" (and {len(failures) - 1} more files)" if len(failures) > 1 else ""
+            self.warnings.append(f"{tool} failed on {failures[0]}{more}; its findings there are missing")
+        self._failures.clear()
+        return self.warnings

@@ -1,0 +1,299 @@
+"""flake8, in process and per file, on the text the engine already read.
+
+`load_config` runs once per run, in the main process: it reads the repository's flake8 settings (the first of
+`setup.cfg`, `tox.ini`, `.flake8` at the root with a `[flake8]` section, as flake8 itself picks) and lays
+`[tool.mlrepolint.flake8]` over them into a small, picklable `Flake8Config`. `flake8_findings(config, path, lines)`
+is what the per-file path calls: flake8's plugin loading and option parsing happen once per process and config,
+then each call only runs the checks. flake8 applies its own `select`/`ignore`, `per-file-ignores`, `exclude` and
+`# noqa` (with its multi-line-string and `# flake8: noqa` rules), so what comes back is what flake8 would print.
+
+`[flake8:local-plugins]` would import code from the repository: it is dropped with a warning unless
+`trust-repo-config` is set.
+"""
+
+from __future__ import annotations
+
+import configparser
+import functools
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from mlrepolint.rules.base import Finding
+from mlrepolint.rules.wrapped import BLACK_CONFLICTS, pep8_severity, project_line_length, wrapped_finding
+
+if TYPE_CHECKING:
+    import ast
+
+    from mlrepolint.config import Settings
+    from mlrepolint.repo import RepoView
+
+SOURCE = "flake8"
+CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's own order of preference
+LOCAL_PLUGINS = "flake8:local-plugins"
+_MISSING = "flake8 is not installed, so PEP 8 checks did not run (pip install flake8)"
+
+
+class Flake8Unavailable(Exception):
+    """flake8 cannot run at all in this run (not installed, plugins or configuration broken)."""
+
+
+class Flake8Failed(Exception):
+    """flake8 failed on one file."""
+
+
+@dataclass(frozen=True)
+class Flake8Config:
+    """Everything flake8 needs, as plain values: the root, the merged config sections, black's defaults."""
+
+    root: str
+    sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    black_defaults: bool = False
+    source: str = "[tool.mlrepolint.flake8]"
+
+    def parser(self) -> configparser.RawConfigParser:
+        """The config as flake8 reads it."""
+        cfg = configparser.RawConfigParser()
+        for section, items in self.sections:
+            cfg.add_section(section)
+            for key, value in items:
+                cfg.set(section, key, value)
+        return cfg
+
+
+def rule_name(code: str) -> str:
+    """`flake8-e501` for E501."""
+    return f"{SOURCE}-{code.lower()}"
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigParser, list[str]]:
+    """The repository's flake8 config file (name, parsed) and warnings about files that cannot be parsed."""
+    warnings = []
+    for name in CONFIG_FILES:
+        text = repo.read_text(name)
+        if text is None:
+            continue
+        cfg = configparser.RawConfigParser()
+        try:
+            cfg.read_string(text, source=name)
+        except configparser.Error as exc:
+            warnings.append(f"flake8: ignoring {name}, which cannot be parsed: {str(exc).splitlines()[0]}")
+            continue
+        if cfg.has_section("flake8") or cfg.has_section(LOCAL_PLUGINS):
+            return name, cfg, warnings
+    return None, configparser.RawConfigParser(), warnings
+
+
+def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
+    name, cfg, warnings = _repo_config(repo)
+    sections: dict[str, dict[str, str]] = {}
+    for section in ("flake8", LOCAL_PLUGINS):
+        if cfg.has_section(section):
+            sections[section] = dict(cfg.items(section))
+    if LOCAL_PLUGINS in sections and not settings.trust_repo_config:
+        del sections[LOCAL_PLUGINS]
+        warnings.append(
+            f"flake8: [{LOCAL_PLUGINS}] in {name} ignored, because it would run code from the repository; "
+            "pass --trust-repo-config to load it"
+        )
+    own = sections.setdefault("flake8", {})
+    for key, value in settings.flake8.items():
+        own[key.replace("_", "-")] = _config_value(value)
+    line_length = project_line_length(repo)
+    black = line_length is not None
+    if black and "max-line-length" not in own and "max_line_length" not in own:
+        own["max-line-length"] = str(line_length)
+    config = Flake8Config(
+        root=str(repo.root),
+        sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
+        black_defaults=black,
+        source=f"{name} and [tool.mlrepolint.flake8]" if name else "[tool.mlrepolint.flake8]",
+    )
+    _setup(config)  # fail here, once, rather than on every file
+    return config, warnings
+
+
+def _is_ours(plugin: Any) -> bool:
+    """mlrepolint's own flake8 plugin: its rules already ran natively, so flake8 must not run them again."""
+    return plugin.package.lower().replace("_", "-") == "mlrepolint" or plugin.entry_point.name.startswith("MLR")
+
+
+@functools.lru_cache(maxsize=None)
+def code_prefixes() -> tuple[str, ...]:
+    """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...)."""
+    try:
+        from flake8.plugins import finder
+    except ImportError:
+        raise Flake8Unavailable(_MISSING) from None
+    cfg = configparser.RawConfigParser()
+    opts = finder.parse_plugin_options(cfg, ".", enable_extensions=None, require_plugins=None)
+    return tuple(
+        sorted({p.entry_point.name for p in finder.find_plugins(cfg, opts)
+                if p.entry_point.group == "flake8.extension" and not _is_ours(p)})
+    )
+
+
+class _Collector:
+    """A flake8 formatter that keeps the violations instead of printing them."""
+
+    def __init__(self) -> None:
+        self.found: list[Any] = []
+
+    def beginning(self, filename: str) -> None:
+        """flake8 calls this before a file's results."""
+
+    def finished(self, filename: str) -> None:
+        """flake8 calls this after a file's results."""
+
+    def handle(self, error: Any) -> None:
+        """Keep one reported (selected, not noqa'd) violation."""
+        self.found.append(error)
+
+
+@dataclass
+class _Setup:
+    options: Any
+    plugins: Any
+    guide: Any
+    collector: _Collector
+    exclude: list[str]
+
+
+_ACTIVE: dict[Flake8Config, _Setup] = {}
+
+
+def _setup(config: Flake8Config) -> _Setup:
+    """flake8's plugins and options for this config, built once per process (plugins keep options globally)."""
+    setup = _ACTIVE.get(config)
+    if setup is None:
+        _ACTIVE.clear()  # plugins store parsed options on their classes: only one config can be live
+        setup = _ACTIVE[config] = _build(config)
+    return setup
+
+
+def _build(config: Flake8Config) -> _Setup:
+    try:
+        import flake8
+        from flake8 import exceptions
+        from flake8.main import options as main_options
+        from flake8.options import aggregator, manager
+        from flake8.plugins import finder
+        from flake8.style_guide import StyleGuideManager
+    except ImportError:
+        raise Flake8Unavailable(_MISSING) from None
+    cfg = config.parser()
+    try:
+        plugin_opts = finder.parse_plugin_options(cfg, config.root, enable_extensions=None, require_plugins=None)
+        found = [p for p in finder.find_plugins(cfg, plugin_opts) if not _is_ours(p)]
+        plugins = finder.load_plugins(found, plugin_opts)
+        option_manager = manager.OptionManager(
+            version=flake8.__version__,
+            plugin_versions=plugins.versions_str(),
+            parents=[main_options.stage1_arg_parser()],
+            formatter_names=list(plugins.reporters),
+        )
+        main_options.register_default_options(option_manager)
+        option_manager.register_plugins(plugins)
+        _check_keys(config, option_manager)
+        opts = aggregator.aggregate_options(option_manager, cfg, config.root, [])
+        for loaded in plugins.all_plugins():
+            parse_options = getattr(loaded.obj, "parse_options", None)
+            if parse_options is None:
+                continue
+            try:
+                parse_options(option_manager, opts, opts.filenames)
+            except TypeError:
+                parse_options(opts)
+    except (exceptions.Flake8Exception, ValueError, configparser.Error) as exc:
+        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {exc}") from None
+    if config.black_defaults:
+        opts.extended_default_ignore = [*opts.extended_default_ignore, *BLACK_CONFLICTS]
+    collector = _Collector()
+    return _Setup(opts, plugins, StyleGuideManager(opts, collector), collector, [*opts.exclude, *opts.extend_exclude])
+
+
+def _check_keys(config: Flake8Config, option_manager: Any) -> None:
+    """An option flake8 (and its plugins) does not know is a configuration error, not silence."""
+    from mlrepolint.config import ConfigError
+
+    known = option_manager.config_options_dict
+    for section, items in config.sections:
+        if section != "flake8":
+            continue
+        unknown = sorted(key for key, _ in items if key not in known and key.replace("-", "_") not in known)
+        if unknown:
+            raise ConfigError(f"{config.source}: unknown flake8 option(s): {', '.join(unknown)}")
+
+
+@functools.lru_cache(maxsize=None)
+def _checker_class() -> type:
+    """flake8's FileChecker, fed the engine's text and tree instead of reading and parsing the file again."""
+    from flake8.checker import FileChecker
+    from flake8.processor import FileProcessor
+
+    class TextChecker(FileChecker):
+        def __init__(self, *, lines: list[str], tree: ast.Module | None, **kwargs: Any) -> None:
+            self._lines = lines
+            self._tree = tree
+            super().__init__(**kwargs)
+
+        def _make_processor(self) -> FileProcessor:
+            processor = FileProcessor(self.filename, self.options, lines=self._lines)
+            if self._tree is not None:
+                tree = self._tree
+                processor.build_ast = lambda: tree  # type: ignore[method-assign]
+            return processor
+
+    return TextChecker
+
+
+def _excluded(setup: _Setup, root: str, path: str) -> bool:
+    """flake8's `exclude`/`extend-exclude`: a file or any folder above it matching by name or absolute path."""
+    if not setup.exclude:
+        return False
+    from flake8.utils import fnmatch
+
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        here = os.path.join(root, *parts[:depth])
+        if fnmatch(parts[depth - 1], setup.exclude) or fnmatch(here, setup.exclude):
+            return True
+    return False
+
+
+def flake8_findings(
+    config: Flake8Config, path: str, lines: Sequence[str], tree: ast.Module | None = None
+) -> list[Finding]:
+    """flake8's findings for one file (`path` relative to the root, `lines` with their endings).
+
+    `tree`, when given, is the already parsed module, so the file is not parsed twice. Raises Flake8Unavailable
+    when flake8 cannot run at all, Flake8Failed when it fails on this file.
+    """
+    setup = _setup(config)
+    if _excluded(setup, config.root, path):
+        return []
+    filename = os.path.join(config.root, *path.split("/"))
+    try:
+        checker = _checker_class()(
+            filename=filename, plugins=setup.plugins.checkers, options=setup.options, lines=list(lines), tree=tree
+        )
+        _, results, _ = checker.run_checks()
+    except Exception as exc:  # a plugin's bug must not stop the run
+        raise Flake8Failed(f"{type(exc).__name__}: {exc}") from None
+    setup.collector.found = []
+    for code, line, column, text, physical_line in sorted(results, key=lambda r: (r[1], r[2])):
+        setup.guide.handle_error(code, filename, line, column, text, physical_line)
+    return [
+        wrapped_finding(SOURCE, v.code, rule_name(v.code), pep8_severity(v.code), path, v.line_number,
+                        v.column_number, v.text)
+        for v in setup.collector.found
+    ]

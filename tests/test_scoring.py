@@ -1,0 +1,186 @@
+"""The scorer on plain data: formulas, n/a categories, weights, costs, and the monotonicity property."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlrepolint.rules.base import CATEGORIES, Finding, Severity
+from mlrepolint.rules.registry import load_registry
+from mlrepolint.scoring import Rubric, Scorecard, grade, score_parts
+
+RULES = load_registry().rules
+PER_FILE = ("MLR101", "MLR103", "MLR201", "MLR801", "MLR901")
+REPOSITORY = ("MLR503", "MLR701", "MLR702", "MLR704")
+
+
+def finding(code: str, path: str = "m.py", source: str = "mlrepolint") -> Finding:
+    if source != "mlrepolint":
+        return Finding(code, code, "code-quality", Severity.WARNING, source, path, 1, 1, "wrapped")
+    rule = RULES[code]
+    return Finding(code, rule.name, rule.category, Severity.WARNING, source, path, 1, 1, "m")
+
+
+def card(findings=(), examined=None, by_file=None, lines=0, rubric=None) -> Scorecard:
+    return score_parts(findings, examined or {}, by_file or {}, lines, rubric or Rubric(), RULES)
+
+
+def category(c: Scorecard, ident: str):
+    return next(x for x in c.categories if x.id == ident)
+
+
+def rule_score(c: Scorecard, name: str) -> float:
+    return next(r.score for x in c.categories for r in x.rules if r.rule == name)
+
+
+def test_per_file_rule_is_the_share_of_units_that_pass():
+    # 4 public functions in two files, one undocumented
+    c = card([finding("MLR103", "a.py")], {"MLR103": 4}, {"a.py": {"MLR103": 3}, "b.py": {"MLR103": 1}})
+    assert rule_score(c, "missing-function-docstring") == 0.75
+
+
+def test_a_files_findings_count_at_most_its_examined_units():
+    # ten top-level statements in one module of two fail one module, not ten
+    findings = [finding("MLR201", "a.py")] * 10
+    c = card(findings, {"MLR201": 2}, {"a.py": {"MLR201": 1}, "b.py": {"MLR201": 1}})
+    assert rule_score(c, "top-level-execution") == 0.5
+
+
+@pytest.mark.parametrize("examined, findings, expected", [
+    (1, 1, 0.0),   # one requirement (a README), failed
+    (2, 1, 0.5),   # README with install but no usage
+    (4, 1, 0.5),   # one gitignore gap of four: at least the finding penalty
+    (4, 2, 0.0),
+    (4, 3, 0.0),   # floored at 0
+    (0, 1, 0.5),   # a rule that reports without examining loses the finding penalty
+])
+def test_repository_rule_loses_the_larger_of_penalty_and_one_requirement(examined, findings, expected):
+    c = card([finding("MLR704", ".gitignore")] * findings, {"MLR704": examined} if examined else {})
+    assert rule_score(c, "gitignore-gaps") == expected
+
+
+@pytest.mark.parametrize("violations, lines, expected", [(0, 100, 1.0), (5, 100, 0.5), (2, 200, 0.9), (30, 100, 0.0)])
+def test_pep8_is_violations_per_100_lines_against_the_tolerance(violations, lines, expected):
+    c = card([finding("E501", source="flake8")] * violations, lines=lines)
+    assert rule_score(c, "pep8") == pytest.approx(expected)
+
+
+def test_pep8_tolerance_is_configurable():
+    c = card([finding("E501", source="flake8")] * 5, lines=100, rubric=Rubric(pep8_tolerance=20))
+    assert rule_score(c, "pep8") == 0.75
+
+
+def test_categories_without_anything_examined_are_not_applicable():
+    c = card([], {"MLR101": 2}, {"a.py": {"MLR101": 1}, "b.py": {"MLR101": 1}})
+    applicable = {x.id for x in c.categories if x.score is not None}
+    assert applicable == {"documentation"}
+    assert category(c, "containers").score is None
+    assert c.score == 100.0 and c.grade == "A"
+
+
+def test_nothing_examined_means_no_score():
+    c = card()
+    assert (c.score, c.grade) == (None, None)
+    assert [x.id for x in c.categories] == list(CATEGORIES)
+
+
+def test_overall_is_the_weighted_mean_of_applicable_categories_and_costs_add_up():
+    findings = [finding("MLR702", "tests/"), finding("MLR101", "a.py")]
+    examined = {"MLR702": 1, "MLR101": 2, "MLR701": 1}
+    by_file = {"a.py": {"MLR101": 1}, "b.py": {"MLR101": 1}}
+    plain = card(findings, examined, by_file)
+    # documentation = mean(0.5 docstrings, 1.0 readme) = 75; testing = 0
+    assert category(plain, "documentation").score == 75.0
+    assert category(plain, "testing").score == 0.0
+    assert plain.score == 37.5
+    assert sum(x.cost for x in plain.categories) == pytest.approx(100 - plain.score)
+    weighted = card(findings, examined, by_file, rubric=Rubric(weights={"testing": 3.0}))
+    assert weighted.score == 18.8  # (75 + 3 * 0) / 4
+    assert category(weighted, "testing").cost == pytest.approx(75.0)
+    rule_weighted = card(findings, examined, by_file, rubric=Rubric(rule_weights={"MLR101": 3.0}))
+    assert category(rule_weighted, "documentation").score == 62.5  # (3 * 0.5 + 1) / 4
+
+
+def test_a_zero_weight_leaves_a_category_out():
+    c = card([finding("MLR702", "tests/")], {"MLR702": 1, "MLR701": 1}, rubric=Rubric(weights={"testing": 0}))
+    assert c.score == 100.0
+    assert category(c, "testing").score == 0.0
+
+
+@pytest.mark.parametrize("value, letter", [
+    (100.0, "A"), (90.0, "A"), (89.9, "B"), (80.0, "B"), (79.9, "C"), (70.0, "C"), (60.0, "D"), (59.9, "F"), (0, "F"),
+])
+def test_grade_boundaries(value, letter):
+    assert grade(value) == letter
+
+
+# --- monotonicity --------------------------------------------------------------------------------------------
+
+PATHS = ("a.py", "pkg/b.py", "pkg/c.py")
+
+
+@st.composite
+def scored_repositories(draw):
+    """A repository as the scorer sees it: per-file denominators, repository requirements, and findings that
+    respect the engine's contract (a rule reports only in what it examined)."""
+    by_file: dict[str, dict[str, int]] = {}
+    findings: list[Finding] = []
+    for path in PATHS:
+        units = {code: draw(st.integers(0, 4)) for code in draw(st.sets(st.sampled_from(PER_FILE)))}
+        units = {code: n for code, n in units.items() if n}
+        by_file[path] = units
+        for code, n in units.items():
+            findings += [finding(code, path)] * draw(st.integers(0, n + 2))
+    examined: dict[str, int] = {}
+    for units in by_file.values():
+        for code, n in units.items():
+            examined[code] = examined.get(code, 0) + n
+    for code in draw(st.sets(st.sampled_from(REPOSITORY))):
+        examined[code] = draw(st.integers(1, 4))
+        findings += [finding(code, ".")] * draw(st.integers(0, examined[code] + 1))
+    lines = draw(st.integers(0, 500))
+    if lines:
+        findings += [finding("E501", "a.py", source="flake8")] * draw(st.integers(0, 40))
+    ids = list(CATEGORIES)
+    rubric = Rubric(
+        weights={c: draw(st.sampled_from((0.0, 0.5, 1.0, 3.0))) for c in draw(st.sets(st.sampled_from(ids)))},
+        rule_weights={c: draw(st.sampled_from((0.0, 1.0, 2.0))) for c in draw(st.sets(st.sampled_from(PER_FILE)))},
+        pep8_tolerance=draw(st.sampled_from((5.0, 10.0, 50.0))),
+        finding_penalty=draw(st.sampled_from((0.0, 0.25, 0.5, 1.0))),
+    )
+    return findings, examined, by_file, lines, rubric
+
+
+def _scores(c: Scorecard) -> dict:
+    values = {"overall": c.score}
+    for x in c.categories:
+        values[x.id] = x.score
+        values.update({(x.id, r.rule): r.score for r in x.rules})
+    return values
+
+
+@settings(max_examples=120, deadline=None)
+@given(scored_repositories(), st.data())
+def test_fixing_a_finding_never_lowers_any_score(repository, data):
+    findings, examined, by_file, lines, rubric = repository
+    if not findings:
+        return
+    index = data.draw(st.integers(0, len(findings) - 1))
+    fixed = findings[:index] + findings[index + 1:]
+    before = _scores(card(findings, examined, by_file, lines, rubric))
+    after = _scores(card(fixed, examined, by_file, lines, rubric))
+    assert before.keys() == after.keys()
+    for key, value in before.items():
+        if value is not None:
+            assert after[key] >= value, key
+
+
+@settings(max_examples=60, deadline=None)
+@given(scored_repositories())
+def test_costs_explain_every_lost_point(repository):
+    c = card(*repository)
+    if c.score is None:
+        return
+    assert sum(x.cost for x in c.categories) == pytest.approx(100 - c.score, abs=0.06)
+    assert all(0 <= r.score <= 1 for x in c.categories for r in x.rules)
