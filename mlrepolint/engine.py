@@ -18,7 +18,7 @@ from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_d
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
-from mlrepolint.rules.wrapped import DEFAULT_OFF, Wrappers
+from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, parse_python
@@ -273,7 +273,12 @@ class Engine:
                 )
 
     def _selected(self, wrapped: list[Finding]) -> list[Finding]:
-        return [f for f in wrapped if self.selection.enabled(f.code, f.rule)]
+        """Wrapped findings that are selected and not duplicates of a running mlrepolint rule."""
+        return [f for f in wrapped if self.selection.enabled(f.code, f.rule) and not self._duplicate(f.code)]
+
+    def _duplicate(self, code: str) -> bool:
+        own = self.registry.lookup(DUPLICATES.get(code, ""))
+        return own is not None and self.rule_enabled(own)
 
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(

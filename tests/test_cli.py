@@ -77,7 +77,9 @@ CLEAN = {
 def test_exit_code_is_0_on_a_clean_repository(repo):
     run = run_cli(cwd=repo(CLEAN))
     assert run.code == 0
-    assert run.out.splitlines()[-2:] == ["Score: 100.0/100, grade A", "No findings in 2 Python files and the repository."]
+    assert run.out.splitlines()[-2:] == [
+        "Score: 100.0/100, grade A", "No findings in 2 Python files and the repository."
+    ]
 
 
 def test_quiet_drops_the_summary(repo):

@@ -328,13 +328,13 @@ def _mlrepolint_imports(path: Path) -> list[str]:
 def checker_modules() -> list[Path]:
     """The built-in checker modules and the example plugin's modules."""
     folders = [PACKAGE / "rules" / "python", PACKAGE / "rules" / "repo"]
-    return sorted([*(p for folder in folders for p in folder.glob("*.py")), *EXAMPLE_PLUGIN.rglob("*.py")])
+    return sorted([*(p for folder in folders for p in folder.rglob("*.py")), *EXAMPLE_PLUGIN.rglob("*.py")])
 
 
 @pytest.mark.parametrize("path", checker_modules(), ids=lambda p: p.name)
 def test_checkers_import_only_the_public_api(path: Path):
     """Checkers use the public API, plus helper modules of their own package (as a plugin would)."""
-    own_package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    own_package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:3])  # mlrepolint.rules.repo
     imports = _mlrepolint_imports(path)
     others = {name for name in imports if name != own_package and not name.startswith(own_package + ".")}
     assert others <= {"mlrepolint.api"}

@@ -16,10 +16,17 @@ DOC = '"""Module."""\n'
 LONG = DOC + "".join(f"X{n} = '{'a' * (n - 7)}'\n" for n in (85, 95, 115))
 
 
+#: Repository-level rules (README, tests, .gitignore, Python version): not what these tests are about.
+PROJECT_RULES = ("MLR503", "MLR7")
+
+
 def lint(root: Path, **overrides) -> list[tuple[str, str, int | None]]:
-    """(code, path, line) of each finding, from the engine in process (the CLI's path, minus the subprocess)."""
+    """(code, path, line) of each finding but PROJECT_RULES', from the engine in process (the CLI's path, minus
+    the subprocess)."""
     registry = load_registry()
-    settings = load_settings(find_config(root), registry).with_overrides(**overrides)
+    settings = load_settings(find_config(root), registry)
+    overrides["ignore"] = settings.ignore + PROJECT_RULES + tuple(overrides.get("ignore", ()))
+    settings = settings.with_overrides(**overrides)
     result = Engine(root, False, settings, registry).run([root])
     return [(f.code, f.path, f.line) for f in result.findings]
 
@@ -141,13 +148,13 @@ def test_select_mlr_does_not_run_flake8(repo):
     broken = run_cli(".", cwd=root)
     assert broken.code == 2
     assert broken.err == "mlrepolint: error: [tool.mlrepolint.flake8]: unknown flake8 option(s): no-such-option\n"
-    quiet = run_cli("--format", "json", "--select", "MLR", ".", cwd=root)
+    quiet = run_cli("--format", "json", "--select", "MLR1,MLR2", ".", cwd=root)
     assert quiet.code == 0 and quiet.findings == []
 
 
 def test_wrappers_can_turn_flake8_off(repo):
     root = repo({"train.py": LONG, "pyproject.toml": "[tool.mlrepolint]\nwrappers = []\n"})
-    assert run_cli("--format", "json", ".", cwd=root).findings == []
+    assert run_cli("--format", "json", "--ignore", ",".join(PROJECT_RULES), ".", cwd=root).findings == []
 
 
 @pytest.mark.parametrize(
@@ -228,7 +235,7 @@ def test_flake8_local_plugins_do_not_run_unless_trusted(repo):
 def test_result_counts_python_lines(repo):
     root = repo({"a.py": DOC + "X = 1\n", "b.py": "Y = 2", "c.py": "def (:\n"}, git_init=False)
     result = Engine(root, False, Settings()).run([Path(root)])
-    assert result.python_lines == 2 + 1 + 1
+    assert result.python_lines == 2 + 1  # c.py does not parse: no PEP 8 check ran on its lines
 
 
 def test_flake8_failing_on_files_is_one_warning(repo, monkeypatch):
@@ -240,7 +247,13 @@ def test_flake8_failing_on_files_is_one_warning(repo, monkeypatch):
 
     monkeypatch.setattr(flake8, "_checker_class", lambda: Broken)
     root = repo({"a.py": DOC + "import os\n", "b.py": DOC}, git_init=False)
-    result = Engine(root, False, Settings()).run([root])
+    result = Engine(root, False, Settings(ignore=PROJECT_RULES)).run([root])
     assert result.warnings == ["flake8 failed on a.py: RuntimeError: plugin bug (and 1 more files); "
                                "its findings there are missing"]
     assert [f.code for f in result.findings] == []
+
+
+def test_e722_is_dropped_while_bare_except_runs(repo):
+    root = repo({"train.py": DOC + "try:\n    pass\nexcept:\n    pass\n"}, git_init=False)
+    assert lines_of("MLR802", lint(root)) == [4] and lines_of("E722", lint(root)) == []
+    assert lines_of("E722", lint(root, ignore=("bare-except",))) == [4]

@@ -121,7 +121,7 @@ def test_ruff_backend_reports_the_same_codes_and_honours_tool_ruff(repo):
     assert run.locations("E501") == [("E501", "train.py", 4)]  # [tool.ruff] line-length
     assert not [f for f in run.findings if f["source"] == "flake8"]
     assert not (root / ".ruff_cache").exists()  # read-only on the repository
-    assert run_cli("--format", "json", "--select", "MLR", ".", cwd=root).findings == []
+    assert run_cli("--format", "json", "--select", "MLR1,MLR2", ".", cwd=root).findings == []
     assert run_cli("--format", "json", "--select", "F401", ".", cwd=root).locations() == [("F401", "train.py", 2)]
 
 

@@ -40,6 +40,9 @@ WRAPPED_CODE_RE = re.compile(r"^[A-Z]+[0-9]*$")
 _SERIOUS_PEP8 = ("E9", "F63", "F7", "F82")
 #: pylint's inference-heavy messages, noisy on ML code (dynamic tensors, optional imports): off unless selected.
 DEFAULT_OFF = {"E1101": "no-member", "E0401": "import-error", "E0611": "no-name-in-module"}
+#: flake8/ruff codes that report what one of mlrepolint's rules reports (with more context): dropped while that rule
+#: runs, so no finding is reported twice. pylint's duplicates are dropped by symbol (see pylint.py).
+DUPLICATES = {"E722": "bare-except"}
 #: Code prefixes each tool can report (beyond those the user names): ruff's PEP 8 set, pylint's categories.
 RUFF_PREFIXES = ("E", "W", "F")
 PYLINT_PREFIXES = ("C", "R", "W", "E", "F", "I")

@@ -1,0 +1,170 @@
+"""Jupyter notebooks in git: saved outputs and cells run out of order.
+
+A notebook is read and parsed once per run (`load_notebook` keeps it for the secrets scan too). The JSON is only
+parsed, never executed; a file that is not a notebook is a `parse-error`.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.rules.repo.hygiene import allowed, presence
+
+NOTEBOOK_WITH_OUTPUTS = Rule(
+    code="MLR303",
+    name="notebook-with-outputs",
+    category="data-hygiene",
+    severity=Severity.WARNING,
+    summary="Notebook committed with cell outputs",
+    description=(
+        "Reports, once per file, a committed `.ipynb` notebook whose code cells hold outputs or execution "
+        "counts, with how many cells do. Untracked notebooks that are not ignored are reported as untracked. "
+        "Notebooks matching an `allow` glob (tutorials, rendered docs) may keep their outputs. A file that is "
+        "not valid notebook JSON is reported as `parse-error`."
+    ),
+    rationale=(
+        "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
+        "they make the file large, every re-run produces a noisy diff that hides the code change, and merges "
+        "conflict on them."
+    ),
+    fix=(
+        "Clear outputs before committing: `jupyter nbconvert --clear-output --inplace nb.ipynb`, or install "
+        "`nbstripout --install` (a git filter) or its pre-commit hook. Keep rendered results in reports, not "
+        "in the notebook; list tutorial folders in `allow`."
+    ),
+    bad=(
+        '{"cell_type": "code", "execution_count": 3, "source": ["df.head()"],\n'
+        ' "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["..."]}}]}\n'
+    ),
+    good='{"cell_type": "code", "execution_count": null, "source": ["df.head()"], "outputs": []}\n',
+    options={"allow": ()},
+)
+
+NOTEBOOK_EXECUTION_ORDER = Rule(
+    code="MLR304",
+    name="notebook-execution-order",
+    category="data-hygiene",
+    severity=Severity.INFO,
+    summary="Notebook cells were run out of order",
+    description=(
+        "Reports a notebook whose code cells' execution counts do not increase from top to bottom (a cell ran "
+        "after one below it), naming the first such cell. Cells without a count are skipped."
+    ),
+    rationale=(
+        "A notebook whose cells ran out of order shows results that running it top to bottom may not "
+        "reproduce: a later cell changed a variable an earlier cell's output depends on."
+    ),
+    fix="Restart the kernel and run all cells in order (or clear the outputs) before committing.",
+    bad="In [3]: df = load()\nIn [1]: df.describe()\n",
+    good="In [1]: df = load()\nIn [2]: df.describe()\n",
+)
+
+
+@dataclass
+class Notebook:
+    """A notebook file: its text, its code and other cells, or why it could not be parsed."""
+
+    text: str
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    error: tuple[str, int | None, int | None] | None = None  # (message, line, column)
+
+
+_CACHE: weakref.WeakKeyDictionary[RepoView, dict[str, Notebook | None]] = weakref.WeakKeyDictionary()
+
+
+def load_notebook(repo: RepoView, path: str) -> Notebook | None:
+    """The notebook at `path`, read and parsed once per repository view; None when it cannot be read."""
+    per_repo = _CACHE.setdefault(repo, {})
+    if path not in per_repo:
+        data = repo.read_bytes(path)
+        per_repo[path] = None if data is None else parse_notebook(data)
+    return per_repo[path]
+
+
+def parse_notebook(data: bytes) -> Notebook:
+    """Parse notebook JSON (nbformat 4, or 3 with worksheets); errors are kept, never raised."""
+    text = data.decode("utf-8", errors="replace")
+    try:
+        document = json.loads(text)
+    except ValueError as exc:  # json.JSONDecodeError; the message never quotes the file's content
+        return Notebook(text, error=(f"invalid notebook JSON: {exc.msg}", exc.lineno, exc.colno))
+    except RecursionError:
+        return Notebook(text, error=("invalid notebook JSON: nested too deeply", None, None))
+    if not isinstance(document, dict):
+        return Notebook(text, error=("not a Jupyter notebook: the top level is not an object", None, None))
+    cells = document.get("cells")
+    if cells is None and isinstance(document.get("worksheets"), list):
+        cells = [c for ws in document["worksheets"] if isinstance(ws, dict) for c in ws.get("cells") or []]
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        return Notebook(text, error=("not a Jupyter notebook: no list of cells", None, None))
+    return Notebook(text, cells)
+
+
+def execution_count(cell: dict[str, Any]) -> int | None:
+    """The cell's execution count (`prompt_number` in nbformat 3), or None."""
+    count = cell.get("execution_count", cell.get("prompt_number"))
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+class NotebookChecker(RepoChecker):
+    """Finds committed notebook outputs and out-of-order execution; reports invalid notebooks."""
+
+    rules = (NOTEBOOK_WITH_OUTPUTS, NOTEBOOK_EXECUTION_ORDER)
+
+    def check(self, repo: RepoView, ctx: Context) -> None:
+        """Parse each notebook once and look at its code cells."""
+        allow = ctx.options(NOTEBOOK_WITH_OUTPUTS)["allow"]
+        for file in repo.files:
+            if not file.path.lower().endswith(".ipynb"):
+                continue
+            notebook = load_notebook(repo, file.path)
+            if notebook is None:
+                continue
+            if notebook.error is not None:
+                message, line, column = notebook.error
+                ctx.report(PARSE_ERROR, line, column, message, path=file.path)
+                continue
+            code = [(number, cell) for number, cell in enumerate(notebook.cells, 1) if cell.get("cell_type") == "code"]
+            ctx.examine(NOTEBOOK_WITH_OUTPUTS)
+            ctx.examine(NOTEBOOK_EXECUTION_ORDER)
+            if not allowed(allow, file.path):
+                self._outputs(repo, file, code, ctx)
+            self._order(file.path, code, ctx)
+
+    @staticmethod
+    def _outputs(repo: RepoView, file: RepoFile, code: list[tuple[int, dict[str, Any]]], ctx: Context) -> None:
+        with_outputs = sum(1 for _, cell in code if cell.get("outputs"))
+        counted = sum(1 for _, cell in code if execution_count(cell) is not None)
+        if not (with_outputs or counted):
+            return
+        what = (
+            f"outputs in {with_outputs} of {len(code)} code cells" if with_outputs
+            else f"execution counts in {counted} of {len(code)} code cells"
+        )
+        ctx.report(
+            NOTEBOOK_WITH_OUTPUTS, None, None,
+            f"notebook with {what} {presence(repo, file)}: clear them before committing "
+            "(`jupyter nbconvert --clear-output --inplace`, or the nbstripout git filter)",
+            path=file.path,
+        )
+
+    @staticmethod
+    def _order(path: str, code: list[tuple[int, dict[str, Any]]], ctx: Context) -> None:
+        previous: tuple[int, int] | None = None  # (cell number, execution count)
+        for number, cell in code:
+            count = execution_count(cell)
+            if count is None:
+                continue
+            if previous is not None and count <= previous[1]:
+                ctx.report(
+                    NOTEBOOK_EXECUTION_ORDER, None, None,
+                    f"cell {number} ran before cell {previous[0]} above it (execution count {count} after "
+                    f"{previous[1]}): restart the kernel and run all cells in order",
+                    path=path,
+                )
+                return
+            previous = (number, count)
