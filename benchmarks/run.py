@@ -61,7 +61,8 @@ def measure(rows: list[tuple[str, list[str]]], cwd: Path, runs: int) -> dict[str
             if label.startswith("pylint") and round_number:
                 continue  # one pylint run is enough to see the order of magnitude
             samples[label].append(run_once(command, cwd))
-            print(f"  round {round_number + 1}: {label}: {samples[label][-1][0]:.2f} s", file=sys.stderr, flush=True)
+            seconds = samples[label][-1][0]
+            print(f"  round {round_number + 1}: {label}: {seconds:.2f} s", file=sys.stderr, flush=True)  # noqa: MLR801
     return {
         label: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got), max(s[2] for s in got))
         for label, got in samples.items()

@@ -150,6 +150,15 @@ def test_a_config_change_invalidates_the_cache(repo, config, gone, new):
     assert (before - after, after - before) == (gone, new)
 
 
+@pytest.mark.parametrize("config_file", ["setup.cfg", "tox.ini", ".flake8"])
+def test_a_wrapped_tool_config_change_invalidates_the_cache(repo, config_file):
+    root = repo({"train.py": '"""Train."""\nNAME = "' + "a" * 90 + '"\n'})
+    age(root)
+    assert run_cli("--format", "json", ".", cwd=root).locations("E501") == [("E501", "train.py", 2)]
+    write_files(root, {config_file: "[flake8]\nmax-line-length = 120\n"})
+    assert run_cli("--format", "json", ".", cwd=root).locations("E501") == []
+
+
 def test_command_line_selection_is_part_of_the_key(repo):
     root = repo(FILES)
     assert run_cli("--select", "MLR101", "--format", "json", ".", cwd=root).locations() == [
@@ -181,7 +190,8 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     [cache_file] = (root / CACHE).glob("*.json")
     if garbage is None:
         data = json.loads(cache_file.read_text())
-        data["files"] = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
+        mangled = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
+        data["files"] = mangled
         data["repo"] = {"listing": data["repo"]["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
         cache_file.write_text(json.dumps(data))
     else:

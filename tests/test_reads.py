@@ -44,7 +44,9 @@ def test_reads_stay_inside_the_root(tree, path, expected):
 
 
 def test_nodes_finds_what_ast_walk_finds_from_one_shared_walk():
-    source = b"import os\nfrom x import y\n\n\ndef f(a):\n    return [g(b) for b in a if h(b)]\n\n\nclass C:\n    k = f(1)\n"
+    source = (
+        b"import os\nfrom x import y\n\n\ndef f(a):\n    return [g(b) for b in a if h(b)]\n\n\nclass C:\n    k = f(1)\n"
+    )
     module = parse_python("m.py", source)
     walked = list(ast.walk(module.tree))
     for kinds in [(ast.Call,), (ast.Import, ast.ImportFrom), (ast.stmt,), (ast.AST,)]:
