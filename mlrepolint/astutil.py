@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
-from fnmatch import fnmatchcase
+import functools
+import re
+from fnmatch import translate
 from typing import Sequence
 
 
@@ -25,7 +27,14 @@ def dotted_name(node: ast.AST) -> str | None:
 
 def matches(name: str | None, patterns: Sequence[str]) -> bool:
     """True when the dotted call name matches one of the glob patterns (`*.read_*`, `torch.load`)."""
-    return name is not None and any(fnmatchcase(name, pattern) for pattern in patterns)
+    return name is not None and _glob_regex(tuple(patterns)).match(name) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one compiled regex: one match per call name instead of one fnmatch per pattern (measured:
+    a fifth of the per-file time of the built-in checkers went to fnmatch)."""
+    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns) or "(?!)")
 
 
 def keyword_value(call: ast.Call, name: str) -> ast.expr | None:

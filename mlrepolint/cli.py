@@ -78,6 +78,8 @@ def cli() -> None:
               help="The least severe finding that makes the run exit 1 (default: error).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only (no rubric table, no summary).")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for per-file work (default: all cores).")
+@click.option("--cache/--no-cache", default=None, help="Reuse results from .mlrepolint_cache/ (default: on).")
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -99,6 +101,8 @@ def lint(
     fail_on: str | None,
     quiet: bool,
     color: bool | None,
+    jobs: int | None,
+    cache: bool | None,
 ) -> None:
     """Lint the repository holding PATH (default: the current folder)."""
     from mlrepolint.config import check_selector, find_config, load_settings
@@ -127,11 +131,15 @@ def lint(
         select=cli_select,
         extend_select=settings.extend_select + (cli_extend or ()),
         ignore=settings.ignore + (cli_ignore or ()),
+        jobs=jobs,
+        cache=cache,
         fail_under=fail_under,
         fail_on="never" if exit_zero else fail_on,
     )
     extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
-    result = Engine(root, is_git, settings, registry).run(targets, limit_to_paths=limit_to_paths)
+    engine = Engine(root, is_git, settings, registry)
+    engine.show_progress = not quiet
+    result = engine.run(targets, limit_to_paths=limit_to_paths)
     result = _gate_inputs(result, baseline_file, write_baseline, diff_base)
 
     if color is None:
@@ -280,9 +288,6 @@ def show_rule(code_or_name: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, turning usage and config errors into one line on stderr and exit 2."""
-    from mlrepolint.config import ConfigError
-    from mlrepolint.engine import UsageError
-
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="mlrepolint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -290,10 +295,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"mlrepolint: error: {exc.format_message()}", err=True)
         sys.exit(2)
-    except (ConfigError, UsageError) as exc:
-        click.echo(f"mlrepolint: error: {exc}", err=True)
-        sys.exit(2)
     except click.Abort:
         click.echo("mlrepolint: aborted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        if not _is_user_error(exc):
+            raise
+        click.echo(f"mlrepolint: error: {exc}", err=True)
+        sys.exit(2)
     sys.exit(0)
+
+
+def _is_user_error(exc: Exception) -> bool:
+    """A ConfigError or UsageError. Looked up in sys.modules rather than imported, so that `--version` and
+    `--help` do not pay for importing the engine: if a module was never imported, its error cannot be raised."""
+    config, engine = sys.modules.get("mlrepolint.config"), sys.modules.get("mlrepolint.engine")
+    kinds = ([config.ConfigError] if config else []) + ([engine.UsageError] if engine else [])
+    return isinstance(exc, tuple(kinds))

@@ -40,6 +40,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jobs: int | None = None  # worker processes for per-file work; None: all cores
+    cache: bool = True  # keep results in .mlrepolint_cache/ at the root
     wrappers: tuple[str, ...] = ("flake8",)  # wrapped tools; "flake8" is the PEP 8 pass, run by pep8_backend
     pep8_backend: str = "flake8"
     flake8: Mapping[str, Any] = field(default_factory=dict)  # flake8 options laid over the repository's own
@@ -254,6 +256,8 @@ _KEYS = {
     "per-file-ignores": _Reader.per_file_ignores,
     "severity": _Reader.severity,
     "rules": _Reader.rules,
+    "jobs": lambda r, v, k: {"jobs": _positive_int(v, k, r.where)},
+    "cache": lambda r, v, k: {"cache": _flag(v, k, r.where)},
     "wrappers": lambda r, v, k: {"wrappers": _choices(v, k, r.where, WRAPPERS)},
     "pep8-backend": lambda r, v, k: {"pep8_backend": _choice(v, k, r.where, PEP8_BACKENDS)},
     "flake8": lambda r, v, k: _tool_table(v, k, r.where),
@@ -263,6 +267,12 @@ _KEYS = {
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
 }
+
+
+def _positive_int(value: Any, key: str, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: '{key}' must be a whole number of at least 1")
+    return value
 
 
 def check_selector(registry: Registry, selector: str, where: str) -> None:

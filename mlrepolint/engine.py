@@ -6,6 +6,7 @@ read the Result and never re-run anything.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,7 @@ from mlrepolint.scoring import Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
+from mlrepolint.workers import lint_in_parallel
 
 
 class UsageError(Exception):
@@ -41,6 +43,37 @@ class Result:
     #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
     examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
     scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
+    linted: int = 0  # Python files linted in this run (the others came from the cache)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What linting one Python file gives back to the main process: small, picklable, never the tree.
+
+    `unchanged` means the file's content hash matched the one the caller already knew, so nothing was linted
+    and the caller's cached result stands. `warnings` are plugin failures on this file, `failures` wrapped tools
+    that failed on it (tool, "path: error"); the main process folds both into the run's warnings.
+    """
+
+    path: str
+    digest: str
+    findings: tuple[Finding, ...] = ()
+    examined: dict[str, int] = field(default_factory=dict)
+    unchanged: bool = False
+    signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
+    lines: int = 0
+    warnings: tuple[str, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
+    """Size, modification time and inode: what must match for the cache to trust a file without reading it."""
+    return None if st is None else (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def content_digest(data: bytes) -> str:
+    """The content hash the cache keys a file on."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -68,30 +101,35 @@ class Engine:
 
     def __init__(self, root: Path, is_git: bool, settings: Settings, registry: Registry | None = None) -> None:
         self.root = root
+        self.is_git = is_git
         self.settings = settings
         self.registry = registry or load_registry()
         self.selection = Selection(
             settings.select, settings.extend_select, settings.ignore,
             default_enabled=lambda code: self._default_enabled(code),
         )
-        self.is_git = is_git
         self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
+        # Per-file work reads through a view that lists nothing, so a worker process builds an Engine without
+        # running `git ls-files`; only the main process lists the repository (see `repo`).
+        self.reader = RepoView(root, (), is_git)
         self.warnings: list[str] = list(self.registry.warnings)
         self._failed: set[type[Checker]] = set()
         self.python_lines = 0
         self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
+        self.python_checkers = self._active(self.registry.python_checkers)
+        self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
 
     @cached_property
     def repo(self) -> RepoView:
-        """The repository view, listed on first use (the flake8 and pylint plugins never list it)."""
+        """The repository, listed once, on first use (never in workers, nor in the flake8 and pylint plugins)."""
         return RepoView.open(self.root, self.is_git, self.exclude)
 
     @cached_property
     def wrappers(self) -> Wrappers:
-        """The wrapped tools, set up on first use (the flake8 and pylint plugins run with none)."""
+        """The wrapped tools, set up on first use (the flake8 and pylint plugins' engines wrap none)."""
         own_rules = frozenset(rule.name for rule in self.registry.rules.values())
-        return Wrappers(self.repo, self.settings, self.selection, own_rules)
+        return Wrappers(self.reader, self.settings, self.selection, own_rules)
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -138,17 +176,44 @@ class Engine:
         With `limit_to_paths` (the pre-commit hook), repository findings are kept only for the files named in
         `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder.
         """
+        from mlrepolint.cache import Cache, NoCache
+
         files = self.scope(paths)
+        cache = Cache.open(self) if self.settings.cache else NoCache()
         findings: list[Finding] = []
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
-        python_checkers = self._active(self.registry.python_checkers)
+        done: list[FileResult] = []
+        todo: list[tuple[str, str | None]] = []
         for path in files:
-            findings.extend(self._lint_python(path, python_checkers, examined))
-        repo_findings = self._lint_repo(examined)
+            cached = cache.file_result(path)
+            if cached is not None:
+                done.append(cached)
+            else:
+                todo.append((path, cache.known_digest(path)))
+        linted = 0
+        for result in lint_in_parallel(self, todo):
+            if result.unchanged:
+                result = cache.confirm(result)
+            else:
+                linted += 1
+                cache.store_file(result)
+            done.append(result)
+        reported: set[str] = set()
+        for result in sorted(done, key=lambda r: r.path):  # in path order, so warnings do not depend on --jobs
+            self._add_file(result, findings, examined, reported)
+        repo_result = cache.repo_result()
+        if repo_result is None:
+            before = len(self.warnings)
+            repo_result = self._lint_repo()
+            if len(self.warnings) == before:  # a plugin that failed runs (and is warned about) again next time
+                cache.store_repo(*repo_result)
+        repo_findings, repo_examined = repo_result
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         findings.extend(repo_findings)
+        _merge(examined, repo_examined)
+        cache.save()
         findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
         findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
@@ -156,9 +221,46 @@ class Engine:
             self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
             python_lines=self.python_lines,
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
+            linted=linted,
         )
         result.scorecard = score(result, self.settings.rubric, self.registry.rules)
         return result
+
+    def _add_file(
+        self, result: FileResult, findings: list[Finding], examined: dict[str, int], reported: set[str]
+    ) -> None:
+        """Fold one file's result into the run: findings, denominators, lines, one warning per failing plugin."""
+        findings.extend(result.findings)
+        _merge(examined, result.examined)
+        if result.digest:  # read (an unreadable file has no denominators)
+            self._by_file[result.path] = dict(result.examined)
+        self.python_lines += result.lines
+        for warning in result.warnings:
+            plugin = warning.split(" raised ", 1)[0]
+            if plugin not in reported:
+                reported.add(plugin)
+                self.warnings.append(warning)
+        for tool, failure in result.failures:
+            self.wrappers.record_failure(tool, failure)
+
+    def lint_file(self, path: str, known_digest: str | None = None) -> FileResult:
+        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so)."""
+        data = self.reader.read_bytes(path)
+        if data is None:
+            return FileResult(path, "")
+        digest = content_digest(data)
+        signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
+        if digest == known_digest:
+            return FileResult(path, digest, unchanged=True, signature=signature)
+        self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
+        before = len(self.warnings)
+        findings, examined, lines = self._lint_python(path, data)
+        warnings = tuple(self.warnings[before:])
+        del self.warnings[before:]
+        return FileResult(
+            path, digest, tuple(findings), examined, signature=signature, lines=lines, warnings=warnings,
+            failures=tuple(self.wrappers.take_failures()),
+        )
 
     def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
         """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
@@ -166,6 +268,15 @@ class Engine:
             code: n for code, n in examined.items()
             if code in self.registry.rules and self.rule_enabled(self.registry.rules[code])
         }
+
+    def _named(self, rel: str, paths: Sequence[Path]) -> bool:
+        """True when `rel` is one of the named paths or lies below a named folder."""
+        target = (self.root / rel).resolve() if rel else None
+        for path in paths:
+            named = path.resolve()
+            if target is not None and (target == named or named in target.parents):
+                return True
+        return False
 
     def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
         """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
@@ -192,15 +303,6 @@ class Engine:
         own = self.registry.lookup(DUPLICATES.get(code, ""))
         return own is not None and self.rule_enabled(own)
 
-    def _named(self, rel: str, paths: Sequence[Path]) -> bool:
-        """True when `rel` is one of the named paths or lies below a named folder."""
-        target = (self.root / rel).resolve() if rel else None
-        for path in paths:
-            named = path.resolve()
-            if target is not None and (target == named or named in target.parents):
-                return True
-        return False
-
     def _ignored_for_file(self, finding: Finding) -> bool:
         return any(
             spec.match_file(finding.path) and best(refs, finding.code, finding.rule) >= 0
@@ -221,47 +323,40 @@ class Engine:
             message=violation.message,
         )
 
-    def _lint_python(self, path: str, checkers: list[Checker], examined: dict[str, int]) -> list[Finding]:
-        data = self.repo.read_bytes(path)
-        if data is None:
-            return []
-        examined[PARSE_ERROR.code] = examined.get(PARSE_ERROR.code, 0) + 1
-        self._by_file[path] = {PARSE_ERROR.code: 1}
+    def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+        """Findings, denominators and line count of one Python file's bytes."""
+        examined = {PARSE_ERROR.code: 1}
         try:
             module = parse_python(path, data)
         except ParseFailure as failure:
             if not self.rule_enabled(PARSE_ERROR):
-                return []
-            return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
-        self.python_lines += len(module.lines)
-        return self.lint_module(module, checkers, examined)
+                return [], examined, 0
+            violation = Violation(PARSE_ERROR, failure.line, failure.column, failure.message)
+            return [self._finding(violation, path)], examined, 0
+        findings, checked = self._check_module(module)
+        _merge(examined, checked)
+        return findings, examined, len(module.lines)
 
-    def lint_module(
-        self, module: PythonFile, checkers: list[Checker] | None = None, examined: dict[str, int] | None = None
-    ) -> list[Finding]:
-        """Run the per-file checkers (and the per-file wrapped tools the settings enable) on a file parsed
-        elsewhere (by the engine, flake8 or pylint); suppress."""
-        if checkers is None:
-            checkers = self._active(self.registry.python_checkers)
+    def lint_module(self, module: PythonFile) -> list[Finding]:
+        """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied."""
+        findings, _ = self._check_module(module)
+        return [f for f in findings if not self._ignored_for_file(f)]
+
+    def _check_module(self, module: PythonFile) -> tuple[list[Finding], dict[str, int]]:
+        """Run the per-file checkers and the per-file wrapped tools on a parsed file; apply inline suppressions."""
         ctx = Context(self.settings.rule_options)
-        for checker in checkers:
+        for checker in self.python_checkers:
             self._check(checker, module, ctx, module.path)
-        if examined is not None:
-            _merge(examined, ctx.examined)
-            _merge(self._by_file.setdefault(module.path, {}), ctx.examined)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
-        kept = self._suppress(found, Suppressions(module.lines), module.path)
-        return [f for f in kept if not self._ignored_for_file(f)]
+        return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self, examined: dict[str, int]) -> list[Finding]:
+    def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
-        _merge(examined, ctx.examined)
-        return self._suppress_by_path(
-            [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
-        )
+        found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
+        return self._suppress_by_path(found), ctx.examined
 
     def _suppress_by_path(self, found: list[Finding]) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line."""

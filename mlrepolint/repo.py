@@ -9,6 +9,7 @@ cannot hang the walk).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -33,6 +34,7 @@ SKIPPED_DIR_GLOBS = ("*.egg-info",)
 VENV_MARKER = "pyvenv.cfg"
 
 
+@functools.lru_cache(maxsize=4096)  # folder names repeat across thousands of paths
 def is_skipped_dir(name: str) -> bool:
     """True for a folder name that is never read (see SKIPPED_DIRS)."""
     return name in SKIPPED_DIRS or any(fnmatch(name, glob) for glob in SKIPPED_DIR_GLOBS)
@@ -48,7 +50,7 @@ class RepoFile:
     @property
     def name(self) -> str:
         """The base name."""
-        return PurePosixPath(self.path).name
+        return self.path.rsplit("/", 1)[-1]
 
     @property
     def suffix(self) -> str:
@@ -99,7 +101,7 @@ class RepoView:
         self.skipped_dirs = frozenset(skipped_dirs)
         self._real_root = os.path.realpath(root)
         self._stats: dict[str, os.stat_result | None] = {}
-        self._reals: dict[str, str | None] = {}  # realpath costs an lstat per path component: once per file
+        self._reals: dict[str, str | None] = {}
 
     @classmethod
     def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
@@ -128,12 +130,29 @@ class RepoView:
         return (f for f in self.files if spec.match_file(f.path))
 
     def _inside(self, path: str) -> str | None:
-        """The real path of `path` if it resolves inside the root, else None."""
+        """The real path of `path` if it resolves inside the root, else None (resolved once per path).
+
+        A folder's real path is resolved once and shared by its files; only a file that is itself a symlink
+        is resolved on its own. (Resolving every file from the root costs more than linting a cached run.)
+        """
         if path not in self._reals:
-            real = os.path.realpath(os.path.join(self._real_root, path))
-            inside = real == self._real_root or real.startswith(self._real_root + os.sep)
-            self._reals[path] = real if inside else None
+            folder, _, name = path.rpartition("/")
+            real_folder = self._real_folder(folder)
+            real = None
+            if real_folder is not None:
+                real = os.path.join(real_folder, name)
+                if name in ("", ".", "..") or os.path.islink(real):
+                    real = self._within(os.path.realpath(real))
+            self._reals[path] = real
         return self._reals[path]
+
+    def _real_folder(self, folder: str) -> str | None:
+        if folder not in self._reals:
+            self._reals[folder] = self._within(os.path.realpath(os.path.join(self._real_root, folder)))
+        return self._reals[folder]
+
+    def _within(self, real: str) -> str | None:
+        return real if real == self._real_root or real.startswith(self._real_root + os.sep) else None
 
     def stat(self, path: str) -> os.stat_result | None:
         """`stat` of a regular file inside the root (following links that stay inside), else None."""
@@ -149,6 +168,11 @@ class RepoView:
                     result = st
             self._stats[path] = result
         return self._stats[path]
+
+    def touched(self) -> dict[str, os.stat_result | None]:
+        """Every path whose stat, size or content was asked for so far, with its stat: what the rules read,
+        so the cache knows when to re-run them."""
+        return dict(self._stats)
 
     def size(self, path: str) -> int | None:
         """Size in bytes of a regular file inside the root, else None."""
@@ -247,9 +271,8 @@ def _drop_skipped(files: Iterable[RepoFile]) -> tuple[list[RepoFile], set[str]]:
     for f in files:
         parts = f.path.split("/")
         for depth, part in enumerate(parts[:-1]):
-            folder = "/".join(parts[: depth + 1]) + "/"
-            if is_skipped_dir(part) or folder in venvs:
-                skipped.add(folder)
+            if is_skipped_dir(part) or (venvs and "/".join(parts[: depth + 1]) + "/" in venvs):
+                skipped.add("/".join(parts[: depth + 1]) + "/")
                 break
         else:
             kept.append(f)

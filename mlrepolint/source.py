@@ -38,10 +38,36 @@ class PythonFile:
         """Tokens of the file (computed only when a rule asks)."""
         return list(tokenize.generate_tokens(io.StringIO(self.text).readline))
 
+    def nodes(self, *types: type[ast.AST]) -> list[ast.AST]:
+        """Every node in the file that is an instance of one of `types`, in no particular order.
+
+        Checkers that need, say, every call or every import ask here instead of walking the tree themselves: the
+        tree is walked once per file however many checkers ask. Measured on the benchmark tree, one `ast.walk`
+        costs about half an `ast.parse`, so a walk per checker would soon cost more than the parse itself.
+        """
+        index = self._node_index
+        return [node for kind, found in index.items() if issubclass(kind, types) for node in found]
+
+    @cached_property
+    def _node_index(self) -> dict[type[ast.AST], list[ast.AST]]:
+        """Node class -> the nodes of that class, from one iterative walk (faster than `ast.walk`)."""
+        index: dict[type[ast.AST], list[ast.AST]] = {}
+        stack: list[ast.AST] = [self.tree]
+        while stack:
+            node = stack.pop()
+            index.setdefault(type(node), []).append(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+        return index
+
     @property
     def name(self) -> str:
         """The file's base name, e.g. `train.py`."""
-        return PurePosixPath(self.path).name
+        return self.path.rsplit("/", 1)[-1]
 
     @cached_property
     def is_test(self) -> bool:

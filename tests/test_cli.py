@@ -284,10 +284,13 @@ def test_lints_a_file_with_a_bom_and_a_coding_line(repo):
     assert run.findings == []
 
 
-def test_does_not_write_into_the_repository(repo):
+def test_writes_nothing_into_the_repository_but_its_cache(repo):
     root = repo({"train.py": SCRIPT})
     before = sorted(p.relative_to(root) for p in Path(root).rglob("*") if ".git" not in p.parts)
     run_cli(".", cwd=root)
     run_cli("--format", "json", cwd=root)
-    after = sorted(p.relative_to(root) for p in Path(root).rglob("*") if ".git" not in p.parts)
+    after = sorted(
+        p.relative_to(root) for p in Path(root).rglob("*")
+        if ".git" not in p.parts and ".mlrepolint_cache" not in p.parts
+    )
     assert before == after

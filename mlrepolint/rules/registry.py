@@ -8,6 +8,7 @@ warning; it never breaks the run.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Iterable
@@ -107,16 +108,27 @@ class Registry:
 
 
 def _entry_points() -> Iterable[tuple[metadata.EntryPoint, str, str]]:
-    """(entry point, distribution name, version) for our group, once each, built-ins first."""
+    """(entry point, distribution name, version) for our group, once each, built-ins first.
+
+    On Python 3.10+ only the distributions providing our entry points have their metadata parsed: parsing every
+    installed distribution's costs about a millisecond each, a quarter of a second in a typical ML environment.
+    """
     seen = set()
     found = []
-    for dist in metadata.distributions():
-        dist_name = dist.metadata["Name"] or "?"
-        for ep in dist.entry_points:
-            if ep.group != ENTRY_POINT_GROUP or (ep.name, ep.value) in seen:
-                continue
-            seen.add((ep.name, ep.value))
-            found.append((ep, dist_name, dist.version))
+    if sys.version_info >= (3, 10):
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if (ep.name, ep.value) not in seen:
+                seen.add((ep.name, ep.value))
+                dist = ep.dist
+                found.append((ep, (dist.name if dist else None) or "?", dist.version if dist else "?"))
+    else:  # pragma: no cover - entry points do not know their distribution before 3.10
+        for dist in metadata.distributions():
+            dist_name = dist.metadata["Name"] or "?"
+            for ep in dist.entry_points:
+                if ep.group != ENTRY_POINT_GROUP or (ep.name, ep.value) in seen:
+                    continue
+                seen.add((ep.name, ep.value))
+                found.append((ep, dist_name, dist.version))
     found.sort(key=lambda item: (item[1] != BUILTIN_DISTRIBUTION, item[1], item[0].name))
     return found
 

@@ -160,7 +160,7 @@ class ErrorHandlingChecker(PythonChecker):
         """Examine the module once for prints, then every exception handler."""
         self._check_prints(file, ctx)
         broad = tuple(ctx.options(SWALLOWED_EXCEPTION)["broad-exceptions"])
-        for node in ast.walk(file.tree):
+        for node in file.nodes(ast.ExceptHandler, ast.With, ast.AsyncWith):  # the file's one shared walk
             if isinstance(node, ast.ExceptHandler):
                 self._check_handler(node, broad, ctx)
             elif isinstance(node, (ast.With, ast.AsyncWith)):

@@ -61,29 +61,33 @@ def looks_hardcoded(value: str, prefixes: tuple[str, ...]) -> bool:
     return False
 
 
-def _docstring_nodes(tree: ast.Module) -> set[int]:
+#: Nodes that carry a docstring or decorators.
+_DEFINITIONS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _docstring_nodes(file: PythonFile) -> set[int]:
     """ids of the string constants that are docstrings (module, class, function)."""
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+    for node in file.nodes(*_DEFINITIONS):
+        if node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 found.add(id(first.value))
     return found
 
 
-def _decorator_nodes(tree: ast.Module) -> set[int]:
+def _decorator_nodes(file: PythonFile) -> set[int]:
     """ids of every node inside a decorator (route strings such as `@app.get("/home/feed")`)."""
     found = set()
-    for node in ast.walk(tree):
+    for node in file.nodes(*_DEFINITIONS):
         for decorator in getattr(node, "decorator_list", ()):
             found.update(id(sub) for sub in ast.walk(decorator))
     return found
 
 
-def _candidates(tree: ast.Module) -> Iterator[tuple[ast.expr, str]]:
-    """(node, leading text) of every string literal and f-string."""
-    for node in ast.walk(tree):
+def _candidates(file: PythonFile) -> Iterator[tuple[ast.expr, str]]:
+    """(node, leading text) of every string literal and f-string (from the file's one shared walk)."""
+    for node in file.nodes(ast.Constant, ast.JoinedStr):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             yield node, node.value
         elif isinstance(node, ast.JoinedStr) and node.values:
@@ -105,12 +109,11 @@ class HardcodedPathChecker(PythonChecker):
             return
         ctx.examine(HARDCODED_PATH)
         prefixes = tuple(options["prefixes"])
-        skip = _docstring_nodes(file.tree) | _decorator_nodes(file.tree)
-        for node in ast.walk(file.tree):
-            if isinstance(node, ast.JoinedStr):
-                skip.update(id(value) for value in node.values)
+        skip = _docstring_nodes(file) | _decorator_nodes(file)
+        for node in file.nodes(ast.JoinedStr):
+            skip.update(id(value) for value in node.values)
         hits = []
-        for node, text in _candidates(file.tree):
+        for node, text in _candidates(file):
             if id(node) in skip or not looks_hardcoded(text, prefixes):
                 continue
             hits.append((node.lineno, node.col_offset + 1, text.strip()))

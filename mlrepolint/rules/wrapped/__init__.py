@@ -174,6 +174,17 @@ class Wrappers:
                 self.warnings += warnings
         return found
 
+    def take_failures(self) -> list[tuple[str, str]]:
+        """The per-file failures recorded so far, as (tool, "path: error"), forgetting them (worker processes
+        send them to the main process with the file's result)."""
+        taken = [(tool, failure) for tool, failures in self._failures.items() for failure in failures]
+        self._failures.clear()
+        return taken
+
+    def record_failure(self, tool: str, failure: str) -> None:
+        """Record a per-file failure that happened in a worker process."""
+        self._failures.setdefault(tool, []).append(failure)
+
     def finish(self) -> list[str]:
         """Every warning of the run, per-file failures folded into one line per tool."""
         for tool, failures in self._failures.items():

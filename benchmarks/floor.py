@@ -1,0 +1,38 @@
+"""The floor: read and `ast.parse` every file listed in FILE, in JOBS processes, and nothing else.
+
+Usage: python benchmarks/floor.py FILE JOBS   (FILE holds one path per line, relative to the working directory)
+"""
+
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import sys
+
+
+def parse(path: str) -> None:
+    """Read and parse one file; a file that does not parse costs what it costs."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError):
+        pass
+
+
+def main() -> None:
+    """Parse every listed file in the given number of processes."""
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        paths = handle.read().splitlines()
+    jobs = int(sys.argv[2])
+    if jobs == 1:
+        for path in paths:
+            parse(path)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for _ in pool.imap_unordered(parse, paths, chunksize=max(1, min(32, len(paths) // (jobs * 8)))):
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,340 @@
+"""The result cache: `.mlrepolint_cache/` at the repository root, the only thing mlrepolint writes there.
+
+Per-file results are keyed on the file's content hash; the whole cache file on everything else that can change
+a result (the `lint key`): mlrepolint's version and source, the Python version, the installed distributions
+(plugins and wrapped tools included), the settings, and the tools' config files at the root. A file whose size,
+modification time and inode match what was recorded is trusted without being read; otherwise it is read and
+hashed, and re-linted only when the hash differs. Stat records younger than RACY_NS are never trusted, so a file
+changed within the file system's time resolution of the run is read again.
+
+Repository rules are re-run unless the file list and the stat of every file they looked at are unchanged.
+
+The cache is JSON, never pickle: a cache directory committed to a linted repository must not be able to run code.
+A corrupt, foreign or unreadable cache is ignored and rewritten; failing to write it is silent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import mlrepolint
+from mlrepolint.engine import FileResult, stat_signature
+from mlrepolint.rules.base import Finding, Severity
+
+if TYPE_CHECKING:
+    from mlrepolint.engine import Engine
+
+DIRNAME = ".mlrepolint_cache"
+FORMAT = "mlrepolint-cache-2"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by mlrepolint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+#: Files changed this close to the run's start are re-read next time (coarse file system clocks).
+RACY_NS = 2_000_000_000
+#: Cache files kept, one per lint key (switching between two configurations does not thrash).
+KEEP = 4
+#: A cache file larger than this is not read.
+MAX_BYTES = 256 * 1024 * 1024
+#: Config files of mlrepolint and of the tools it wraps, read from the root into the lint key.
+TOOL_CONFIGS = (
+    "pyproject.toml", "mlrepolint.toml", "setup.cfg", "tox.ini", ".flake8", ".pylintrc", "pylintrc",
+    "ruff.toml", ".ruff.toml",
+)
+
+
+class NoCache:
+    """`--no-cache`: knows nothing, stores nothing, writes nothing."""
+
+    def file_result(self, path: str) -> FileResult | None:
+        """The cached result of a file whose stat is unchanged, without reading it."""
+        return None
+
+    def known_digest(self, path: str) -> str | None:
+        """The content hash recorded for the file, for the worker to compare after reading it."""
+        return None
+
+    def confirm(self, result: FileResult) -> FileResult:
+        """The cached result of a file the worker found unchanged."""
+        raise AssertionError("no digest was known, so no file can be unchanged")
+
+    def store_file(self, result: FileResult) -> None:
+        """Record a file's fresh result."""
+
+    def repo_result(self) -> tuple[list[Finding], dict[str, int]] | None:
+        """The repository rules' cached findings and counts, when none of their inputs changed."""
+        return None
+
+    def store_repo(self, findings: list[Finding], examined: dict[str, int]) -> tuple[list[Finding], dict[str, int]]:
+        """Record the repository rules' fresh result; return it."""
+        return findings, examined
+
+    def save(self) -> None:
+        """Write the cache if anything changed."""
+
+
+class Cache(NoCache):
+    """The cache of one repository under one lint key."""
+
+    def __init__(self, engine: Engine, key: str, data: dict[str, Any]) -> None:
+        self.engine = engine
+        self.key = key
+        self.directory = engine.root / DIRNAME
+        self.file = self.directory / f"{key[:24]}.json"
+        files = data.get("files")
+        self.files: dict[str, Any] = files if isinstance(files, dict) else {}
+        repo = data.get("repo")
+        self.repo: dict[str, Any] = repo if isinstance(repo, dict) else {}
+        self.started_ns = time.time_ns()
+        self.dirty = False
+
+    @classmethod
+    def open(cls, engine: Engine) -> NoCache:
+        """The repository's cache for this run's lint key (empty when missing, corrupt or foreign); NoCache
+        when the cache folder is not a real folder inside the root (a symlink must not send writes elsewhere)."""
+        directory = engine.root / DIRNAME
+        if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+            return NoCache()
+        key = lint_key(engine)
+        cache = cls(engine, key, {})
+        data = _load(cache.file)
+        if data.get("format") == FORMAT and data.get("key") == key:
+            cache = cls(engine, key, data)
+        return cache
+
+    # Per-file results.
+
+    def file_result(self, path: str) -> FileResult | None:
+        """The recorded result when the file's stat matches the trusted record."""
+        entry = self.files.get(path)
+        if not isinstance(entry, list) or len(entry) != 5 or entry[1] is None:
+            return None
+        if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[1]:
+            return None
+        return _decode_file(path, entry)
+
+    def known_digest(self, path: str) -> str | None:
+        """The recorded content hash, if any."""
+        entry = self.files.get(path)
+        return entry[0] if isinstance(entry, list) and entry and isinstance(entry[0], str) else None
+
+    def confirm(self, result: FileResult) -> FileResult:
+        """The recorded result; the file's new stat is recorded so the next run need not read it."""
+        entry = self.files[result.path]
+        cached = _decode_file(result.path, entry)
+        if cached is None:  # the entry is corrupt: lint the file here rather than report nothing
+            fresh = self.engine.lint_file(result.path)
+            self.store_file(fresh)
+            return fresh
+        self._put(result.path, [entry[0], self._trusted(result.signature), *entry[2:]])
+        return cached
+
+    def store_file(self, result: FileResult) -> None:
+        """Record the result under the file's content hash and stat."""
+        if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
+            return
+        findings = [_encode_finding(f) for f in result.findings]
+        entry = [result.digest, self._trusted(result.signature), findings, dict(result.examined), result.lines]
+        self._put(result.path, entry)
+
+    def _put(self, path: str, entry: list[Any]) -> None:
+        if self.files.get(path) != entry:
+            self.files[path] = entry
+            self.dirty = True
+
+    def _trusted(self, signature: tuple[int, ...] | None) -> list[int] | None:
+        """The stat signature to record, or None when the file changed too recently to trust it next time."""
+        if signature is None or signature[1] >= self.started_ns - RACY_NS:
+            return None
+        return list(signature)
+
+    # Repository results.
+
+    def repo_result(self) -> tuple[list[Finding], dict[str, int]] | None:
+        """The recorded result when the file list and the stat of every file the rules read are unchanged."""
+        repo = self.repo
+        if repo.get("listing") != _listing_digest(self.engine) or not isinstance(repo.get("inputs"), dict):
+            return None
+        reader = self.engine.reader
+        for path, signature in repo["inputs"].items():
+            current = stat_signature(reader.stat(path))
+            if (list(current) if current else None) != signature:
+                return None
+        try:
+            findings = [_decode_finding(item) for item in repo["findings"]]
+            examined = _decode_examined(repo["examined"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return findings, examined
+
+    def store_repo(self, findings: list[Finding], examined: dict[str, int]) -> tuple[list[Finding], dict[str, int]]:
+        """Record the result with the file list and the stat of every file the rules read."""
+        inputs = {}
+        for path, st in self.engine.repo.touched().items():
+            signature = stat_signature(st)
+            if signature is not None and self._trusted(signature) is None:
+                self.repo = {}  # an input changed during the run: re-run the rules next time
+                self.dirty = True
+                return findings, examined
+            inputs[path] = list(signature) if signature else None
+        self.repo = {
+            "listing": _listing_digest(self.engine),
+            "inputs": inputs,
+            "findings": [_encode_finding(f) for f in findings],
+            "examined": dict(examined),
+        }
+        self.dirty = True
+        return findings, examined
+
+    # Writing.
+
+    def save(self) -> None:
+        """Write the cache file atomically, dropping files no longer listed; never fails the run."""
+        if not self.dirty:
+            return
+        listed = self.engine.repo.paths
+        data = {
+            "format": FORMAT,
+            "key": self.key,
+            "files": {path: entry for path, entry in self.files.items() if path in listed},
+            "repo": self.repo,
+        }
+        try:
+            self._prepare_directory()
+            # mkstemp creates a new file (O_EXCL), so a planted symlink cannot redirect the write.
+            handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temporary, self.file)
+            self._prune()
+        except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
+            pass
+
+    def _prepare_directory(self) -> None:
+        self.directory.mkdir(exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "*\n")):
+            marker = self.directory / name
+            if marker.is_symlink() or not marker.is_file():
+                marker.unlink(missing_ok=True)
+                marker.write_text(text, encoding="utf-8")
+
+    def _prune(self) -> None:
+        """Keep the KEEP most recently written cache files."""
+        files = sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
+
+
+def _load(file: Path) -> dict[str, Any]:
+    """The cache file's JSON object, or {} when it is missing, unreadable, not JSON or not a regular file."""
+    try:
+        st = os.lstat(file)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return {}
+        data = json.loads(file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def lint_key(engine: Engine) -> str:
+    """A hash of everything besides a file's content that can change its findings."""
+    settings = replace(engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=())
+    parts = {
+        "format": FORMAT,
+        "version": mlrepolint.__version__,
+        "python": sys.version,
+        "installed": _installed_distributions(),
+        "source": _package_stamp(),
+        "plugins": [[p.name, p.distribution, p.version] for p in engine.registry.plugins],
+        "settings": repr(settings),
+        "configs": {
+            name: hashlib.blake2b(data, digest_size=16).hexdigest()
+            for name in TOOL_CONFIGS
+            for data in [engine.reader.read_bytes(name)]
+            if data is not None
+        },
+    }
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=20).hexdigest()
+
+
+def _installed_distributions() -> list[str]:
+    """The names of installed distributions' metadata folders (`flake8-7.1.0.dist-info`...): name and version
+    of every plugin and wrapped tool, from one directory listing per `sys.path` entry instead of parsing each."""
+    names = []
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as scan:
+                names.extend(e.name for e in scan if e.name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")))
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def _package_stamp() -> list[list[Any]]:
+    """mlrepolint's own source files (name, size, mtime): an editable install changes without a version bump."""
+    package = Path(mlrepolint.__file__).parent
+    stamp = []
+    for folder, _, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                stamp.append([os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns])
+    return sorted(stamp)
+
+
+def _listing_digest(engine: Engine) -> str:
+    """A hash of the repository's file list: what the repository rules decide by, besides the files they read."""
+    repo = engine.repo
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{engine.root}\0{repo.is_git}\0{sorted(repo.skipped_dirs)}\0".encode("utf-8", "surrogateescape"))
+    for f in repo.files:
+        digest.update(f"{f.path}\0{int(f.tracked)}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _encode_finding(finding: Finding) -> list[Any]:
+    return [
+        finding.code, finding.rule, finding.category, finding.severity.value, finding.source, finding.path,
+        finding.line, finding.column, finding.message,
+    ]
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def _decode_finding(item: Any) -> Finding:
+    # Exact type checks and a dict lookup: a warm run decodes every cached finding, so this is its hot loop.
+    code, rule, category, severity, source, path, line, column, message = item
+    if not type(code) is type(rule) is type(category) is type(source) is type(path) is type(message) is str:
+        raise ValueError("bad finding")
+    if not (line is None or type(line) is int) or not (column is None or type(column) is int):
+        raise ValueError("bad position")
+    return Finding(code, rule, category, _SEVERITIES[severity], source, path, line, column, message)
+
+
+def _decode_examined(item: Any) -> dict[str, int]:
+    if type(item) is not dict or any(type(v) is not int for v in item.values()):
+        raise ValueError("bad counts")
+    return dict(item)
+
+
+def _decode_file(path: str, entry: list[Any]) -> FileResult | None:
+    """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
+    try:
+        findings = tuple(_decode_finding(item) for item in entry[2])
+        if type(entry[4]) is not int:
+            raise ValueError("bad line count")
+        return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
