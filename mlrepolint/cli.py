@@ -141,6 +141,8 @@ def lint(
     engine.show_progress = not quiet
     result = engine.run(targets, limit_to_paths=limit_to_paths)
     result = _gate_inputs(result, baseline_file, write_baseline, diff_base)
+    if diff_base is not None:
+        result = _with_base_score(result, diff_base, engine, targets, limit_to_paths)
 
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -219,6 +221,21 @@ def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None
 
         result = restrict(result, diff_base)
     return result
+
+
+def _with_base_score(result, diff_base: str, engine, targets: list[Path], limit_to_paths: bool):
+    """The result with the score at `diff_base`, or with one warning saying why there is none."""
+    from dataclasses import replace
+
+    from mlrepolint.basescore import BaseUnavailable, score_base
+
+    try:
+        base = score_base(result.root, diff_base, engine.settings, engine.registry, targets, limit_to_paths)
+    except Exception as exc:  # the base is extra information: losing it must not lose the run
+        reason = str(exc) if isinstance(exc, BaseUnavailable) else f"{type(exc).__name__}: {exc}"
+        warning = f"--diff {diff_base}: cannot score the base ({reason}); no score change is shown"
+        return replace(result, warnings=[*result.warnings, warning])
+    return replace(result, base=base)
 
 
 def _registry() -> Registry:

@@ -19,7 +19,7 @@ from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
-from mlrepolint.scoring import Scorecard, score
+from mlrepolint.scoring import BaseScore, Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, parse_python
 from mlrepolint.suppress import Suppressions
@@ -44,6 +44,7 @@ class Result:
     examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
     scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
     linted: int = 0  # Python files linted in this run (the others came from the cache)
+    base: BaseScore | None = None  # the score at the `--diff` base, when it could be computed
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,41 @@ class Scorecard:
         return sorted(costly, key=lambda c: -round(c.cost, 1))[:limit]  # ties keep the rubric's order
 
 
+@dataclass(frozen=True)
+class BaseScore:
+    """The scorecard of the repository at the `--diff` base, to show how a change moves the score."""
+
+    ref: str
+    card: Scorecard
+
+    def change(self, now: Scorecard) -> float | None:
+        """Overall points gained (+) or lost (-) since the base; None when either has no score."""
+        return _difference(now.score, self.card.score)
+
+    def category_change(self, now: CategoryScore) -> float | None:
+        """A category's points gained or lost since the base; None when either side is n/a."""
+        before = next((c.score for c in self.card.categories if c.id == now.id), None)
+        return _difference(now.score, before)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"ref", "score", "grade"}`."""
+        return {"ref": self.ref, "score": self.card.score, "grade": self.card.grade}
+
+
+def _difference(now: float | None, before: float | None) -> float | None:
+    """now - before, each rounded as shown (so the change matches the scores printed beside it)."""
+    if now is None or before is None:
+        return None
+    return round(round(now, 1) - round(before, 1), 1)
+
+
+def format_change(change: float | None) -> str:
+    """`+3.1`, `-0.5`, `±0.0`, or `` (empty) when there is no change to show."""
+    if change is None:
+        return ""
+    return "±0.0" if change == 0 else f"{change:+.1f}"
+
+
 def grade(score: float | None) -> str | None:
     """A for >= 90, B >= 80, C >= 70, D >= 60, else F; None for no score."""
     if score is None:

@@ -12,14 +12,18 @@ from mlrepolint.scoring import card_of
 
 
 def as_dict(result: Result) -> dict[str, Any]:
-    """The JSON document as a dict: tool, root, findings, warnings, then the rubric (score, grade, categories)."""
-    return {
+    """The JSON document as a dict: tool, root, findings, warnings, the rubric (score, grade, categories), and
+    with --diff the score at the base."""
+    document = {
         "tool": {"name": "mlrepolint", "version": __version__},
         "root": str(result.root),
         "findings": [finding.to_dict() for finding in result.findings],
         "warnings": list(result.warnings),
         **rubric_dict(card_of(result)),
     }
+    if getattr(result, "base", None) is not None:  # --diff: the score at the base (left out when it could not be computed)
+        document["base"] = result.base.to_dict()
+    return document
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:

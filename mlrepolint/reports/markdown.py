@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlrepolint.engine import Result
 from mlrepolint.reports.text import location, summary
 from mlrepolint.rules.base import Finding
-from mlrepolint.scoring import card_of, costs_line, format_score
+from mlrepolint.scoring import card_of, costs_line, format_change, format_score
 
 TOP_FINDINGS = 20
 
@@ -21,17 +21,24 @@ def top_findings(findings: list[Finding], limit: int = TOP_FINDINGS) -> list[Fin
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
-    """A heading with the score and grade, the rubric table, then the top findings (left out when quiet)."""
-    card = card_of(result)
+    """A heading with the score and grade, the rubric table, then the top findings (left out when quiet).
+
+    With the score at the `--diff` base, the heading says how much the score moved and the table gains a
+    Change column."""
+    card, base = card_of(result), getattr(result, "base", None)
     heading = "n/a" if card.score is None else f"{card.score:.1f}/100 (grade {card.grade})"
-    lines = [
-        f"## mlrepolint: {heading}",
-        "",
-        "| Category | Score | Weight | What cost points |",
-        "| --- | ---: | ---: | --- |",
-    ]
+    change = None if base is None else base.change(card)
+    if change is not None:
+        heading += f", {format_change(change)} against {base.ref}"
+    if base is None:
+        lines = [f"## mlrepolint: {heading}", "", "| Category | Score | Weight | What cost points |",
+                 "| --- | ---: | ---: | --- |"]
+    else:
+        lines = [f"## mlrepolint: {heading}", "", "| Category | Score | Change | Weight | What cost points |",
+                 "| --- | ---: | ---: | ---: | --- |"]
     for c in card.categories:
-        lines.append(f"| {c.title} | {format_score(c.score)} | {c.weight:g} | {_cell(costs_line(c))} |")
+        moved = "" if base is None else f" {format_change(base.category_change(c))} |"
+        lines.append(f"| {c.title} | {format_score(c.score)} |{moved} {c.weight:g} | {_cell(costs_line(c))} |")
     if not quiet and result.findings:
         shown = top_findings(result.findings)
         count = f"{len(shown)} of {len(result.findings)}" if len(shown) < len(result.findings) else str(len(shown))

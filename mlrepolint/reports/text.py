@@ -9,7 +9,7 @@ import click
 
 from mlrepolint.engine import Result
 from mlrepolint.rules.base import Finding, Severity
-from mlrepolint.scoring import Scorecard, card_of, costs_line, format_score
+from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score
 
 COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -59,11 +59,14 @@ def rubric_table(card: Scorecard) -> list[str]:
     ]
 
 
-def score_line(card: Scorecard, color: bool) -> str:
-    """`Score: 72.5/100, grade C`."""
+def score_line(card: Scorecard, color: bool, base: BaseScore | None = None) -> str:
+    """`Score: 72.5/100, grade C`, and with the `--diff` base `, +3.1 against main`."""
     if card.score is None:
         return "Score: n/a (no rubric category applies)"
     text = f"Score: {card.score:.1f}/100, grade {card.grade}"
+    change = None if base is None else base.change(card)
+    if change is not None:
+        text += f", {format_change(change)} against {base.ref}"
     return click.style(text, fg=GRADE_COLORS[card.grade or "F"], bold=True) if color else text
 
 
@@ -75,5 +78,5 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         if lines:
             lines.append("")
         lines += rubric_table(card)
-        lines += ["", score_line(card, color), summary(result)]
+        lines += ["", score_line(card, color, getattr(result, "base", None)), summary(result)]
     return "\n".join(lines) + ("\n" if lines else "")
