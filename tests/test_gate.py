@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import git, run_cli
+from conftest import git, run_cli, write_files
 
 #: The engine and Python-source rules: these tests are about report formats and gates, not rule families.
 OWN = ("--select", "MLR0,MLR1,MLR2")
@@ -88,6 +88,84 @@ def test_diff_outside_git_is_a_usage_error(repo):
     root = repo({"lib.py": LIB}, git_init=False)
     run = run_cli(*OWN, "--diff", "main", ".", cwd=root)
     assert (run.code, run.err) == (2, "mlrepolint: error: --diff needs a git repository\n")
+
+
+def _feature(root, files):
+    """Commit `files` on a new branch `feature`, off main."""
+    git(root, "checkout", "-q", "-b", "feature")
+    write_files(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "change")
+
+
+def test_diff_shows_a_score_drop_when_a_change_adds_findings(repo, tmp_path):
+    root = repo({"lib.py": LIB.replace("    return", '    """Load."""\n    return')})
+    before = run_cli(*OWN, "--no-cache", "--format", "json", ".", cwd=root).json
+    _feature(root, {"train.py": SCRIPT})
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    run = run_cli(*OWN, "--no-cache", "--diff", "main", "--format", "json", ".", cwd=root, env={"TMPDIR": str(temp)})
+    assert run.json["base"] == {"ref": "main", "score": before["score"], "grade": before["grade"]}
+    assert run.json["score"] < before["score"]
+    assert run.locations() == [("MLR101", "train.py", 1), ("MLR201", "train.py", 3), ("MLR202", "train.py", 3)]
+    # The score still covers the whole repository: the same as without --diff.
+    whole = run_cli(*OWN, "--no-cache", "--format", "json", ".", cwd=root).json
+    assert (whole["score"], whole["categories"]) == (run.json["score"], run.json["categories"])
+    change = round(run.json["score"] - before["score"], 1)
+    md = run_cli(*OWN, "--no-cache", "--diff", "main", "--format", "markdown", ".", cwd=root).out
+    assert md.splitlines()[0] == f"## mlrepolint: {run.json['score']:.1f}/100 (grade {run.json['grade']}), " \
+                                 f"{change:+.1f} against main"
+    assert "| Category | Score | Change | Weight | What cost points |" in md
+    structure = next(line for line in md.splitlines() if line.startswith("| Structure |"))
+    assert structure.split(" | ")[2].startswith("-")
+    text = run_cli(*OWN, "--no-cache", "--diff", "main", ".", cwd=root).out
+    assert f"Score: {run.json['score']:.1f}/100, grade {run.json['grade']}, {change:+.1f} against main" in text
+    # Read-only: nothing written into the repository, no worktree registered, no temporary folder left.
+    assert git(root, "status", "--porcelain", "--ignored") == ""
+    assert not (root / ".mlrepolint_cache").exists()
+    assert len(git(root, "worktree", "list").splitlines()) == 1
+    assert list(temp.iterdir()) == []
+
+
+def test_diff_shows_a_score_rise_when_a_change_fixes_findings(repo):
+    root = repo({"train.py": SCRIPT, "lib.py": LIB})
+    _feature(root, {"lib.py": LIB.replace("    return", '    """Load."""\n    return')})
+    run = run_cli(*OWN, "--diff", "main", "--format", "json", ".", cwd=root)
+    assert run.findings == []
+    assert run.json["score"] > run.json["base"]["score"]
+    md = run_cli(*OWN, "--diff", "main", "--format", "markdown", ".", cwd=root).out
+    assert md.splitlines()[0].endswith(f"+{run.json['score'] - run.json['base']['score']:.1f} against main")
+    documentation = next(line for line in md.splitlines() if line.startswith("| Documentation |"))
+    assert documentation.split(" | ")[2].startswith("+")
+
+
+def test_diff_against_the_merge_base_scores_the_merge_base(repo):
+    root = repo({"train.py": SCRIPT, "lib.py": LIB})
+    fixed = LIB.replace("    return", '    """Load."""\n    return')
+    _feature(root, {"notes.txt": "x\n"})
+    git(root, "checkout", "-q", "main")
+    write_files(root, {"lib.py": fixed})
+    git(root, "commit", "-q", "-am", "fix on main")
+    git(root, "checkout", "-q", "feature")
+    # main moved on; against `main...` the feature branch is compared with where it started, so no change.
+    run = run_cli(*OWN, "--diff", "main...", "--format", "json", ".", cwd=root)
+    assert (run.json["base"]["ref"], run.json["base"]["score"]) == ("main...", run.json["score"])
+    assert run_cli(*OWN, "--diff", "main", "--format", "json", ".", cwd=root).json["base"]["score"] > \
+        run.json["score"]
+
+
+def test_a_base_that_cannot_be_scored_is_one_warning(repo):
+    root = repo({"lib.py": LIB})
+    (root / "new.py").write_text("def f():\n    return 1\n")
+    run = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "json", ".", cwd=root)  # git diff takes a tree
+    assert run.code == 0
+    assert "base" not in run.json
+    assert run.locations() == [("MLR101", "new.py", 1), ("MLR103", "new.py", 1)]
+    assert len(run.json["warnings"]) == 1
+    assert run.json["warnings"][0].startswith("--diff HEAD^{tree}: cannot score the base (")
+    assert run.err == f"mlrepolint: warning: {run.json['warnings'][0]}\n"
+    md = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "markdown", ".", cwd=root).out
+    assert "against" not in md.splitlines()[0] and "| Change |" not in md
 
 
 def test_named_files_that_config_excludes_are_not_linted(repo):
