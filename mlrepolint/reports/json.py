@@ -21,7 +21,7 @@ def as_dict(result: Result) -> dict[str, Any]:
         "warnings": list(result.warnings),
         **rubric_dict(card_of(result)),
     }
-    if getattr(result, "base", None) is not None:  # --diff: the score at the base (left out when it could not be computed)
+    if getattr(result, "base", None) is not None:  # --diff, and the base could be scored
         document["base"] = result.base.to_dict()
     return document
 
