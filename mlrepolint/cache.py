@@ -273,7 +273,12 @@ def _load(file: Path) -> dict[str, Any]:
 
 def lint_key(engine: Engine) -> str:
     """A hash of everything besides a file's content that can change its findings."""
-    settings = replace(engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=())
+    # Left out: what changes how a run is done or judged, never a file's findings (`--exit-zero` after a plain run
+    # must not lint everything again).
+    settings = replace(
+        engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=(), fail_under=None,
+        fail_on="error",
+    )
     parts = {
         "format": FORMAT,
         "version": mlrepolint.__version__,

@@ -221,7 +221,8 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
-        findings = [f for f in findings if not self._ignored_for_file(f)]
+        if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
+            findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
         result = Result(
             self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),

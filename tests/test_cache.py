@@ -293,3 +293,11 @@ def test_a_warm_run_does_not_set_up_flake8_and_still_reports_its_warnings(repo, 
     (root / "train.py").write_text(DOCUMENTED)  # one file to lint: flake8 is set up, warned about once
     changed = Engine(root, True, Settings()).run([root])
     assert changed.linted == 1 and changed.warnings == cold.warnings
+
+
+@pytest.mark.parametrize("settings", [{"fail_on": "never"}, {"fail_under": 90.0}, {"fail_on": "warning"}])
+def test_how_a_run_is_judged_is_not_part_of_the_key(repo, settings):
+    root = repo(FILES)
+    age(root)
+    cold, _ = lint(root)
+    assert lint(root, **settings) == (cold, 0)  # `--exit-zero` after a plain run lints nothing again
