@@ -79,6 +79,14 @@ class NoCache:
         """Record the repository rules' fresh result; return it."""
         return findings, examined
 
+    def setup_warnings(self) -> list[str] | None:
+        """The warnings of setting up the wrapped tools, recorded by a run with the same lint key."""
+        return None
+
+    def store_setup_warnings(self, warnings: list[str]) -> list[str]:
+        """Record the warnings of setting up the wrapped tools; return them."""
+        return warnings
+
     def save(self) -> None:
         """Write the cache if anything changed."""
 
@@ -95,6 +103,8 @@ class Cache(NoCache):
         self.files: dict[str, Any] = files if isinstance(files, dict) else {}
         repo = data.get("repo")
         self.repo: dict[str, Any] = repo if isinstance(repo, dict) else {}
+        setup = data.get("setup")
+        self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
         self.dirty = False
 
@@ -196,6 +206,19 @@ class Cache(NoCache):
         self.dirty = True
         return findings, examined
 
+    # The wrapped tools' set-up (their warnings depend only on what the lint key covers).
+
+    def setup_warnings(self) -> list[str] | None:
+        """The recorded warnings, or None when no run with this lint key set the tools up."""
+        return None if self.setup is None else list(self.setup)
+
+    def store_setup_warnings(self, warnings: list[str]) -> list[str]:
+        """Record the warnings; return them."""
+        if self.setup != warnings:
+            self.setup = list(warnings)
+            self.dirty = True
+        return warnings
+
     # Writing.
 
     def save(self) -> None:
@@ -208,6 +231,7 @@ class Cache(NoCache):
             "key": self.key,
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
+            "setup": self.setup,
         }
         try:
             self._prepare_directory()
@@ -249,7 +273,12 @@ def _load(file: Path) -> dict[str, Any]:
 
 def lint_key(engine: Engine) -> str:
     """A hash of everything besides a file's content that can change its findings."""
-    settings = replace(engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=())
+    # Left out: what changes how a run is done or judged, never a file's findings (`--exit-zero` after a plain run
+    # must not lint everything again).
+    settings = replace(
+        engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=(), fail_under=None,
+        fail_on="error",
+    )
     parts = {
         "format": FORMAT,
         "version": mlrepolint.__version__,

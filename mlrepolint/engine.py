@@ -203,6 +203,12 @@ class Engine:
         reported: set[str] = set()
         for result in sorted(done, key=lambda r: r.path):  # in path order, so warnings do not depend on --jobs
             self._add_file(result, findings, examined, reported)
+        # Setting up flake8 costs more than a warm run: skipped when nothing was linted and the cache knows its
+        # warnings (workers set up their own; the main process reports the warnings once).
+        setup_warnings = None if linted else cache.setup_warnings()
+        if setup_warnings is None:
+            setup_warnings = cache.store_setup_warnings(self.wrappers.setup())
+        self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
         repo_result = cache.repo_result()
         if repo_result is None:
             before = len(self.warnings)
@@ -216,7 +222,8 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
-        findings = [f for f in findings if not self._ignored_for_file(f)]
+        if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
+            findings = [f for f in findings if not self._ignored_for_file(f)]
         findings.sort(key=Finding.sort_key)
         result = Result(
             self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),

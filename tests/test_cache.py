@@ -272,3 +272,32 @@ def test_repository_rules_rerun_only_when_their_inputs_change(repo, registry):
     write_files(root, {"data/notes.txt": "x\n"})  # a new file, so the list changed: re-run, same answer
     assert repo_findings(root, registry) == [("README says TODO", 1)]
     assert ReadmeChecker.calls == 4
+
+
+def test_a_warm_run_does_not_set_up_flake8_and_still_reports_its_warnings(repo, monkeypatch):
+    from mlrepolint.rules.wrapped import flake8
+
+    root = repo({**FILES, ".flake8": "[flake8:local-plugins]\nextension =\n    ZZZ = evil:Plugin\n"})
+    age(root)
+    cold = Engine(root, True, Settings()).run([root])
+    assert cold.linted == 4 and any("local-plugins" in w for w in cold.warnings)
+
+    def no_setup(*args, **kwargs):
+        raise AssertionError("flake8 was set up although every file was cached")
+
+    monkeypatch.setattr(flake8, "load_config", no_setup)
+    warm = Engine(root, True, Settings()).run([root])
+    assert warm.linted == 0
+    assert (warm.findings, warm.warnings) == (cold.findings, cold.warnings)
+    monkeypatch.undo()
+    (root / "train.py").write_text(DOCUMENTED)  # one file to lint: flake8 is set up, warned about once
+    changed = Engine(root, True, Settings()).run([root])
+    assert changed.linted == 1 and changed.warnings == cold.warnings
+
+
+@pytest.mark.parametrize("settings", [{"fail_on": "never"}, {"fail_under": 90.0}, {"fail_on": "warning"}])
+def test_how_a_run_is_judged_is_not_part_of_the_key(repo, settings):
+    root = repo(FILES)
+    age(root)
+    cold, _ = lint(root)
+    assert lint(root, **settings) == (cold, 0)  # `--exit-zero` after a plain run lints nothing again

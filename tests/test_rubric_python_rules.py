@@ -23,6 +23,13 @@ PRINT_CASES = {
         "        print(loss, file=sys.stderr)  # expect\n        print(loss, file=sys.stdout)  # expect\n"
     ),
     "pkg/nested.py": "def outer():\n    def inner():\n        print('x')  # expect\n    return inner\n",
+    # right after an allowed function or the main block, or in a decorator of another function
+    "pkg/after.py": 'def main():\n    print("in main")\n\n\nprint("after main")  # expect\n',
+    "pkg/guard_then.py": 'if __name__ == "__main__":\n    print("a")\nprint("b")  # expect\n',
+    "pkg/decorated.py": (
+        '@trace(print("main\'s decorator"))\ndef main():\n    pass\n\n\n'
+        '@trace(print("x"))  # expect\ndef run():\n    pass\n'
+    ),
     # negatives
     "pkg/app.py": 'def main():\n    print("usage: ...")\n    def helper():\n        print("nested in main")\n',
     "pkg/tool/cli.py": "def codemod(path):\n    print(path)\n",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from fnmatch import fnmatchcase
-from typing import Iterator
 
 from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard
 
@@ -108,18 +107,32 @@ def _is_print(call: ast.Call) -> bool:
     return True
 
 
-def _prints(node: ast.AST, allowed: tuple[str, ...]) -> Iterator[ast.Call]:
-    """Print calls under `node`, not descending into allowed functions or the `__main__` block."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and current.name in allowed:
-            continue
-        if isinstance(current, ast.stmt) and is_main_guard(current):
-            continue
-        if isinstance(current, ast.Call) and _is_print(current):
-            yield current
-        stack.extend(ast.iter_child_nodes(current))
+def _prints(file: PythonFile, allowed: tuple[str, ...]) -> list[ast.Call]:
+    """Print calls in the file, except those inside allowed functions or an `if __name__ == "__main__":` block.
+
+    From the file's one shared walk: a call lies inside a node exactly when its position lies in the node's
+    span (a function's span starts at its first decorator), so no second walk of the tree is needed.
+    """
+    prints = [call for call in file.nodes(ast.Call) if _is_print(call)]  # type: ignore[arg-type]
+    if not prints:
+        return prints
+    skipped = [
+        _span(node) for node in file.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.If)
+        if (node.name in allowed if not isinstance(node, ast.If) else is_main_guard(node))  # type: ignore[attr-defined]
+    ]
+    return [
+        call for call in prints
+        if not any(begin <= (call.lineno, call.col_offset) <= end for begin, end in skipped)
+    ]
+
+
+def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(line, column) of a statement's start (its first decorator's `@`) and of its end."""
+    first = min(
+        [(node.lineno, node.col_offset)]  # type: ignore[attr-defined]
+        + [(d.lineno, d.col_offset - 1) for d in getattr(node, "decorator_list", ())]
+    )
+    return first, (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
 
 
 def _type_names(node: ast.expr | None) -> list[str]:
@@ -171,7 +184,7 @@ class ErrorHandlingChecker(PythonChecker):
         if file.is_test or _matches_any(file, tuple(options["exempt"])):
             return
         ctx.examine(PRINT_IN_MODULE)
-        calls = sorted(_prints(file.tree, tuple(options["allowed-functions"])), key=lambda c: (c.lineno, c.col_offset))
+        calls = sorted(_prints(file, tuple(options["allowed-functions"])), key=lambda c: (c.lineno, c.col_offset))
         for call in calls:
             ctx.report(
                 PRINT_IN_MODULE, call.lineno, call.col_offset + 1,

@@ -123,27 +123,39 @@ class Wrappers:
     _failures: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.flake8 = None
         wants_pep8 = "flake8" in self.settings.wrappers
         self.pep8_backend = self.settings.pep8_backend if wants_pep8 else None
-        if self.pep8_backend == "flake8":
-            from mlrepolint.rules.wrapped import flake8
+        self._setup_warnings: list[str] | None = None  # None: flake8 not set up yet (see `setup`)
+        self._flake8 = None
 
-            try:
-                if tool_selected(self.selection, flake8.code_prefixes(), positive_selectors(self.settings)):
-                    self.flake8, warnings = flake8.load_config(self.repo, self.settings)
-                    self.warnings.extend(warnings)
-            except flake8.Flake8Unavailable as exc:
-                self.warnings.append(str(exc))
+    def setup(self) -> list[str]:
+        """Set up the per-file tools (flake8's options and plugins) once; return the warnings of doing so.
+
+        Lazy, because it costs more than a whole warm run: the engine calls it only when some file needs linting,
+        or when the cache does not know its warnings (they depend only on what the cache is keyed on).
+        """
+        if self._setup_warnings is None:
+            self._setup_warnings = []
+            if self.pep8_backend == "flake8":
+                from mlrepolint.rules.wrapped import flake8
+
+                try:
+                    if tool_selected(self.selection, flake8.code_prefixes(), positive_selectors(self.settings)):
+                        self._flake8, warnings = flake8.load_config(self.repo, self.settings)
+                        self._setup_warnings.extend(warnings)
+                except flake8.Flake8Unavailable as exc:
+                    self._setup_warnings.append(str(exc))
+        return self._setup_warnings
 
     def per_file(self, module: PythonFile) -> list[Finding]:
         """flake8's findings for one parsed file (empty when flake8 is not running)."""
-        if self.flake8 is None:
+        self.setup()
+        if self._flake8 is None:
             return []
         from mlrepolint.rules.wrapped import flake8
 
         try:
-            return flake8.flake8_findings(self.flake8, module.path, module.lines, module.tree)
+            return flake8.flake8_findings(self._flake8, module.path, module.lines, module.tree)
         except flake8.Flake8Failed as exc:
             self._failures.setdefault("flake8", []).append(f"{module.path}: {exc}")
             return []
