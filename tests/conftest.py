@@ -63,6 +63,13 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: Mapping[str, str] | 
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def lint_json(root: Path, *args: str) -> Run:
+    """`mlrepolint --format json ARGS` in root, which must exit 0 (warnings only)."""
+    run = run_cli("--format", "json", *args, cwd=root)
+    assert run.code == 0, run.err
+    return run
+
+
 def write_files(root: Path, files: Mapping[str, Content]) -> None:
     """Create files (and their folders) below root."""
     for rel, content in files.items():

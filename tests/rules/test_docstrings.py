@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
+from conftest import lint_json
 
 
 def lint(repo, files: dict, *args: str):
-    root = repo(files)
-    run = run_cli("--format", "json", "--select", "MLR1", *args, cwd=root)
-    assert run.code == 0, run.err
-    return run
+    return lint_json(repo(files), "--select", "MLR1", *args)
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
+from conftest import lint_json
 
 GUARD = 'if __name__ == "__main__":\n    main()\n'
 
 
 def lint(repo, files: dict, *args: str):
-    root = repo(files)
-    run = run_cli("--format", "json", "--select", "MLR2", *args, cwd=root)
-    assert run.code == 0, run.err
-    return run
+    return lint_json(repo(files), "--select", "MLR2", *args)
 
 
 @pytest.mark.parametrize(
