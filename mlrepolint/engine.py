@@ -192,8 +192,21 @@ class Engine:
                 done.append(cached)
             else:
                 todo.append((path, cache.known_digest(path)))
+        repo_result = cache.repo_result()
+        repo_warnings: list[str] = []
+
+        def lint_repo() -> None:  # in this process while the workers lint the Python files
+            nonlocal repo_result
+            if repo_result is None:
+                before = len(self.warnings)
+                repo_result = self._lint_repo()
+                repo_warnings.extend(self.warnings[before:])
+                del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
+                if not repo_warnings:  # a plugin that failed runs (and is warned about) again next time
+                    cache.store_repo(*repo_result)
+
         linted = 0
-        for result in lint_in_parallel(self, todo):
+        for result in lint_in_parallel(self, todo, meanwhile=lint_repo):
             if result.unchanged:
                 result = cache.confirm(result)
             else:
@@ -203,18 +216,14 @@ class Engine:
         reported: set[str] = set()
         for result in sorted(done, key=lambda r: r.path):  # in path order, so warnings do not depend on --jobs
             self._add_file(result, findings, examined, reported)
+        self.warnings += repo_warnings
         # Setting up flake8 costs more than a warm run: skipped when nothing was linted and the cache knows its
         # warnings (workers set up their own; the main process reports the warnings once).
         setup_warnings = None if linted else cache.setup_warnings()
         if setup_warnings is None:
             setup_warnings = cache.store_setup_warnings(self.wrappers.setup())
         self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
-        repo_result = cache.repo_result()
-        if repo_result is None:
-            before = len(self.warnings)
-            repo_result = self._lint_repo()
-            if len(self.warnings) == before:  # a plugin that failed runs (and is warned about) again next time
-                cache.store_repo(*repo_result)
+        assert repo_result is not None
         repo_findings, repo_examined = repo_result
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]

@@ -10,7 +10,7 @@ import contextlib
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
@@ -30,8 +30,11 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def lint_in_parallel(engine: Engine, tasks: Sequence[tuple[str, str | None]]) -> Iterator[FileResult]:
-    """Lint each (path, content hash the cache knows or None) task over `settings.jobs` processes.
+def lint_in_parallel(
+    engine: Engine, tasks: Sequence[tuple[str, str | None]], meanwhile: Callable[[], None] = lambda: None
+) -> Iterator[FileResult]:
+    """Lint each (path, content hash the cache knows or None) task over `settings.jobs` processes, and call
+    `meanwhile` in this process while the workers lint (after the files, when there are no workers).
 
     Results come back in any order; the engine sorts findings, so `--jobs 1` and `--jobs N` report the same.
     """
@@ -46,11 +49,14 @@ def lint_in_parallel(engine: Engine, tasks: Sequence[tuple[str, str | None]]) ->
                 for path, known in tasks:
                     yield engine.lint_file(path, known)
                     progress.advance()
+            meanwhile()
             return
         pool = _pool(workers, engine.root, engine.is_git, engine.settings)
         with pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))
-            for result in pool.imap_unordered(_lint_task, tasks, chunksize=chunk):
+            results = pool.imap_unordered(_lint_task, tasks, chunksize=chunk)
+            meanwhile()  # the pool's own threads keep the workers fed and collect their results meanwhile
+            for result in results:
                 yield result
                 progress.advance()
     finally:

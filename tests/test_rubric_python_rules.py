@@ -87,6 +87,8 @@ PATH_CASES = {
     "fstr.py": 'def path(user):\n    return f"/home/{user}/data"  # expect\n',
     "args.py": 'def load(path="/Users/bob/models/model.pt"):  # expect\n    return path\n',
     "kaggle.py": 'TRAIN = "/kaggle/input/titanic/train.csv"  # expect\n',
+    "spaced.py": "W = ' E:/runs/run1'  # expect\n",
+    "fwin.py": "def out(run):\n    return f'  F:\\\\out\\\\{run}'  # expect\n",
     # negatives
     "doc.py": (
         '"""Reads /home/alice/data/train.csv on the lab machine."""\n\n\n'

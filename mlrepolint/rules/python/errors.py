@@ -113,6 +113,8 @@ def _prints(file: PythonFile, allowed: tuple[str, ...]) -> list[ast.Call]:
     From the file's one shared walk: a call lies inside a node exactly when its position lies in the node's
     span (a function's span starts at its first decorator), so no second walk of the tree is needed.
     """
+    if "print" not in file.text:  # no call of print without its name: spare the walk of every expression
+        return []
     prints = [call for call in file.nodes(ast.Call) if _is_print(call)]  # type: ignore[arg-type]
     if not prints:
         return prints

@@ -14,6 +14,8 @@ MACHINE_PREFIXES = (
     "/kaggle/", "/dbfs/",
 )
 _WINDOWS_RE = re.compile(r"^[A-Za-z]:[\\/]+[^\\/\s]")
+#: A string literal that starts with a drive letter, as it appears in the source.
+_WINDOWS_IN_SOURCE_RE = re.compile(r"""['"]\s*[A-Za-z]:[\\/]""")
 
 HARDCODED_PATH = Rule(
     code="MLR901",
@@ -59,6 +61,13 @@ def looks_hardcoded(value: str, prefixes: tuple[str, ...]) -> bool:
         if value.startswith(prefix) and value[len(prefix):].strip("/"):
             return True
     return False
+
+
+def _may_name_a_path(source: str, prefixes: tuple[str, ...]) -> bool:
+    """False when no literal in the source can be a machine path, which spares the walk of every expression."""
+    if any(prefix in source for prefix in prefixes):
+        return True
+    return (":\\" in source or ":/" in source) and _WINDOWS_IN_SOURCE_RE.search(source) is not None
 
 
 #: Nodes that carry a docstring or decorators.
@@ -109,6 +118,8 @@ class HardcodedPathChecker(PythonChecker):
             return
         ctx.examine(HARDCODED_PATH)
         prefixes = tuple(options["prefixes"])
+        if not _may_name_a_path(file.text, prefixes):
+            return
         skip = _docstring_nodes(file) | _decorator_nodes(file)
         for node in file.nodes(ast.JoinedStr):
             skip.update(id(value) for value in node.values)
