@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib.metadata
 import multiprocessing
 import sys
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 DISTRIBUTION = "mlrepolint"
 
@@ -51,15 +52,14 @@ class Filter:
                 yield plugin
 
 
-def install() -> Filter:
-    """Put the filter in place, or stop if flake8 no longer discovers plugins the way this expects."""
+def install() -> Filter | None:
+    """Put the filter in place; None if flake8 no longer discovers plugins the way this expects."""
     from flake8.plugins import finder
 
     find = getattr(finder, "_find_importlib_plugins", None)
     # find_plugins looks the function up by its global name at each call: replacing the module attribute works.
     if not callable(find) or "_find_importlib_plugins" not in finder.find_plugins.__code__.co_names:
-        print("flake8_alone: flake8.plugins.finder changed; cannot leave mlrepolint's plugin out", file=sys.stderr)
-        raise SystemExit(3)
+        return None
     plugin_filter = Filter(find)
     finder._find_importlib_plugins = plugin_filter
     return plugin_filter
@@ -68,6 +68,9 @@ def install() -> Filter:
 def main() -> None:
     """Run flake8's CLI with the filter, then check the filter really applied."""
     plugin_filter = install()
+    if plugin_filter is None:
+        print("flake8_alone: flake8.plugins.finder changed; cannot leave mlrepolint's plugin out", file=sys.stderr)
+        raise SystemExit(3)
     # The workers must inherit the filtered plugins (flake8 hands them over on fork); started any other way they
     # would look for plugins again without the filter. fork is what flake8 uses by default on Linux.
     multiprocessing.set_start_method("fork", force=True)
