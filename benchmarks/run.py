@@ -230,7 +230,8 @@ def main() -> None:
     print(f"Tree: {what}: {len(files)} Python files, {lines} lines")
     print(f"Command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip())
     against = "; × flake8 is against flake8 without mlrepolint's plugin" if "flake8" in peers else ""
-    print(f"Runs: median of {args.runs}, commands taking turns (pylint: 1 run); --jobs {jobs} for every tool{against}\n")
+    print(f"Runs: median of {args.runs}, commands taking turns (pylint: 1 run); --jobs {jobs} for every tool"
+          f"{against}\n")
     header = "| command | wall s | CPU s | × floor (1 proc) | × floor (all) | " + " | ".join(f"× {p}" for p in peers)
     print(header + " | peak MB |")
     print("|" + " --- |" * (header.count("|") + 1))
