@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mlrepolint.engine import Engine
 
 DIRNAME = ".mlrepolint_cache"
-FORMAT = "mlrepolint-cache-2"
+FORMAT = "mlrepolint-cache-3"
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by mlrepolint.\n"
@@ -99,10 +99,16 @@ class Cache(NoCache):
         self.key = key
         self.directory = engine.root / DIRNAME
         self.file = self.directory / f"{key[:24]}.json"
+        rules = _decode_rules(data.get("rules"))
+        if rules is None:  # findings refer to this table: without it nothing cached can be read
+            data, rules = {}, []
         files = data.get("files")
         self.files: dict[str, Any] = files if isinstance(files, dict) else {}
         repo = data.get("repo")
         self.repo: dict[str, Any] = repo if isinstance(repo, dict) else {}
+        #: What findings share (code, rule, category, severity, source), stored once: findings refer to it by index.
+        self.rules: list[tuple[str, str, str, Severity, str]] = rules
+        self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
@@ -131,7 +137,7 @@ class Cache(NoCache):
             return None
         if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[1]:
             return None
-        return _decode_file(path, entry)
+        return self._decode_file(path, entry)
 
     def known_digest(self, path: str) -> str | None:
         """The recorded content hash, if any."""
@@ -141,7 +147,7 @@ class Cache(NoCache):
     def confirm(self, result: FileResult) -> FileResult:
         """The recorded result; the file's new stat is recorded so the next run need not read it."""
         entry = self.files[result.path]
-        cached = _decode_file(result.path, entry)
+        cached = self._decode_file(result.path, entry)
         if cached is None:  # the entry is corrupt: lint the file here rather than report nothing
             fresh = self.engine.lint_file(result.path)
             self.store_file(fresh)
@@ -153,8 +159,8 @@ class Cache(NoCache):
         """Record the result under the file's content hash and stat."""
         if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
             return
-        findings = [_encode_finding(f) for f in result.findings]
-        entry = [result.digest, self._trusted(result.signature), findings, dict(result.examined), result.lines]
+        rows = [[self._rule_number(f), f.line, f.column, f.message] for f in result.findings]
+        entry = [result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines]
         self._put(result.path, entry)
 
     def _put(self, path: str, entry: list[Any]) -> None:
@@ -167,6 +173,32 @@ class Cache(NoCache):
         if signature is None or signature[1] >= self.started_ns - RACY_NS:
             return None
         return list(signature)
+
+    def _rule_number(self, finding: Finding) -> int:
+        """The finding's (code, rule, category, severity, source) as an index into `rules`."""
+        rule = (finding.code, finding.rule, finding.category, finding.severity, finding.source)
+        number = self._rule_index.get(rule)
+        if number is None:
+            number = self._rule_index[rule] = len(self.rules)
+            self.rules.append(rule)
+        return number
+
+    def _decode_file(self, path: str, entry: list[Any]) -> FileResult | None:
+        """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
+        # A warm run rebuilds every finding of the repository here: one comprehension, the tuples built directly.
+        rules, new = self.rules, tuple.__new__
+        try:
+            rows = entry[2]
+            findings = tuple([
+                new(Finding, (*rules[i], path, line, column, message)) for i, line, column, message in rows
+                if type(message) is str and (line is None or type(line) is int)
+                and (column is None or type(column) is int)
+            ])
+            if len(findings) != len(rows) or type(entry[4]) is not int:
+                raise ValueError("bad finding or line count")
+            return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
 
     # Repository results.
 
@@ -181,7 +213,11 @@ class Cache(NoCache):
             if (list(current) if current else None) != signature:
                 return None
         try:
-            findings = [_decode_finding(item) for item in repo["findings"]]
+            rules, new = self.rules, tuple.__new__
+            findings = [new(Finding, (*rules[i], path, line, column, message)) for i, path, line, column, message
+                        in repo["findings"]]
+            if not all(_well_typed(f) for f in findings):
+                raise ValueError("bad finding")
             examined = _decode_examined(repo["examined"])
         except (KeyError, TypeError, ValueError, IndexError):
             return None
@@ -200,7 +236,7 @@ class Cache(NoCache):
         self.repo = {
             "listing": _listing_digest(self.engine),
             "inputs": inputs,
-            "findings": [_encode_finding(f) for f in findings],
+            "findings": [[self._rule_number(f), f.path, f.line, f.column, f.message] for f in findings],
             "examined": dict(examined),
         }
         self.dirty = True
@@ -229,6 +265,7 @@ class Cache(NoCache):
         data = {
             "format": FORMAT,
             "key": self.key,
+            "rules": [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules],
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
             "setup": self.setup,
@@ -332,38 +369,27 @@ def _listing_digest(engine: Engine) -> str:
     return digest.hexdigest()
 
 
-def _encode_finding(finding: Finding) -> list[Any]:
-    return [
-        finding.code, finding.rule, finding.category, finding.severity.value, finding.source, finding.path,
-        finding.line, finding.column, finding.message,
-    ]
-
-
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
 
-def _decode_finding(item: Any) -> Finding:
-    # Exact type checks and a dict lookup: a warm run decodes every cached finding, so this is its hot loop.
-    code, rule, category, severity, source, path, line, column, message = item
-    if not type(code) is type(rule) is type(category) is type(source) is type(path) is type(message) is str:
-        raise ValueError("bad finding")
-    if not (line is None or type(line) is int) or not (column is None or type(column) is int):
-        raise ValueError("bad position")
-    return Finding(code, rule, category, _SEVERITIES[severity], source, path, line, column, message)
+def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None:
+    """The cache's table of what findings share; None when it is not one (the cache is then not used)."""
+    if item is None:
+        return []
+    try:
+        rules = [(code, rule, category, _SEVERITIES[severity], source) for code, rule, category, severity, source in item]
+    except (TypeError, ValueError, KeyError):
+        return None
+    return rules if all(type(v) is str for rule in rules for v in (rule[0], rule[1], rule[2], rule[4])) else None
+
+
+def _well_typed(finding: Finding) -> bool:
+    return type(finding.path) is type(finding.message) is str and all(
+        v is None or type(v) is int for v in (finding.line, finding.column)
+    )
 
 
 def _decode_examined(item: Any) -> dict[str, int]:
     if type(item) is not dict or any(type(v) is not int for v in item.values()):
         raise ValueError("bad counts")
     return dict(item)
-
-
-def _decode_file(path: str, entry: list[Any]) -> FileResult | None:
-    """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
-    try:
-        findings = tuple(_decode_finding(item) for item in entry[2])
-        if type(entry[4]) is not int:
-            raise ValueError("bad line count")
-        return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4])
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 import click
 
 from mlrepolint import __version__
+from mlrepolint.workers import relax_gc
 
 if TYPE_CHECKING:
     from mlrepolint.rules.registry import Registry
@@ -305,6 +306,7 @@ def show_rule(code_or_name: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, turning usage and config errors into one line on stderr and exit 2."""
+    relax_gc()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="mlrepolint", standalone_mode=False)
     except click.exceptions.Exit as exc:

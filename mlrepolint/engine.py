@@ -109,7 +109,8 @@ class Engine:
             settings.select, settings.extend_select, settings.ignore,
             default_enabled=lambda code: self._default_enabled(code),
         )
-        self.exclude = gitignore_spec(settings.exclude + settings.extend_exclude)
+        excludes = settings.exclude + settings.extend_exclude
+        self._exclude = gitignore_spec(excludes) if excludes else None
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
         # Per-file work reads through a view that lists nothing, so a worker process builds an Engine without
         # running `git ls-files`; only the main process lists the repository (see `repo`).
@@ -124,13 +125,17 @@ class Engine:
     @cached_property
     def repo(self) -> RepoView:
         """The repository, listed once, on first use (never in workers, nor in the flake8 and pylint plugins)."""
-        return RepoView.open(self.root, self.is_git, self.exclude)
+        return RepoView.open(self.root, self.is_git, self._exclude)
 
     @cached_property
     def wrappers(self) -> Wrappers:
         """The wrapped tools, set up on first use (the flake8 and pylint plugins' engines wrap none)."""
         own_rules = frozenset(rule.name for rule in self.registry.rules.values())
         return Wrappers(self.reader, self.settings, self.selection, own_rules)
+
+    def excluded(self, rel: str) -> bool:
+        """True for a path the settings' `exclude` and `extend-exclude` patterns match."""
+        return self._exclude is not None and self._exclude.match_file(rel)
 
     def _default_enabled(self, code: str) -> bool:
         rule = self.registry.rules.get(code)
@@ -167,7 +172,7 @@ class Engine:
 
         Other named files (a `data.csv` or `Dockerfile` that pre-commit passes) are for the repository rules.
         """
-        if not rel.endswith(".py") or self.exclude.match_file(rel):
+        if not rel.endswith(".py") or self.excluded(rel):
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
@@ -181,7 +186,6 @@ class Engine:
 
         files = self.scope(paths)
         cache = Cache.open(self) if self.settings.cache else NoCache()
-        findings: list[Finding] = []
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
         done: list[FileResult] = []
@@ -213,9 +217,10 @@ class Engine:
                 linted += 1
                 cache.store_file(result)
             done.append(result)
+        done.sort(key=lambda r: r.path)  # in path order, so warnings and findings do not depend on --jobs
         reported: set[str] = set()
-        for result in sorted(done, key=lambda r: r.path):  # in path order, so warnings do not depend on --jobs
-            self._add_file(result, findings, examined, reported)
+        for result in done:
+            self._add_file(result, examined, reported)
         self.warnings += repo_warnings
         # Setting up flake8 costs more than a warm run: skipped when nothing was linted and the cache knows its
         # warnings (workers set up their own; the main process reports the warnings once).
@@ -227,13 +232,12 @@ class Engine:
         repo_findings, repo_examined = repo_result
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
-        findings.extend(repo_findings)
         _merge(examined, repo_examined)
         cache.save()
-        findings.extend(self._suppress_by_path(self._selected(self.wrappers.whole_run(files))))
+        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)))
+        findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
-        findings.sort(key=Finding.sort_key)
         result = Result(
             self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
             python_lines=self.python_lines,
@@ -243,11 +247,8 @@ class Engine:
         result.scorecard = score(result, self.settings.rubric, self.registry.rules)
         return result
 
-    def _add_file(
-        self, result: FileResult, findings: list[Finding], examined: dict[str, int], reported: set[str]
-    ) -> None:
-        """Fold one file's result into the run: findings, denominators, lines, one warning per failing plugin."""
-        findings.extend(result.findings)
+    def _add_file(self, result: FileResult, examined: dict[str, int], reported: set[str]) -> None:
+        """Fold one file's result into the run: denominators, lines, one warning per failing plugin."""
         _merge(examined, result.examined)
         if result.digest:  # read (an unreadable file has no denominators)
             self._by_file[result.path] = dict(result.examined)
@@ -274,6 +275,7 @@ class Engine:
         findings, examined, lines = self._lint_python(path, data)
         warnings = tuple(self.warnings[before:])
         del self.warnings[before:]
+        findings.sort(key=Finding.sort_key)  # here, in the workers, so that the run need not sort them all
         return FileResult(
             path, digest, tuple(findings), examined, signature=signature, lines=lines, warnings=warnings,
             failures=tuple(self.wrappers.take_failures()),
@@ -281,10 +283,12 @@ class Engine:
 
     def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
         """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
-        return {
-            code: n for code, n in examined.items()
-            if code in self.registry.rules and self.rule_enabled(self.registry.rules[code])
-        }
+        enabled = self._enabled_codes
+        return {code: n for code, n in examined.items() if code in enabled}
+
+    @cached_property
+    def _enabled_codes(self) -> frozenset[str]:
+        return frozenset(code for code, rule in self.registry.rules.items() if self.rule_enabled(rule))
 
     def _named(self, rel: str, paths: Sequence[Path]) -> bool:
         """True when `rel` is one of the named paths or lies below a named folder."""
@@ -395,6 +399,30 @@ class Engine:
                     message = f"unused suppression of {rule.code} ({rule.name})"
                     kept.append(self._finding(Violation(UNUSED_SUPPRESSION, line, None, message), path))
         return kept
+
+
+def _in_order(results: list[FileResult], others: list[Finding]) -> list[Finding]:
+    """Every finding in `Finding.sort_key` order, from the files' results (each sorted, in path order) and the
+    other findings (repository rules, whole-run tools): only a path that has both is sorted again."""
+    files: dict[str, tuple[Finding, ...]] = {}
+    strays: list[Finding] = []  # a plugin that reported on another file: sorted with the others
+    for result in results:
+        found = result.findings
+        if found and found[0].path == found[-1].path == result.path:
+            files[result.path] = found
+        else:
+            strays += found
+    by_path: dict[str, list[Finding]] = {}
+    for finding in sorted(others + strays, key=Finding.sort_key):
+        by_path.setdefault(finding.path, []).append(finding)
+    ordered: list[Finding] = []
+    for path in sorted(files.keys() | by_path.keys()):
+        own, other = files.get(path, ()), by_path.get(path)
+        if other is None:
+            ordered += own
+        else:
+            ordered += sorted([*own, *other], key=Finding.sort_key) if own else other
+    return ordered
 
 
 def _merge(total: dict[str, int], part: dict[str, int]) -> None:

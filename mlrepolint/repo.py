@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 #: Folder names that are never read, wherever they are.
 SKIPPED_DIRS = frozenset(
@@ -60,6 +61,8 @@ class RepoFile:
 
 def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     """A matcher for gitignore-style patterns relative to the root."""
+    import pathspec  # on first use: it costs a fifth of start-up, and a warm run in git may need no pattern
+
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
@@ -102,6 +105,7 @@ class RepoView:
         self._real_root = os.path.realpath(root)
         self._stats: dict[str, os.stat_result | None] = {}
         self._reals: dict[str, str | None] = {}
+        self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
 
     @classmethod
     def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
@@ -132,8 +136,9 @@ class RepoView:
     def _inside(self, path: str) -> str | None:
         """The real path of `path` if it resolves inside the root, else None (resolved once per path).
 
-        A folder's real path is resolved once and shared by its files; only a file that is itself a symlink
-        is resolved on its own. (Resolving every file from the root costs more than linting a cached run.)
+        A folder's real path is resolved once and shared by its files, from its parent's; only a file or folder
+        that is itself a symlink is resolved on its own. (`realpath` of every file from the root costs more than
+        linting a cached run.) The file's own `lstat`, taken to see whether it is a symlink, is kept for `stat`.
         """
         if path not in self._reals:
             folder, _, name = path.rpartition("/")
@@ -141,14 +146,29 @@ class RepoView:
             real = None
             if real_folder is not None:
                 real = os.path.join(real_folder, name)
-                if name in ("", ".", "..") or os.path.islink(real):
+                try:
+                    st: os.stat_result | None = os.lstat(real)
+                except OSError:  # missing: `stat` will say so
+                    st = None
+                if name in ("", ".", "..") or (st is not None and stat.S_ISLNK(st.st_mode)):
                     real = self._within(os.path.realpath(real))
+                elif st is not None:
+                    self._lstats[path] = st
             self._reals[path] = real
         return self._reals[path]
 
     def _real_folder(self, folder: str) -> str | None:
         if folder not in self._reals:
-            self._reals[folder] = self._within(os.path.realpath(os.path.join(self._real_root, folder)))
+            parent, _, name = folder.rpartition("/")
+            real_parent = self._real_folder(parent) if folder else self._real_root
+            real = None
+            if real_parent is not None and folder:
+                real = os.path.join(real_parent, name)
+                if name in (".", "..") or os.path.islink(real):
+                    real = self._within(os.path.realpath(real))
+            elif folder == "":
+                real = self._real_root
+            self._reals[folder] = real
         return self._reals[folder]
 
     def _within(self, real: str) -> str | None:
@@ -160,10 +180,12 @@ class RepoView:
             real = self._inside(path)
             result = None
             if real is not None:
-                try:
-                    st = os.stat(real)
-                except OSError:  # missing, a symlink loop, unreadable
-                    st = None
+                st = self._lstats.pop(path, None)  # not a symlink: its lstat is its stat
+                if st is None:
+                    try:
+                        st = os.stat(real)
+                    except OSError:  # missing, a symlink loop, unreadable
+                        st = None
                 if st is not None and stat.S_ISREG(st.st_mode):
                     result = st
             self._stats[path] = result

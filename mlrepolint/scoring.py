@@ -180,7 +180,7 @@ def score_parts(
     """The scorer proper, on plain data (what the property tests drive)."""
     findings = list(findings)
     ours = [f for f in findings if f.source == "mlrepolint"]
-    wrapped = sum(1 for f in findings if f.source != "mlrepolint" and f.category == PEP8_CATEGORY)
+    wrapped = [f.category for f in findings if f.source != "mlrepolint"].count(PEP8_CATEGORY)  # fast for 100,000s
     names = {code: (rule.name, rule.category) for code, rule in rules.items()}
     names.update({f.code: (f.rule, f.category) for f in ours})
     found: dict[str, Counter] = {}

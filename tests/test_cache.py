@@ -11,6 +11,7 @@ import pytest
 from conftest import git, run_cli, write_files
 
 import mlrepolint
+from mlrepolint.cache import FORMAT
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
@@ -182,13 +183,18 @@ def test_a_version_change_invalidates_the_cache(repo, monkeypatch):
     b"[1, 2, 3]",
     b'{"format": "something-else", "files": {}}',
     None,  # the right format and key, but every entry mangled
+    "rules",  # the right format and key, but the table the findings refer to is mangled
 ])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     root = repo(FILES)
     age(root)
     expected = run_cli("--format", "json", ".", cwd=root).locations()
     [cache_file] = (root / CACHE).glob("*.json")
-    if garbage is None:
+    if garbage == "rules":
+        data = json.loads(cache_file.read_text())
+        data["rules"] = [["MLR101", "missing-module-docstring", "documentation", "dire", "mlrepolint"], 7]
+        cache_file.write_text(json.dumps(data))
+    elif garbage is None:
         data = json.loads(cache_file.read_text())
         mangled = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
         data["files"] = mangled
@@ -199,7 +205,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     run = run_cli("--format", "json", ".", cwd=root)
     assert run.code == 0 and run.err == ""
     assert run.locations() == expected
-    assert json.loads(cache_file.read_text())["format"] == "mlrepolint-cache-2"  # rewritten whole
+    assert json.loads(cache_file.read_text())["format"] == FORMAT  # rewritten whole
     assert run_cli("--format", "json", ".", cwd=root).locations() == expected
 
 

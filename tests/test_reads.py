@@ -43,14 +43,23 @@ def test_reads_stay_inside_the_root(tree, path, expected):
     assert view.read_bytes(path) == expected  # the second time from the resolved-path memo
 
 
-def test_nodes_finds_what_ast_walk_finds_from_one_shared_walk():
+SINGLETONS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)  # Load, Add...: shared
+
+
+@pytest.mark.parametrize("statements_first", [True, False])
+def test_nodes_finds_what_ast_walk_finds_from_one_shared_walk(statements_first):
     source = (
-        b"import os\nfrom x import y\n\n\ndef f(a):\n    return [g(b) for b in a if h(b)]\n\n\nclass C:\n    k = f(1)\n"
+        b"import os\nfrom x import y\n\n\ndef f(a):\n    return [g(b) for b in a if h(b) and -b < 2]\n\n\n"
+        b"class C:\n    k = f(1)\n    try:\n        pass\n    except (E, F):\n        with c() as d:\n"
+        b"            global z\n            z = {**d, 1: None}\n    else:\n        del k\n"
     )
     module = parse_python("m.py", source)
-    walked = list(ast.walk(module.tree))
-    for kinds in [(ast.Call,), (ast.Import, ast.ImportFrom), (ast.stmt,), (ast.AST,)]:
+    walked = [n for n in ast.walk(module.tree) if not isinstance(n, SINGLETONS)]
+    statement_kinds = [(ast.stmt,), (ast.ExceptHandler, ast.With), (ast.Module, ast.ClassDef, ast.FunctionDef)]
+    expression_kinds = [(ast.Call,), (ast.Import, ast.ImportFrom, ast.Name), (ast.AST,)]
+    for kinds in statement_kinds + expression_kinds if statements_first else expression_kinds + statement_kinds:
         expected = sorted(id(n) for n in walked if isinstance(n, kinds))
-        assert sorted(id(n) for n in module.nodes(*kinds)) == expected
-    assert len(module.nodes(ast.Call)) == 3
+        assert sorted(id(n) for n in module.nodes(*kinds)) == expected, kinds
+    assert len(module.nodes(ast.Call)) == 4
+    assert len(module.nodes(ast.ExceptHandler)) == 1
     assert module.nodes(ast.Lambda) == []

@@ -82,7 +82,7 @@ def lint_tree(filename: str, text: str, tree: Any, config: str | None = None,
 
     root, found, rel = locate_file(filename, config)
     engine = engine_for(root, found, tuple(overrides))
-    if rel.startswith("../") or engine.exclude.match_file(rel):
+    if rel.startswith("../") or engine.excluded(rel):
         return []
     return engine.lint_module(PythonFile(path=rel, text=text, tree=tree))
 

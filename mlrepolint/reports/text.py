@@ -16,19 +16,19 @@ COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 
 def location(finding: Finding) -> str:
     """`path:line:col` (or `path:line`, or `path` for whole-file findings)."""
-    parts = [finding.path]
-    if finding.line is not None:
-        parts.append(str(finding.line))
-        if finding.column is not None:
-            parts.append(str(finding.column))
-    return ":".join(parts)
+    if finding.line is None:
+        return finding.path
+    if finding.column is None:
+        return f"{finding.path}:{finding.line}"
+    return f"{finding.path}:{finding.line}:{finding.column}"
 
 
 def format_finding(finding: Finding, color: bool) -> str:
     """One finding on one line."""
-    code = click.style(finding.code, fg=COLORS[finding.severity], bold=True) if color else finding.code
-    where = click.style(location(finding), bold=True) if color else location(finding)
-    return f"{where}: {code} {finding.message} ({finding.rule})"
+    if not color:
+        return f"{location(finding)}: {finding.code} {finding.message} ({finding.rule})"
+    code = click.style(finding.code, fg=COLORS[finding.severity], bold=True)
+    return f"{click.style(location(finding), bold=True)}: {code} {finding.message} ({finding.rule})"
 
 
 def summary(result: Result) -> str:
@@ -72,7 +72,11 @@ def score_line(card: Scorecard, color: bool, base: BaseScore | None = None) -> s
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     """The findings, then (unless quiet) the rubric table, the score and grade, and a summary line."""
-    lines = [format_finding(f, color) for f in result.findings]
+    lines = [
+        f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({f.rule})"  # format_finding's, inlined: 100,000s
+        if not color and f.column is not None and f.line is not None else format_finding(f, color)
+        for f in result.findings
+    ]
     if not quiet:
         card = card_of(result)
         if lines:

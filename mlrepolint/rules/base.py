@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, NamedTuple
 
 if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
@@ -86,9 +86,12 @@ class Rule:
             object.__setattr__(self, "severity", Severity(self.severity))
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem at one place. `line`/`column` are 1-based, or None for the whole file."""
+class Finding(NamedTuple):
+    """One problem at one place. `line`/`column` are 1-based, or None for the whole file.
+
+    A named tuple rather than a dataclass: a large repository has hundreds of thousands of findings, and a warm
+    run rebuilds each one from the cache (a tuple is built five times faster than a frozen dataclass).
+    """
 
     code: str
     rule: str

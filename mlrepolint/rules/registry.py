@@ -116,11 +116,15 @@ def _entry_points() -> Iterable[tuple[metadata.EntryPoint, str, str]]:
     seen = set()
     found = []
     if sys.version_info >= (3, 10):
+        names: dict[int, tuple[str, str]] = {}  # a distribution's metadata is parsed again on every access
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
             if (ep.name, ep.value) not in seen:
                 seen.add((ep.name, ep.value))
                 dist = ep.dist
-                found.append((ep, (dist.name if dist else None) or "?", dist.version if dist else "?"))
+                if dist is not None and id(dist) not in names:
+                    meta = dist.metadata
+                    names[id(dist)] = (meta["Name"] or "?", meta["Version"] or "?")
+                found.append((ep, *(names[id(dist)] if dist is not None else ("?", "?"))))
     else:  # pragma: no cover - entry points do not know their distribution before 3.10
         for dist in metadata.distributions():
             dist_name = dist.metadata["Name"] or "?"
