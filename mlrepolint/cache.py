@@ -377,10 +377,11 @@ def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None
     if item is None:
         return []
     try:
-        rules = [(code, rule, category, _SEVERITIES[severity], source) for code, rule, category, severity, source in item]
+        rules = [(code, name, category, _SEVERITIES[level], source) for code, name, category, level, source in item]
     except (TypeError, ValueError, KeyError):
         return None
-    return rules if all(type(v) is str for rule in rules for v in (rule[0], rule[1], rule[2], rule[4])) else None
+    strings = [value for rule in rules for value in (rule[0], rule[1], rule[2], rule[4])]
+    return rules if all(type(value) is str for value in strings) else None
 
 
 def _well_typed(finding: Finding) -> bool:
