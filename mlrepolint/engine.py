@@ -21,7 +21,7 @@ from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import BaseScore, Scorecard, score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, PythonFile, parse_python
+from mlrepolint.source import ParseFailure, PythonFile, decode_source, parse_text
 from mlrepolint.suppress import Suppressions
 from mlrepolint.workers import lint_in_parallel
 
@@ -340,19 +340,41 @@ class Engine:
             message=violation.message,
         )
 
+    @cached_property
+    def parses(self) -> bool:
+        """True when the per-file pass needs each Python file parsed: an own per-file rule, flake8 (which runs
+        inside that pass), parse-error or unused-suppression is selected. Otherwise (`--select E,W,F` with the ruff
+        backend) a file costs a read and a line count, the PEP 8 rate's denominator, and no worker is started."""
+        return bool(
+            self.python_checkers or self.wrappers.pep8_backend == "flake8"
+            or self.rule_enabled(PARSE_ERROR) or self.rule_enabled(UNUSED_SUPPRESSION)
+        )
+
     def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
-        """Findings, denominators and line count of one Python file's bytes."""
+        """Findings, denominators and line count of one Python file's bytes.
+
+        The line count is of every file that decodes, parsed or not: the wrapped tools report on files Python
+        cannot parse (ruff does), and the count must not depend on whether the file was parsed at all.
+        """
         examined = {PARSE_ERROR.code: 1}
         try:
-            module = parse_python(path, data)
+            text = decode_source(data)
         except ParseFailure as failure:
-            if not self.rule_enabled(PARSE_ERROR):
-                return [], examined, 0
-            violation = Violation(PARSE_ERROR, failure.line, failure.column, failure.message)
-            return [self._finding(violation, path)], examined, 0
+            return self._parse_error(failure, path), examined, 0
+        if not self.parses:
+            return [], examined, len(text.splitlines())
+        try:
+            module = parse_text(path, text)
+        except ParseFailure as failure:
+            return self._parse_error(failure, path), examined, len(text.splitlines())
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)
+
+    def _parse_error(self, failure: ParseFailure, path: str) -> list[Finding]:
+        if not self.rule_enabled(PARSE_ERROR):
+            return []
+        return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
 
     def lint_module(self, module: PythonFile) -> list[Finding]:
         """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied."""

@@ -167,7 +167,11 @@ def decode_source(data: bytes) -> str:
 
 def parse_python(path: str, data: bytes) -> PythonFile:
     """Decode and parse a Python file once. Raises ParseFailure for anything the parser rejects."""
-    text = decode_source(data)
+    return parse_text(path, decode_source(data))
+
+
+def parse_text(path: str, text: str) -> PythonFile:
+    """Parse decoded Python source. Raises ParseFailure for anything the parser rejects."""
     try:
         tree = ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
