@@ -81,26 +81,27 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
     executable = find_ruff()
     if executable is None:
         return [], [MISSING]
-    args = arguments(repo, settings)
+    command = [executable, *arguments(repo, settings), "--"]
     # Colours off whatever the user's terminal settings: the output is parsed, not shown.
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
     env["NO_COLOR"] = "1"
     reader = _Reader(str(repo.root), files)
     for chunk in _chunks(files):
         try:
-            proc = subprocess.run(
-                [executable, *args, "--", *chunk], cwd=reader.root, env=env, capture_output=True, check=False,
-            )
+            proc = subprocess.run([*command, *chunk], cwd=reader.root, env=env, capture_output=True, check=False)
         except OSError as exc:
-            return reader.found, [f"ruff failed, so the PEP 8 checks are incomplete: {exc}"]
+            return reader.found, [_failed(str(exc))]
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            reason = (stderr or [f"exit code {proc.returncode}"])[-1]
-            return reader.found, [f"ruff failed, so the PEP 8 checks are incomplete: {reason}"]
+            return reader.found, [_failed((stderr or [f"exit code {proc.returncode}"])[-1])]
         unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
         if unreadable is not None:
-            return reader.found, [f"ruff failed, so the PEP 8 checks are incomplete: unexpected output {unreadable!r}"]
+            return reader.found, [_failed(f"unexpected output {unreadable!r}")]
     return reader.found, []
+
+
+def _failed(reason: str) -> str:
+    return f"ruff failed, so the PEP 8 checks are incomplete: {reason}"
 
 
 def _chunks(files: Sequence[str]) -> list[Sequence[str]]:
@@ -126,14 +127,18 @@ class _Reader:
         self._codes: dict[str, tuple[str, Severity]] = {}
 
     def read(self, output: str) -> str | None:
-        """Add the findings of one run's output; return the first line that is not a finding (then stop)."""
+        """Add the findings of one run's output; return the first line that is not a finding (then add none)."""
+        if "\r" in output:
+            output = output.replace("\r\n", "\n")
+        matches = _LINE_RE.findall(output)  # one pass in C over the whole output, at most one match a line
+        lines = output.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if len(matches) != len(lines):
+            return next((line for line in lines if not _LINE_RE.fullmatch(line)), "")
         found, paths, codes = self.found, self._paths, self._codes
-        for line in output.splitlines():
-            match = _LINE_RE.match(line)
-            if match is None:
-                return line
-            where, row, column, code, message = match.groups()
-            if code is None:  # a syntax error (mlrepolint's parse-error reports it, when selected)
+        for where, row, column, code, message in matches:
+            if not code:  # a syntax error (mlrepolint's parse-error reports it, when selected)
                 continue
             path = paths.get(where)
             if path is None:
@@ -149,4 +154,4 @@ class _Reader:
 
 
 #: path:row:column: then a code (absent for syntax errors, `invalid-syntax: ...`) and the fixable mark `[*]`.
-_LINE_RE = re.compile(r"^(.+?):(\d+):(\d+): (?:([A-Z]+[0-9]+) (?:\[\*\] )?)?(.*)$")
+_LINE_RE = re.compile(r"^(.+?):(\d+):(\d+): (?:([A-Z]+[0-9]+) (?:\[\*\] )?)?(.*)$", re.MULTILINE)
