@@ -353,8 +353,9 @@ class Engine:
     def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
         """Findings, denominators and line count of one Python file's bytes.
 
-        The line count is of every file that decodes, parsed or not: the wrapped tools report on files Python
-        cannot parse (ruff does), and the count must not depend on whether the file was parsed at all.
+        The line count (the PEP 8 rate's denominator) is of the lines the PEP 8 tool checks: flake8 runs on parsed
+        files only, while ruff checks a file Python cannot parse too, so with ruff (or no PEP 8 tool) every file
+        that decodes counts, parsed or not, and a run that parses nothing counts the same.
         """
         examined = {PARSE_ERROR.code: 1}
         try:
@@ -366,7 +367,8 @@ class Engine:
         try:
             module = parse_text(path, text)
         except ParseFailure as failure:
-            return self._parse_error(failure, path), examined, len(text.splitlines())
+            lines = 0 if self.wrappers.pep8_backend == "flake8" else len(text.splitlines())
+            return self._parse_error(failure, path), examined, lines
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)
