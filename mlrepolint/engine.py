@@ -314,7 +314,16 @@ class Engine:
 
     def _selected(self, wrapped: list[Finding]) -> list[Finding]:
         """Wrapped findings that are selected and not duplicates of a running mlrepolint rule."""
-        return [f for f in wrapped if self.selection.enabled(f.code, f.rule) and not self._duplicate(f.code)]
+        keep: dict[tuple[str, str], bool] = {}  # decided once a code: ruff can report ~100,000 findings
+        kept = []
+        for finding in wrapped:
+            key = (finding.code, finding.rule)
+            selected = keep.get(key)
+            if selected is None:
+                selected = keep[key] = self.selection.enabled(*key) and not self._duplicate(finding.code)
+            if selected:
+                kept.append(finding)
+        return kept
 
     def _duplicate(self, code: str) -> bool:
         own = self.registry.lookup(DUPLICATES.get(code, ""))
@@ -411,7 +420,7 @@ class Engine:
         return kept
 
     def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
-        kept = [f for f in found if not suppressions.suppresses(f)]
+        kept = suppressions.kept(found)
         if self.rule_enabled(UNUSED_SUPPRESSION):
             for line, ref in suppressions.unused():
                 rule = self.registry.lookup(ref)

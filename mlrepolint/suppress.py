@@ -39,6 +39,12 @@ class Suppressions:
                     for ref in re.split(r"\s*,\s*", match.group("rules")):
                         self.file_level.setdefault(ref, number)
 
+    def kept(self, found: Sequence[Finding]) -> list[Finding]:
+        """The findings that no comment suppresses (a file without suppression comments keeps them all unread)."""
+        if not self.by_line and not self.file_level:
+            return list(found)
+        return [f for f in found if not self.suppresses(f)]
+
     def suppresses(self, finding: Finding) -> bool:
         """True when a comment suppresses the finding; records the comment as used."""
         for ref in (finding.code, finding.rule):
