@@ -416,7 +416,7 @@ class Engine:
             by_path.setdefault(finding.path, []).append(finding)
         for path, group in by_path.items():
             text = self.repo.read_text(path) if any(f.line for f in group) else None
-            kept.extend(self._suppress(group, Suppressions(text.splitlines() if text else []), path))
+            kept.extend(self._suppress(group, Suppressions.of_text(text or ""), path))
         return kept
 
     def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
