@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.rules.wrapped import pep8_severity, project_line_length, read_toml, wrapped_finding
+from mlrepolint.workers import relaxed_gc
 
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
@@ -94,7 +95,8 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             return reader.found, [_failed((stderr or [f"exit code {proc.returncode}"])[-1])]
-        unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
+        with relaxed_gc():
+            unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
         if unreadable is not None:
             return reader.found, [_failed(f"unexpected output {unreadable!r}")]
     return reader.found, []
