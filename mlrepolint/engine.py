@@ -21,7 +21,7 @@ from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import BaseScore, Scorecard, score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, PythonFile, decode_source, parse_text
+from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
 from mlrepolint.suppress import Suppressions
 from mlrepolint.workers import lint_in_parallel
 
@@ -372,11 +372,11 @@ class Engine:
         except ParseFailure as failure:
             return self._parse_error(failure, path), examined, 0
         if not self.parses:
-            return [], examined, len(text.splitlines())
+            return [], examined, line_count(text)
         try:
             module = parse_text(path, text)
         except ParseFailure as failure:
-            lines = 0 if self.wrappers.pep8_backend == "flake8" else len(text.splitlines())
+            lines = 0 if self.wrappers.pep8_backend == "flake8" else line_count(text)
             return self._parse_error(failure, path), examined, lines
         findings, checked = self._check_module(module)
         _merge(examined, checked)

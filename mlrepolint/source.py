@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
@@ -163,6 +164,17 @@ def decode_source(data: bytes) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseFailure(f"cannot decode as {encoding}: {exc.reason}", line) from None
     return text
+
+
+#: The line boundaries of `str.splitlines` other than "\n".
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def line_count(text: str) -> int:
+    """`len(text.splitlines())` (the length of `PythonFile.lines`) without building the lines: a fifth of the cost."""
+    if _OTHER_LINE_BREAKS.search(text):
+        return len(text.splitlines())
+    return text.count("\n") + (not text.endswith("\n") and text != "")
 
 
 def parse_python(path: str, data: bytes) -> PythonFile:

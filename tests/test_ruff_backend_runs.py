@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import run_cli
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
+needs_ruff = pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
 
 DOC = '"""Module."""\n'
 LONG = "X = '" + "a" * 100 + "'\n"
@@ -37,6 +37,7 @@ def ruff_locations(run) -> list[tuple[str, str, int | None]]:
     return [(f["code"], f["path"], f["line"]) for f in run.findings if f["source"] == "ruff"]
 
 
+@needs_ruff
 def test_pep8_only_run_reports_ruffs_findings_and_counts_every_decodable_files_lines(repo):
     root = repo(FILES)
     run = run_cli("--format", "json", "--no-cache", "--pep8-backend", "ruff", "--select", "E,W,F", ".", cwd=root)
@@ -55,6 +56,7 @@ def test_pep8_only_run_reports_ruffs_findings_and_counts_every_decodable_files_l
     assert (pep8_row(run)["findings"], pep8_row(run)["examined"]) == (6, LINES)
 
 
+@needs_ruff
 def test_pep8_only_run_matches_a_whole_run_and_does_not_depend_on_jobs(repo):
     root = repo({**FILES, **PADDING})
     pep8_only = ["--format", "json", "--no-cache", "--pep8-backend", "ruff", "--select", "E,W,F", "."]
@@ -67,6 +69,7 @@ def test_pep8_only_run_matches_a_whole_run_and_does_not_depend_on_jobs(repo):
     assert pep8_row(one)["examined"] == LINES + 3 * len(PADDING)
 
 
+@needs_ruff
 def test_syntax_error_is_reported_when_parse_error_is_selected_and_ruff_still_runs(repo):
     root = repo(FILES)
     run = run_cli("--format", "json", "--pep8-backend", "ruff", "--select", "E,W,F,MLR001", ".", cwd=root)
@@ -75,6 +78,7 @@ def test_syntax_error_is_reported_when_parse_error_is_selected_and_ruff_still_ru
     assert pep8_row(run)["examined"] == LINES
 
 
+@needs_ruff
 def test_findings_are_ruffs_own(repo):
     """What mlrepolint reports is what `ruff check --output-format json` says, but for syntax errors (ruff's
     `invalid-syntax`, which is mlrepolint's parse-error) and what mlrepolint's own comments suppress."""
@@ -100,6 +104,7 @@ def test_findings_are_ruffs_own(repo):
     assert run.locations("MLR001") == [("MLR001", "broken.py", 1), ("MLR001", "latin.py", 1)]
 
 
+@needs_ruff
 def test_forced_colours_do_not_get_into_the_findings(repo):
     root = repo(FILES)
     env = {"FORCE_COLOR": "1", "CLICOLOR_FORCE": "1", "NO_COLOR": ""}
@@ -127,6 +132,7 @@ def test_output_that_does_not_read_as_findings_is_a_warning(repo, tmp_path, outp
     assert run.json["warnings"] == [f"ruff failed, so the PEP 8 checks are incomplete: {warning}"]
 
 
+@needs_ruff
 def test_pep8_only_run_from_the_cache_is_the_same_and_sees_an_edit(repo):
     root = repo(FILES)
     args = ["--format", "json", "--pep8-backend", "ruff", "--select", "E,W,F", "."]
@@ -136,3 +142,10 @@ def test_pep8_only_run_from_the_cache_is_the_same_and_sees_an_edit(repo):
     edited = run_cli(*args, cwd=root)
     assert [loc for loc in edited.locations() if loc[1] == "train.py"] == []
     assert pep8_row(edited)["examined"] == LINES - 2
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb", "a\rb\n", "x\x0cy\n", "a\x85b", "\u2028"])
+def test_line_count_is_the_number_of_lines_python_splits(text):
+    from mlrepolint.source import line_count
+
+    assert line_count(text) == len(text.splitlines())
