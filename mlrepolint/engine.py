@@ -21,7 +21,7 @@ from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import BaseScore, Scorecard, score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, PythonFile, parse_python
+from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
 from mlrepolint.suppress import Suppressions
 from mlrepolint.workers import lint_in_parallel
 
@@ -318,7 +318,16 @@ class Engine:
 
     def _selected(self, wrapped: list[Finding]) -> list[Finding]:
         """Wrapped findings that are selected and not duplicates of a running mlrepolint rule."""
-        return [f for f in wrapped if self.selection.enabled(f.code, f.rule) and not self._duplicate(f.code)]
+        keep: dict[tuple[str, str], bool] = {}  # decided once a code: ruff can report ~100,000 findings
+        kept = []
+        for finding in wrapped:
+            key = (finding.code, finding.rule)
+            selected = keep.get(key)
+            if selected is None:
+                selected = keep[key] = self.selection.enabled(*key) and not self._duplicate(finding.code)
+            if selected:
+                kept.append(finding)
+        return kept
 
     def _duplicate(self, code: str) -> bool:
         own = self.registry.lookup(DUPLICATES.get(code, ""))
@@ -344,19 +353,43 @@ class Engine:
             message=violation.message,
         )
 
+    @cached_property
+    def parses(self) -> bool:
+        """True when the per-file pass needs each Python file parsed: an own per-file rule, flake8 (which runs
+        inside that pass), parse-error or unused-suppression is selected. Otherwise (`--select E,W,F` with the ruff
+        backend) a file costs a read and a line count, the PEP 8 rate's denominator, and no worker is started."""
+        return bool(
+            self.python_checkers or self.wrappers.pep8_backend == "flake8"
+            or self.rule_enabled(PARSE_ERROR) or self.rule_enabled(UNUSED_SUPPRESSION)
+        )
+
     def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
-        """Findings, denominators and line count of one Python file's bytes."""
+        """Findings, denominators and line count of one Python file's bytes.
+
+        The line count (the PEP 8 rate's denominator) is of the lines the PEP 8 tool checks: flake8 runs on parsed
+        files only, while ruff checks a file Python cannot parse too, so with ruff (or no PEP 8 tool) every file
+        that decodes counts, parsed or not, and a run that parses nothing counts the same.
+        """
         examined = {PARSE_ERROR.code: 1}
         try:
-            module = parse_python(path, data)
+            text = decode_source(data)
         except ParseFailure as failure:
-            if not self.rule_enabled(PARSE_ERROR):
-                return [], examined, 0
-            violation = Violation(PARSE_ERROR, failure.line, failure.column, failure.message)
-            return [self._finding(violation, path)], examined, 0
+            return self._parse_error(failure, path), examined, 0
+        if not self.parses:
+            return [], examined, line_count(text)
+        try:
+            module = parse_text(path, text)
+        except ParseFailure as failure:
+            lines = 0 if self.wrappers.pep8_backend == "flake8" else line_count(text)
+            return self._parse_error(failure, path), examined, lines
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)
+
+    def _parse_error(self, failure: ParseFailure, path: str) -> list[Finding]:
+        if not self.rule_enabled(PARSE_ERROR):
+            return []
+        return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
 
     def lint_module(self, module: PythonFile) -> list[Finding]:
         """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied."""
@@ -387,11 +420,11 @@ class Engine:
             by_path.setdefault(finding.path, []).append(finding)
         for path, group in by_path.items():
             text = self.repo.read_text(path) if any(f.line for f in group) else None
-            kept.extend(self._suppress(group, Suppressions(text.splitlines() if text else []), path))
+            kept.extend(self._suppress(group, Suppressions.of_text(text or ""), path))
         return kept
 
     def _suppress(self, found: list[Finding], suppressions: Suppressions, path: str) -> list[Finding]:
-        kept = [f for f in found if not suppressions.suppresses(f)]
+        kept = suppressions.kept(found)
         if self.rule_enabled(UNUSED_SUPPRESSION):
             for line, ref in suppressions.unused():
                 rule = self.registry.lookup(ref)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
@@ -165,9 +166,24 @@ def decode_source(data: bytes) -> str:
     return text
 
 
+#: The line boundaries of `str.splitlines` other than "\n".
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def line_count(text: str) -> int:
+    """`len(text.splitlines())` (the length of `PythonFile.lines`) without building the lines: a fifth of the cost."""
+    if _OTHER_LINE_BREAKS.search(text):
+        return len(text.splitlines())
+    return text.count("\n") + (not text.endswith("\n") and text != "")
+
+
 def parse_python(path: str, data: bytes) -> PythonFile:
     """Decode and parse a Python file once. Raises ParseFailure for anything the parser rejects."""
-    text = decode_source(data)
+    return parse_text(path, decode_source(data))
+
+
+def parse_text(path: str, text: str) -> PythonFile:
+    """Parse decoded Python source. Raises ParseFailure for anything the parser rejects."""
     try:
         tree = ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:

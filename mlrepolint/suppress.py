@@ -39,6 +39,20 @@ class Suppressions:
                     for ref in re.split(r"\s*,\s*", match.group("rules")):
                         self.file_level.setdefault(ref, number)
 
+    @classmethod
+    def of_text(cls, text: str) -> Suppressions:
+        """The suppression comments of a file's text, which most often has none (then it is not split into lines)."""
+        lowered = text.lower()
+        if "noqa" not in lowered and "mlrepolint:" not in lowered:
+            return cls(())
+        return cls(text.splitlines())
+
+    def kept(self, found: Sequence[Finding]) -> list[Finding]:
+        """The findings that no comment suppresses (a file without suppression comments keeps them all unread)."""
+        if not self.by_line and not self.file_level:
+            return list(found)
+        return [f for f in found if not self.suppresses(f)]
+
     def suppresses(self, finding: Finding) -> bool:
         """True when a comment suppresses the finding; records the comment as used."""
         for ref in (finding.code, finding.rule):

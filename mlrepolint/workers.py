@@ -40,7 +40,8 @@ def lint_in_parallel(
     from mlrepolint.progress import Progress
 
     jobs = engine.settings.jobs or default_jobs()
-    workers = min(jobs, len(tasks) // FILES_PER_WORKER)
+    # Without parsing, a file costs less than sending it to a worker.
+    workers = min(jobs, len(tasks) // FILES_PER_WORKER) if engine.parses else 1
     progress = Progress(len(tasks), enabled=engine.show_progress)
     try:
         if workers <= 1:

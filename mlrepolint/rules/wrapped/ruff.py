@@ -1,20 +1,23 @@
-"""ruff as the PEP 8 backend (`pep8-backend = "ruff"`): one `ruff check --output-format json` over the files.
+"""ruff as the PEP 8 backend (`pep8-backend = "ruff"`): one `ruff check --output-format concise` over the files.
 
 The project's own ruff configuration (`[tool.ruff]`, `ruff.toml`) is honoured, ruff finding it as it always does.
 When it selects no rules, mlrepolint asks for ruff's stable pycodestyle and pyflakes rules (`E`, `W`, `F`), the
 same families flake8 reports; a black `line-length` becomes ruff's when ruff sets none. ruff runs with
 `--no-cache` (the repository is read-only to us) and `--force-exclude` (its `exclude` applies to named files).
+
+The concise output, a line a finding, is read rather than the JSON: on a large tree the JSON is six times the size
+and takes ruff and `json.loads` longer than ruff's whole check. Every line must read as a finding, or the run warns.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any, Sequence
 
-from mlrepolint.rules.base import Finding
+from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.rules.wrapped import pep8_severity, project_line_length, read_toml, wrapped_finding
 
 if TYPE_CHECKING:
@@ -26,7 +29,9 @@ MISSING = (
     "ruff is not installed, so the PEP 8 checks did not run "
     "(pip install 'mlrepolint[ruff]', or set pep8-backend = \"flake8\")"
 )
-_CHUNK = 1000  # files per ruff call, well under any command-line length limit
+#: Characters of paths per ruff call: within Windows' 32,767-character command line, and elsewhere a few thousand
+#: files a call, well under the usual limits (ARG_MAX is 256 KB or more).
+_ARG_CHARS = 30_000 if os.name == "nt" else 200_000
 _SELECT_KEYS = ("select", "extend-select")
 
 
@@ -57,7 +62,9 @@ def _ruff_config(repo: RepoView) -> dict[str, Any]:
 
 def arguments(repo: RepoView, settings: Settings) -> list[str]:
     """`ruff check` arguments beyond the project's own configuration."""
-    args = ["check", "--output-format", "json", "--no-cache", "--no-fix", "--exit-zero", "--force-exclude"]
+    args = [
+        "check", "--output-format", "concise", "--quiet", "--no-cache", "--no-fix", "--exit-zero", "--force-exclude",
+    ]
     config = _ruff_config(repo)
     lint = config.get("lint", {}) if isinstance(config.get("lint"), dict) else {}
     if not any(key in config or key in lint for key in _SELECT_KEYS):
@@ -74,30 +81,77 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
     executable = find_ruff()
     if executable is None:
         return [], [MISSING]
-    args = arguments(repo, settings)
-    root = str(repo.root)
-    found: list[Finding] = []
-    for start in range(0, len(files), _CHUNK):
+    command = [executable, *arguments(repo, settings), "--"]
+    # Colours off whatever the user's terminal settings: the output is parsed, not shown.
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    env["NO_COLOR"] = "1"
+    reader = _Reader(str(repo.root), files)
+    for chunk in _chunks(files):
         try:
-            proc = subprocess.run(
-                [executable, *args, "--", *files[start:start + _CHUNK]],
-                cwd=root, capture_output=True, text=True, check=False,
-            )
-            items = json.loads(proc.stdout or "[]") if proc.returncode == 0 else None
-        except (OSError, ValueError) as exc:
-            return found, [f"ruff failed, so the PEP 8 checks are incomplete: {exc}"]
-        if items is None:
-            reason = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
-            return found, [f"ruff failed, so the PEP 8 checks are incomplete: {reason}"]
-        found += [_finding(item, root) for item in items if item.get("code")]  # no code: a syntax error (MLR001)
-    return found, []
+            proc = subprocess.run([*command, *chunk], cwd=reader.root, env=env, capture_output=True, check=False)
+        except OSError as exc:
+            return reader.found, [_failed(str(exc))]
+        if proc.returncode != 0:
+            stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            return reader.found, [_failed((stderr or [f"exit code {proc.returncode}"])[-1])]
+        unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
+        if unreadable is not None:
+            return reader.found, [_failed(f"unexpected output {unreadable!r}")]
+    return reader.found, []
 
 
-def _finding(item: dict[str, Any], root: str) -> Finding:
-    code = item["code"]
-    location = item.get("location") or {}
-    path = os.path.relpath(item.get("filename", ""), root).replace(os.sep, "/")
-    return wrapped_finding(
-        SOURCE, code, rule_name(code), pep8_severity(code), path, location.get("row"), location.get("column"),
-        item.get("message", ""),
-    )
+def _failed(reason: str) -> str:
+    return f"ruff failed, so the PEP 8 checks are incomplete: {reason}"
+
+
+def _chunks(files: Sequence[str]) -> list[Sequence[str]]:
+    """`files` cut into runs whose paths fit on one command line (ruff itself spreads each run over all cores)."""
+    chunks, start, size = [], 0, 0
+    for end, path in enumerate(files):
+        if size + len(path) + 1 > _ARG_CHARS and end > start:
+            chunks.append(files[start:end])
+            start, size = end, 0
+        size += len(path) + 1
+    if start < len(files):
+        chunks.append(files[start:])
+    return chunks
+
+
+class _Reader:
+    """Findings from ruff's concise output, `path:row:column: CODE [*] message` a line (`[*]`: fixable)."""
+
+    def __init__(self, root: str, files: Sequence[str]) -> None:
+        self.root = root
+        self.found: list[Finding] = []
+        self._paths = {os.path.normpath(path): path for path in files}  # ruff's spelling -> ours, met once a file
+        self._codes: dict[str, tuple[str, Severity]] = {}
+
+    def read(self, output: str) -> str | None:
+        """Add the findings of one run's output; return the first line that is not a finding (then add none)."""
+        if "\r" in output:
+            output = output.replace("\r\n", "\n")
+        matches = _LINE_RE.findall(output)  # one pass in C over the whole output, at most one match a line
+        lines = output.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if len(matches) != len(lines):
+            return next((line for line in lines if not _LINE_RE.fullmatch(line)), "")
+        found, paths, codes = self.found, self._paths, self._codes
+        for where, row, column, code, message in matches:
+            if not code:  # a syntax error (mlrepolint's parse-error reports it, when selected)
+                continue
+            path = paths.get(where)
+            if path is None:
+                path = paths[where] = self._relative(where)
+            known = codes.get(code)
+            if known is None:
+                known = codes[code] = (rule_name(code), pep8_severity(code))
+            found.append(wrapped_finding(SOURCE, code, known[0], known[1], path, int(row), int(column), message))
+        return None
+
+    def _relative(self, path: str) -> str:
+        return os.path.relpath(os.path.join(self.root, path), self.root).replace(os.sep, "/")
+
+
+#: path:row:column: then a code (absent for syntax errors, `invalid-syntax: ...`) and the fixable mark `[*]`.
+_LINE_RE = re.compile(r"^(.+?):(\d+):(\d+): (?:([A-Z]+[0-9]+) (?:\[\*\] )?)?(.*)$", re.MULTILINE)
