@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
@@ -166,13 +165,15 @@ def decode_source(data: bytes) -> str:
     return text
 
 
-#: The line boundaries of `str.splitlines` other than "\n".
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: The line boundaries of `str.splitlines` other than "\n" (the last three are not ASCII).
+_OTHER_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def line_count(text: str) -> int:
     """`len(text.splitlines())` (the length of `PythonFile.lines`) without building the lines: a fifth of the cost."""
-    if _OTHER_LINE_BREAKS.search(text):
+    # A substring test per character is many times faster than one regex character class over the text.
+    breaks = _OTHER_LINE_BREAKS[:6] if text.isascii() else _OTHER_LINE_BREAKS
+    if any(character in text for character in breaks):
         return len(text.splitlines())
     return text.count("\n") + (not text.endswith("\n") and text != "")
 

@@ -33,6 +33,28 @@ def test_text_output_lines_sorted_by_path_and_line_then_rubric_and_summary(repo)
     assert lines[-1] == "Found 5 findings (5 warnings) in 2 Python files and the repository."
 
 
+def test_findings_of_every_kind_are_merged_in_path_and_position_order(repo):
+    # One file with per-file findings (MLR1, E5), a repository finding (MLR402, the secrets scan) and a whole-run
+    # finding (ruff's E501 when it is the backend), interleaved by line: the report orders them all by position.
+    key = "AKIA" + "IOSFODNN7EXAMPLE"  # split, so this repository's own scan does not flag it
+    long_line = "x = '" + "y" * 90 + "'\n"
+    root = repo({
+        "a.py": f'"""Doc."""\nKEY = "{key}"\n\n\ndef f():\n    pass\n' + long_line,
+        "b.py": long_line,
+    })
+    for backend in ("flake8", "ruff"):
+        runs = [
+            run_cli("--select", "MLR1,MLR402,E501", "--pep8-backend", backend, "--jobs", jobs, "--no-cache",
+                    "--format", "json", ".", cwd=root)
+            for jobs in ("1", "2")
+        ]
+        assert runs[0].json["findings"] == runs[1].json["findings"]
+        assert runs[0].locations() == [
+            ("MLR402", "a.py", 2), ("MLR103", "a.py", 5), ("E501", "a.py", 7), ("MLR101", "b.py", 1),
+            ("E501", "b.py", 1),
+        ], backend
+
+
 def test_default_path_is_the_current_folder(repo):
     root = repo({"train.py": SCRIPT})
     assert run_cli(cwd=root).out == run_cli(".", cwd=root).out

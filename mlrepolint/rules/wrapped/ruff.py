@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any, Sequence
 
-from mlrepolint.rules.base import Finding, Severity
+from mlrepolint.rules.base import Finding
 from mlrepolint.rules.wrapped import pep8_severity, project_line_length, read_toml, wrapped_finding
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class _Reader:
         self.root = root
         self.found: list[Finding] = []
         self._paths = {os.path.normpath(path): path for path in files}  # ruff's spelling -> ours, met once a file
-        self._codes: dict[str, tuple[str, Severity]] = {}
+        self._heads: dict[str, tuple[Any, ...]] = {}  # code -> a finding's first five fields (code ... source)
 
     def read(self, output: str) -> str | None:
         """Add the findings of one run's output; return the first line that is not a finding (then add none)."""
@@ -136,17 +136,19 @@ class _Reader:
             lines.pop()
         if len(matches) != len(lines):
             return next((line for line in lines if not _LINE_RE.fullmatch(line)), "")
-        found, paths, codes = self.found, self._paths, self._codes
+        found, paths, heads, new = self.found, self._paths, self._heads, tuple.__new__
         for where, row, column, code, message in matches:
             if not code:  # a syntax error (mlrepolint's parse-error reports it, when selected)
                 continue
             path = paths.get(where)
             if path is None:
                 path = paths[where] = self._relative(where)
-            known = codes.get(code)
-            if known is None:
-                known = codes[code] = (rule_name(code), pep8_severity(code))
-            found.append(wrapped_finding(SOURCE, code, known[0], known[1], path, int(row), int(column), message))
+            head = heads.get(code)
+            if head is None:
+                severity = pep8_severity(code)
+                head = heads[code] = wrapped_finding(SOURCE, code, rule_name(code), severity, "", 0, 0, "")[:5]
+            # Built directly from the code's shared fields: ruff can report a few hundred thousand findings.
+            found.append(new(Finding, (*head, path, int(row), int(column), message)))
         return None
 
     def _relative(self, path: str) -> str:
