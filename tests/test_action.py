@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_git_repo, run_cli
+from conftest import make_git_repo
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
@@ -27,12 +27,6 @@ def action() -> dict:
 def step_named(name: str) -> dict:
     """One of the action's steps."""
     return next(step for step in action()["runs"]["steps"] if step["name"] == name)
-
-
-@functools.lru_cache(maxsize=None)
-def supports(option_text: str) -> bool:
-    """True when `mlrepolint lint --help` mentions it: `markdown` and `--fail-under` arrive with the rubric."""
-    return option_text in run_cli("lint", "--help").out
 
 
 def expand(text: str, inputs: dict[str, str]) -> str:
@@ -53,8 +47,6 @@ def run_step(name: str, workspace: Path, tmp: Path, inputs: dict[str, str] | Non
     """Run one composite step the way a runner does: `bash --noprofile --norc -eo pipefail`, GITHUB_* set."""
     step = step_named(name)
     script = step["run"]
-    if not supports("markdown"):  # until the markdown report lands, the summary gets the text report
-        script = script.replace('"markdown:$summary"', '"text:$summary"')
     summary = tmp / "step_summary.md"
     if not summary.exists():
         summary.write_text("# Earlier step\n")
@@ -87,10 +79,7 @@ def test_run_step_annotates_summarises_and_fails_on_errors(tmp_path):
     assert any(line.startswith("::warning file=train.py,line=1,col=1,title=MLR101 missing-module-docstring::")
                for line in lines[1:])
     assert summary.startswith("# Earlier step\n")  # appended, not overwritten
-    if supports("markdown"):  # re-enabled by itself once `--format markdown` is registered
-        assert "| " in summary and "MLR001" in summary
-    else:
-        assert "broken.py:1:7: MLR001" in summary
+    assert "| " in summary and "MLR001" in summary
 
 
 def test_run_step_passes_on_warnings_and_takes_args_and_paths(tmp_path):
@@ -116,8 +105,6 @@ def test_run_step_writes_sarif_for_upload(tmp_path):
 
 
 def test_run_step_gates_on_the_score(tmp_path):
-    if not supports("--fail-under"):
-        pytest.skip("--fail-under arrives with the scored rubric (issue 5)")
     workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "100"})[0].returncode == 1
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "0"})[0].returncode == 0
