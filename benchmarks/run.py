@@ -14,8 +14,8 @@ mlrepolint is installed a plain `flake8` runs that plugin too) and plain `flake8
 (the ruff backend's peer) and E,W,F,D; pylint, which is too slow for the whole tree on small machines: it runs on
 the first `--pylint-files` Python files (0: all), and the table says so. Tools that are not installed are left
 out, and the targets that need them are reported as not measured. The "Targets:" block gives every speed
-target (see RESULTS.md) as measured in this run, met or NOT met (the warm-run and memory targets are set for a 3,000-file tree).
-This is a measurement, not a test: nothing here fails on a slow machine.
+target (see RESULTS.md) as measured in this run, met or NOT met (the warm-run and memory targets are set for a
+3,000-file tree). This is a measurement, not a test: nothing here fails on a slow machine.
 """
 
 from __future__ import annotations
