@@ -133,7 +133,7 @@ class Cache(NoCache):
     def file_result(self, path: str) -> FileResult | None:
         """The recorded result when the file's stat matches the trusted record."""
         entry = self.files.get(path)
-        if not isinstance(entry, list) or len(entry) != 5 or entry[1] is None:
+        if not isinstance(entry, list) or len(entry) != 6 or entry[1] is None:
             return None
         if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[1]:
             return None
@@ -160,7 +160,9 @@ class Cache(NoCache):
         if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
             return
         rows = [[self._rule_number(f), f.line, f.column, f.message] for f in result.findings]
-        entry = [result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines]
+        entry = [
+            result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines, result.comments,
+        ]
         self._put(result.path, entry)
 
     def _put(self, path: str, entry: list[Any]) -> None:
@@ -194,9 +196,9 @@ class Cache(NoCache):
                 if type(message) is str and (line is None or type(line) is int)
                 and (column is None or type(column) is int)
             ])
-            if len(findings) != len(rows) or type(entry[4]) is not int:
-                raise ValueError("bad finding or line count")
-            return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4])
+            if len(findings) != len(rows) or type(entry[4]) is not int or type(entry[5]) is not bool:
+                raise ValueError("bad finding, line count or comment flag")
+            return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4], comments=entry[5])
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 

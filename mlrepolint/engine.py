@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Container, Iterable, Sequence
 
 from mlrepolint.config import Settings
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
@@ -23,7 +23,7 @@ from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import BaseScore, Scorecard, score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
-from mlrepolint.suppress import Suppressions
+from mlrepolint.suppress import Suppressions, may_suppress
 from mlrepolint.workers import lint_in_parallel
 
 
@@ -64,6 +64,7 @@ class FileResult:
     unchanged: bool = False
     signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
     lines: int = 0
+    comments: bool = True  # False: no suppression comment, so other tools' findings need not read it again
     warnings: tuple[str, ...] = ()
     failures: tuple[tuple[str, str], ...] = ()
 
@@ -235,7 +236,8 @@ class Engine:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         _merge(examined, repo_examined)
         cache.save()
-        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)))
+        uncommented = {r.path for r in done if r.digest and not r.comments}
+        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
@@ -278,8 +280,8 @@ class Engine:
         del self.warnings[before:]
         findings.sort(key=Finding.sort_key)  # here, in the workers, so that the run need not sort them all
         return FileResult(
-            path, digest, tuple(findings), examined, signature=signature, lines=lines, warnings=warnings,
-            failures=tuple(self.wrappers.take_failures()),
+            path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
+            warnings=warnings, failures=tuple(self.wrappers.take_failures()),
         )
 
     def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
@@ -413,13 +415,17 @@ class Engine:
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress_by_path(found), ctx.examined
 
-    def _suppress_by_path(self, found: list[Finding]) -> list[Finding]:
-        """Suppression for findings about any files, reading a file's comments only when a finding has a line."""
+    def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
+        """Suppression for findings about any files, reading a file's comments only when a finding has a line
+        (and the file is not among the `uncommented`, known to have no suppression comment)."""
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
         for finding in found:
             by_path.setdefault(finding.path, []).append(finding)
         for path, group in by_path.items():
+            if path in uncommented:
+                kept += group
+                continue
             text = self.repo.read_text(path) if any(f.line for f in group) else None
             kept.extend(self._suppress(group, Suppressions.of_text(text or ""), path))
         return kept

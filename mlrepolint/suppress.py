@@ -17,6 +17,14 @@ FILE_DISABLE_RE = re.compile(r"#\s*mlrepolint:\s*disable=(?P<rules>[\w-]+(?:\s*,
 ALL = "*"
 
 
+def may_suppress(text: str | bytes) -> bool:
+    """False when the text has no suppression comment (neither `noqa` nor `mlrepolint:`, in any case)."""
+    lowered = text.lower()
+    if isinstance(lowered, bytes):
+        return b"noqa" in lowered or b"mlrepolint:" in lowered
+    return "noqa" in lowered or "mlrepolint:" in lowered
+
+
 class Suppressions:
     """The suppression comments of one file, and which of them suppressed something."""
 
@@ -42,10 +50,7 @@ class Suppressions:
     @classmethod
     def of_text(cls, text: str) -> Suppressions:
         """The suppression comments of a file's text, which most often has none (then it is not split into lines)."""
-        lowered = text.lower()
-        if "noqa" not in lowered and "mlrepolint:" not in lowered:
-            return cls(())
-        return cls(text.splitlines())
+        return cls(text.splitlines()) if may_suppress(text) else cls(())
 
     def kept(self, found: Sequence[Finding]) -> list[Finding]:
         """The findings that no comment suppresses (a file without suppression comments keeps them all unread)."""

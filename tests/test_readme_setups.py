@@ -89,7 +89,7 @@ def test_remote_pre_commit_setup_names_the_shipped_hooks():
 
 
 def test_workflow_uses_the_actions_inputs_and_uploads_the_sarif_it_writes(tmp_path):
-    from test_action import action, run_step, supports
+    from test_action import action, run_step
 
     workflow = yaml.safe_load(block("# .github/workflows/mlrepolint.yml"))
     steps = workflow["jobs"]["lint"]["steps"]
@@ -97,8 +97,6 @@ def test_workflow_uses_the_actions_inputs_and_uploads_the_sarif_it_writes(tmp_pa
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert set(ours["with"]) <= set(action()["inputs"])
     inputs = {k: str(v) for k, v in ours["with"].items()}
-    if not supports("--fail-under"):
-        inputs.pop("fail-under")  # the score gate arrives with the rubric (issue 5)
     workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
     proc, _ = run_step("Run mlrepolint", workspace, tmp_path, inputs)
     assert "::warning file=train.py" in proc.stdout

@@ -149,3 +149,16 @@ def test_line_count_is_the_number_of_lines_python_splits(text):
     from mlrepolint.source import line_count
 
     assert line_count(text) == len(text.splitlines())
+
+
+@needs_ruff
+@pytest.mark.parametrize("select", [("--select", "E,W,F"), ("--select", "MLR101,E,W,F")])
+def test_suppression_comments_hold_for_ruff_findings_in_cold_and_warm_runs(repo, select):
+    root = repo({
+        "plain.py": DOC + "import os\n",
+        "upper.py": DOC + "import os  # NOQA: F401\n",
+        "whole.py": "# MLREPOLINT: nothing\n# mlrepolint: disable=ruff-f401\nimport os\n",
+    })
+    cold, warm = (run_cli("--format", "json", "--pep8-backend", "ruff", *select, ".", cwd=root) for _ in range(2))
+    for run in (cold, warm):
+        assert ruff_locations(run) == [("F401", "plain.py", 2)]
