@@ -8,6 +8,7 @@ import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
+from typing import Callable
 
 
 class ParseFailure(Exception):
@@ -55,53 +56,12 @@ class PythonFile:
     @cached_property
     def _statement_index(self) -> dict[type[ast.AST], list[ast.AST]]:
         """Node class -> the nodes of that class, for the module, its statements, handlers and match cases."""
-        index: dict[type[ast.AST], list[ast.AST]] = {}
-        stack: list[ast.AST] = [self.tree]
-        pop, extend = stack.pop, stack.extend
-        nesting = _NESTING_FIELDS
-        while stack:
-            node = pop()
-            kind = type(node)
-            found = index.get(kind)
-            if found is None:
-                index[kind] = [node]
-            else:
-                found.append(node)
-            fields = nesting.get(kind)
-            if fields is None:
-                fields = nesting[kind] = tuple(f for f in _STATEMENT_FIELDS if f in kind._fields)
-            for name in fields:
-                extend(getattr(node, name))
-        return index
+        return _index(self.tree, _NESTING_FIELDS, _nesting_fields)
 
     @cached_property
     def _node_index(self) -> dict[type[ast.AST], list[ast.AST]]:
-        """Node class -> the nodes of that class, from one iterative walk (a quarter of a parse; `ast.walk`
-        costs half a parse)."""
-        # The loop is kept plain (no generator, no setdefault), and it follows only the fields that can hold a
-        # node (_CHILD_FIELDS): a third of a tree's nodes are the Load/Store singletons and names are strings.
-        index: dict[type[ast.AST], list[ast.AST]] = {}
-        stack: list[ast.AST] = [self.tree]
-        pop, push, extend, node_class = stack.pop, stack.append, stack.extend, ast.AST
-        child_fields = _CHILD_FIELDS
-        while stack:
-            node = pop()
-            kind = type(node)
-            found = index.get(kind)
-            if found is None:
-                index[kind] = [node]
-            else:
-                found.append(node)
-            fields = child_fields.get(kind)
-            if fields is None:
-                fields = child_fields[kind] = _child_fields(kind)
-            for name in fields:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    extend(value)
-                elif isinstance(value, node_class):
-                    push(value)
-        return index
+        """Node class -> the nodes of that class (a quarter of a parse; `ast.walk` costs half a parse)."""
+        return _index(self.tree, _CHILD_FIELDS, _child_fields)
 
     @property
     def name(self) -> str:
@@ -130,12 +90,47 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of `kind` that can hold nodes (lists of them are followed whole, so lists of strings are out)."""
+    """The fields of `kind` that can hold nodes (lists of them are followed whole, so lists of strings are out):
+    a third of a tree's nodes are the Load/Store singletons, and names are strings."""
     if not issubclass(kind, ast.AST) or kind is ast.Constant:
         return ()  # None in a dict display's keys; a constant's value is never a node
     if kind in (ast.Global, ast.Nonlocal):
         return ()  # names: strings
     return tuple(f for f in kind._fields if f not in _LEAF_FIELDS and f != "kwd_attrs")  # kwd_attrs: strings
+
+
+def _index(
+    tree: ast.AST, fields_of: dict[type, tuple[str, ...]], fields_for: Callable[[type], tuple[str, ...]]
+) -> dict[type[ast.AST], list[ast.AST]]:
+    """Node class -> the nodes of that class, from one iterative walk that follows, for each node class, the fields
+    `fields_for` gives (memoised in `fields_of`)."""
+    # The loop is kept plain (no generator, no setdefault): it runs for every node of every file.
+    index: dict[type[ast.AST], list[ast.AST]] = {}
+    stack: list[ast.AST] = [tree]
+    pop, push, extend, node_class = stack.pop, stack.append, stack.extend, ast.AST
+    while stack:
+        node = pop()
+        kind = type(node)
+        found = index.get(kind)
+        if found is None:
+            index[kind] = [node]
+        else:
+            found.append(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = fields_for(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(value)
+            elif isinstance(value, node_class):
+                push(value)
+    return index
+
+
+def _nesting_fields(kind: type) -> tuple[str, ...]:
+    """The fields of `kind` through which statements nest."""
+    return tuple(f for f in _STATEMENT_FIELDS if f in getattr(kind, "_fields", ()))
 
 
 def is_test_path(path: str) -> bool:
