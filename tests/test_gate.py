@@ -154,18 +154,29 @@ def test_diff_against_the_merge_base_scores_the_merge_base(repo):
         run.json["score"]
 
 
-def test_a_base_that_cannot_be_scored_is_one_warning(repo):
-    root = repo({"lib.py": LIB})
+def test_a_base_that_cannot_be_read_is_one_warning(repo):
+    root = repo({"lib.py": LIB, "other.py": '"""Other."""\n'})
+    blob = git(root, "rev-parse", "HEAD:other.py").strip()
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # the base cannot be read whole any more
     (root / "new.py").write_text("def f():\n    return 1\n")
-    run = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "json", ".", cwd=root)  # git diff takes a tree
+    run = run_cli(*OWN, "--diff", "HEAD", "--format", "json", ".", cwd=root)
     assert run.code == 0
     assert "base" not in run.json
     assert run.locations() == [("MLR101", "new.py", 1), ("MLR103", "new.py", 1)]
     assert len(run.json["warnings"]) == 1
-    assert run.json["warnings"][0].startswith("--diff HEAD^{tree}: cannot score the base (")
+    assert run.json["warnings"][0].startswith("--diff HEAD: cannot score the base (")
     assert run.err == f"mlrepolint: warning: {run.json['warnings'][0]}\n"
-    md = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "markdown", ".", cwd=root).out
+    md = run_cli(*OWN, "--diff", "HEAD", "--format", "markdown", ".", cwd=root).out
     assert "against" not in md.splitlines()[0] and "| Change |" not in md
+
+
+def test_a_tree_is_a_base_too(repo):
+    root = repo({"lib.py": LIB})
+    (root / "new.py").write_text("def f():\n    return 1\n")
+    run = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "json", ".", cwd=root)
+    assert run.code == 0 and run.json["warnings"] == []
+    assert run.locations() == [("MLR101", "new.py", 1), ("MLR103", "new.py", 1)]
+    assert run.json["base"]["ref"] == "HEAD^{tree}" and run.json["base"]["score"] > run.json["score"]
 
 
 def test_named_files_that_config_excludes_are_not_linted(repo):
