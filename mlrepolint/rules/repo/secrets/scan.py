@@ -101,3 +101,17 @@ def scan_text(text: str, kind: str) -> list[Hit]:
         if PRAGMA not in text[line_start: line_end if line_end >= 0 else len(text)]:
             hits.append(Hit(start, text.count("\n", 0, start) + 1, start - line_start + 1, description))
     return hits
+
+
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every secret in `text`, read as plain text, pragma or not: what mlrepolint.mask hides."""
+    spans: list[tuple[int, int]] = []
+    scan = Scan(text, "text")
+    for position, _, detector in _candidates(text):
+        start = _start(text, position, detector.back)
+        if spans and start < spans[-1][1]:
+            continue
+        match = detector.compiled.match(text, start)
+        if match and detector.describe(match, scan) is not None:
+            spans.append(match.span())
+    return spans
