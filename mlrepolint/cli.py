@@ -237,13 +237,18 @@ def _fails_on(findings: Sequence, level: str) -> bool:
 def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
     """Score each repository (or each repository inside a folder) and print one table."""
     from mlrepolint.config import check_wrapped_selectors, display_path, load_settings
-    from mlrepolint.grading import expand, grade_one, render
+    from mlrepolint.grading import Row, expand, grade_one, render
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
     settings = load_settings(config_file, registry)
     check_wrapped_selectors(settings)
-    rows = [grade_one(path, display_path(path), settings, registry) for path in expand(repos)]
+    # A submission's cache is its own (it may be forged), and so are its suppressions unless the grader says.
+    settings = settings.with_overrides(cache=False, respect_suppressions=bool(settings.respect_suppressions))
+    rows = [
+        Row(display_path(path), error=error) if error else grade_one(path, display_path(path), settings, registry)
+        for path, error in expand(repos)
+    ]
     table = render(rows, output_format)
     if output is not None:
         output.write_text(table, encoding="utf-8")

@@ -65,6 +65,11 @@ class Settings:
     #: tools can confirm (see `check_wrapped_selectors`).
     wrapped_selectors: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
+    @property
+    def honours_suppressions(self) -> bool:
+        """True unless `respect-suppressions` is off (the default under `grade`)."""
+        return self.respect_suppressions is not False
+
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are left as configured."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -427,6 +427,8 @@ class Engine:
             self._check(checker, module, ctx, module.path)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
+        if not self.settings.honours_suppressions:  # `grade`: a submission cannot hide its own findings
+            return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
@@ -439,6 +441,8 @@ class Engine:
     def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line
         (and the file is not among the `uncommented`, known to have no suppression comment)."""
+        if not self.settings.honours_suppressions:
+            return found
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
         for finding in found:

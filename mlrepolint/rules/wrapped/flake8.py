@@ -93,8 +93,13 @@ def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigPars
 
 
 def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
-    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
-    name, cfg, warnings = _repo_config(repo)
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded).
+
+    When the settings do not honour the repository's suppressions (`grade`), its flake8 config, its black or ruff
+    line length and its `# noqa` comments are not used: flake8 runs with the grader's settings alone.
+    """
+    honour = settings.honours_suppressions
+    name, cfg, warnings = _repo_config(repo) if honour else (None, configparser.RawConfigParser(), [])
     sections: dict[str, dict[str, str]] = {}
     for section in ("flake8", LOCAL_PLUGINS):
         if cfg.has_section(section):
@@ -108,7 +113,9 @@ def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[
     own = sections.setdefault("flake8", {})
     for key, value in settings.flake8.items():
         own[key.replace("_", "-")] = _config_value(value)
-    line_length = project_line_length(repo)
+    if not honour:
+        own["disable-noqa"] = "true"
+    line_length = project_line_length(repo) if honour else None
     black = line_length is not None
     if black and "max-line-length" not in own and "max_line_length" not in own:
         own["max-line-length"] = str(line_length)

@@ -65,12 +65,15 @@ def arguments(repo: RepoView, settings: Settings) -> list[str]:
     args = [
         "check", "--output-format", "concise", "--quiet", "--no-cache", "--no-fix", "--exit-zero", "--force-exclude",
     ]
-    config = _ruff_config(repo)
+    if not settings.honours_suppressions:  # `grade`: not the submission's ruff settings, nor its `# noqa`
+        args += ["--isolated", "--ignore-noqa"]
+    config = _ruff_config(repo) if settings.honours_suppressions else {}
     lint = config.get("lint", {}) if isinstance(config.get("lint"), dict) else {}
     if not any(key in config or key in lint for key in _SELECT_KEYS):
         args += ["--select", "E,W,F"]
     if "line-length" not in config:
-        length = settings.flake8.get("max-line-length") or project_line_length(repo)
+        length = settings.flake8.get("max-line-length") or (
+            project_line_length(repo) if settings.honours_suppressions else None)
         if isinstance(length, int):
             args += ["--line-length", str(length)]
     return args
