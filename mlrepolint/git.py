@@ -175,7 +175,7 @@ def check_git_entry(holder: Path) -> None:
     regular file (a FIFO or a device would hang git or feed it forever)."""
     entry = holder / ".git"
     try:
-        st = os.lstat(entry)
+        st = os.stat(entry)
     except OSError as exc:
         raise GitError(f"cannot read {entry}: {exc.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
