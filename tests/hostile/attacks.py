@@ -37,8 +37,8 @@ def build(root: Path, files: Mapping[str, str | bytes], git_config: str = "", co
 
 def environment(tmp: Path) -> dict[str, str]:
     """The user's environment for a test run: their own cache folder and pylint home inside `tmp`."""
-    (tmp / "user-cache").mkdir(exist_ok=True)
-    (tmp / "pylint-home").mkdir(exist_ok=True)
+    (tmp / "user-cache").mkdir(parents=True, exist_ok=True)
+    (tmp / "pylint-home").mkdir(parents=True, exist_ok=True)
     return {"XDG_CACHE_HOME": str(tmp / "user-cache"), "PYLINTHOME": str(tmp / "pylint-home"), "NO_COLOR": "1"}
 
 
