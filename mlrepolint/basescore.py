@@ -26,7 +26,6 @@ from mlrepolint.config import Settings
 from mlrepolint.diff import Base
 from mlrepolint.engine import Engine, FileResult, content_digest
 from mlrepolint.repo import RepoFile, RepoView, _drop_skipped, gitignore_spec
-from mlrepolint.rules.registry import Registry
 from mlrepolint.scoring import BaseScore
 
 #: Config files the tools that read files themselves look for, in any folder.

@@ -199,22 +199,21 @@ def hook_arguments(args: Sequence[str]) -> list[str]:
 
 class HookCommand(click.Command):
     """`mlrepolint hook`: what the pre-commit hook runs (`lint --limit-to-paths`), reading the file names pre-commit
-    appends as paths, never as options (see `hook_arguments`)."""
+    appends as paths, never as options (see `hook_arguments`). It takes lint's options."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["params"] = [p for p in lint.params if p.name != "limit_to_paths"]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Split pre-commit's file names off the options before click reads them."""
         return super().parse_args(ctx, hook_arguments(args))
 
 
-def _hook(**options) -> None:
+@cli.command("hook", cls=HookCommand)
+def hook(**options) -> None:
     """Lint the files pre-commit names (`lint --limit-to-paths`), taking every file name as a path."""
     lint.callback(limit_to_paths=True, **options)  # type: ignore[misc]
-
-
-cli.add_command(HookCommand(
-    "hook", callback=_hook, params=[p for p in lint.params if p.name != "limit_to_paths"],
-    help=_hook.__doc__, context_settings={"help_option_names": ["-h", "--help"]},
-))
 
 
 def _fails_on(findings: Sequence, level: str) -> bool:

@@ -4,7 +4,7 @@ through here before it is stored in the cache or printed, in any format.
 Messages quote what they found, and what they found can be a secret: flake8's F601 and pylint's R0801/R1714 quote
 literals, parse-error quotes a line, hardcoded-path a path, unpinned-requirement a VCS URL with a token in it, a
 YAML error an alias. Whatever the hardcoded-secret rule's detectors recognise in a message is masked, and so are
-URL credentials (`https://user:token@host`, `https://<token>@host`), in the form the rule itself reports:
+URL credentials (`https://user:<token>@host`, `https://<token>@host`), in the form the rule itself reports:
 `ghp_****...****a1B2`.
 
 Cheap by construction: a warm run of a large tree hands back 100,000 findings and more. Each distinct message is

@@ -1,10 +1,10 @@
 """The repository view: its root, its files (tracked or not) and safe reads inside it.
 
-Inside git the file list comes from one `git ls-files` call (see mlrepolint.git): tracked files (ignored or not) plus untracked files
-that are not ignored. Outside git it comes from a walk that honours `.gitignore` files. Either way, version-control
-folders, virtual environments, `node_modules`, `__pycache__`, caches and build output are never listed or read,
-symlinks are never followed out of the root, and a symlinked directory is never descended into (so a symlink loop
-cannot hang the walk).
+Inside git the file list comes from one `git ls-files` call (made by mlrepolint.git): tracked files (ignored or
+not) plus untracked files that are not ignored. Outside git it comes from a walk that honours `.gitignore` files.
+Either way, version-control folders, virtual environments, `node_modules`, `__pycache__`, caches and build output
+are never listed or read, symlinks are never followed out of the root, and a symlinked directory is never
+descended into (so a symlink loop cannot hang the walk).
 """
 
 from __future__ import annotations

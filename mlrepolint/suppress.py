@@ -94,7 +94,9 @@ class Suppressions:
 _FILE_NOQA_RE = re.compile(
     r"#\s*(?P<tool>flake8|ruff)\s*[:=]\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
-_PYLINT_RE = re.compile(r"#\s*pylint\s*:\s*(?P<action>disable-next|disable|skip-file)\b\s*(?:=\s*(?P<names>[\w\s,-]*))?")
+_PYLINT_RE = re.compile(
+    r"#\s*pylint\s*:\s*(?P<action>disable-next|disable|skip-file)\b\s*(?:=\s*(?P<names>[\w\s,-]*))?"
+)
 
 
 def overridden(lines: Sequence[str], found: Sequence[Finding]) -> int:

@@ -68,8 +68,8 @@ def test_the_work_tree_is_the_folder_holding_dot_git_whatever_the_config_says(tm
     root = build(tmp_path / "repo", {"train.py": SCRIPT}, git_config=f"[core]\n\tworktree = {elsewhere}\n{bare}")
     doc = run(["--format", "json", "--no-cache"], cwd=root, env=environment(tmp_path))
     assert doc.code == 0, doc.err
-    assert {f["path"] for f in doc.json["findings"]} <= {"train.py", "README.md", ".gitignore", "tests/",
-                                                           "pyproject.toml"}
+    listed = {f["path"] for f in doc.json["findings"]}
+    assert listed <= {"train.py", "README.md", ".gitignore", "tests/", "pyproject.toml"}
     assert "secret_project.py" not in doc.out and "train.py" in doc.out
 
 

@@ -56,7 +56,8 @@ def test_the_users_hook_args_keep_working(hostile, tmp_path):
     narrowed = run([], cwd=root, env=environment(tmp_path),
                    argv0=pre_commit_argv(root, ["--select", "MLR202", "--quiet", "--fail-on=warning"]))
     assert narrowed.code == 1
-    assert narrowed.out == 'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)\n'
+    guard = '`if __name__ == "__main__":` guard'
+    assert narrowed.out == f"train.py:3:1: MLR202 script has no {guard} (missing-main-guard)\n"
 
 
 def test_files_named_like_the_users_args_do_not_swallow_them(tmp_path):

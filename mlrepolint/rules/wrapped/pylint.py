@@ -7,12 +7,12 @@ over it are honoured, except the options that would run code from the repository
 `trust-repo-config` is set. mlrepolint hands pylint a sanitized copy of the config, so pylint never reads the
 repository's own file.
 
-pylint never imports from the repository (unless `trust-repo-config`): it puts the linted files' folders first on `sys.path` (so that astroid
-can follow imports between them), and then imports modules itself, lazily (`isort`, and whatever its plugins
-need); a repository `isort.py` would run. While pylint runs, a finder in front of `sys.meta_path` resolves every
-top-level import against the `sys.path` mlrepolint started with, and refuses a module only the added folders hold.
-pylint's crash reports, which copy the crashing file's source into the user's cache folder, are written into a
-temporary folder deleted after the run.
+pylint never imports from the repository (unless `trust-repo-config`): it puts the linted files' folders first on
+`sys.path` (so that astroid can follow imports between them), and then imports modules itself, lazily (`isort`,
+and whatever its plugins need); a repository `isort.py` would run. While pylint runs, a finder in front of
+`sys.meta_path` resolves every top-level import against the `sys.path` mlrepolint started with, and refuses a
+module only the added folders hold. pylint's crash reports, which copy the crashing file's source into the user's
+cache folder, are written into a temporary folder deleted after the run.
 
 When the settings do not honour the repository's suppressions (`grade`), its pylint config and its
 `# pylint: disable` / `skip-file` comments are not used.
