@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
+import time
 from pathlib import Path
 
 from attacks import build, environment, git, run
@@ -17,6 +19,16 @@ FILES = {
     "lib.py": "def load(path):\n    return path\n",
     "requirements.txt": "pandas\n",
 }
+
+
+def aged(root: Path) -> Path:
+    """The repository with its files an hour old, as files are when nobody is editing them: a cache trusts the
+    stat of files older than its racy window only."""
+    past = time.time() - 3600
+    for path in root.rglob("*"):
+        if ".git" not in path.relative_to(root).parts:
+            os.utime(path, (past, past))
+    return root
 
 
 def cache_file(root: Path) -> Path:
@@ -47,7 +59,7 @@ def score(root: Path, env: dict, *args: str) -> tuple[float, int]:
 
 
 def test_a_forged_cache_is_not_trusted_by_lint_nor_read_by_grade(tmp_path):
-    root = build(tmp_path / "repo", FILES)
+    root = aged(build(tmp_path / "repo", FILES))
     student, teacher = environment(tmp_path / "student"), environment(tmp_path / "teacher")
     honest = score(root, teacher, "--no-cache")
     assert honest[1] > 0
@@ -69,7 +81,7 @@ def test_a_forged_cache_is_not_trusted_by_lint_nor_read_by_grade(tmp_path):
 
 
 def test_entries_with_impossible_values_are_misses(tmp_path):
-    root = build(tmp_path / "repo", FILES)
+    root = aged(build(tmp_path / "repo", FILES))
     env = environment(tmp_path)
     honest = score(root, env)
     user_cache = Path(env["XDG_CACHE_HOME"])
@@ -97,7 +109,7 @@ def test_entries_with_impossible_values_are_misses(tmp_path):
 
 
 def test_nothing_is_written_through_a_symlink_in_the_cache_folder(tmp_path):
-    root = build(tmp_path / "repo", FILES)
+    root = aged(build(tmp_path / "repo", FILES))
     env = environment(tmp_path)
     score(root, env)
     target = cache_file(root)
