@@ -126,3 +126,27 @@ def test_an_unreadable_submission_is_a_row_with_its_error(tmp_path):
     rows = {line.split(",")[0]: line for line in graded.out.splitlines()[1:]}
     assert rows["submissions/alice"].split(",")[2] in "ABCDF" and rows["submissions/alice"].endswith(",")
     assert "submissions/bob" in rows and "cannot read" in rows["submissions/bob"]
+
+
+def test_a_folder_that_cannot_be_listed_is_a_row_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from mlrepolint.cli import main
+
+    build(tmp_path / "class" / "alice", {"a.py": '"""A."""\n'})
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):
+        if self.absolute() == locked:  # as a folder of another user's, mode 0700, would be (the tests may run as root)
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    with pytest.raises(SystemExit) as exit_code:
+        main(["grade", "class", "locked", "--format", "csv"])
+    assert exit_code.value.code == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert rows[0].startswith("class/alice,") and rows[0].endswith(",0,")
+    assert rows[1] == "locked" + "," * 14 + "cannot read locked: Permission denied"
