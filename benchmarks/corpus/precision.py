@@ -172,8 +172,9 @@ def fmt_precision(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
 
 
-def print_table(rows: list[RuleRow], size: int, markdown: bool) -> None:
+def table_lines(rows: list[RuleRow], size: int, markdown: bool) -> list[str]:
     """The per-rule table, plain or Markdown, with the totals and how precision is counted."""
+    out: list[str] = []
     head = ["rule", "code", "findings", "judged", "tp", "fp", "debatable", "precision", "to judge", "lost TPs",
             "gone FPs"]
     body = [[r.rule, r.code, r.findings, r.judged, r.tp, r.fp, r.debatable, fmt_precision(r.precision), r.to_judge,
@@ -183,41 +184,45 @@ def print_table(rows: list[RuleRow], size: int, markdown: bool) -> None:
                  sum(r.debatable for r in rows), fmt_precision(tp / (tp + fp) if tp + fp else None),
                  sum(r.to_judge for r in rows), sum(r.lost_tp for r in rows), sum(r.gone_fp for r in rows)])
     if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + " --- |" * len(head))
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + " --- |" * len(head))
         for line in body:
-            print("| " + " | ".join(str(c) for c in line) + " |")
+            out.append("| " + " | ".join(str(c) for c in line) + " |")
     else:
         widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
         for line in [head, *body]:
-            print("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(line,
-                                                                                                        widths))))
-    print()
-    print(f"precision = tp / (tp + fp); debatable judgments are left out of it. 'to judge': findings of the rule's "
-          f"deterministic sample of {size} with no judgment yet (precision.py --sample RULE). 'lost TPs' / 'gone "
-          f"FPs': judged findings this run no longer reports.")
+            cells = (str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(line, widths)))
+            out.append("  ".join(cells))
+    out.append("")
+    out.append(f"precision = tp / (tp + fp); debatable judgments are left out of it. 'to judge': findings of the "
+               f"rule's deterministic sample of {size} with no judgment yet (precision.py --sample RULE). 'lost TPs' "
+               f"/ 'gone FPs': judged findings this run no longer reports.")
+    return out
 
 
-def print_sample(found: list[Found], judgments: list[dict], rule: str, size: int) -> None:
+def sample_lines(found: list[Found], judgments: list[dict], rule: str, size: int) -> list[str]:
     """The sampled findings of a rule that still need judging, each with a judgment stub to fill in."""
+    out: list[str] = []
     names = {f.rule for f in found} | {f.code for f in found}
     if rule not in names:
         raise SystemExit(f"precision.py: error: no finding of rule {rule!r} in this run")
     rule = next((f.rule for f in found if rule in (f.rule, f.code)), rule)
     judged = {judgment_key(j) for j in judgments}
     todo = [f for f in sample(found, rule, size) if f.key not in judged]
-    print(f"{len(todo)} finding(s) of {rule} in its sample of {size} still to judge")
+    out.append(f"{len(todo)} finding(s) of {rule} in its sample of {size} still to judge")
     for f in todo:
-        print(f"\n{f.where}  {f.message}")
+        out.append(f"\n{f.where}  {f.message}")
         stub = {"repo": f.repo, "rule": f.rule, "code": f.code, "path": f.path, "line": f.line,
                 "line_hash": f.line_hash, "verdict": "", "reason": ""}
         if f.occurrence != 1:
             stub["occurrence"] = f.occurrence
-        print(json.dumps(stub))
+        out.append(json.dumps(stub))
+    return out
 
 
-def print_patterns(judgments: list[dict], found: list[Found]) -> None:
+def patterns_lines(judgments: list[dict], found: list[Found]) -> list[str]:
     """False-positive and debatable patterns per rule (the judgments' `pattern`), with counts and one example."""
+    out: list[str] = []
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for j in judgments:
         if j["verdict"] != "tp":
@@ -227,14 +232,18 @@ def print_patterns(judgments: list[dict], found: list[Found]) -> None:
         first = items[0]
         still = sum(1 for j in items if judgment_key(j) in keys)
         where = f"{first['repo']}:{first['path']}" + (f":{first['line']}" if first.get("line") else "")
-        print(f"{rule}\t{verdict}\t{len(items)} ({still} still reported)\t{pattern}\te.g. {where}")
+        out.append(f"{rule}\t{verdict}\t{len(items)} ({still} still reported)\t{pattern}\te.g. {where}")
+    return out
 
 
-def print_misses(data: dict) -> None:
+def misses_lines(data: dict) -> list[str]:
     """What a reviewer flags that no rule reported."""
+    out: list[str] = []
     for miss in data.get("misses", []):
         where = f"{miss['repo']}:{miss['path']}" + (f":{miss['line']}" if miss.get("line") else "")
-        print(f"{miss.get('rule', '-')}\t{where}\t{miss['what']}")
+        out.append(f"{miss.get('rule', '-')}\t{where}\t{miss['what']}")
+    return out
+    return out
 
 
 def ranks(values: list[float]) -> list[float]:
@@ -263,36 +272,38 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return cov / (sx * sy) if sx and sy else 0.0
 
 
-def print_scores(runs: dict[str, dict], ranking: list[dict], kinds: dict[str, str], markdown: bool) -> None:
+def scores_lines(runs: dict[str, dict], ranking: list[dict], kinds: dict[str, str], markdown: bool) -> list[str]:
     """Each repository's score and grade beside the reviewer ranking, and the calibration figures."""
+    out: list[str] = []
     rows = [(r["rank"], r["name"], runs[r["name"]]["report"]["score"], runs[r["name"]]["report"]["grade"])
             for r in ranking if r["name"] in runs]
     missing = [r["name"] for r in ranking if r["name"] not in runs]
     if markdown:
-        print("| reviewer rank | repository | kind | score | grade | score rank |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        out.append("| reviewer rank | repository | kind | score | grade | score rank |")
+        out.append("| --- | --- | --- | --- | --- | --- |")
     score_rank = ranks([-s for _, _, s, _ in rows])
     for (rank, name, score, grade), srank in zip(rows, score_rank):
         kind = kinds.get(name, "")
         if markdown:
-            print(f"| {rank} | {name} | {kind} | {score} | {grade} | {srank:g} |")
+            out.append(f"| {rank} | {name} | {kind} | {score} | {grade} | {srank:g} |")
         else:
-            print(f"{rank:3}  {name:32} {kind:14} {score:6} {grade:2}  (score rank {srank:g})")
-    print()
+            out.append(f"{rank:3}  {name:32} {kind:14} {score:6} {grade:2}  (score rank {srank:g})")
+    out.append("")
     if missing:
-        print(f"not in this run: {', '.join(missing)}")
+        out.append(f"not in this run: {', '.join(missing)}")
     if len(rows) < 10:
-        print("fewer than 10 repositories: no figures")
-        return
+        out.append("fewer than 10 repositories: no figures")
+        return out
     scores = [s for _, _, s, _ in rows]
     rho = spearman([-rank for rank, _, _, _ in rows], scores)
     gap = sum(scores[:5]) / 5 - sum(scores[-5:]) / 5
     mature = [(n, s) for _, n, s, _ in rows if kinds.get(n) in MATURE_KINDS]
     notebooks = [(n, s) for _, n, s, _ in rows if kinds.get(n) in NOTEBOOK_KINDS]
-    print(f"Spearman correlation with the reviewer ranking: {rho:.2f} (target >= 0.9)")
-    print(f"mean score of the reviewer's five best minus the five worst: {gap:.1f} points (target >= 30)")
-    print("mature libraries (target >= 85): " + ", ".join(f"{n} {s}" for n, s in mature))
-    print("notebook-only projects (target <= 50): " + ", ".join(f"{n} {s}" for n, s in notebooks))
+    out.append(f"Spearman correlation with the reviewer ranking: {rho:.2f} (target >= 0.9)")
+    out.append(f"mean score of the reviewer's five best minus the five worst: {gap:.1f} points (target >= 30)")
+    out.append("mature libraries (target >= 85): " + ", ".join(f"{n} {s}" for n, s in mature))
+    out.append("notebook-only projects (target <= 50): " + ", ".join(f"{n} {s}" for n, s in notebooks))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,19 +327,21 @@ def main(argv: list[str] | None = None) -> int:
     data = load_judgments(args.judgments) if args.judgments.exists() else {}
     judgments = data.get("judgments", [])
     found = findings_of(runs)
+    lines: list[str]
     if args.sample:
-        print_sample(found, judgments, args.sample, args.size)
+        lines = sample_lines(found, judgments, args.sample, args.size)
     elif args.patterns:
-        print_patterns(judgments, found)
+        lines = patterns_lines(judgments, found)
     elif args.misses:
-        print_misses(data)
+        lines = misses_lines(data)
     elif args.scores:
         ranking = json.loads(args.ranking.read_text(encoding="utf-8"))["ranking"]
         manifest = json.loads(args.manifest.read_text(encoding="utf-8"))["repositories"]
-        print_scores(runs, ranking, {e["name"]: e["kind"] for e in manifest}, args.markdown)
+        lines = scores_lines(runs, ranking, {e["name"]: e["kind"] for e in manifest}, args.markdown)
     else:
-        print(f"{len(runs)} repositories, {len(judgments)} judgments")
-        print_table(precision_rows(found, judgments, args.size), args.size, args.markdown)
+        lines = [f"{len(runs)} repositories, {len(judgments)} judgments",
+                 *table_lines(precision_rows(found, judgments, args.size), args.size, args.markdown)]
+    print("\n".join(lines))
     return 0
 
 

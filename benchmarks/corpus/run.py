@@ -6,9 +6,9 @@ Runs `mlrepolint --format json --no-cache [MLREPOLINT-OPTIONS] .` in each checko
 beside this interpreter, else the one on PATH) and writes `<out>/<name>.json` (default out: `<dest>/../findings`,
 git-ignored): the JSON report plus the entry's commit, the exit code, the wall and CPU seconds, and for each
 finding the hash of its line's normalised content (`mlrepolint.fingerprint`), which is what judgments match on.
-Prints one line per repository and the total time, and no score (so that a ranking written before
-`precision.py --scores` is not swayed by it). A manifest entry's `mlrepolint_args` go before MLREPOLINT-OPTIONS. Exits 1 when a repository is not materialised or a run fails
-(an exit code other than 0 or 1, or no JSON).
+A manifest entry's `mlrepolint_args` go before MLREPOLINT-OPTIONS. Prints one line per repository and the total
+time, and no score, so that a ranking written before `precision.py --scores` is not swayed by it. Exits 1 when a
+repository is not materialised or a run fails (an exit code other than 0 or 1, or no JSON).
 """
 
 from __future__ import annotations
