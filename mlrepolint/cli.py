@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 _LINT = "lint"
 #: Report formats, listed here so that `--help` does not import the reports.
-FORMAT_NAMES = ["text", "json", "markdown", "github", "sarif", "gitlab", "junit"]
-GRADE_FORMATS = ["text", "markdown", "csv"]
+FORMAT_NAMES = ["text", "json", "markdown", "github", "sarif", "gitlab", "junit", "html"]
+GRADE_FORMATS = ["text", "markdown", "csv", "html"]
 
 
 class DefaultGroup(click.Group):
@@ -201,7 +201,7 @@ def _fails_on(findings: Sequence, level: str) -> bool:
 @cli.command("grade")
 @click.argument("repos", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(GRADE_FORMATS), default="text", show_default=True,
-              help="Table format.")
+              help="Table format; html is a dashboard with each repository's report.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric settings for every repository (default: the built-in defaults).")

@@ -7,6 +7,7 @@ from typing import Protocol
 from mlrepolint.engine import Result
 from mlrepolint.reports import github as github_report
 from mlrepolint.reports import gitlab as gitlab_report
+from mlrepolint.reports import html as html_report
 from mlrepolint.reports import json as json_report
 from mlrepolint.reports import junit as junit_report
 from mlrepolint.reports import markdown as markdown_report
@@ -29,4 +30,5 @@ FORMATS: dict[str, Renderer] = {
     "sarif": sarif_report.render,
     "gitlab": gitlab_report.render,
     "junit": junit_report.render,
+    "html": html_report.render,
 }
