@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import run_cli
+from conftest import git, run_cli
 
 #: The engine and Python-source rules: these tests are about report formats, not rule families.
 OWN = ("--select", "MLR0,MLR1,MLR2")
@@ -136,6 +137,21 @@ def test_junit_stays_well_formed_xml_whatever_the_file_names(repo):
     run = run_cli(*OWN, "--format", "junit", ".", cwd=root)
     names = list(suites(run.out))
     assert names[:2] == ["caf\u00e9.py", "we\\x1bird <&> \"name\".py"]
+
+
+def test_formats_name_files_that_are_not_utf8_without_a_traceback(repo, tmp_path):
+    root = repo({"ok.py": SCRIPT})
+    with open(os.fsencode(root) + b"/b\xffad.py", "w", encoding="utf-8") as handle:  # git lists it as bytes
+        handle.write(SCRIPT)
+    git(root, "add", "-A")
+    for name in ("gitlab", "junit", "html"):
+        out = tmp_path / f"report.{name}"
+        run = run_cli(*OWN, "--format", name, "-o", str(out), ".", cwd=root)
+        assert run.code == 0 and run.err == "", (name, run.err)
+    assert "b\\xffad.py" in suites(out.with_suffix(".junit").read_text(encoding="utf-8"))
+    assert "b\\xffad.py" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    paths = {i["location"]["path"] for i in json.loads((tmp_path / "report.gitlab").read_text(encoding="utf-8"))}
+    assert paths == {"ok.py", "b\udcffad.py"}  # as the JSON report writes it
 
 
 # --- --statistics -------------------------------------------------------------------------------------------------
