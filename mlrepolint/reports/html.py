@@ -607,7 +607,8 @@ def dashboard(entries: Sequence[tuple[str, Result | None, str | None]]) -> str:
     facts = [f"mlrepolint {_t(__version__)}"]
     if scores:
         facts.append(f"mean score {statistics.mean(scores):.1f}, median {statistics.median(scores):.1f}")
-    facts += [f"{grades[g]} {g}" for g in "ABCDF" if grades[g]]
+    if grades:
+        facts.append("grades " + ", ".join(f"{grades[g]} {g}" for g in "ABCDF" if grades[g]))
     if len(graded) < len(entries):
         facts.append(f"{len(entries) - len(graded)} not graded")
     details = [
