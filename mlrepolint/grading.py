@@ -1,4 +1,5 @@
-"""`mlrepolint grade`: score many repositories against one rubric and print one table.
+"""`mlrepolint grade`: score many repositories against one rubric and print one table (or, as HTML, a dashboard
+with each repository's findings).
 
 Every repository is linted with the same settings (`--config FILE`, else the defaults), never with its own
 configuration: a submission cannot re-weight or silence the rubric it is graded against. Nor can it lower its
@@ -26,21 +27,22 @@ from mlrepolint.rules.registry import Registry
 from mlrepolint.scoring import Scorecard, format_score
 
 if TYPE_CHECKING:
-    from mlrepolint.engine import Engine
+    from mlrepolint.engine import Engine, Result
     from mlrepolint.repo import RepoView
     from mlrepolint.rules.base import Finding
 
-FORMATS = ("text", "markdown", "csv")
+FORMATS = ("text", "markdown", "csv", "html")
 
 
 @dataclass(frozen=True)
 class Row:
-    """One repository's line in the table: its scorecard, or the error that stopped it."""
+    """One repository's line in the table: its scorecard and findings, or the error that stopped it."""
 
     name: str
     card: Scorecard | None = None
     error: str | None = None
     overridden: int = 0  # the repository's own suppressions (comments, tool settings) that were not applied
+    result: Result | None = None  # the whole run, for the HTML dashboard's detail per repository
 
     def cells(self) -> list[str]:
         """repository, score, grade, one score per category, suppressions overridden, error."""
@@ -98,7 +100,7 @@ def grade_one(path: Path, name: str, settings: Settings, registry: Registry) -> 
         return Row(name, error=mask.text(str(exc)))
     except Exception as exc:  # one broken repository must not abort the whole grading run
         return Row(name, error=mask.text(f"{type(exc).__name__}: {exc}"))
-    return Row(name, card=result.scorecard, overridden=count)
+    return Row(name, card=result.scorecard, overridden=count, result=result)
 
 
 def overridden(engine: Engine, findings: Sequence[Finding]) -> int:
@@ -141,7 +143,11 @@ def header() -> list[str]:
 
 
 def render(rows: Sequence[Row], output_format: str) -> str:
-    """The table as aligned text, a Markdown table or CSV."""
+    """The table as aligned text, a Markdown table or CSV; or the HTML dashboard."""
+    if output_format == "html":
+        from mlrepolint.reports.html import dashboard
+
+        return dashboard([(row.name, row.result, row.error) for row in rows])
     table = [header()] + [row.cells() for row in rows]
     if output_format == "csv":
         buffer = io.StringIO()

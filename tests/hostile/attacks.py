@@ -16,9 +16,11 @@ from typing import Mapping, Sequence
 
 from conftest import Run, executable, git, make_git_repo, write_files
 
+from mlrepolint.cli import FORMAT_NAMES
+
 #: Seconds any one run may take on these small repositories (a hang is what several attacks aim for).
 BOUND = 60
-FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMATS = tuple(FORMAT_NAMES)  # every report format, html included
 #: Secrets planted in the repositories: provider-shaped, so that the hardcoded-secret detectors know them.
 GITHUB_TOKEN = "ghp_" + "Zq8LmN3vRt6WxY1bKd5FgH7jPs9Ac2Ue4Io0"
 GITLAB_TOKEN = "glpat-" + "Vb7Nq2Lx9Kd4Mw6Rt1Ys"
