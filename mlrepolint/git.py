@@ -77,19 +77,18 @@ def _overrides() -> tuple[str, ...]:
 
 
 def _trusted_excludes_file() -> str:
-    """`core.excludesFile` as the user's global or system config sets it, else git's default; a file that is
-    not a regular file (a FIFO would block git) is left out."""
+    """`core.excludesFile` as the user's own config sets it (global over system; with no repository, git reads no
+    other), else git's default; a file that is not a regular file (a FIFO would block git) is left out."""
     value = ""
-    for scope in ("--system", "--global"):  # the global setting wins, as in git
-        try:
-            proc = subprocess.run(
-                ["git", "--git-dir", os.devnull, "config", scope, "--path", "--get", "core.excludesFile"],
-                capture_output=True, env=_environment(), timeout=TIMEOUT, check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if proc.returncode == 0 and proc.stdout.strip():
+    try:
+        proc = subprocess.run(
+            ["git", "--git-dir", os.devnull, "config", "--path", "--get", "core.excludesFile"],
+            capture_output=True, env=_environment(), timeout=TIMEOUT, check=False,
+        )
+        if proc.returncode == 0:
             value = os.fsdecode(proc.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
     if not value:
         config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
         value = os.path.join(config_home, "git", "ignore")

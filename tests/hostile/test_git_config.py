@@ -150,3 +150,16 @@ def test_a_folder_that_cannot_be_listed_is_a_row_not_a_traceback(tmp_path, monke
     rows = capsys.readouterr().out.splitlines()[1:]
     assert rows[0].startswith("class/alice,") and rows[0].endswith(",0,")
     assert rows[1] == "locked" + "," * 14 + "cannot read locked: Permission denied"
+
+
+def test_the_users_own_excludes_file_still_applies(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "ignore").write_text("scratch_*.py\n")
+    (home / ".gitconfig").write_text(f"[core]\n\texcludesFile = {home / 'ignore'}\n")
+    root = build(tmp_path / "repo", {"train.py": SCRIPT}, git_config=f"[core]\n\texcludesFile = {tmp_path / 'x'}\n")
+    (root / "scratch_notes.py").write_text("x = 1\n")  # untracked, ignored by the user's own excludes file
+    result = run(["--format", "json", "--no-cache"], cwd=root, env={**environment(tmp_path), "HOME": str(home)})
+    assert result.code == 0, result.err
+    assert "scratch_notes.py" not in {f["path"] for f in result.json["findings"]}
+    assert "train.py" in {f["path"] for f in result.json["findings"]}
