@@ -19,7 +19,6 @@ import re
 from typing import Iterable, Sequence
 
 from mlrepolint.rules.base import Finding
-from mlrepolint.rules.repo.secrets.scan import secret_spans
 
 #: `scheme://user[:password]@`: the password, and a user part long enough to be a token, are credentials.
 _URL_CREDENTIALS = re.compile(
@@ -61,6 +60,8 @@ def findings(found: Iterable[Finding]) -> list[Finding]:
 
 def _mask_together(values: list[str]) -> list[str]:
     """Scan the values as one text (one per line) and mask each span found, in the value it falls in."""
+    from mlrepolint.rules.repo.secrets.scan import secret_spans  # on first use: its patterns take a while to build
+
     joined = "\n".join(values)
     spans = secret_spans(joined) + list(_credential_spans(joined))
     if not spans:
