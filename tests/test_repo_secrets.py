@@ -15,7 +15,7 @@ import pytest
 from conftest import make_git_repo, run_cli, write_files
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
-from mlrepolint.rules.repo.secrets.scan import LITERALS_RE
+from mlrepolint.rules.repo.secrets.scan import literal_triggers
 
 RNG = random.Random(402)
 ALNUM = string.ascii_letters + string.digits
@@ -319,7 +319,8 @@ PLACEHOLDERS = [
     ("secret-name-metadata", "names.py", '"""Names."""\nsecret_name = "prod/db/credentials-7f3a"\n'
      'token_url = "https://auth.example.org/oauth2/v1/token"\nmax_tokens = "AbCdEf123456"\n'),
     ("key-word-value", "widgets.py", '"""UI."""\nst.text_input("Name", key="user_name_input_2")\n'),
-    ("certificate-only", "certs/ca.pem", "-----BEGIN CERTIFICATE-----\n" + S["pk_body"] + "\n-----END CERTIFICATE-----\n"),
+    ("certificate-only", "certs/ca.pem",
+     "-----BEGIN CERTIFICATE-----\n" + S["pk_body"] + "\n-----END CERTIFICATE-----\n"),
     ("netrc-variable", ".netrc", "machine api.wandb.ai\n  login user\n  password $WANDB_API_KEY\n"),
     ("default-db-password", "compose.yml", "url: postgresql://postgres:postgres@db:5432/app\n"),
 ]
@@ -429,6 +430,5 @@ def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
 
 
 @pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
-def test_every_trigger_string_is_found_by_the_one_pass_search(literal):
-    match = LITERALS_RE.search(f"x = {literal}y")
-    assert match is not None and match.group() == literal
+def test_every_trigger_string_is_found_by_the_trigger_search(literal):
+    assert literal_triggers(f"x = {literal}y") == [(4, literal)]

@@ -8,9 +8,9 @@ the agreement with both projects' published true- and false-positive samples. Ra
 a literal assigned to a secret-looking name (`names.py`).
 
 Speed: Python's `re` is slow on a big alternation of patterns, but fast on an alternation of plain strings. So
-detection is in two stages. Each detector names lowercase literal `triggers` (or one `trigger_pattern`); all the
-literals are searched in one pass over an ASCII-lowercased copy of the text. Only where a trigger fires is the
-detector's full `pattern` matched, anchored, on the original text.
+detection is in two stages. Each detector names lowercase literal `triggers` (or `trigger_patterns`); the
+literals are searched in a few fast passes over an ASCII-lowercased copy of the text (see scan.py). Only where a
+trigger fires is the detector's full `pattern` matched, anchored, on the original text.
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ class Scan:
 
 
 class Secret(NamedTuple):
-    """A secret a check accepted: its masked description and where the value itself is in the text."""
+    """A secret a check accepted: its masked description, where the value itself is in the text, and the key
+    of the detector that found it."""
 
     description: str
     start: int
     end: int
+    detector: str = ""
 
 
 Check = Callable[["re.Match[str]", Scan], Optional[Union[str, Secret]]]
@@ -57,9 +59,10 @@ Check = Callable[["re.Match[str]", Scan], Optional[Union[str, Secret]]]
 class Detector:
     """One secret type.
 
-    `triggers` (lowercase strings) or `trigger_pattern` (a lowercase regex) find candidates in the lowercased
-    text; `back` holds the characters to walk back over from the trigger to where `pattern` starts (a URL
-    scheme, a variable name); `pattern` is then matched there on the original text, and `check` returns a masked
+    `triggers` (lowercase strings) or `trigger_patterns` (lowercase regexes, each starting with a literal, which
+    `re` scans for fast) find candidates in the lowercased text; `back` holds the characters to walk back over
+    from the trigger to where `pattern` starts (a URL scheme, a variable name); `pattern` is then matched there on
+    the original text, and `check` returns a masked
     description (the secret being the pattern's `secret` group, else the whole match) or a `Secret`, or None to
     reject.
     """
@@ -70,7 +73,7 @@ class Detector:
     pattern: str
     check: Check | None = None
     back: frozenset[str] = frozenset()
-    trigger_pattern: str = ""
+    trigger_patterns: tuple[str, ...] = ()
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -80,10 +83,12 @@ class Detector:
     def find(self, match: re.Match[str], scan: Scan) -> Secret | None:
         """The secret a match holds, or None when it is not one."""
         result = self.check(match, scan) if self.check is not None else f"{self.kind} `{mask(_secret(match))}`"
-        if result is None or isinstance(result, Secret):
-            return result
+        if result is None:
+            return None
+        if isinstance(result, Secret):
+            return result if result.detector else result._replace(detector=self.key)
         start, end = match.span("secret") if "secret" in match.re.groupindex else match.span()
-        return Secret(result, start, end)
+        return Secret(result, start, end, self.key)
 
     def describe(self, match: re.Match[str], scan: Scan) -> str | None:
         """The masked description of a match, or None when it is not a secret."""
@@ -135,7 +140,7 @@ def token(
     after: str = f"(?![{WORD}])",
     check: Check = _token_check,
     triggers: tuple[str, ...] = (),
-    trigger_pattern: str = "",
+    trigger_patterns: tuple[str, ...] = (),
     prefix_is_secret: bool = True,
 ) -> Detector:
     """A detector for `<prefix><body>` tokens, bounded on both sides so a longer word is never read as one."""
@@ -146,8 +151,8 @@ def token(
         pattern = f"{before}(?:{alternatives})(?P<secret>(?P<body>{body})){after}"
     KINDS[pattern] = kind
     return Detector(
-        key, kind, () if trigger_pattern else (triggers or tuple(p.lower() for p in prefixes)), pattern, check,
-        trigger_pattern=trigger_pattern,
+        key, kind, () if trigger_patterns else (triggers or tuple(p.lower() for p in prefixes)), pattern, check,
+        trigger_patterns=trigger_patterns,
     )
 
 
@@ -269,9 +274,10 @@ PROVIDERS = (
     token("npm", "npm access token", ("npm_",), "[A-Za-z0-9]{36}"),
     token("sendgrid", "SendGrid API key", ("SG.",), r"[\w-]{22}\.[\w-]{43}|[\w=-]{66}", after=r"(?![\w.=-])",
           before="(?<![A-Za-z0-9])"),
-    # `sk` is in too many words for a literal trigger: a pattern finds the 32 hex digits first.
+    # `sk` is in too many words for a literal trigger: a pattern finds the 32 hex digits first (no lookbehind
+    # before `sk`, which would keep `re` from scanning for the literal).
     token("twilio", "Twilio API key", ("SK",), "[0-9a-fA-F]{32}", before="(?<![A-Za-z0-9])",
-          trigger_pattern=r"(?<![a-z0-9])sk[0-9a-f]{32}(?![a-z0-9])"),
+          trigger_patterns=(r"sk[0-9a-f]{32}(?![a-z0-9])",)),
     token("azure_storage", "Azure storage account key", ("AccountKey=",), r"[A-Za-z0-9+/]{86}==",
           triggers=("accountkey=",), before="", after="(?![A-Za-z0-9+/=])", prefix_is_secret=False),
     Detector(
@@ -368,6 +374,10 @@ _PATH_RE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|//|\.[A-Za-z]{1,5}$|://")
 def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
     """A literal assigned to a secret-looking name: `api_key = "..."`, `"token": "..."`, `KEY=...`,
     `setdefault("API_KEY", "...")`, `key="..."` (a weak name, so only a machine-made token)."""
+    name = match.group("assign_name")
+    strength = names.secret_name(name)  # cached per name: the cheapest rejection, and the most common one
+    if strength is None:
+        return None
     text = scan.text
     start = match.start()
     opened = text[start - 1: start] if start else ""
@@ -393,10 +403,6 @@ def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
         value, value_start = value[scheme.end():], value_start + scheme.end()
     if len(value) < 8 or is_placeholder(value):  # cheap rejections first: this runs on every `token: ...`
         return None
-    name = match.group("assign_name")
-    strength = names.secret_name(name)
-    if strength is None:
-        return None
     provider = _provider_in(value, scan, value_start)  # a known token kind says more than "high entropy"
     if provider is not None:
         return provider
@@ -417,7 +423,7 @@ def _provider_in(value: str, scan: Scan, offset: int) -> Secret | None:
         provider = detector.compiled.search(value)
         found = detector.find(provider, Scan(value, scan.kind)) if provider else None
         if found is not None:
-            return Secret(found.description, offset + found.start, offset + found.end)
+            return Secret(found.description, offset + found.start, offset + found.end, found.detector)
     return None
 
 
@@ -470,15 +476,18 @@ CONTEXTUAL = (
     Detector(
         "assign", "secret assignment", (),
         r"(?P<assign_name>[A-Za-z0-9_.-]+)(?P<assign_close>[\"'`]?)\]?"
-        r"(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\]., |]{0,40}?(?=[ \t]*=)|[ \t]+[A-Za-z_][\w.\[\]]{0,30}(?=[ \t]*=))?"
+        # A type between the name and `=` (`token: str = "..."`, Go's `var token string = "..."`), only when a
+        # quoted literal follows: `key: _gitlab_session=abc` is a YAML key whose value holds `=`.
+        r"(?:(?:[ \t]*:[ \t]*|[ \t]+)[A-Za-z][\w\[\]., |]{0,40}?(?=[ \t]*=[ \t]*[rRbBuU]{0,2}[\"'`]))?"
         r"[ \t]*(?P<assign_op>:::=|::=|:=|\?=|\.=|=>|=(?!=)|:(?!:)|,)[ \t]*"
-        r"(?:[rRbBuU]{0,2}\"(?P<assign_dq>[^\"\n]{0,500})\"|[rRbBuU]{0,2}'(?P<assign_sq>[^'\n]{0,500})'"
-        r"|`(?P<assign_bt>[^`\n]{0,500})`|(?P<assign_bare>[^\s\"'`,;#)\]}\\]{1,500}))",
+        r"(?:[rRbBuU]{0,2}\"(?P<assign_dq>[^\"\n]{0,4096})\"|[rRbBuU]{0,2}'(?P<assign_sq>[^'\n]{0,4096})'"
+        r"|`(?P<assign_bt>[^`\n]{0,4096})`|(?P<assign_bare>[^\s\"'`,;#)\]}\\]{1,4096}))",
         _assignment, back=NAME_CHARS,
-        # A secret word somewhere in a name, then an assignment, a key separator or a call's comma.
-        trigger_pattern=(
-            r"(?:key|secret|token|pass|pwd|auth|cred)[a-z0-9_.-]{0,40}[\"'`]?\]?"
-            r"(?:[ \t]+[a-z_][a-z0-9_.\[\]]{0,30})?[ \t]*(?:[:=,]|[?.]=)"
+        # A secret word somewhere in a name, then an assignment, a key separator or a call's comma; one pattern
+        # per word, as an alternation of words would keep `re` from scanning for a literal.
+        trigger_patterns=tuple(
+            word + r"[a-z0-9_.-]{0,40}[\"'`]?\]?(?:[ \t]+[a-z_][a-z0-9_.\[\]]{0,30})?[ \t]*(?:[:=,]|[?.]=)"
+            for word in ("key", "secret", "token", "pass", "pwd", "auth", "cred")
         ),
     ),
 )

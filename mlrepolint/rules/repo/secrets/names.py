@@ -70,12 +70,14 @@ METADATA_AFTER = frozenset(
         "expires", "expiration", "expire", "exp", "ttl", "timeout", "provider", "scope", "scopes", "policy",
         "manager", "store", "vault", "ring", "pair", "alias", "fingerprint", "placeholder", "required", "enabled",
         "hash", "hashed", "validator", "valid", "validation", "check", "checker", "handler", "callback", "fn",
-        "func", "class", "cls", "schema", "config", "cfg", "option", "options", "setting", "settings", "attr", "attribute", "prompt", "input", "help", "description", "desc", "msg", "message", "error",
+        "func", "class", "cls", "schema", "config", "cfg", "option", "options", "setting", "settings", "attr",
+        "attribute", "prompt", "input", "help", "description", "desc", "msg", "message", "error",
         "selector", "button", "widget", "box", "form", "bits", "bytes", "char", "chars", "encoding", "generator",
         "factory", "usage", "counter", "budget", "tokens", "output", "getter", "setter", "hint", "title", "lookup",
         "template", "sep", "separator", "delimiter", "pos", "position", "offset", "start", "end", "begin", "stop",
         "rate", "cost", "price", "signature", "signatures", "board", "code", "frame", "mesh", "meshing", "press",
-        "pressed", "stone", "storetype", "word", "up", "down", "left", "right", "event", "str", "dim", "identifier", "arg", "args", "flag", "spec", "policy", "rotation", "issuer", "audience", "algorithm",
+        "pressed", "stone", "storetype", "word", "up", "down", "left", "right", "event", "str", "dim", "identifier",
+        "arg", "args", "flag", "spec", "policy", "rotation", "issuer", "audience", "algorithm",
         "algo", "strength", "complexity", "regexp", "mask", "masked", "redacted", "dummy", "fake", "example",
     }
 )

@@ -1,4 +1,5 @@
-"""Run every detector over a text: one pass for all trigger strings, then each detector's pattern where one fired."""
+"""Run every detector over a text: a few fast passes for the trigger strings, then each detector's pattern where
+one fired."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ from dataclasses import dataclass
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS, Detector, Scan, Secret
 
 
-def _literal_triggers() -> tuple[re.Pattern[str], dict[str, list[Detector]]]:
+def _literal_triggers() -> tuple[tuple[re.Pattern[str], ...], dict[str, list[Detector]]]:
+    """One regex per first character of the trigger strings, and the detectors of each string.
+
+    `re` finds a pattern's first character with a fast C loop when it is one literal character, and falls back to
+    trying the pattern at every position when it is a set of them: 16 passes of one first character each are
+    seven times faster than one pass over an alternation of 16 first characters.
+    """
     by_literal: dict[str, list[Detector]] = {}
     for detector in DETECTORS:
         for literal in detector.triggers:
             by_literal.setdefault(literal, []).append(detector)
-    return re.compile(_trie(sorted(by_literal))), by_literal
+    by_first: dict[str, list[str]] = {}
+    for literal in sorted(by_literal):
+        by_first.setdefault(literal[0], []).append(literal)
+    return tuple(re.compile(_trie(group)) for group in by_first.values()), by_literal
 
 
 def _trie(literals: list[str]) -> str:
@@ -34,9 +44,9 @@ def _trie(literals: list[str]) -> str:
     return branches[0] if len(branches) == 1 else "|".join(branches)
 
 
-LITERALS_RE, _BY_LITERAL = _literal_triggers()
+LITERAL_RES, _BY_LITERAL = _literal_triggers()
 _ORDER = {detector.key: order for order, detector in enumerate(DETECTORS)}
-_PATTERN_TRIGGERS = [(re.compile(d.trigger_pattern), d) for d in DETECTORS if d.trigger_pattern]
+_PATTERN_TRIGGERS = [(re.compile(pattern), d) for d in DETECTORS for pattern in d.trigger_patterns]
 _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 #: On a line, this comment allows a plainly fake secret (a test fixture).
@@ -65,12 +75,17 @@ def _lowered(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
+def literal_triggers(lowered: str) -> list[tuple[int, str]]:
+    """(position, trigger string) of every trigger string in a lowercased text."""
+    return [(match.start(), match.group()) for regex in LITERAL_RES for match in regex.finditer(lowered)]
+
+
 def _candidates(lowered: str) -> list[tuple[int, int, Detector]]:
     """(trigger position, detector order, detector) for every trigger, in text order."""
     found = [
-        (match.start(), _ORDER[detector.key], detector)
-        for match in LITERALS_RE.finditer(lowered)
-        for detector in _BY_LITERAL[match.group()]
+        (position, _ORDER[detector.key], detector)
+        for position, literal in literal_triggers(lowered)
+        for detector in _BY_LITERAL[literal]
     ]
     for pattern, detector in _PATTERN_TRIGGERS:
         order = _ORDER[detector.key]

@@ -144,4 +144,4 @@ def looks_like_token(value: str) -> bool:
         return False
     if re.fullmatch(r"[0-9a-fA-F]{32,}", value):
         return True
-    return entropy(value) >= 3.5 and "/" not in value.strip("/") and value.count(".") < 2
+    return entropy(value) >= 3.5 and value.count(".") < 2  # `a.b.c` is a dotted name, not a token
