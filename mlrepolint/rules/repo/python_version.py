@@ -30,9 +30,9 @@ PYTHON_VERSION_UNDECLARED = Rule(
         "passed directly, through a variable, or in a dict passed as `**kwargs`; the file is parsed, never run), "
         "`setup.cfg` (`[options] python_requires`, where a `setup.py` that calls a bare `setup()` delegates it), "
         "`.python-version`, `runtime.txt` (`python-3.9.7` or `3.9`), `.tool-versions`, a conda environment file "
-        "(`- python=3.11`), a `Pipfile` (`python_version`), or a Dockerfile whose base image is a pinned "
-        "`python:3.x` tag (`python:latest` and an untagged `python` are not pins). The rubric counts one "
-        "requirement."
+        "(`- python=3.11`), a `Pipfile` (`python_version`), an MLflow `python_env.yaml` (`python: 3.10`), or a "
+        "Dockerfile whose base image is a pinned `python:3.x` tag (`python:latest` and an untagged `python` are "
+        "not pins). The rubric counts one requirement."
     ),
     rationale=(
         "Pickled models, NumPy and PyTorch wheels and even `dict` ordering differ between Python versions; a "
@@ -46,6 +46,7 @@ PYTHON_VERSION_UNDECLARED = Rule(
 _PYTHON_REQUIRES_RE = re.compile(r"python_requires\s*=")
 _RUNTIME_RE = re.compile(r"^\s*(?:python-)?\d+\.\d+", re.IGNORECASE | re.MULTILINE)
 _CONDA_PYTHON_RE = re.compile(r"^\s*-\s*python\s*[=<>~!]", re.MULTILINE)
+_PYTHON_ENV_RE = re.compile(r"^python\s*:\s*[\"']?\d", re.MULTILINE)
 _PIPFILE_RE = re.compile(r"^\s*python_(full_)?version\s*=", re.MULTILINE)
 _TOOL_VERSIONS_RE = re.compile(r"^\s*python\s+\d", re.MULTILINE)
 _FROM_PYTHON_RE = re.compile(
@@ -145,6 +146,7 @@ DECLARATIONS: tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...] = 
     (lambda name: name == "runtime.txt", lambda text: bool(_RUNTIME_RE.search(text))),
     (lambda name: name == ".tool-versions", lambda text: bool(_TOOL_VERSIONS_RE.search(text))),
     (lambda name: name == "Pipfile", lambda text: bool(_PIPFILE_RE.search(text))),
+    (lambda name: name in ("python_env.yaml", "python_env.yml"), lambda text: bool(_PYTHON_ENV_RE.search(text))),
     (_is_conda_env, lambda text: bool(_CONDA_PYTHON_RE.search(text))),
     (_is_dockerfile, _dockerfile),
 )

@@ -1,0 +1,138 @@
+"""ci-unpinned-install: `pip install` of unpinned packages in CI configuration (GitHub Actions, GitLab CI...).
+
+The commands are read from the YAML keys that hold shell scripts (`run:`, `script:`, `before_script:`...), each
+line split as a shell would for the purpose, never run.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity
+from mlrepolint.rules.repo import yamlnodes
+from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, requirement_dep
+from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, shell_commands
+from mlrepolint.rules.repo.textfiles import read_declaration
+
+#: CI configuration files, and the keys whose values are shell commands in each system.
+CI_FILES: dict[tuple[str, ...], frozenset[str]] = {
+    (".github/workflows/*.yml", ".github/workflows/*.yaml"): frozenset({"run"}),
+    (".gitlab-ci.yml", ".gitlab/ci/*.yml"): frozenset({"script", "before_script", "after_script"}),
+    (".circleci/config.yml",): frozenset({"run", "command"}),
+    ("azure-pipelines.yml",): frozenset({"script", "bash", "pwsh", "powershell"}),
+    ("bitbucket-pipelines.yml",): frozenset({"script"}),
+    (".travis.yml",): frozenset(
+        {"install", "before_install", "script", "before_script", "after_success", "after_script"}
+    ),
+}
+
+CI_UNPINNED_INSTALL = Rule(
+    code="MLR505",
+    name="ci-unpinned-install",
+    category="dependencies",
+    severity=Severity.WARNING,
+    summary="`pip install` of a package without an exact version in a CI workflow",
+    description=(
+        "Reports a package named on a `pip install` (also `pip3`, `python -m pip`, `uv pip install`) in the "
+        "shell commands of a CI configuration: GitHub Actions workflows (`.github/workflows/*.yml`, `run:` "
+        "steps), GitLab CI (`.gitlab-ci.yml`, `.gitlab/ci/*.yml`: `script:`, `before_script:`, "
+        "`after_script:`), CircleCI (`.circleci/config.yml`), Azure Pipelines, Bitbucket Pipelines and Travis "
+        "CI, when it is not pinned by the same rules as `unpinned-requirement` (`==X`, `===X`, one archive URL, "
+        "a VCS commit). A rule of its own rather than part of `unpinned-requirement`, so a project that pins its "
+        "requirements files but deliberately tests against the newest tools can turn just this off. Not "
+        "reported: `-r requirements.txt` (that file is checked by `unpinned-requirement`), `-e .`, `.`, local "
+        "paths and wheels, `$VARIABLES` and `${{ expressions }}`, packages in `ignore-packages`, and every "
+        "package of a command that passes `-c constraints.txt`. The finding is on the line of the command "
+        "(for a block scalar, the line within it)."
+    ),
+    rationale=(
+        "CI decides what a pull request is tested against just as much as `requirements.txt` does: "
+        "`pip install pandas scikit-learn` in a workflow tests every run against whatever was released that "
+        "morning, so a green build says nothing about the versions users or the training job install, and a "
+        "release of a dependency breaks CI on a change that did not touch it."
+    ),
+    fix=(
+        "Install from the pinned requirements file (`pip install -r requirements.txt`), pin the package "
+        "(`pip install pandas==2.2.2`), or pass a constraints file (`pip install -c constraints.txt pandas`)."
+    ),
+    bad="# .github/workflows/test.yml\n      - run: pip install pandas scikit-learn\n",
+    good="# .github/workflows/test.yml\n      - run: pip install -r requirements.txt\n",
+    options={"ignore-packages": IGNORED_PACKAGES},
+)
+
+
+def _scripts(node, keys: frozenset[str]) -> Iterator[object]:
+    """Every scalar node held (directly, in a list, or as CircleCI's `run: {command: ...}`) under one of the
+    command `keys`. Each node is visited once, so YAML aliases that fan out cost nothing."""
+    import yaml
+
+    seen: set[int] = set()
+    stack: list[tuple[object, str | None]] = [(node, None)]
+    while stack:
+        current, under = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            if under in keys:
+                yield current
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, under) for item in reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):  # only a command key's own values are commands
+            for name, value in reversed(list(yamlnodes.items(current))):
+                stack.append((value, name if name in keys else None))
+
+
+def _command_lines(node) -> Iterator[tuple[int, str]]:
+    """(file line, text) of each line of a script scalar; a block scalar (`run: |`) starts on the next line."""
+    first = yamlnodes.line_of(node) + (1 if node.style in ("|", ">") else 0)
+    for offset, text in enumerate(node.value.splitlines()):
+        yield first + (offset if node.style != ">" else 0), text
+
+
+def check_ci_installs(repo: RepoView, ctx: Context) -> None:
+    """Report unpinned `pip install`s in every CI configuration file."""
+    ignored = {canonical(name) for name in ctx.options(CI_UNPINNED_INSTALL)["ignore-packages"]}
+    for patterns, keys in CI_FILES.items():
+        for file in repo.matching(patterns):
+            text = read_declaration(repo, file.path)
+            if text is None:
+                continue
+            documents, problem = yamlnodes.compose(text)
+            if problem is not None:
+                ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=file.path)
+                continue
+            for document in documents:
+                for node in _scripts(document, keys):
+                    for line, command in _command_lines(node):
+                        _check_command(ctx, file.path, line, command, ignored)
+
+
+#: GitHub Actions and Azure expressions (`${{ matrix.extra }}`): filled in by the CI system, so a variable.
+EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}")
+
+
+def _check_command(ctx: Context, path: str, line: int, command: str, ignored: set[str]) -> None:
+    if "install" not in command:
+        return
+    command = EXPRESSION_RE.sub("$EXPRESSION", command)
+    try:
+        commands = list(shell_commands(command))
+    except NestingError:
+        return  # a JSON array in a CI script is not a command
+    for words in commands:
+        found = pip_install_arguments(words)
+        if found is None:
+            continue
+        packages, constrained = found
+        for package in packages:
+            dep = requirement_dep(package, line) if "$" not in package else None
+            if not isinstance(dep, Dep):
+                continue  # a local path, a variable, or shell syntax that is not a requirement
+            ctx.examine(CI_UNPINNED_INSTALL)
+            if dep.problem is None or constrained or dep.name in ignored:
+                continue
+            ctx.report(
+                CI_UNPINNED_INSTALL, line, None, f"`pip install {package}` is not pinned: {dep.problem}", path=path,
+            )
