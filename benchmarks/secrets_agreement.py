@@ -523,6 +523,8 @@ def departure(kind: str, sample: Sample, positive: bool) -> str | None:
                    for t in tokens):
                 return "a public (`anon`) Supabase key"
             return "not a JWT: the header is not JSON"
+        if kind == "generic" and re.match(r"\s*(?:my|your)[A-Z_]", text):
+            return "an example name (`mySecret...`): docs' and tutorials' convention, reported only by key shape"
         if any(is_redacted(word.split("-", 1)[-1].split("_", 1)[-1]) or is_redacted(word) for word in words):
             return "a placeholder or redaction (`x` filler, repeated or ascending characters)"
         return None

@@ -322,6 +322,8 @@ def test_missing_lock_file_lock_files_option(tmp_path):
             [("MLR001", "requirements.txt", 1), ("MLR501", "requirements.txt", 2)],
         ),
         ({"requirements.txt": "\ufeffpandas\n"}, [("MLR501", "requirements.txt", 1)]),
+        # saved as UTF-16 (PowerShell's `pip freeze >` does): read by its byte order mark, as pip reads it
+        ({"requirements.txt": "pandas\r\nnumpy==1.26.4\r\n".encode("utf-16")}, [("MLR501", "requirements.txt", 1)]),
         (
             {"requirements.txt": b"pandas\r\nnumpy==1.26.4\r\n\xff\xfe\r\n"},
             [("MLR001", "requirements.txt", 3), ("MLR501", "requirements.txt", 1)],

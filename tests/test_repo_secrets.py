@@ -285,6 +285,7 @@ POSITIVES = [
     ("key-file", "certs/tls.key", PRIVATE_KEY.replace("RSA ", "EC ") + "\n", "private key block (EC)"),
     ("netrc", ".netrc", f"machine api.wandb.ai\n  login user\n  password {draw(40, HEX)}\n",
      "password in a .netrc entry for `api.wandb.ai`"),
+    ("html-export", "report.html", f"<pre>token = {fake('ghp_', draw(36))}</pre>\n", "GitHub token"),
     ("extensionless", "Makefile", f"deploy:\n\tHF_TOKEN=hf_{fake('jCBaQngSHiHDRYOc', 'sMcifUcysGyaiybUWz')} ./up\n",
      "Hugging Face token"),
 ]
@@ -323,6 +324,14 @@ PLACEHOLDERS = [
      "-----BEGIN CERTIFICATE-----\n" + S["pk_body"] + "\n-----END CERTIFICATE-----\n"),
     ("netrc-variable", ".netrc", "machine api.wandb.ai\n  login user\n  password $WANDB_API_KEY\n"),
     ("default-db-password", "compose.yml", "url: postgresql://postgres:postgres@db:5432/app\n"),
+    ("password-named-in-url", "docs/aws.md",
+     "mlflow server --backend-store-uri postgresql://DB_USER:DB_PASSWORD@DB_ENDPOINT:5432/DB_NAME\n"),
+    ("html-page-token", "site/page.html",
+     f"<script defer data-cf-beacon='{{\"rayId\":\"686ec2\",\"token\":\"{draw(32, HEX)}\"}}'></script>\n"),
+    ("prose-about-a-variable", "scripts/README.md", "- `HF_TOKEN`: HuggingFace API token (instead of --token)\n"),
+    ("example-name", "docs/hydra.md",
+     f"    env_set:\n      MY_KEY: {draw(30, string.ascii_lowercase + string.digits)}\n"),
+    ("one-word-value", "login.py", '"""Login."""\npassword = "HuggingFace"\n'),
 ]
 
 

@@ -9,7 +9,7 @@ from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Sever
 from mlrepolint.rules.repo.envfiles import is_env_file
 from mlrepolint.rules.repo.hygiene import base_name, is_lfs_pointer, suffix_of
 from mlrepolint.rules.repo.notebooks import load_notebook
-from mlrepolint.rules.repo.secrets.detectors import PYTHON
+from mlrepolint.rules.repo.secrets.detectors import MARKUP, PYTHON
 from mlrepolint.rules.repo.secrets.scan import scan_text
 
 #: (line, column, masked description) of one secret in a file.
@@ -68,20 +68,24 @@ HARDCODED_SECRET = Rule(
         "machine-made token of 20+ characters.\n\n"
         "Scanned: every text file of the repository, each once: Python files, notebooks (cell sources and text "
         "outputs; image data is skipped), YAML, JSON, TOML, INI and CFG files, Dockerfiles, `.env` files (and "
-        "their templates), shell scripts, `.txt`, Markdown and extensionless files. Not read: binary files, "
+        "their templates), shell scripts, `.txt`, Markdown and extensionless files; HTML pages for "
+        "provider-shaped keys only (their page tokens, analytics beacons and CSRF nonces, are public). Not "
+        "read: binary files, "
         "images, archives, model weights, tabular data (`.csv`, `.parquet`...), lockfiles, and files larger than "
         "`max-file-size` bytes (notebooks excepted).\n\n"
         "Not flagged: values read from the environment (`os.environ[...]`, `os.getenv(\"X\")`), empty values, "
         "placeholders and redactions (`<your-token>`, `${VAR}`, `{{ var }}`, `ghp_xxxx...`, "
         "`AKIAXXXXXXXXXXXXXXXX`, `...-####`, `RANDOMSTRINGHERE`, runs and ascending sequences of characters, "
-        "`changeme`, `EXAMPLE` keys), names that describe a secret rather than hold it (`secret_name`, "
-        "`token_url`, `max_tokens`, `public_key`, `pad_token`, `csrf_token`), code identifiers that start like "
-        "a token (`hf_hub_download`), database-image default passwords in URLs (`postgres:postgres@`), "
-        "presigned S3 and GCS URLs (`X-Amz-Credential` with `X-Amz-Signature`, `X-Goog-Signature`: a "
-        "time-limited grant, not a leaked key), keys that SDKs and emulators publish on purpose, and lines "
-        "carrying `# mlrepolint: allow-secret` (for plainly fake test fixtures). One finding per secret per "
-        "line. The secret itself is never printed: findings show its kind and a masked form such as "
-        "`AKIA************2345`.\n\n"
+        "`changeme`, `EXAMPLE` keys, a single word such as `HuggingFace`), names that describe a secret rather "
+        "than hold it (`secret_name`, `token_url`, `max_tokens`, `public_key`, `pad_token`, `csrf_token`), the "
+        "example names of docs (`MY_KEY`, `your_token`), prose that describes a variable (`HF_TOKEN`: the "
+        "token...), code identifiers that start like a token (`hf_hub_download`), database-image default "
+        "passwords in URLs (`postgres:postgres@`) and upper-case names standing for one "
+        "(`postgresql://DB_USER:DB_PASSWORD@...`), presigned S3 and GCS URLs (`X-Amz-Credential` with "
+        "`X-Amz-Signature`, `X-Goog-Signature`: a time-limited grant, not a leaked key), keys that SDKs and "
+        "emulators publish on purpose, and lines carrying `# mlrepolint: allow-secret` (for plainly fake test "
+        "fixtures). One finding per secret per line. The secret itself is never printed: findings show its "
+        "kind and a masked form such as `AKIA************2345`.\n\n"
         "Sources: the token shapes follow the public rule lists of gitleaks (`cmd/generate/config/rules/`) and "
         "detect-secrets (`detect_secrets/plugins/`), Nosey Parker's Groq rule and the providers' documentation "
         "(Weights & Biases: 40-character legacy and longer new keys; Kaggle: `kaggle.json`). "
@@ -106,8 +110,8 @@ HARDCODED_SECRET = Rule(
 
 
 def file_kind(file: RepoFile) -> str | None:
-    """How a file is scanned (`python`, `notebook`, `config`, `docker`, `env`, `keystore`, `text`), or None when
-    it is not read."""
+    """How a file is scanned (`python`, `notebook`, `config`, `docker`, `env`, `keystore`, `markup`, `text`), or
+    None when it is not read."""
     name = base_name(file.path)
     suffix = suffix_of(name)
     lowered = name.lower()
@@ -119,6 +123,8 @@ def file_kind(file: RepoFile) -> str | None:
         return None
     if suffix in KEY_STORE_SUFFIXES:
         return "keystore"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return MARKUP
     if suffix in CONFIG_SUFFIXES:
         return "config"
     if lowered.startswith(("dockerfile", "containerfile")) or lowered.endswith(".dockerfile"):

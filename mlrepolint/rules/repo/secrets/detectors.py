@@ -32,6 +32,8 @@ from mlrepolint.rules.repo.secrets.values import (
 #: `python` sources only take quoted literals; the other kinds (`config`, `env`, `docker`, `text`) also take bare
 #: values such as `API_KEY=abc123` or `password: abc123`.
 PYTHON = "python"
+#: HTML and XML pages: scanned for provider-shaped keys only.
+MARKUP = "markup"
 
 
 @dataclass(frozen=True)
@@ -330,10 +332,16 @@ DEFAULT_PASSWORDS = frozenset(
 )
 
 
+#: An upper-case identifier (`DB_PASSWORD`, `PASSWORD`): the name of a value, written where the value goes.
+_PLACEHOLDER_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+
+
 def _url_password(match: re.Match[str], scan: Scan) -> str | Secret | None:
     password = match.group("secret")
     user = match.group("url_user")
     if is_placeholder(password) or password.lower() in DEFAULT_PASSWORDS or password.lower() == user.lower():
+        return None
+    if _PLACEHOLDER_NAME_RE.match(password):  # `postgresql://DB_USER:DB_PASSWORD@DB_ENDPOINT` in docs
         return None
     provider = _provider_in(password, scan, match.start("secret"))  # `https://x:<GitLab token>@gitlab.com`
     if provider is not None:
@@ -389,7 +397,10 @@ def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
         if value is not None:
             break
     bare = group == "assign_bare"
-    if closed and closed != opened:
+    if scan.kind == MARKUP:
+        return None  # HTML: page tokens (analytics beacons, CSRF nonces) are public by design; keys are found by shape
+    if bare and op == ":" and scan.kind == "text" and re.match(r"[ \t]+[A-Za-z]", text[match.end():]):
+        return None  # `HF_TOKEN`: HuggingFace API token -- prose describing a variable, not a value
         return None
     if opened and not closed and op != "=":
         return None  # `"io.jsonwebtoken:jjwt-api"`: a name inside a string, not a key

@@ -50,6 +50,7 @@ NOT_SECRET_BEFORE = frozenset(
         "cancellation", "cancel", "lexer", "parser", "input", "output", "prompt", "total", "completion",
         "reasoning", "cached", "image", "vision", "audio", "text", "word", "sentence", "subword", "char", "eot",
         "im", "vocab", "embedding", "position", "dummy", "fake", "mock", "example", "sample", "placeholder",
+        "my", "your",  # `MY_KEY`, `your_token`: the example names of docs and tutorials
         # key-only: keys of data structures and databases
         "primary", "foreign", "sort", "cache", "partition", "bucket", "dict", "hot", "object", "s3", "blob", "file",
         "map", "lookup", "group", "column", "row", "field", "config", "cfg", "state", "registry", "metric", "hash",

@@ -129,6 +129,8 @@ def looks_random(value: str) -> bool:
         return False
     if char_classes(value) < 2 or entropy(value) < 3.0 or is_redacted(value):
         return False
+    if value.isalpha() and len(value) < 24:  # `HuggingFace`, `MyPassword`: a word, not a secret
+        return False
     return not is_published(value)
 
 
