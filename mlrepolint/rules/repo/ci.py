@@ -27,13 +27,6 @@ CI_FILES: dict[tuple[str, ...], frozenset[str]] = {
     ),
 }
 
-#: Installers and tool runners a CI job sets up before the project: they do not change what the project is tested
-#: against (pre-commit, tox and nox pin what they install themselves), so they are left out by default.
-CI_TOOLING = (
-    *IGNORED_PACKAGES, "pipenv", "poetry", "pdm", "hatch", "uv", "pip-tools", "virtualenv", "pre-commit", "tox",
-    "nox", "build", "twine",
-)
-
 CI_UNPINNED_INSTALL = Rule(
     code="MLR505",
     name="ci-unpinned-install",
@@ -49,11 +42,10 @@ CI_UNPINNED_INSTALL = Rule(
         "a VCS commit). A rule of its own rather than part of `unpinned-requirement`, so a project that pins its "
         "requirements files but deliberately tests against the newest tools can turn just this off. Not "
         "reported: `-r requirements.txt` (that file is checked by `unpinned-requirement`), `-e .`, `.`, local "
-        "paths and wheels, `$VARIABLES` and `${{ expressions }}`, packages in `ignore-packages` (by default "
-        "installers and tool runners that do not change what the project is tested against: pip, setuptools, "
-        "wheel, pipenv, poetry, pdm, hatch, uv, pip-tools, virtualenv, pre-commit, tox, nox, build, twine), and "
-        "every package of a command that passes `-c constraints.txt`. The finding is on the line of the "
-        "command (for a block scalar, the line within it)."
+        "paths and wheels, `$VARIABLES` and `${{ expressions }}`, packages in `ignore-packages` (pip, setuptools "
+        "and wheel by default, as for `unpinned-requirement` and `docker-unpinned-install`), and every package "
+        "of a command that passes `-c constraints.txt`. The finding is on the line of the command (for a block "
+        "scalar, the line within it)."
     ),
     rationale=(
         "CI decides what a pull request is tested against just as much as `requirements.txt` does: "
@@ -67,7 +59,7 @@ CI_UNPINNED_INSTALL = Rule(
     ),
     bad="# .github/workflows/test.yml\n      - run: pip install pandas scikit-learn\n",
     good="# .github/workflows/test.yml\n      - run: pip install -r requirements.txt\n",
-    options={"ignore-packages": CI_TOOLING},
+    options={"ignore-packages": IGNORED_PACKAGES},
 )
 
 
