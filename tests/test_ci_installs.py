@@ -24,6 +24,7 @@ jobs:
           pip install -r requirements.txt
           pip install "torch>=2" -e . ${{ matrix.extra }}
       - run: pip install -c constraints.txt numpy polars
+      - run: python3 -m pip install mkdocs==1.4.2 mkdocstrings==0.21.2 "mkdocstrings[python]>=0.18"
       - name: Build
         env:
           install: pip install not-a-command

@@ -11,8 +11,8 @@ from typing import Iterator
 
 from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity
 from mlrepolint.rules.repo import yamlnodes
-from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, requirement_dep
-from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, shell_commands
+from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
+from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.textfiles import read_declaration
 
 #: CI configuration files, and the keys whose values are shell commands in each system.
@@ -127,10 +127,7 @@ def _check_command(ctx: Context, path: str, line: int, command: str, ignored: se
         if found is None:
             continue
         packages, constrained = found
-        for package in packages:
-            dep = requirement_dep(package, line) if "$" not in package else None
-            if not isinstance(dep, Dep):
-                continue  # a local path, a variable, or shell syntax that is not a requirement
+        for package, dep in requested(packages, line):
             ctx.examine(CI_UNPINNED_INSTALL)
             if dep.problem is None or constrained or dep.name in ignored:
                 continue

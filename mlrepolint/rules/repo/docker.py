@@ -10,8 +10,8 @@ from mlrepolint.rules.repo.dockerfile import (
     MAX_EXPANSION, Instruction, arg_declarations, flags_and_words, parse_dockerfile, substitute,
 )
 from mlrepolint.rules.repo.images import floating, tag_is_literal
-from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, requirement_dep
-from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, shell_commands
+from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
+from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.textfiles import read_declaration
 
 DOCKERFILES = (
@@ -191,10 +191,7 @@ class ContainerChecker(RepoChecker):
             if found is None:
                 continue
             packages, constrained = found
-            for package in packages:
-                dep = requirement_dep(package, instruction.line) if "$" not in package else None
-                if not isinstance(dep, Dep):
-                    continue  # a local path, a variable, or shell syntax that is not a requirement
+            for package, dep in requested(packages, instruction.line):
                 ctx.examine(DOCKER_UNPINNED_INSTALL)
                 if dep.problem is None or constrained or dep.name in ignored:
                     continue

@@ -6,13 +6,14 @@ Commands are split as a shell would for the purpose (`;`, `&&`, `||`, `|`, quote
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
 import shlex
 from typing import Iterator, Sequence
 
-from mlrepolint.rules.repo.pins import is_local_path
+from mlrepolint.rules.repo.pins import Dep, is_local_path, requirement_dep
 
 PIP_RE = re.compile(r"^pip[0-9.]*$")
 SEPARATOR_RE = re.compile(r"^[;&|]+$")
@@ -119,3 +120,15 @@ def pip_install_arguments(words: Sequence[str]) -> tuple[list[str], bool] | None
         if name in ("-e", "--editable") and value and not is_local_path(value):
             packages.append(value)  # `-e git+https://...@ref#egg=x`
     return packages, constrained
+
+
+def requested(packages: Sequence[str], line: int) -> list[tuple[str, Dep]]:
+    """(as written, Dep) of each package argument that is a requirement (not a path, not a `$VARIABLE`); one
+    that the same command also pins (`mkdocstrings==0.21.2 "mkdocstrings[python]>=0.18"`) counts as pinned."""
+    deps = []
+    for package in packages:
+        dep = requirement_dep(package, line) if "$" not in package else None
+        if isinstance(dep, Dep):
+            deps.append((package, dep))
+    pinned = {dep.name for _, dep in deps if dep.problem is None}
+    return [(package, dataclasses.replace(dep, problem=None) if dep.name in pinned else dep) for package, dep in deps]
