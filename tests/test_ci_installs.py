@@ -58,8 +58,7 @@ def run(tmp_path_factory):
         ".gitlab-ci.yml": GITLAB,
         ".circleci/config.yml": CIRCLECI,
         "ci/unrelated.yml": "script:\n  - pip install pandas\n",  # not a CI configuration file
-        "requirements.txt": "pandas==2.2.2\n",
-        "train.py": '"""Train."""\n',
+        "train.py": '"""Train."""\n',  # and no dependency file: CI is where the dependencies are declared
     })
     return run_cli("--format", "json", "--select", "MLR505,MLR001", str(root))
 
@@ -79,6 +78,23 @@ def test_unpinned_installs_are_reported_at_their_lines(run):
     assert {f["rule"] for f in run.findings} == {"ci-unpinned-install"}
 
 
+def test_only_declared_dependencies_when_the_project_declares_them(repo):
+    root = repo({
+        "requirements.txt": "pandas>=2\n",
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = []\n[project.optional-dependencies]\n'
+                          'gpu = ["torch==2.3.1"]\n[dependency-groups]\ntest = ["pytest"]\n',
+        ".github/workflows/ci.yml": "jobs:\n  a:\n    steps:\n"
+                                    "      - run: pip install pandas torch pytest\n"
+                                    "      - run: pip install pylint PyGithub requests\n",
+    })
+    run = run_cli("--format", "json", "--select", "MLR505", str(root))
+    assert [(f["line"], f["message"]) for f in run.findings] == [
+        (4, "`pip install pandas` is not pinned: no version given"),
+        (4, "`pip install pytest` is not pinned: no version given"),
+        (4, "`pip install torch` is not pinned: no version given"),
+    ]
+
+
 def test_a_broken_workflow_is_a_parse_error(repo):
     root = repo({".github/workflows/ci.yml": "jobs:\n  a:\n    steps: [\n", "train.py": '"""T."""\n'})
     run = run_cli("--format", "json", "--select", "MLR505,MLR001", str(root))
@@ -88,6 +104,7 @@ def test_a_broken_workflow_is_a_parse_error(repo):
 def test_the_ignore_packages_option_and_the_rule_can_be_turned_off(repo):
     root = repo({
         ".github/workflows/ci.yml": "jobs:\n  a:\n    steps:\n      - run: pip install pytest pandas\n",
+        "train.py": '"""Train."""\n',
         "mlrepolint.toml": '[rules.ci-unpinned-install]\nignore-packages = ["pytest"]\n',
     })
     run = run_cli("--format", "json", "--select", "MLR5", str(root))

@@ -56,6 +56,7 @@ REQUIREMENT_LINES = [
     ("numpy==1.26.4 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\n", []),
     ("${FEATURES_PACKAGE}\n", []),
     ("pip\nsetuptools\nwheel\n", []),
+    ("mkdocstrings==0.21.2\nmkdocstrings[python]>=0.18\n", []),  # pip merges the two: pinned
 ]
 
 

@@ -39,8 +39,13 @@ CI_UNPINNED_INSTALL = Rule(
         "steps), GitLab CI (`.gitlab-ci.yml`, `.gitlab/ci/*.yml`: `script:`, `before_script:`, "
         "`after_script:`), CircleCI (`.circleci/config.yml`), Azure Pipelines, Bitbucket Pipelines and Travis "
         "CI, when it is not pinned by the same rules as `unpinned-requirement` (`==X`, `===X`, one archive URL, "
-        "a VCS commit). A rule of its own rather than part of `unpinned-requirement`, so a project that pins its "
-        "requirements files but deliberately tests against the newest tools can turn just this off. Not "
+        "a VCS commit). When the project declares its dependencies (requirements files, conda and MLflow "
+        "environment files, a Pipfile, pyproject.toml's dependencies, optional dependencies and dependency "
+        "groups, Poetry's dependencies), only those packages are checked: what the code is tested against; a "
+        "tool the workflow installs for itself (a linter, an API client for a PR comment) is not. A project "
+        "that declares none is checked for every package. A rule of its own rather than part of "
+        "`unpinned-requirement`, so a project that pins its requirements files but deliberately tests against "
+        "the newest releases can turn just this off. Not "
         "reported: `-r requirements.txt` (that file is checked by `unpinned-requirement`), `-e .`, `.`, local "
         "paths and wheels, `$VARIABLES` and `${{ expressions }}`, packages in `ignore-packages` (pip, setuptools "
         "and wheel by default, as for `unpinned-requirement` and `docker-unpinned-install`), and every package "
@@ -92,8 +97,9 @@ def _command_lines(node) -> Iterator[tuple[int, str]]:
         yield first + (offset if node.style != ">" else 0), text
 
 
-def check_ci_installs(repo: RepoView, ctx: Context) -> None:
-    """Report unpinned `pip install`s in every CI configuration file."""
+def check_ci_installs(repo: RepoView, ctx: Context, declared: set[str]) -> None:
+    """Report unpinned `pip install`s in every CI configuration file: of the packages the project `declared`
+    (PEP 503 names) when it declares any, else of every package."""
     ignored = {canonical(name) for name in ctx.options(CI_UNPINNED_INSTALL)["ignore-packages"]}
     for patterns, keys in CI_FILES.items():
         for file in repo.matching(patterns):
@@ -107,14 +113,16 @@ def check_ci_installs(repo: RepoView, ctx: Context) -> None:
             for document in documents:
                 for node in _scripts(document, keys):
                     for line, command in _command_lines(node):
-                        _check_command(ctx, file.path, line, command, ignored)
+                        _check_command(ctx, file.path, line, command, ignored, declared)
 
 
 #: GitHub Actions and Azure expressions (`${{ matrix.extra }}`): filled in by the CI system, so a variable.
 EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}")
 
 
-def _check_command(ctx: Context, path: str, line: int, command: str, ignored: set[str]) -> None:
+def _check_command(
+    ctx: Context, path: str, line: int, command: str, ignored: set[str], declared: set[str]
+) -> None:
     if "install" not in command:
         return
     command = EXPRESSION_RE.sub("$EXPRESSION", command)
@@ -128,6 +136,8 @@ def _check_command(ctx: Context, path: str, line: int, command: str, ignored: se
             continue
         packages, constrained = found
         for package, dep in requested(packages, line):
+            if declared and dep.name not in declared:
+                continue  # a tool of the workflow itself (a linter, an API client), not what the code is tested on
             ctx.examine(CI_UNPINNED_INSTALL)
             if dep.problem is None or constrained or dep.name in ignored:
                 continue

@@ -16,7 +16,7 @@ from mlrepolint.rules.repo.ci import CI_UNPINNED_INSTALL, check_ci_installs
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
 from mlrepolint.rules.repo.lockfiles import MISSING_LOCK_FILE, Ranges, check_lock_files
 from mlrepolint.rules.repo import tomltext
-from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, Entry, Include, Problem, canonical
+from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, Entry, Include, Problem, canonical, requirement_dep
 from mlrepolint.rules.repo.pipfile import parse_pipfile
 from mlrepolint.rules.repo.requirements import parse_requirements
 from mlrepolint.rules.repo.textfiles import read_declaration
@@ -107,13 +107,12 @@ class DependencyChecker(RepoChecker):
             self._parse(path, parse_pipfile)
         unlocked_pipfiles = [p for p in pipfiles if _sibling(p, "Pipfile.lock") not in repo.paths]
         self._check_pins(self.requirement_files + conda_files + python_envs + unlocked_pipfiles, ctx)
-        check_lock_files(
-            repo, ctx, self._pyprojects(), self._pipfile_ranges(unlocked_pipfiles), self._pinned_requirements_in
-        )
+        pyprojects = self._pyprojects()
+        check_lock_files(repo, ctx, pyprojects, self._pipfile_ranges(unlocked_pipfiles), self._pinned_requirements_in)
         for path, entries in self.entries.items():
             for problem in (e for e in entries if isinstance(e, Problem)):
                 ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=path)
-        check_ci_installs(repo, ctx)
+        check_ci_installs(repo, ctx, self._declared(pyprojects))
 
     def _mlproject_envs(self) -> dict[str, list[str]]:
         """The environment files MLflow `MLproject` files name (`conda_env:`, `python_env:`), as repo paths."""
@@ -219,7 +218,9 @@ class DependencyChecker(RepoChecker):
         for path in sorted(reached):
             if path.endswith(".in"):
                 continue  # pip-compile input: ranges are the point
-            pinned: set[str] = set()
+            # Pinned by a constraint file that applies, or by another line of the same file (pip merges
+            # `mkdocstrings==0.21.2` and `mkdocstrings[python]>=0.18` into one pinned requirement).
+            pinned = {e.name for e in self._parse(path) if isinstance(e, Dep) and e.pip and e.problem is None}
             for constraint_file in constraint_files[path]:
                 pinned |= self._pinned_by(constraint_file)
             for dep in (e for e in self._parse(path) if isinstance(e, Dep)):
@@ -240,6 +241,29 @@ class DependencyChecker(RepoChecker):
             if data is not None:  # a broken pyproject.toml is the configuration loader's to report
                 found.append((f.path, data, text))
         return found
+
+    def _declared(self, pyprojects: list[tuple[str, dict[str, Any], str]]) -> set[str]:
+        """Every package name the project declares: in the dependency files read above, and in pyproject.toml's
+        `[project]` dependencies, optional dependencies and dependency groups, and Poetry's dependencies."""
+        names = {e.name for entries in self.entries.values() for e in entries if isinstance(e, Dep)}
+        for _, data, _ in pyprojects:
+            project = data.get("project") if isinstance(data.get("project"), dict) else {}
+            lists = [project.get("dependencies")]
+            for table in (project.get("optional-dependencies"), data.get("dependency-groups")):
+                lists.extend(table.values() if isinstance(table, dict) else ())
+            for requirements in lists:
+                for requirement in requirements if isinstance(requirements, list) else ():
+                    dep = requirement_dep(requirement, 0) if isinstance(requirement, str) else None
+                    if isinstance(dep, Dep):
+                        names.add(dep.name)
+            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+            tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+            groups = poetry.get("group") if isinstance(poetry.get("group"), dict) else {}
+            tables.extend(g.get("dependencies") for g in groups.values() if isinstance(g, dict))
+            for table in tables:
+                names.update(canonical(name) for name in (table if isinstance(table, dict) else ()))
+        return names
 
     def _pipfile_ranges(self, pipfiles: list[str]) -> list[Ranges]:
         ranges = []

@@ -16,11 +16,12 @@ from mlrepolint.rules.repo.secrets.scan import scan_text
 Found = Tuple[Optional[int], Optional[int], str]
 
 CONFIG_SUFFIXES = frozenset(".yaml .yml .json .toml .ini .cfg .conf .properties".split())
-#: Lockfiles are full of integrity hashes and never hold credentials.
+#: Lockfiles and scanner baselines are full of hashes and never hold credentials.
 LOCKFILES = frozenset(
     {
         "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock", "poetry.lock",
         "uv.lock", "pdm.lock", "pipfile.lock", "cargo.lock", "go.sum", "conda-lock.yml", "gemfile.lock",
+        ".secrets.baseline",  # detect-secrets' baseline: hashes of what it found, never values
     }
 )
 #: Files never read: binary formats (images, archives, weights, compiled code) and tabular data, whose bytes are

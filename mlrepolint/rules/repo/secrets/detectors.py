@@ -404,8 +404,8 @@ def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
         return None
     if opened and not closed and op != "=":
         return None  # `"io.jsonwebtoken:jjwt-api"`: a name inside a string, not a key
-    if op == "," and (not closed or bare):
-        return None  # `f("API_KEY", "value")` only: a call with a quoted name and a quoted value
+    if op == "," and (not closed or bare or text[:start - 1].rstrip()[-1:] != "("):
+        return None  # `f("API_KEY", "value")` only: a call's first argument, a quoted value (not a list)
     if bare and scan.kind == PYTHON and not (opened and not closed):
         return None  # `token = get_token()` is code, not a literal (but `"export TOKEN=abc"` is a literal)
     value_start = match.start(group)

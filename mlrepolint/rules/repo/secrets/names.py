@@ -51,6 +51,7 @@ NOT_SECRET_BEFORE = frozenset(
         "reasoning", "cached", "image", "vision", "audio", "text", "word", "sentence", "subword", "char", "eot",
         "im", "vocab", "embedding", "position", "dummy", "fake", "mock", "example", "sample", "placeholder",
         "my", "your",  # `MY_KEY`, `your_token`: the example names of docs and tutorials
+        "hashed", "encrypted", "salted",  # `hashed_secret`: a digest, not the secret
         # key-only: keys of data structures and databases
         "primary", "foreign", "sort", "cache", "partition", "bucket", "dict", "hot", "object", "s3", "blob", "file",
         "map", "lookup", "group", "column", "row", "field", "config", "cfg", "state", "registry", "metric", "hash",

@@ -57,6 +57,8 @@ PUBLISHED_KEYS = frozenset(
 )
 
 _RUN_RE = re.compile(r"(.)\1{5,}")  # six times the same character
+#: CamelCase words: each capital starts a run of small letters (`EncDecMaskedTokenPredModel`, `HuggingFace`).
+_CAMEL_WORDS_RE = re.compile(r"^[a-z]*(?:[A-Z][a-z]{2,})+$")
 
 
 def entropy(value: str) -> float:
@@ -129,8 +131,8 @@ def looks_random(value: str) -> bool:
         return False
     if char_classes(value) < 2 or entropy(value) < 3.0 or is_redacted(value):
         return False
-    if value.isalpha() and len(value) < 24:  # `HuggingFace`, `MyPassword`: a word, not a secret
-        return False
+    if value.isalpha() and (len(value) < 24 or _CAMEL_WORDS_RE.match(value)):
+        return False  # `HuggingFace`, `EncDecMaskedTokenPredModel`: words, not a secret
     return not is_published(value)
 
 
