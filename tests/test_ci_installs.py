@@ -78,20 +78,23 @@ def test_unpinned_installs_are_reported_at_their_lines(run):
     assert {f["rule"] for f in run.findings} == {"ci-unpinned-install"}
 
 
-def test_only_declared_dependencies_when_the_project_declares_them(repo):
+def test_only_declared_dependencies_in_jobs_that_install_the_project(repo):
     root = repo({
         "requirements.txt": "pandas>=2\n",
         "pyproject.toml": '[project]\nname = "x"\ndependencies = []\n[project.optional-dependencies]\n'
                           'gpu = ["torch==2.3.1"]\n[dependency-groups]\ntest = ["pytest"]\n',
-        ".github/workflows/ci.yml": "jobs:\n  a:\n    steps:\n"
+        ".github/workflows/ci.yml": "jobs:\n  test:\n    steps:\n"
+                                    "      - run: pip install -r requirements.txt\n"
                                     "      - run: pip install pandas torch pytest\n"
-                                    "      - run: pip install pylint PyGithub requests\n",
+                                    "      - run: pip install pylint PyGithub requests\n"
+                                    "  coverage:\n    steps:\n"
+                                    "      - run: pip install pytest && coverage combine\n",
     })
     run = run_cli("--format", "json", "--select", "MLR505", str(root))
     assert [(f["line"], f["message"]) for f in run.findings] == [
-        (4, "`pip install pandas` is not pinned: no version given"),
-        (4, "`pip install pytest` is not pinned: no version given"),
-        (4, "`pip install torch` is not pinned: no version given"),
+        (5, "`pip install pandas` is not pinned: no version given"),
+        (5, "`pip install pytest` is not pinned: no version given"),
+        (5, "`pip install torch` is not pinned: no version given"),
     ]
 
 

@@ -41,9 +41,11 @@ CI_UNPINNED_INSTALL = Rule(
         "CI, when it is not pinned by the same rules as `unpinned-requirement` (`==X`, `===X`, one archive URL, "
         "a VCS commit). When the project declares its dependencies (requirements files, conda and MLflow "
         "environment files, a Pipfile, pyproject.toml's dependencies, optional dependencies and dependency "
-        "groups, Poetry's dependencies), only those packages are checked: what the code is tested against; a "
-        "tool the workflow installs for itself (a linter, an API client for a PR comment) is not. A project "
-        "that declares none is checked for every package. A rule of its own rather than part of "
+        "groups, Poetry's dependencies), only those packages are checked, and only in jobs that install the "
+        "project (`pip install -r ...`, `pip install -e .`, `pip install .`, `pipenv`/`poetry`/`pdm` install or "
+        "sync, `uv sync`, `conda env create`, tox, nox): that is what the code is tested against, while a job "
+        "that only runs a bot, a coverage merge or a linter installs tools for itself. A project that declares "
+        "none is checked for every package in every job. A rule of its own rather than part of "
         "`unpinned-requirement`, so a project that pins its requirements files but deliberately tests against "
         "the newest releases can turn just this off. Not "
         "reported: `-r requirements.txt` (that file is checked by `unpinned-requirement`), `-e .`, `.`, local "
@@ -97,9 +99,27 @@ def _command_lines(node) -> Iterator[tuple[int, str]]:
         yield first + (offset if node.style != ">" else 0), text
 
 
+#: A command that installs the project or its declared dependencies: a job running it runs the project.
+PROJECT_INSTALL_RE = re.compile(
+    r"\bpip3?\b[^\n;&|]*\binstall\b[^\n;&|]*(?:\s(?:-r|--requirement|-e|--editable)[\s=]|\s\.(?:\[|\s|$)|\s\./)"
+    r"|\b(?:pipenv|poetry|pdm|hatch)\s+(?:install|sync)\b|\buv\s+sync\b|\bconda\s+env\s+(?:create|update)\b"
+    r"|\bmamba\s+env\s+(?:create|update)\b|\bsetup\.py\s+(?:install|develop)\b|\b(?:tox|nox)\b"
+)
+
+
+def _jobs(document) -> list[object]:
+    """The jobs of a CI document: GitHub's and CircleCI's `jobs:` entries, else each top-level entry (GitLab's
+    jobs), so that what one job installs is judged with that job's other commands."""
+    jobs = yamlnodes.get(document, "jobs")
+    entries = yamlnodes.items(jobs) if jobs is not None else yamlnodes.items(document)
+    found = [value for _, value in entries]
+    return found or [document]
+
+
 def check_ci_installs(repo: RepoView, ctx: Context, declared: set[str]) -> None:
-    """Report unpinned `pip install`s in every CI configuration file: of the packages the project `declared`
-    (PEP 503 names) when it declares any, else of every package."""
+    """Report unpinned `pip install`s in CI configuration files. When the project `declared` dependencies (PEP
+    503 names), only those are checked, and only in jobs that install the project (a bot's or a coverage merge's
+    job runs tools, not the project); when it declares none, CI is where they are declared: all are checked."""
     ignored = {canonical(name) for name in ctx.options(CI_UNPINNED_INSTALL)["ignore-packages"]}
     for patterns, keys in CI_FILES.items():
         for file in repo.matching(patterns):
@@ -110,10 +130,16 @@ def check_ci_installs(repo: RepoView, ctx: Context, declared: set[str]) -> None:
             if problem is not None:
                 ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=file.path)
                 continue
+            checked: set[int] = set()  # a script merged into several jobs (`<<: *anchor`) is checked once
             for document in documents:
-                for node in _scripts(document, keys):
-                    for line, command in _command_lines(node):
-                        _check_command(ctx, file.path, line, command, ignored, declared)
+                for job in _jobs(document):
+                    lines = [line for node in _scripts(job, keys) for line in _command_lines(node)]
+                    if declared and not any(PROJECT_INSTALL_RE.search(command) for _, command in lines):
+                        continue
+                    for line, command in lines:
+                        if line not in checked:
+                            checked.add(line)
+                            _check_command(ctx, file.path, line, command, ignored, declared)
 
 
 #: GitHub Actions and Azure expressions (`${{ matrix.extra }}`): filled in by the CI system, so a variable.
