@@ -398,10 +398,11 @@ def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
             break
     bare = group == "assign_bare"
     if scan.kind == MARKUP:
-        return None  # HTML: page tokens (analytics beacons, CSRF nonces) are public by design; keys are found by shape
+        return None  # HTML: page tokens (analytics beacons, CSRF nonces) are public; keys are found by shape
     if bare and op == ":" and scan.kind == "text" and re.match(r"[ \t]+[A-Za-z]", text[match.end():]):
         return None  # `HF_TOKEN`: HuggingFace API token -- prose describing a variable, not a value
-        return None
+    if closed and closed != opened:
+        return None  # `'name"`: quotes that do not pair
     if opened and not closed and op != "=":
         return None  # `"io.jsonwebtoken:jjwt-api"`: a name inside a string, not a key
     if op == "," and (not closed or bare or text[:start - 1].rstrip()[-1:] != "("):
