@@ -149,6 +149,10 @@ def lint(
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = FORMATS[output_format](result, color=color, quiet=quiet)
     _warn(result.warnings)
+    if "sarif" in (output_format, *(name for name, _ in extra)):
+        from mlrepolint.reports.sarif import warnings as sarif_warnings
+
+        _warn(sarif_warnings(result))
     for name, path in extra:
         path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
     if output is not None:
