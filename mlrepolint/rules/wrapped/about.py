@@ -9,10 +9,7 @@ report asks about a ruff code), and pylint's message symbol and its documentatio
 from __future__ import annotations
 
 import functools
-import json
-import subprocess
 from dataclasses import dataclass
-from typing import Any
 
 #: Documentation pages of the tools flake8 runs by default (their codes have no page each).
 _PLUGIN_DOCS = {
@@ -62,17 +59,18 @@ def _pylint(code: str, symbol: str) -> About:
 
 
 def _ruff(code: str, example: str) -> About:
-    known = ruff_rules().get(code)
+    from mlrepolint.rules.wrapped.ruff import rule_table
+
+    known = rule_table().get(code)
     if known is None:
         summary = f"ruff {code}" + (f": {example}" if example else "")
         return About(summary=summary, help=f"ruff's {code}; its rules: {RUFF_RULES}", uri=RUFF_RULES)
-    name, linter, summary, explanation = known
-    uri = f"{RUFF_RULES}{name}/"
+    uri = f"{RUFF_RULES}{known.name}/"
     return About(
-        summary=f"{summary} (ruff {code}, {linter})",
-        help=f"ruff's {name} ({code}, from {linter}); its documentation: {uri}",
+        summary=f"{known.summary} (ruff {code}, {known.linter})",
+        help=f"ruff's {known.name} ({code}, from {known.linter}); its documentation: {uri}",
         uri=uri,
-        markdown=explanation or None,
+        markdown=known.explanation or None,
     )
 
 
@@ -124,28 +122,3 @@ def _home_page(package: str) -> str | None:
         if url.startswith(("https://", "http://")):
             return url
     return None
-
-
-@functools.lru_cache(maxsize=None)
-def ruff_rules() -> dict[str, tuple[str, str, str, str]]:
-    """code -> (name, linter, summary, explanation) from the installed ruff's `ruff rule --all`; {} without it."""
-    from mlrepolint.rules.wrapped.ruff import find_ruff
-
-    executable = find_ruff()
-    if executable is None:
-        return {}
-    try:
-        proc = subprocess.run(
-            [executable, "rule", "--all", "--output-format", "json"], capture_output=True, check=True, timeout=60,
-        )
-        table: Any = json.loads(proc.stdout)
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return {}
-    rules = {}
-    for entry in table if isinstance(table, list) else ():
-        if isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("name"), str):
-            rules[entry["code"]] = (
-                entry["name"], str(entry.get("linter", "")), str(entry.get("summary", "")),
-                str(entry.get("explanation", "")),
-            )
-    return rules
