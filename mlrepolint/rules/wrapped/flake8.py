@@ -181,19 +181,15 @@ def _changed(exc: Exception) -> Flake8Unavailable:
 
 @functools.lru_cache(maxsize=None)
 def code_prefixes() -> tuple[str, ...]:
-    """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...)."""
-    check_version()
-    try:
-        from flake8.plugins import finder
+    """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...), mlrepolint's
+    own left out: the names in the `flake8.extension` entry point group, read through the standard library, which
+    is a tenth of what loading flake8's plugin finder costs."""
+    from importlib import metadata
 
-        cfg = configparser.RawConfigParser()
-        opts = finder.parse_plugin_options(cfg, ".", enable_extensions=None, require_plugins=None)
-        plugins = finder.find_plugins(cfg, opts)
-    except (ImportError, AttributeError, TypeError) as exc:
-        raise _changed(exc) from None
-    return tuple(
-        sorted({p.entry_point.name for p in plugins if p.entry_point.group == "flake8.extension" and not _is_ours(p)})
-    )
+    check_version()
+    names = {ep.name for ep in metadata.entry_points(group="flake8.extension")
+             if not (ep.name.startswith("MLR") or ep.value.startswith("mlrepolint."))}
+    return tuple(sorted(names))
 
 
 class _Collector:

@@ -188,13 +188,18 @@ def _flake8_has(code: str) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def ruff_version() -> tuple[int, ...]:
-    """The installed ruff's version, (0,) when it cannot be told."""
-    executable = find_ruff()
+    """The installed ruff's version, (0,) when it cannot be told: the `ruff` package's, else `ruff --version`'s."""
+    from importlib import metadata
+
     try:
-        out = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True, timeout=30).stdout
-    except (TypeError, OSError, subprocess.SubprocessError):
-        return (0,)
-    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
+        text = metadata.version("ruff")
+    except metadata.PackageNotFoundError:
+        try:
+            text = subprocess.run([find_ruff() or "ruff", "--version"], capture_output=True, text=True, check=True,
+                                  timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            return (0,)
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
     return tuple(int(part) for part in match.groups() if part is not None) if match else (0,)
 
 
