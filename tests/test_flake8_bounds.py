@@ -64,3 +64,31 @@ def test_the_lowest_supported_flake8_runs_the_wrapped_pass_and_the_plugin(lowest
         "lib.py:2:1: F401 'os' imported but unused",
         "lib.py:5:1: MLR103 public function f has no docstring (missing-function-docstring)",
     ]
+
+
+def test_below_the_bounds_flake8_is_one_warning_and_the_plugin_still_runs(lowest_venv, tmp_path):
+    # Runs after the test above (same virtualenv): flake8 6.1.0 replaces 7.0.0, against mlrepolint's requirement.
+    proc = subprocess.run(
+        [str(lowest_venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "flake8==6.1.0"], capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot install flake8 6.1.0:\n{proc.stderr}")
+        pytest.skip(f"cannot install from the package index: {proc.stderr.strip().splitlines()[-1:]}")
+    root = make_git_repo(tmp_path / "repo", {"lib.py": '"""M."""\nimport os\n\n\ndef f():\n    return 1\n'})
+    reason = "flake8 6.1.0 is not supported (mlrepolint works with flake8>=7.0,<8)"
+    warning = f"{reason}, so the PEP 8 checks did not run: pip install 'flake8>=7.0,<8', or set pep8-backend = \"ruff\""
+    run = subprocess.run([str(lowest_venv / "bin" / "mlrepolint"), "--format", "json", "--select", "F,MLR103", "."],
+                         cwd=root, capture_output=True, text=True)
+    report = json.loads(run.stdout)
+    assert report["warnings"] == [warning] and "Traceback" not in run.stderr
+    assert [f["code"] for f in report["findings"]] == ["MLR103"]
+    plugin = subprocess.run([str(lowest_venv / "bin" / "flake8"), "--select", "MLR", "lib.py"], cwd=root,
+                            capture_output=True, text=True)
+    assert plugin.stderr == (
+        f"mlrepolint: warning: {reason}: a bare `# noqa` may silence mlrepolint's rules in flake8\n"
+    )
+    assert plugin.stdout.splitlines() == [
+        "lib.py:5:1: MLR103 public function f has no docstring (missing-function-docstring)",
+    ]

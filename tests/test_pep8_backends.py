@@ -68,8 +68,9 @@ def test_flake8s_select_ignore_and_per_file_ignores_hold_for_ruff(repo):
     root = repo({"lib.py": MESSY, "tests/test_lib.py": MESSY, ".flake8": flake8})
     # E226 is in flake8's default ignore list, but `select` names E2: an explicit choice beats a default one.
     found = [("E201", 6), ("E202", 6), ("E226", 5), ("E302", 6)]
-    assert both(root) == sorted([(code, "lib.py", line) for code, line in [*found, ("F401", 2)]]
-                                + [(code, "tests/test_lib.py", line) for code, line in found])
+    in_lib = [(code, "lib.py", line) for code, line in [*found, ("F401", 2)]]
+    in_tests = [(code, "tests/test_lib.py", line) for code, line in found]
+    assert both(root) == sorted(in_lib + in_tests)
 
 
 def test_a_project_that_configures_ruff_keeps_its_configuration(repo):

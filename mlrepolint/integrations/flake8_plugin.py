@@ -86,8 +86,8 @@ class MLRepoLintChecker:
         warning = take_over_noqa()
         if warning and not cls.warned:
             cls.warned = True
-            print(f"mlrepolint: warning: {warning}; a bare `# noqa` may silence mlrepolint's rules in flake8",
-                  file=sys.stderr)
+            sys.stderr.write(f"mlrepolint: warning: {warning}: a bare `# noqa` may silence mlrepolint's rules in "
+                             "flake8\n")
         cls.config = options.mlr_config
         cls.overrides = tuple(options.mlr_option or ())
         if cls.config or cls.overrides:

@@ -145,17 +145,14 @@ def _is_ours(plugin: Any) -> bool:
 
 
 def unsupported(version: str) -> str | None:
-    """Why this flake8 version cannot be used (one line), or None when it is within `SUPPORTED`."""
+    """Why this flake8 version cannot be used (one clause), or None when it is within `SUPPORTED`."""
     try:
         major = int(version.split(".")[0])
     except ValueError:
         major = -1
     if SUPPORTED[0] <= major < SUPPORTED[1]:
         return None
-    return (
-        f"flake8 {version} is not supported (mlrepolint works with flake8{SUPPORTED_SPEC}), so the PEP 8 checks "
-        f"did not run: pip install 'flake8{SUPPORTED_SPEC}', or set pep8-backend = \"ruff\""
-    )
+    return f"flake8 {version} is not supported (mlrepolint works with flake8{SUPPORTED_SPEC})"
 
 
 def check_version() -> None:
@@ -166,7 +163,10 @@ def check_version() -> None:
         raise Flake8Unavailable(_MISSING) from None
     reason = unsupported(str(getattr(flake8, "__version__", "?")))
     if reason:
-        raise Flake8Unavailable(reason)
+        raise Flake8Unavailable(
+            f"{reason}, so the PEP 8 checks did not run: pip install 'flake8{SUPPORTED_SPEC}', or set "
+            'pep8-backend = "ruff"'
+        )
 
 
 def _changed(exc: Exception) -> Flake8Unavailable:

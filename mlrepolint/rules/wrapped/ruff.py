@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Sequence
 
 from mlrepolint.rules.base import Finding
 from mlrepolint.rules.wrapped import (
-    BLACK_CONFLICTS, PEP8_LINE_LENGTH, RUFF_PREFIXES, flake8_line_length, option, pep8_severity, project_line_length, ruff_config,
-    wrapped_finding,
+    BLACK_CONFLICTS, PEP8_LINE_LENGTH, RUFF_PREFIXES, flake8_line_length, option, pep8_severity, project_line_length,
+    ruff_config, wrapped_finding,
 )
 from mlrepolint.rules.wrapped.flake8 import repo_options as flake8_options
 
@@ -105,10 +105,11 @@ def from_flake8(options: Mapping[str, str], line_length: int, black_defaults: bo
     decide = flake8_decides(options, black_defaults)
     table = rule_table()
     preview_ok = ruff_version() >= (0, 16)
+    mccabe = (complexity or 0) > 0  # mccabe reports nothing without a maximum
     codes = [
         code for code, rule in sorted(table.items())
-        if rule.selectable and (preview_ok or not rule.preview) and _flake8_has(code) and decide(code)
-        and (not code.startswith("C90") or (complexity or 0) > 0)
+        if rule.selectable and (preview_ok or not rule.preview) and _flake8_has(code) and decide(code) and (
+            mccabe or not code.startswith("C90"))
     ]
     if not table:  # ruff could not list its rules: its stable pycodestyle and pyflakes families, as flake8's
         codes = [prefix for prefix in RUFF_PREFIXES if decide(prefix)]
