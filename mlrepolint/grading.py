@@ -122,12 +122,12 @@ def overridden(engine: Engine, findings: Sequence[Finding]) -> int:
 
 def tool_settings(repo: RepoView) -> int:
     """How many settings the repository's own flake8, pylint, ruff and black configs hold."""
-    from mlrepolint.rules.wrapped import flake8, pylint, read_toml, ruff
+    from mlrepolint.rules.wrapped import flake8, pylint, read_toml, ruff_config
 
     name, cfg, _ = flake8._repo_config(repo)
     count = len(cfg.items("flake8")) if name and cfg.has_section("flake8") else 0
     count += len(pylint.repo_options(repo)[1])
-    count += _leaves(ruff._ruff_config(repo))
+    count += _leaves(ruff_config(repo) or {})
     black = read_toml(repo, "pyproject.toml").get("tool", {})
     return count + int(isinstance(black, dict) and isinstance(black.get("black"), dict)
                        and "line-length" in black["black"])
