@@ -416,9 +416,10 @@ class Engine:
         return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
 
     def lint_module(self, module: PythonFile) -> list[Finding]:
-        """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied."""
+        """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied. (Not
+        masked: the host prints its own messages unmasked, and the plugins must not load the repository rules.)"""
         findings, _ = self._check_module(module)
-        return mask.findings(f for f in findings if not self._ignored_for_file(f))
+        return [f for f in findings if not self._ignored_for_file(f)]
 
     def _check_module(self, module: PythonFile) -> tuple[list[Finding], dict[str, int]]:
         """Run the per-file checkers and the per-file wrapped tools on a parsed file; apply inline suppressions."""
