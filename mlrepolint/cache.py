@@ -284,7 +284,7 @@ class Cache(NoCache):
             "repo": self.repo,
             "setup": self.setup,
         }
-        body = json.dumps(data, separators=(",", ":")).encode("utf-8", "surrogateescape")
+        body = json.dumps(data, separators=(",", ":")).encode("ascii")  # ensure_ascii: non-ASCII is escaped
         mac = hmac.new(_mac_key(self.secret, self.engine.root), body, "blake2b").hexdigest()
         try:
             with _Folder(self.directory) as folder:
@@ -385,7 +385,7 @@ def _load(file: Path, mac_key: bytes) -> dict[str, Any]:
         expected = hmac.new(mac_key, body, "blake2b").hexdigest()
         if name != FORMAT or not hmac.compare_digest(mac, expected):
             return {}
-        data = json.loads(body.decode("utf-8", "surrogateescape"))
+        data = json.loads(body)
     except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}

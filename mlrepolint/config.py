@@ -329,6 +329,8 @@ def check_selector(registry: Registry, selector: str, where: str) -> bool:
 def check_wrapped_selectors(settings: Settings) -> None:
     """Raise ConfigError for the first wrapped-tool selector that no installed wrapped tool can report (flake8's
     plugins, pylint's messages, ruff's rules when ruff is the PEP 8 backend): a typo must not select nothing."""
+    if not settings.wrapped_selectors:
+        return
     from mlrepolint.rules.wrapped.known import is_known
 
     for selector, where in settings.wrapped_selectors:

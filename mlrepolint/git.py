@@ -7,9 +7,10 @@ clean/smudge/process filters, hooks, credential helpers, `core.sshCommand`, gpg.
 - Only plumbing that runs none of them is used: `rev-parse`, `ls-files`, `ls-tree`, `cat-file --batch` (never with
   `--filters` or `--textconv`), `merge-base`, and `config` on the user's own (global and system) files. Nothing is
   checked out, diffed or fetched: the `--diff` base is read from objects and compared in Python.
-- Every call gets `--no-pager` and `-c` overrides for the settings that name a command or a file to read
-  (fsmonitor, hooks, pager, ssh, credential helper, askpass, editor, gpg, the excludes file, which comes from the
-  user's own config only), no prompts, no optional locks, no LFS downloads, no network protocol at all.
+- Every call gets `--no-pager` and `-c` overrides for the settings that name a command (fsmonitor, hooks, pager,
+  ssh, credential helper, askpass, editor, gpg), no prompts, no optional locks, no LFS downloads, no network
+  protocol at all. The excludes file `ls-files` reads is the user's own: when the repository's config names one,
+  git is given the user's instead.
 - The work tree is the folder holding `.git`, given to git explicitly, whatever `core.worktree` or `core.bare`
   say; `.git`, the repository's config files, its includes (`include.path`, `includeIf`) and `info/exclude` must
   be regular files, checked before git reads them (git would block forever on a FIFO).
@@ -69,13 +70,11 @@ def _environment() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _overrides() -> tuple[str, ...]:
-    """`-c` options for every call, the excludes file included: the user's own, never the repository's."""
-    args: list[str] = []
-    for setting in (*_NEUTRAL, f"core.excludesFile={_trusted_excludes_file()}"):
-        args += ["-c", setting]
-    return tuple(args)
+    """`-c` options for every call."""
+    return tuple(arg for setting in _NEUTRAL for arg in ("-c", setting))
 
 
+@functools.lru_cache(maxsize=1)
 def _trusted_excludes_file() -> str:
     """`core.excludesFile` as the user's own config sets it (global over system; with no repository, git reads no
     other), else git's default; a file that is not a regular file (a FIFO would block git) is left out."""
@@ -127,8 +126,9 @@ def _repository(root: Path) -> list[str]:
     return ["--git-dir", str(root / ".git"), "--work-tree", str(root)]
 
 
-def _in(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    return _run([*_repository(root), *args], args[0], cwd=root, stdin=stdin)
+def _in(root: Path, *args: str, stdin: bytes | None = None, options: Sequence[str] = ()) -> bytes:
+    """Run the git command `args` in the repository at `root`, with extra global `options`."""
+    return _run([*_repository(root), *options, *args], args[0], cwd=root, stdin=stdin)
 
 
 # Finding the repository.
@@ -172,6 +172,14 @@ def _holder(directory: Path) -> Path | None:
 def check_git_entry(holder: Path) -> None:
     """Raise GitError when `.git`, the repository's config files, what they include, or `info/exclude` is not a
     regular file (a FIFO or a device would hang git or feed it forever)."""
+    git_dir, common = _git_dirs(holder)
+    for _ in _config_texts(git_dir, common):
+        pass
+    _require_regular(common / "info" / "exclude")
+
+
+def _git_dirs(holder: Path) -> tuple[Path, Path]:
+    """The repository's git folder and its common folder (they differ in a linked work tree)."""
     entry = holder / ".git"
     try:
         st = os.stat(entry)
@@ -189,19 +197,24 @@ def check_git_entry(holder: Path) -> None:
     common = git_dir
     if (git_dir / "commondir").is_file():
         common = (git_dir / _small_text(git_dir / "commondir").strip()).resolve()
+    return git_dir, common
+
+
+def _config_texts(git_dir: Path, common: Path) -> Iterator[str]:
+    """The text of each config file of the repository git reads, includes followed (each must be regular)."""
     for config in (common / "config", git_dir / "config.worktree"):
-        _check_config(config, 0)
-    _require_regular(common / "info" / "exclude")
+        yield from _config_text(config, 0)
 
 
-def _check_config(path: Path, depth: int) -> None:
+def _config_text(path: Path, depth: int) -> Iterator[str]:
     if not os.path.lexists(path):
         return
-    _require_regular(path)
+    text = _small_text(path)
+    yield text
     if depth >= _MAX_INCLUDE_DEPTH:
         return
     section = ""
-    for line in _small_text(path).splitlines():
+    for line in text.splitlines():
         header = _SECTION_RE.match(line)
         if header:
             section = header.group(1).lower()
@@ -211,7 +224,14 @@ def _check_config(path: Path, depth: int) -> None:
         match = _PATH_RE.match(line)
         if match:
             target = Path(os.path.expanduser(match.group(1).strip('"')))
-            _check_config(target if target.is_absolute() else path.parent / target, depth + 1)
+            yield from _config_text(target if target.is_absolute() else path.parent / target, depth + 1)
+
+
+def _sets_excludes_file(root: Path) -> bool:
+    """True when the repository's own config (or what it includes) names an excludes file."""
+    if "GIT_DIR" in os.environ:
+        return True  # git finds the config: assume the worst
+    return any("excludesfile" in text.lower() for text in _config_texts(*_git_dirs(root)))
 
 
 def _require_regular(path: Path) -> None:
@@ -236,7 +256,10 @@ def _small_text(path: Path, limit: int = 1 << 20) -> str:
 def list_files(root: Path) -> Iterator[tuple[str, bool]]:
     """(path, tracked) for every tracked file (ignored or not) and every untracked file that is not ignored;
     an unmerged file is listed once."""
-    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+    # The excludes file is the user's own: when the repository's config names one, git is told the user's instead
+    # (asking git for it costs a call, so only then).
+    own = ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
+    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", options=own)
     seen: dict[str, bool] = {}
     for entry in out.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3 or entry.endswith("/"):  # empty, or an untracked nested repository
