@@ -118,6 +118,7 @@ class Cache(NoCache):
         #: What findings share (code, rule, category, severity, source), stored once: findings refer to it by index.
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
+        self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
@@ -195,17 +196,18 @@ class Cache(NoCache):
         if number is None:
             number = self._rule_index[rule] = len(self.rules)
             self.rules.append(rule)
+            self._numbered[number] = rule
         return number
 
     def _decode_file(self, path: str, entry: list[Any]) -> FileResult | None:
         """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
         # A warm run rebuilds every finding of the repository here: one comprehension, the tuples built directly.
-        rules, new = self.rules, tuple.__new__
+        rules, new = self._numbered, tuple.__new__
         try:
             rows = entry[2]
             findings = tuple([
                 new(Finding, (*rules[i], path, line, column, message)) for i, line, column, message in rows
-                if i >= 0 and type(message) is str and (line is None or (type(line) is int and line > 0))
+                if type(message) is str and (line is None or (type(line) is int and line > 0))
                 and (column is None or (type(column) is int and column > 0))
             ])
             if len(findings) != len(rows) or type(entry[4]) is not int or entry[4] < 0 or type(entry[5]) is not bool:
@@ -227,10 +229,10 @@ class Cache(NoCache):
             if (list(current) if current else None) != signature:
                 return None
         try:
-            rules, new = self.rules, tuple.__new__
+            rules, new = self._numbered, tuple.__new__
             findings = [new(Finding, (*rules[i], path, line, column, message)) for i, path, line, column, message
-                        in repo["findings"] if i >= 0]
-            if len(findings) != len(repo["findings"]) or not all(_well_typed(f) for f in findings):
+                        in repo["findings"]]
+            if not all(_well_typed(f) for f in findings):
                 raise ValueError("bad finding")
             examined = _decode_examined(repo["examined"])
         except (KeyError, TypeError, ValueError, IndexError):
@@ -540,7 +542,7 @@ def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None
 
 def _well_typed(finding: Finding) -> bool:
     return type(finding.path) is type(finding.message) is str and all(
-        v is None or type(v) is int for v in (finding.line, finding.column)
+        v is None or (type(v) is int and v > 0) for v in (finding.line, finding.column)
     )
 
 
