@@ -9,18 +9,25 @@ changed within the file system's time resolution of the run is read again.
 
 Repository rules are re-run unless the file list and the stat of every file they looked at are unchanged.
 
-The cache is JSON, never pickle: a cache directory committed to a linted repository must not be able to run code.
-A corrupt, foreign or unreadable cache is ignored and rewritten; failing to write it is silent.
+The cache is trusted only if this user wrote it. A committed or planted `.mlrepolint_cache/` (a submission's forgery
+built with the same published versions) must not decide a single finding, so each cache file starts with a MAC of
+its content (keyed BLAKE2b, the key 32 random bytes in the user's own cache folder, `$XDG_CACHE_HOME/mlrepolint/key`
+or `~/.cache/mlrepolint/key`, readable by the user alone). A file whose MAC does not match, and any entry with an
+impossible value (a negative index or count, a line before the first), is a miss. The cache is JSON, never pickle,
+and holds masked messages only (see mlrepolint.mask). It is written only into a real `.mlrepolint_cache` folder,
+never through a symlink. A corrupt, foreign or unreadable cache is ignored and rewritten; failing to write it is
+silent; without a usable key there is no cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import stat
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +41,8 @@ if TYPE_CHECKING:
     from mlrepolint.engine import Engine
 
 DIRNAME = ".mlrepolint_cache"
-FORMAT = "mlrepolint-cache-3"
+FORMAT = "mlrepolint-cache-4"
+KEY_BYTES = 32
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by mlrepolint.\n"
@@ -94,9 +102,10 @@ class NoCache:
 class Cache(NoCache):
     """The cache of one repository under one lint key."""
 
-    def __init__(self, engine: Engine, key: str, data: dict[str, Any]) -> None:
+    def __init__(self, engine: Engine, key: str, data: dict[str, Any], secret: bytes = b"") -> None:
         self.engine = engine
         self.key = key
+        self.secret = secret
         self.directory = engine.root / DIRNAME
         self.file = self.directory / f"{key[:24]}.json"
         rules = _decode_rules(data.get("rules"))
@@ -109,6 +118,7 @@ class Cache(NoCache):
         #: What findings share (code, rule, category, severity, source), stored once: findings refer to it by index.
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
+        self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
@@ -121,11 +131,14 @@ class Cache(NoCache):
         directory = engine.root / DIRNAME
         if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
             return NoCache()
+        secret = user_key()
+        if secret is None:  # nothing could tell this user's cache from a forgery
+            return NoCache()
         key = lint_key(engine)
-        cache = cls(engine, key, {})
-        data = _load(cache.file)
+        cache = cls(engine, key, {}, secret)
+        data = _load(cache.file, _mac_key(secret, engine.root))
         if data.get("format") == FORMAT and data.get("key") == key:
-            cache = cls(engine, key, data)
+            cache = cls(engine, key, data, secret)
         return cache
 
     # Per-file results.
@@ -183,20 +196,21 @@ class Cache(NoCache):
         if number is None:
             number = self._rule_index[rule] = len(self.rules)
             self.rules.append(rule)
+            self._numbered[number] = rule
         return number
 
     def _decode_file(self, path: str, entry: list[Any]) -> FileResult | None:
         """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
         # A warm run rebuilds every finding of the repository here: one comprehension, the tuples built directly.
-        rules, new = self.rules, tuple.__new__
+        rules, new = self._numbered, tuple.__new__
         try:
             rows = entry[2]
             findings = tuple([
                 new(Finding, (*rules[i], path, line, column, message)) for i, line, column, message in rows
-                if type(message) is str and (line is None or type(line) is int)
-                and (column is None or type(column) is int)
+                if type(message) is str and (line is None or (type(line) is int and line > 0))
+                and (column is None or (type(column) is int and column > 0))
             ])
-            if len(findings) != len(rows) or type(entry[4]) is not int or type(entry[5]) is not bool:
+            if len(findings) != len(rows) or type(entry[4]) is not int or entry[4] < 0 or type(entry[5]) is not bool:
                 raise ValueError("bad finding, line count or comment flag")
             return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4], comments=entry[5])
         except (KeyError, TypeError, ValueError, IndexError):
@@ -215,7 +229,7 @@ class Cache(NoCache):
             if (list(current) if current else None) != signature:
                 return None
         try:
-            rules, new = self.rules, tuple.__new__
+            rules, new = self._numbered, tuple.__new__
             findings = [new(Finding, (*rules[i], path, line, column, message)) for i, path, line, column, message
                         in repo["findings"]]
             if not all(_well_typed(f) for f in findings):
@@ -272,42 +286,182 @@ class Cache(NoCache):
             "repo": self.repo,
             "setup": self.setup,
         }
+        body = json.dumps(data, separators=(",", ":")).encode("ascii")  # ensure_ascii: non-ASCII is escaped
+        mac = hmac.new(_mac_key(self.secret, self.engine.root), body, "blake2b").hexdigest()
         try:
-            self._prepare_directory()
-            # mkstemp creates a new file (O_EXCL), so a planted symlink cannot redirect the write.
-            handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
-            os.replace(temporary, self.file)
-            self._prune()
+            with _Folder(self.directory) as folder:
+                folder.tag()
+                folder.replace(self.file.name, f"{FORMAT} {mac}\n".encode() + body)
+                folder.prune(KEEP)
         except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
             pass
 
-    def _prepare_directory(self) -> None:
-        self.directory.mkdir(exist_ok=True)
+
+class _Folder:
+    """The real `.mlrepolint_cache` folder, opened once without following a symlink: every write is relative to
+    it, so swapping it (or a file in it) for a symlink cannot send a write elsewhere."""
+
+    _BY_FD = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> _Folder:
+        try:
+            os.mkdir(self.path)  # never follows a symlink: one there makes this fail
+        except FileExistsError:
+            pass
+        if self._BY_FD:
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        elif self.path.is_symlink() or not self.path.is_dir():
+            raise NotADirectoryError(str(self.path))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+    def _open(self, name: str, flags: int, mode: int = 0o644) -> int:
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        if self.fd is not None:
+            return os.open(name, flags, mode, dir_fd=self.fd)
+        return os.open(self.path / name, flags, mode)
+
+    def _unlink(self, name: str) -> None:
+        try:
+            if self.fd is not None:
+                os.unlink(name, dir_fd=self.fd)
+            else:
+                os.unlink(self.path / name)
+        except FileNotFoundError:
+            pass
+
+    def _lstat(self, name: str) -> os.stat_result | None:
+        try:
+            if self.fd is not None:
+                return os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            return os.lstat(self.path / name)
+        except OSError:
+            return None
+
+    def tag(self) -> None:
+        """`CACHEDIR.TAG`, and a `.gitignore` that ignores the folder, as regular files."""
         for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "*\n")):
-            marker = self.directory / name
-            if marker.is_symlink() or not marker.is_file():
-                marker.unlink(missing_ok=True)
-                marker.write_text(text, encoding="utf-8")
+            st = self._lstat(name)
+            if st is None or not stat.S_ISREG(st.st_mode):
+                self._unlink(name)
+                self.replace(name, text.encode("utf-8"))
 
-    def _prune(self) -> None:
-        """Keep the KEEP most recently written cache files."""
-        files = sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in files[KEEP:]:
-            old.unlink(missing_ok=True)
+    def replace(self, name: str, data: bytes) -> None:
+        """Write `name` whole: a new temporary file (O_EXCL), then renamed over it."""
+        temporary = f".{secrets.token_hex(8)}.tmp"
+        with os.fdopen(self._open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as out:
+            out.write(data)
+        if self.fd is not None:
+            os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        else:
+            os.replace(self.path / temporary, self.path / name)
+
+    def prune(self, keep: int) -> None:
+        """Keep the `keep` most recently written cache files."""
+        with os.scandir(self.fd if self.fd is not None else self.path) as scan:
+            names = [entry.name for entry in scan if entry.name.endswith(".json")]
+        dated = [(st.st_mtime_ns, name) for name in names for st in [self._lstat(name)] if st is not None]
+        for _, name in sorted(dated, reverse=True)[keep:]:
+            self._unlink(name)
 
 
-def _load(file: Path) -> dict[str, Any]:
-    """The cache file's JSON object, or {} when it is missing, unreadable, not JSON or not a regular file."""
+def _load(file: Path, mac_key: bytes) -> dict[str, Any]:
+    """The cache file's JSON object, or {} when it is missing, unreadable, not a regular file, not JSON, or not
+    written by this user (its MAC does not match)."""
     try:
-        st = os.lstat(file)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                return {}
+            header, _, body = handle.read().partition(b"\n")
+        name, _, mac = header.decode("ascii", "replace").partition(" ")
+        expected = hmac.new(mac_key, body, "blake2b").hexdigest()
+        if name != FORMAT or not hmac.compare_digest(mac, expected):
             return {}
-        data = json.loads(file.read_bytes())
+        data = json.loads(body)
     except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _mac_key(secret: bytes, root: Path) -> bytes:
+    """The key a repository's cache files are authenticated with: the user's key, bound to the root."""
+    return hashlib.blake2b(os.fsencode(str(root)), key=secret, digest_size=32).digest()
+
+
+def user_cache_dir() -> str | None:
+    """The user's own mlrepolint cache folder (created 0700 when missing), or None when there is none usable:
+    not a folder, or writable by someone else."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "mlrepolint")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or not _private(st, 0o022):
+        return None
+    return folder
+
+
+def _private(st: os.stat_result, forbidden: int) -> bool:
+    """Owned by this user, with none of the `forbidden` permission bits (POSIX; elsewhere the home is private)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & forbidden
+
+
+def user_key() -> bytes | None:
+    """The user's cache key, created on first use (random, 0600), or None when it cannot be made or is not
+    private to this user."""
+    folder = user_cache_dir()
+    if folder is None:
+        return None
+    path = os.path.join(folder, "key")
+    if not os.path.lexists(path):
+        write_private(path, secrets.token_bytes(KEY_BYTES), replace=False)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            key = handle.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or not _private(st, 0o077) or len(key) != KEY_BYTES:
+        return None
+    return key
+
+
+def write_private(path: str, data: bytes, replace: bool = True) -> None:
+    """Write a file only this user can read (0600): atomically replacing it, or (`replace=False`) only when it
+    does not exist yet. Failing is silent: what is written here is a cache."""
+    temporary = f"{path}.{secrets.token_hex(8)}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails when another run made the key first: theirs stands
+    except OSError:
+        pass
+    finally:
+        if not replace or os.path.lexists(temporary):
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def lint_key(engine: Engine) -> str:
@@ -322,7 +476,7 @@ def lint_key(engine: Engine) -> str:
         "format": FORMAT,
         "version": mlrepolint.__version__,
         "python": sys.version,
-        "installed": _installed_distributions(),
+        "installed": installed_distributions(),
         "source": _package_stamp(),
         "plugins": [[p.name, p.distribution, p.version] for p in engine.registry.plugins],
         "settings": repr(settings),
@@ -336,7 +490,7 @@ def lint_key(engine: Engine) -> str:
     return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=20).hexdigest()
 
 
-def _installed_distributions() -> list[str]:
+def installed_distributions() -> list[str]:
     """The names of installed distributions' metadata folders (`flake8-7.1.0.dist-info`...): name and version
     of every plugin and wrapped tool, from one directory listing per `sys.path` entry instead of parsing each."""
     names = []
@@ -388,11 +542,11 @@ def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None
 
 def _well_typed(finding: Finding) -> bool:
     return type(finding.path) is type(finding.message) is str and all(
-        v is None or type(v) is int for v in (finding.line, finding.column)
+        v is None or (type(v) is int and v > 0) for v in (finding.line, finding.column)
     )
 
 
 def _decode_examined(item: Any) -> dict[str, int]:
-    if type(item) is not dict or any(type(v) is not int for v in item.values()):
+    if type(item) is not dict or any(type(v) is not int or v < 0 for v in item.values()):
         raise ValueError("bad counts")
     return dict(item)

@@ -111,7 +111,9 @@ def lint(
     cache: bool | None,
 ) -> None:
     """Lint the repository holding PATH (default: the current folder)."""
-    from mlrepolint.config import check_selector, find_config, load_settings
+    from dataclasses import replace
+
+    from mlrepolint.config import check_selector, check_wrapped_selectors, find_config, load_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
     from mlrepolint.rules.registry import load_registry
@@ -121,11 +123,12 @@ def lint(
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
     registry = load_registry()
-    settings = load_settings(config_file or find_config(root), registry)
+    # Only a file the user names is trusted: the repository's own config cannot turn trust-repo-config on.
+    settings = load_settings(config_file or find_config(root), registry, trusted=config_file is not None)
     cli_select, cli_extend, cli_ignore = _codes(select), _codes(extend_select), _codes(ignore)
+    wrapped = []
     for flag, values in (("--select", cli_select), ("--extend-select", cli_extend), ("--ignore", cli_ignore)):
-        for selector in values or ():
-            check_selector(registry, selector, flag)
+        wrapped += [(selector, flag) for selector in values or () if check_selector(registry, selector, flag)]
     extra_tools = _codes(with_tools) or ()
     for tool in extra_tools:
         if tool not in WRAPPERS:
@@ -142,15 +145,24 @@ def lint(
         fail_under=fail_under,
         fail_on="never" if exit_zero else fail_on,
     )
+    settings = replace(settings, wrapped_selectors=settings.wrapped_selectors + tuple(wrapped))
+    check_wrapped_selectors(settings)
     extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
     if statistics and output_format != "text":
         raise click.UsageError(f"--statistics works with --format text, not --format {output_format}")
     engine = Engine(root, is_git, settings, registry)
     engine.show_progress = not quiet
-    result = engine.run(targets, limit_to_paths=limit_to_paths)
-    result = _gate_inputs(result, baseline_file, write_baseline, diff_base)
+    base = None
     if diff_base is not None:
-        result = _with_base_score(result, diff_base, engine, targets, limit_to_paths)
+        from mlrepolint.diff import Base
+
+        base = Base.open(root, is_git, diff_base)  # a revision that does not exist fails before any linting
+    result = engine.run(targets, limit_to_paths=limit_to_paths)
+    result = _gate_inputs(result, baseline_file, write_baseline)
+    if base is not None:
+        from mlrepolint.diff import restrict
+
+        result = _with_base_score(restrict(result, base, engine.repo), base, engine, targets, limit_to_paths)
 
     color = use_color(color, output is None, os.environ)
     render = FORMATS[output_format]
@@ -192,6 +204,46 @@ def use_color(flag: bool | None, to_stdout: bool, environ: Mapping[str, str]) ->
     return sys.stdout.isatty()
 
 
+def hook_arguments(args: Sequence[str]) -> list[str]:
+    """pre-commit's command line, `entry + args + filenames`, with the filenames set apart after `--`.
+
+    pre-commit appends the file names after the hook's `args` with nothing in between, and a committed file named
+    `--exit-zero` or `-oprecious.py` must stay a file name. Its file names are the repository's paths in git's
+    order, each once: so they are the longest tail of arguments that are existing paths in strictly increasing
+    (byte) order. Everything before that tail is the hook's options, as the user wrote them (`--fail-on error`,
+    `--fix`); a `--` the user wrote still ends them.
+    """
+    tail, previous = len(args), None
+    while tail > 0 and args[tail - 1] != "--":
+        name = os.fsencode(args[tail - 1])
+        if not os.path.lexists(name) or (previous is not None and name >= previous):
+            break
+        previous, tail = name, tail - 1
+    head = list(args[:tail])
+    if head and head[-1] == "--":
+        head.pop()
+    return [*head, "--", *args[tail:]]
+
+
+class HookCommand(click.Command):
+    """`mlrepolint hook`: what the pre-commit hook runs (`lint --limit-to-paths`), reading the file names pre-commit
+    appends as paths, never as options (see `hook_arguments`). It takes lint's options."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["params"] = [p for p in lint.params if p.name != "limit_to_paths"]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Split pre-commit's file names off the options before click reads them."""
+        return super().parse_args(ctx, hook_arguments(args))
+
+
+@cli.command("hook", cls=HookCommand)
+def hook(**options) -> None:
+    """Lint the files pre-commit names (`lint --limit-to-paths`), taking every file name as a path."""
+    lint.callback(limit_to_paths=True, **options)  # type: ignore[misc]
+
+
 def _fails_on(findings: Sequence, level: str) -> bool:
     """True when a finding is at least as severe as `level` (`never`: never)."""
     if level == "never":
@@ -211,13 +263,19 @@ def _fails_on(findings: Sequence, level: str) -> bool:
               help="The rubric settings for every repository (default: the built-in defaults).")
 def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
     """Score each repository (or each repository inside a folder) and print one table."""
-    from mlrepolint.config import display_path, load_settings
-    from mlrepolint.grading import expand, grade_one, render
+    from mlrepolint.config import check_wrapped_selectors, display_path, load_settings
+    from mlrepolint.grading import Row, expand, grade_one, render
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
     settings = load_settings(config_file, registry)
-    rows = [grade_one(path, display_path(path), settings, registry) for path in expand(repos)]
+    check_wrapped_selectors(settings)
+    # A submission's cache is its own (it may be forged), and so are its suppressions unless the grader says.
+    settings = settings.with_overrides(cache=False, respect_suppressions=bool(settings.respect_suppressions))
+    rows = [
+        Row(display_path(path), error=error) if error else grade_one(path, display_path(path), settings, registry)
+        for path, error in expand(repos)
+    ]
     table = render(rows, output_format)
     if output is not None:
         output.write_text(table, encoding="utf-8")
@@ -235,8 +293,8 @@ def _format_and_file(value: str, formats: dict) -> tuple[str, Path]:
     return name, Path(file)
 
 
-def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None, diff_base: str | None):
-    """Apply --write-baseline, --baseline and --diff to the result, in that order."""
+def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None):
+    """Apply --write-baseline, then --baseline, to the result."""
     from mlrepolint import baseline
 
     if write_baseline is not None:
@@ -245,26 +303,22 @@ def _gate_inputs(result, baseline_file: Path | None, write_baseline: Path | None
         result = baseline.apply(result, write_baseline)
     if baseline_file is not None:
         result = baseline.apply(result, baseline_file)
-    if diff_base is not None:
-        from mlrepolint.diff import restrict
-
-        result = restrict(result, diff_base)
     return result
 
 
-def _with_base_score(result, diff_base: str, engine, targets: list[Path], limit_to_paths: bool):
-    """The result with the score at `diff_base`, or with one warning saying why there is none."""
+def _with_base_score(result, base, engine, targets: list[Path], limit_to_paths: bool):
+    """The result with the score at the `--diff` base, or with one warning saying why there is none."""
     from dataclasses import replace
 
     from mlrepolint.basescore import BaseUnavailable, score_base
 
     try:
-        base = score_base(result.root, diff_base, engine.settings, engine.registry, targets, limit_to_paths)
+        score = score_base(base, engine, targets, limit_to_paths)
     except Exception as exc:  # the base is extra information: losing it must not lose the run
         reason = str(exc) if isinstance(exc, BaseUnavailable) else f"{type(exc).__name__}: {exc}"
-        warning = f"--diff {diff_base}: cannot score the base ({reason}); no score change is shown"
+        warning = f"--diff {base.ref}: cannot score the base ({reason}); no score change is shown"
         return replace(result, warnings=[*result.warnings, warning])
-    return replace(result, base=base)
+    return replace(result, base=score)
 
 
 def _registry() -> Registry:
@@ -340,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"mlrepolint: error: {exc.format_message()}", err=True)
+        click.echo(f"mlrepolint: error: {_masked(exc.format_message())}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("mlrepolint: aborted", err=True)
@@ -348,14 +402,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:
         if not _is_user_error(exc):
             raise
-        click.echo(f"mlrepolint: error: {exc}", err=True)
+        click.echo(f"mlrepolint: error: {_masked(str(exc))}", err=True)
         sys.exit(2)
     sys.exit(0)
 
 
+def _masked(message: str) -> str:
+    """An error message with any secret it quotes (from a repository's config, say) masked."""
+    from mlrepolint.mask import text
+
+    return text(message)
+
+
 def _is_user_error(exc: Exception) -> bool:
-    """A ConfigError or UsageError. Looked up in sys.modules rather than imported, so that `--version` and
+    """A ConfigError, UsageError or GitError. Looked up in sys.modules rather than imported, so that `--version` and
     `--help` do not pay for importing the engine: if a module was never imported, its error cannot be raised."""
     config, engine = sys.modules.get("mlrepolint.config"), sys.modules.get("mlrepolint.engine")
+    git = sys.modules.get("mlrepolint.git")
     kinds = ([config.ConfigError] if config else []) + ([engine.UsageError] if engine else [])
+    kinds += [git.GitError] if git else []
     return isinstance(exc, tuple(kinds))

@@ -1,7 +1,12 @@
 """Configuration: `[tool.mlrepolint]` in `pyproject.toml`, or `mlrepolint.toml`, read into one frozen Settings.
 
 Command-line flags map one to one to these keys and win over them. Anything unknown (a key, a rule, an option,
-a value of the wrong type) is a ConfigError naming it and the file it came from; the CLI turns that into exit 2.
+a value of the wrong type, a selector no rule or installed wrapped tool answers to) is a ConfigError naming it and
+the file it came from; the CLI turns that into exit 2.
+
+Trust comes only from the person running mlrepolint: `trust-repo-config` is read from a file they name with
+`--config`, never from the linted repository's own `mlrepolint.toml` / `pyproject.toml` (there it is ignored,
+with a warning).
 """
 
 from __future__ import annotations
@@ -50,7 +55,20 @@ class Settings:
     rubric: Rubric = field(default_factory=Rubric)
     fail_under: float | None = None  # exit 1 when the rubric score is below
     fail_on: str = "error"  # the least severe finding that fails the run, or "never"
+    #: Honour the repository's own suppressions (`# noqa`, `# mlrepolint: disable=`, `# pylint: disable`, the
+    #: wrapped tools' select/ignore/exclude settings). None: yes, except under `grade`.
+    respect_suppressions: bool | None = None
     source: str | None = None  # the config file the settings came from, for messages
+    #: Problems with the configuration that do not stop the run (a setting ignored), for the run's warnings.
+    warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: (selector, where it was written) of the selectors naming wrapped tools' codes, which only the installed
+    #: tools can confirm (see `check_wrapped_selectors`).
+    wrapped_selectors: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def honours_suppressions(self) -> bool:
+        """True unless `respect-suppressions` is off (the default under `grade`)."""
+        return self.respect_suppressions is not False
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are left as configured."""
@@ -68,15 +86,31 @@ def _string_list(value: Any, key: str, where: str) -> tuple[str, ...]:
 class _Reader:
     """Validates one configuration table against the registry."""
 
-    def __init__(self, registry: Registry, where: str) -> None:
+    def __init__(self, registry: Registry, where: str, trusted: bool = True) -> None:
         self.registry = registry
         self.where = where
+        self.trusted = trusted  # False for the linted repository's own file
+        self.warnings: list[str] = []
+        self.wrapped: list[tuple[str, str]] = []
 
     def selectors(self, value: Any, key: str) -> tuple[str, ...]:
         selectors = _string_list(value, key, self.where)
         for selector in selectors:
-            check_selector(self.registry, selector, f"{self.where}: '{key}'")
+            where = f"{self.where}: '{key}'"
+            if check_selector(self.registry, selector, where):
+                self.wrapped.append((selector, where))
         return selectors
+
+    def trust(self, value: Any, key: str) -> dict[str, Any]:
+        trusted = _flag(value, key, self.where)
+        if not self.trusted:
+            if trusted:
+                self.warnings.append(
+                    f"{self.where}: '{key}' ignored: the linted repository cannot trust itself; pass "
+                    "--trust-repo-config, or set it in a file given with --config"
+                )
+            return {}
+        return {"trust_repo_config": trusted}
 
     def read(self, table: Mapping[str, Any]) -> Settings:
         fields: dict[str, Any] = {"source": self.where}
@@ -85,7 +119,7 @@ class _Reader:
             if handler is None:
                 raise ConfigError(f"{self.where}: unknown key '{key}' in {self.section}")
             fields.update(handler(self, value, key))
-        return Settings(**fields)
+        return Settings(**fields, warnings=tuple(self.warnings), wrapped_selectors=tuple(self.wrapped))
 
     @property
     def section(self) -> str:
@@ -262,7 +296,8 @@ _KEYS = {
     "pep8-backend": lambda r, v, k: {"pep8_backend": _choice(v, k, r.where, PEP8_BACKENDS)},
     "flake8": lambda r, v, k: _tool_table(v, k, r.where),
     "pylint": lambda r, v, k: _tool_table(v, k, r.where),
-    "trust-repo-config": lambda r, v, k: {"trust_repo_config": _flag(v, k, r.where)},
+    "trust-repo-config": _Reader.trust,
+    "respect-suppressions": lambda r, v, k: {"respect_suppressions": _flag(v, k, r.where)},
     "rubric": _Reader.rubric,
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
@@ -275,13 +310,32 @@ def _positive_int(value: Any, key: str, where: str) -> int:
     return value
 
 
-def check_selector(registry: Registry, selector: str, where: str) -> None:
-    """Raise ConfigError unless the selector names at least one known rule or is a wrapped tool's code (prefix)."""
-    if selector == "ALL" or registry.lookup(selector) is not None or is_wrapped_selector(selector):
+def check_selector(registry: Registry, selector: str, where: str) -> bool:
+    """Raise ConfigError unless the selector is `ALL` or names mlrepolint rules (a code, a code prefix, a name, as
+    written: `mlr101` names nothing) or has the shape of a wrapped tool's code; True for the last, which
+    `check_wrapped_selectors` checks against the installed tools once the settings are complete."""
+    rule = registry.lookup(selector)
+    if selector == "ALL" or (rule is not None and selector in (rule.code, rule.name)):
+        return False
+    if selector.startswith("MLR") and any(code.startswith(selector) for code in registry.rules):
+        return False
+    if is_wrapped_selector(selector):
+        return True
+    meant = (rule.code if selector.upper() == rule.code else rule.name) if rule is not None else selector.upper()
+    hint = f" (did you mean '{meant}'?)" if rule is not None or is_wrapped_selector(meant) else ""
+    raise ConfigError(f"{where}: unknown rule or prefix '{selector}'{hint}")
+
+
+def check_wrapped_selectors(settings: Settings) -> None:
+    """Raise ConfigError for the first wrapped-tool selector that no installed wrapped tool can report (flake8's
+    plugins, pylint's messages, ruff's rules when ruff is the PEP 8 backend): a typo must not select nothing."""
+    if not settings.wrapped_selectors:
         return
-    if any(code.startswith(selector) for code in registry.rules):
-        return
-    raise ConfigError(f"{where}: unknown rule or prefix '{selector}'")
+    from mlrepolint.rules.wrapped.known import is_known
+
+    for selector, where in settings.wrapped_selectors:
+        if not is_known(selector, ruff=settings.pep8_backend == "ruff"):
+            raise ConfigError(f"{where}: unknown rule or prefix '{selector}' (no installed wrapped tool reports it)")
 
 
 def find_config(root: Path) -> Path | None:
@@ -309,8 +363,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
-def load_settings(path: Path | None, registry: Registry) -> Settings:
-    """Read settings from a config file (None: defaults)."""
+def load_settings(path: Path | None, registry: Registry, trusted: bool = True) -> Settings:
+    """Read settings from a config file (None: defaults); `trusted` is False for the linted repository's own
+    file, which cannot turn `trust-repo-config` on."""
     if path is None:
         return Settings()
     data = _load_toml(path)
@@ -321,7 +376,7 @@ def load_settings(path: Path | None, registry: Registry) -> Settings:
         table = {} if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [tool.mlrepolint] must be a table")
-    return _Reader(registry, where).read(table)
+    return _Reader(registry, where, trusted).read(table)
 
 
 def display_path(path: Path) -> str:

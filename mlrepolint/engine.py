@@ -12,10 +12,12 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Container, Iterable, Sequence
+from typing import TYPE_CHECKING, Container, Iterable, Sequence
 
+from mlrepolint import mask
 from mlrepolint.config import Settings
-from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
+from mlrepolint.git import toplevel
+from mlrepolint.repo import RepoView, gitignore_spec, is_skipped_dir
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
@@ -25,6 +27,9 @@ from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
 from mlrepolint.workers import lint_in_parallel
+
+if TYPE_CHECKING:
+    from mlrepolint.cache import NoCache
 
 
 class UsageError(Exception):
@@ -87,7 +92,7 @@ def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
     """
     resolved = [p.resolve() for p in paths]
     anchor = resolved[0] if resolved[0].is_dir() else resolved[0].parent
-    top = git_toplevel(anchor)
+    top = toplevel(anchor)
     if top is not None:
         return top.resolve(), True
     folders = [p if p.is_dir() else p.parent for p in resolved]
@@ -102,7 +107,10 @@ def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
 class Engine:
     """One configured run over one repository."""
 
-    def __init__(self, root: Path, is_git: bool, settings: Settings, registry: Registry | None = None) -> None:
+    def __init__(
+        self, root: Path, is_git: bool, settings: Settings, registry: Registry | None = None,
+        view: RepoView | None = None,
+    ) -> None:
         self.root = root
         self.is_git = is_git
         self.settings = settings
@@ -115,18 +123,25 @@ class Engine:
         self._exclude = gitignore_spec(excludes) if excludes else None
         self.per_file_ignores = [(gitignore_spec([glob]), refs) for glob, refs in settings.per_file_ignores]
         # Per-file work reads through a view that lists nothing, so a worker process builds an Engine without
-        # running `git ls-files`; only the main process lists the repository (see `repo`).
-        self.reader = RepoView(root, (), is_git)
-        self.warnings: list[str] = list(self.registry.warnings)
+        # running `git ls-files`; only the main process lists the repository (see `repo`). A given `view` (the
+        # `--diff` base, read from git's objects) is both the listing and the reader.
+        self.view = view
+        self.reader = view if view is not None else RepoView(root, (), is_git)
+        self.warnings: list[str] = [*self.registry.warnings, *settings.warnings]
         self._failed: set[type[Checker]] = set()
         self.python_lines = 0
         self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
         self.python_checkers = self._active(self.registry.python_checkers)
         self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
+        self.progress_label = "files"
+        #: Each Python file's result in the last run, by path (what the `--diff` base reuses).
+        self.file_results: dict[str, FileResult] = {}
 
     @cached_property
     def repo(self) -> RepoView:
         """The repository, listed once, on first use (never in workers, nor in the flake8 and pylint plugins)."""
+        if self.view is not None:
+            return self.view
         return RepoView.open(self.root, self.is_git, self._exclude)
 
     @cached_property
@@ -178,16 +193,18 @@ class Engine:
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
-    def run(self, paths: Sequence[Path], limit_to_paths: bool = False) -> Result:
+    def run(self, paths: Sequence[Path], limit_to_paths: bool = False, cache: NoCache | None = None) -> Result:
         """Lint the Python files in scope and the repository; return every finding left after suppression.
 
         With `limit_to_paths` (the pre-commit hook), repository findings are kept only for the files named in
-        `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder.
+        `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder. `cache` replaces the
+        repository's cache (the `--diff` base passes the current run's results).
         """
         from mlrepolint.cache import Cache, NoCache
 
         files = self.scope(paths)
-        cache = Cache.open(self) if self.settings.cache else NoCache()
+        if cache is None:
+            cache = Cache.open(self) if self.settings.cache else NoCache()
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
         done: list[FileResult] = []
@@ -220,6 +237,7 @@ class Engine:
                 cache.store_file(result)
             done.append(result)
         done.sort(key=lambda r: r.path)  # in path order, so warnings and findings do not depend on --jobs
+        self.file_results = {r.path: r for r in done}
         reported: set[str] = set()
         for result in done:
             self._add_file(result, examined, reported)
@@ -228,7 +246,7 @@ class Engine:
         # warnings (workers set up their own; the main process reports the warnings once).
         setup_warnings = None if linted else cache.setup_warnings()
         if setup_warnings is None:
-            setup_warnings = cache.store_setup_warnings(self.wrappers.setup())
+            setup_warnings = cache.store_setup_warnings(mask.texts(self.wrappers.setup()))
         self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
         assert repo_result is not None
         repo_findings, repo_examined = repo_result
@@ -237,12 +255,14 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
+        whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
+        others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
         result = Result(
-            self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
+            self.root, findings, self._enabled_only(examined), mask.texts(self.warnings + self.wrappers.finish()),
+            len(files),
             python_lines=self.python_lines,
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
             linted=linted,
@@ -278,6 +298,7 @@ class Engine:
         findings, examined, lines = self._lint_python(path, data)
         warnings = tuple(self.warnings[before:])
         del self.warnings[before:]
+        findings = mask.findings(findings)  # here, before the cache stores them or anything prints them
         findings.sort(key=Finding.sort_key)  # here, in the workers, so that the run need not sort them all
         return FileResult(
             path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
@@ -395,7 +416,8 @@ class Engine:
         return [self._finding(Violation(PARSE_ERROR, failure.line, failure.column, failure.message), path)]
 
     def lint_module(self, module: PythonFile) -> list[Finding]:
-        """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied."""
+        """mlrepolint's findings for a file parsed elsewhere (by flake8 or pylint), every suppression applied. (Not
+        masked: the host prints its own messages unmasked, and the plugins must not load the repository rules.)"""
         findings, _ = self._check_module(module)
         return [f for f in findings if not self._ignored_for_file(f)]
 
@@ -406,6 +428,8 @@ class Engine:
             self._check(checker, module, ctx, module.path)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
+        if not self.settings.honours_suppressions:  # `grade`: a submission cannot hide its own findings
+            return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
@@ -413,11 +437,13 @@ class Engine:
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
-        return self._suppress_by_path(found), ctx.examined
+        return mask.findings(self._suppress_by_path(found)), ctx.examined
 
     def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line
         (and the file is not among the `uncommented`, known to have no suppression comment)."""
+        if not self.settings.honours_suppressions:
+            return found
         kept: list[Finding] = []
         by_path: dict[str, list[Finding]] = {}
         for finding in found:

@@ -21,7 +21,9 @@ class Progress:
         enabled: bool = True,
         stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
+        label: str = "files",
     ) -> None:
+        self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.total = total
         self.done = 0
@@ -39,7 +41,7 @@ class Progress:
         if now - self.started < DELAY or (self.shown_at is not None and now - self.shown_at < REFRESH):
             return
         self.shown_at = now
-        self.stream.write(f"\rmlrepolint: {self.done}/{self.total} files")
+        self.stream.write(f"\rmlrepolint: {self.done}/{self.total} {self.label}")
         self.stream.flush()
 
     def close(self) -> None:

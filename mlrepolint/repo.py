@@ -1,10 +1,10 @@
 """The repository view: its root, its files (tracked or not) and safe reads inside it.
 
-Inside git the file list comes from one `git ls-files` call: tracked files (ignored or not) plus untracked files
-that are not ignored. Outside git it comes from a walk that honours `.gitignore` files. Either way, version-control
-folders, virtual environments, `node_modules`, `__pycache__`, caches and build output are never listed or read,
-symlinks are never followed out of the root, and a symlinked directory is never descended into (so a symlink loop
-cannot hang the walk).
+Inside git the file list comes from one `git ls-files` call (made by mlrepolint.git): tracked files (ignored or
+not) plus untracked files that are not ignored. Outside git it comes from a walk that honours `.gitignore` files.
+Either way, version-control folders, virtual environments, `node_modules`, `__pycache__`, caches and build output
+are never listed or read, symlinks are never followed out of the root, and a symlinked directory is never
+descended into (so a symlink loop cannot hang the walk).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import functools
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
@@ -77,20 +76,6 @@ def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
             continue
         valid.append(line)
     return valid
-
-
-def git_toplevel(directory: Path) -> Path | None:
-    """The top level of the git work tree holding `directory`, or None outside git (or without git)."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
-        )
-    except OSError:
-        return None
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return None
-    return Path(proc.stdout.strip())
 
 
 class RepoView:
@@ -219,20 +204,10 @@ class RepoView:
 
 
 def _git_files(root: Path) -> list[RepoFile]:
-    """Tracked files plus untracked, not ignored ones, from one `git ls-files` call."""
-    proc = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
-        capture_output=True, check=False,
-    )
-    files: dict[str, RepoFile] = {}
-    for entry in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
-        if len(entry) < 3 or entry.endswith("/"):  # empty, or an untracked nested repository
-            continue
-        tag, path = entry[0], entry[2:]
-        tracked = tag != "?"
-        if path not in files or tracked:  # an unmerged file is listed once per stage
-            files[path] = RepoFile(path, tracked)
-    return list(files.values())
+    """Tracked files plus untracked, not ignored ones, from one `git ls-files` call (a failure is a GitError)."""
+    from mlrepolint import git
+
+    return [RepoFile(path, tracked) for path, tracked in git.list_files(root)]
 
 
 def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:

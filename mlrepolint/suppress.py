@@ -87,3 +87,46 @@ class Suppressions:
         ]
         unused += [(line, ref) for ref, line in self.file_level.items() if (line, ref) not in self.used]
         return sorted(unused)
+
+
+#: Other tools' suppression comments, read only to count what `grade` overrode: flake8's and ruff's whole-file
+#: noqa (bare, or with codes), and pylint's pragmas.
+_FILE_NOQA_RE = re.compile(
+    r"#\s*(?P<tool>flake8|ruff)\s*[:=]\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
+)
+_PYLINT_RE = re.compile(
+    r"#\s*pylint\s*:\s*(?P<action>disable-next|disable|skip-file)\b\s*(?:=\s*(?P<names>[\w\s,-]*))?"
+)
+
+
+def overridden(lines: Sequence[str], found: Sequence[Finding]) -> int:
+    """How many suppression comments of one file would have hidden at least one of `found` in a run that honours
+    them (`grade` honours none): `# noqa`, `# mlrepolint: disable=`, `# flake8: noqa`, `# ruff: noqa`, and
+    `# pylint: disable=` (from its line on), `disable-next=` and `skip-file`."""
+    ours = Suppressions(lines)
+    for finding in found:
+        ours.suppresses(finding)
+    used = {line for line, _ in ours.used}
+    for number, text in enumerate(lines, start=1):
+        if "#" not in text:
+            continue
+        noqa = _FILE_NOQA_RE.search(text)
+        if noqa is not None:
+            codes = set(re.split(r"[,\s]+", noqa.group("codes").upper())) if noqa.group("codes") else None
+            source = noqa.group("tool").lower()
+            if any(f.source == source and (codes is None or f.code in codes) for f in found):
+                used.add(number)
+        pragma = _PYLINT_RE.search(text)
+        if pragma is not None and any(_pylint_hides(pragma, number, f) for f in found if f.source == "pylint"):
+            used.add(number)
+    return len(used)
+
+
+def _pylint_hides(pragma: re.Match[str], line: int, finding: Finding) -> bool:
+    action = pragma.group("action")
+    if action == "skip-file":
+        return True
+    names = {name.strip() for name in (pragma.group("names") or "").split(",")}
+    if not names & {"all", finding.code, finding.rule}:
+        return False
+    return finding.line == line + 1 if action == "disable-next" else (finding.line or 0) >= line

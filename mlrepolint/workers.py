@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
     from mlrepolint.engine import Engine, FileResult
+    from mlrepolint.repo import RepoView
     from pathlib import Path
 
 #: Below this many files per worker, a worker process costs more to start than it saves.
@@ -42,7 +43,7 @@ def lint_in_parallel(
     jobs = engine.settings.jobs or default_jobs()
     # Without parsing, a file costs less than sending it to a worker.
     workers = min(jobs, len(tasks) // FILES_PER_WORKER) if engine.parses else 1
-    progress = Progress(len(tasks), enabled=engine.show_progress)
+    progress = Progress(len(tasks), enabled=engine.show_progress, label=engine.progress_label)
     try:
         if workers <= 1:
             for path, known in tasks:
@@ -50,7 +51,7 @@ def lint_in_parallel(
                 progress.advance()
             meanwhile()
             return
-        pool = _pool(workers, engine.root, engine.is_git, engine.settings)
+        pool = _pool(workers, engine.root, engine.is_git, engine.settings, engine.view)
         with pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))
             results = pool.imap_unordered(_lint_task, tasks, chunksize=chunk)
@@ -62,21 +63,21 @@ def lint_in_parallel(
         progress.close()
 
 
-def _pool(workers: int, root: Path, is_git: bool, settings: Settings):
+def _pool(workers: int, root: Path, is_git: bool, settings: Settings, view: RepoView | None):
     import multiprocessing
 
     # fork starts a worker in milliseconds and inherits the loaded registry; macOS and Windows cannot fork
     # safely, and there the initializer loads the registry once in each fresh process.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
-    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings))
+    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, view))
 
 
-def _start_worker(root: Path, is_git: bool, settings: Settings) -> None:
+def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView | None) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
-    _engine = Engine(root, is_git, settings)
+    _engine = Engine(root, is_git, settings, view=view)
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 
 

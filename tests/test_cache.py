@@ -46,6 +46,22 @@ def snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
+def read_cache(file: Path) -> dict:
+    """A cache file's JSON body (after its MAC line)."""
+    return json.loads(file.read_bytes().split(b"\n", 1)[1])
+
+
+def write_signed(file: Path, root: Path, data: dict) -> None:
+    """Write a cache file as this user's mlrepolint would, with a valid MAC (to test how entries are decoded)."""
+    import hmac
+
+    from mlrepolint.cache import _mac_key, user_key
+
+    body = json.dumps(data).encode()
+    mac = hmac.new(_mac_key(user_key(), root.resolve()), body, "blake2b").hexdigest()
+    file.write_bytes(f"{FORMAT} {mac}\n".encode() + body)
+
+
 def lint(root: Path, **settings) -> tuple[list[tuple[str, str, int | None]], int]:
     """Run the engine in process: ((code, path, line) of each finding, how many files were linted, not cached)."""
     result = Engine(root, True, Settings(**settings)).run([root])
@@ -191,21 +207,21 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     expected = run_cli("--format", "json", ".", cwd=root).locations()
     [cache_file] = (root / CACHE).glob("*.json")
     if garbage == "rules":
-        data = json.loads(cache_file.read_text())
+        data = read_cache(cache_file)
         data["rules"] = [["MLR101", "missing-module-docstring", "documentation", "dire", "mlrepolint"], 7]
-        cache_file.write_text(json.dumps(data))
+        write_signed(cache_file, root, data)
     elif garbage is None:
-        data = json.loads(cache_file.read_text())
+        data = read_cache(cache_file)
         mangled = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
         data["files"] = mangled
         data["repo"] = {"listing": data["repo"]["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
-        cache_file.write_text(json.dumps(data))
+        write_signed(cache_file, root, data)
     else:
         cache_file.write_bytes(garbage)
     run = run_cli("--format", "json", ".", cwd=root)
     assert run.code == 0 and run.err == ""
     assert run.locations() == expected
-    assert json.loads(cache_file.read_text())["format"] == FORMAT  # rewritten whole
+    assert read_cache(cache_file)["format"] == FORMAT  # rewritten whole
     assert run_cli("--format", "json", ".", cwd=root).locations() == expected
 
 

@@ -154,18 +154,29 @@ def test_diff_against_the_merge_base_scores_the_merge_base(repo):
         run.json["score"]
 
 
-def test_a_base_that_cannot_be_scored_is_one_warning(repo):
-    root = repo({"lib.py": LIB})
+def test_a_base_that_cannot_be_read_is_one_warning(repo):
+    root = repo({"lib.py": LIB, "other.py": '"""Other."""\n'})
+    blob = git(root, "rev-parse", "HEAD:other.py").strip()
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # the base cannot be read whole any more
     (root / "new.py").write_text("def f():\n    return 1\n")
-    run = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "json", ".", cwd=root)  # git diff takes a tree
+    run = run_cli(*OWN, "--diff", "HEAD", "--format", "json", ".", cwd=root)
     assert run.code == 0
     assert "base" not in run.json
     assert run.locations() == [("MLR101", "new.py", 1), ("MLR103", "new.py", 1)]
     assert len(run.json["warnings"]) == 1
-    assert run.json["warnings"][0].startswith("--diff HEAD^{tree}: cannot score the base (")
+    assert run.json["warnings"][0].startswith("--diff HEAD: cannot score the base (")
     assert run.err == f"mlrepolint: warning: {run.json['warnings'][0]}\n"
-    md = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "markdown", ".", cwd=root).out
+    md = run_cli(*OWN, "--diff", "HEAD", "--format", "markdown", ".", cwd=root).out
     assert "against" not in md.splitlines()[0] and "| Change |" not in md
+
+
+def test_a_tree_is_a_base_too(repo):
+    root = repo({"lib.py": LIB})
+    (root / "new.py").write_text("def f():\n    return 1\n")
+    run = run_cli(*OWN, "--diff", "HEAD^{tree}", "--format", "json", ".", cwd=root)
+    assert run.code == 0 and run.json["warnings"] == []
+    assert run.locations() == [("MLR101", "new.py", 1), ("MLR103", "new.py", 1)]
+    assert run.json["base"]["ref"] == "HEAD^{tree}" and run.json["base"]["score"] > run.json["score"]
 
 
 def test_named_files_that_config_excludes_are_not_linted(repo):
@@ -206,3 +217,54 @@ def test_limit_to_paths_keeps_repository_findings_for_named_files_only(repo):
     assert found(["train.py", "data/b.csv"], True) == [("MLR399", "data/b.csv"), ("MLR202", "train.py")]
     assert found(["data"], True) == [("MLR399", "data/b.csv"), ("MLR399", "data/c.csv")]
     assert found(["."], True) == [*everything, ("MLR202", "train.py")]
+
+
+def test_diff_keeps_findings_in_files_named_with_spaces_and_non_ascii(repo):
+    root = repo({"lib.py": LIB})
+    _feature(root, {"my lib.py": "def f():\n    return 1\n", "données/modèle ß.py": "def g():\n    return 1\n",
+                    "lib.py": LIB + "\n\ndef save(path):\n    return path\n"})
+    run = run_cli(*OWN, "--diff", "main", "--format", "json", ".", cwd=root)
+    assert run.locations() == [
+        ("MLR101", "données/modèle ß.py", 1), ("MLR103", "données/modèle ß.py", 1), ("MLR103", "lib.py", 8),
+        ("MLR101", "my lib.py", 1), ("MLR103", "my lib.py", 1),
+    ]
+
+
+def test_diff_in_a_shallow_clone_says_the_history_is_needed(repo, tmp_path):
+    origin = repo({"lib.py": LIB})
+    write_files(origin, {"b.py": '"""B."""\n'})
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    run = run_cli(*OWN, "--diff", "HEAD~1", ".", cwd=clone)
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert run.err.startswith("mlrepolint: error: --diff HEAD~1: ")
+    assert "shallow clone" in run.err and "`fetch-depth: 0`" in run.err
+
+
+def test_the_base_reuses_the_results_of_files_it_shares_with_the_work_tree(repo, monkeypatch):
+    from mlrepolint.basescore import score_base
+    from mlrepolint.config import Settings
+    from mlrepolint.diff import Base
+    from mlrepolint.engine import Engine
+
+    files = {f"pkg/m{i}.py": f'"""M{i}."""\n\n\ndef f{i}():\n    return {i}\n' for i in range(20)}
+    root = repo(files)
+    _feature(root, {"pkg/m3.py": '"""M3."""\n', "pkg/new.py": "x = 1\n"})
+    linted = []
+    original = Engine.lint_file
+
+    def counting(self, path, known_digest=None):
+        linted.append((self.view is not None, path))
+        return original(self, path, known_digest)
+
+    monkeypatch.setattr(Engine, "lint_file", counting)
+    engine = Engine(root, True, Settings(jobs=1, cache=False))
+    result = engine.run([root])
+    base = score_base(Base.open(root, True, "main"), engine, [root])
+    assert sorted(path for at_base, path in linted if at_base) == ["pkg/m3.py"]  # only the file that differs
+    assert base.card.score > result.scorecard.score  # m3 had a documented function at the base
+    git(root, "checkout", "-q", "main")
+    cold = Engine(root, True, Settings(jobs=1, cache=False)).run([root]).scorecard
+    assert (base.card.score, base.card.categories) == (cold.score, cold.categories)  # the same as linting it cold

@@ -205,7 +205,7 @@ def test_grade_html_dashboard(submissions, tmp_path):
     rows = re.findall(r"<tr><td>(.*?)</td>", page)
     assert rows == ['<a href="#r1">submissions/&lt;b&gt;eve</a>', '<a href="#r2">submissions/clean-project</a>',
                     '<a href="#r3">submissions/notebook-ported</a>', "submissions/zz-broken"]
-    assert "ValueError: has a .git entry but git cannot read it" in page
+    assert "zz-broken has a .git that git cannot read: " in page
     assert [int(n) for n in re.findall(r'<span class="c">(\d*)</span>', page) if n] and page.count('class="col"') == 10
     for number in (1, 2, 3):
         assert f'<section class="repo" id="r{number}">' in page

@@ -145,3 +145,21 @@ def test_repo_hook_lints_the_whole_repository(tmp_path, hooks_repo, pre_commit_h
     (project / "broken.py").write_text("def f(:\n")
     proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint-repo", project)
     assert proc.returncode == 1 and "broken.py:1:7: MLR001" in proc.stdout
+
+
+def test_committed_files_named_like_options_stay_paths_and_args_stay_options(tmp_path, hooks_repo, pre_commit_home):
+    precious = "KEEP = 1\n"
+    project = make_git_repo(tmp_path / "project", {
+        "--exit-zero": "", "--write-baseline=precious.py": "", "-oprecious.py": "", "--fail-on": "",
+        "warning": "", "precious.py": precious, "train.py": BAD_SCRIPT,
+    })
+    rev = git(hooks_repo, "rev-parse", "HEAD").strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks_repo}\n    rev: {rev}\n    hooks:\n      - id: mlrepolint\n"
+        "        args: [--fail-on, warning, --select, MLR2]\n"
+    )
+    proc = pre_commit(pre_commit_home, project, "run", "mlrepolint", "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # the user's gate (warnings fail), not --exit-zero
+    assert "train.py:3:1: MLR202" in proc.stdout and "MLR101" not in proc.stdout  # the user's --select
+    assert (project / "precious.py").read_text() == precious
+    assert git(project, "status", "--porcelain") == "?? .pre-commit-config.yaml\n"

@@ -207,15 +207,15 @@ def test_grade_a_folder_of_repositories_with_a_broken_one(fixture_repo, tmp_path
     rows = list(csv.reader(io.StringIO(run.out)))
     assert rows[0] == ["repository", "score", "grade", "code-quality", "documentation", "structure", "testing",
                        "dependencies", "data-hygiene", "security", "containers", "logging-errors",
-                       "configuration", "error"]
+                       "configuration", "overridden", "error"]
     names = [row[0] for row in rows[1:]]
     assert names == ["submissions/clean-project", "submissions/notebook-ported", "submissions/zz-broken"]
     clean, ported, broken = rows[1:]
     assert clean[2] == "A" and ported[2] == "F"
     assert clean[rows[0].index("containers")] == "n/a"
     assert ported[rows[0].index("testing")] == "0.0"
-    assert broken[1:-1] == [""] * 12
-    assert broken[-1] == "ValueError: has a .git entry but git cannot read it"
+    assert broken[1:-1] == [""] * 13
+    assert broken[-1].startswith(f"{(folder / 'zz-broken').resolve()} has a .git that git cannot read: ")
 
 
 def test_grade_text_and_markdown_tables(fixture_repo, tmp_path):

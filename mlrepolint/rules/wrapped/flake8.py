@@ -102,8 +102,15 @@ def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigPars
 
 def repo_options(repo: RepoView, settings: Settings) -> tuple[str | None, dict[str, dict[str, str]], list[str]]:
     """The flake8 settings of this run as flake8 would read them: the repository's file (its name), its sections
-    with `[tool.mlrepolint.flake8]` laid over `[flake8]`, and warnings (an unparseable file, local plugins)."""
-    name, cfg, warnings = _repo_config(repo)
+    with `[tool.mlrepolint.flake8]` laid over `[flake8]`, and warnings (an unparseable file, local plugins).
+
+    When the settings do not honour the repository's suppressions (`grade`), its flake8 file is not read: flake8
+    runs with the grader's settings alone.
+    """
+    if settings.honours_suppressions:
+        name, cfg, warnings = _repo_config(repo)
+    else:
+        name, cfg, warnings = None, configparser.RawConfigParser(), []
     sections: dict[str, dict[str, str]] = {}
     for section in ("flake8", LOCAL_PLUGINS):
         if cfg.has_section(section):
@@ -121,10 +128,14 @@ def repo_options(repo: RepoView, settings: Settings) -> tuple[str | None, dict[s
 
 
 def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
-    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded). Under `grade`
+    (suppressions not honoured) neither the repository's `# noqa` comments nor its black line length apply."""
     name, sections, warnings = repo_options(repo, settings)
     own = sections["flake8"]
-    line_length = project_line_length(repo)
+    honour = settings.honours_suppressions
+    if not honour:
+        own["disable-noqa"] = "true"
+    line_length = project_line_length(repo) if honour else None
     black = line_length is not None
     if black and option(own, "max-line-length") is None:
         own["max-line-length"] = str(line_length)

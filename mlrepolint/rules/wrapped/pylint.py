@@ -7,6 +7,16 @@ over it are honoured, except the options that would run code from the repository
 `trust-repo-config` is set. mlrepolint hands pylint a sanitized copy of the config, so pylint never reads the
 repository's own file.
 
+pylint never imports from the repository (unless `trust-repo-config`): it puts the linted files' folders first on
+`sys.path` (so that astroid can follow imports between them), and then imports modules itself, lazily (`isort`,
+and whatever its plugins need); a repository `isort.py` would run. While pylint runs, a finder in front of
+`sys.meta_path` resolves every top-level import against the `sys.path` mlrepolint started with, and refuses a
+module only the added folders hold. pylint's crash reports, which copy the crashing file's source into the user's
+cache folder, are written into a temporary folder deleted after the run.
+
+When the settings do not honour the repository's suppressions (`grade`), its pylint config and its
+`# pylint: disable` / `skip-file` comments are not used.
+
 Off by default: `no-member`, `import-error`, `no-name-in-module` (inference-heavy, noisy on ML code), unless
 selected. Always dropped, so that nothing is reported twice: a message named like one of mlrepolint's own rules
 (`missing-module-docstring`, `missing-class-docstring`, `missing-function-docstring`, ...) and `syntax-error`,
@@ -17,10 +27,14 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import importlib.abc
+import importlib.machinery
 import io
 import os
+import re
+import sys
 import tempfile
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.rules.wrapped import DEFAULT_OFF, read_toml, wrapped_finding
@@ -124,6 +138,57 @@ def _write_rcfile(folder: str, options: Sequence[tuple[str, str]]) -> str:
     return path
 
 
+class _NoRepositoryImports(importlib.abc.MetaPathFinder):
+    """Resolves top-level imports against `trusted` (the `sys.path` from before pylint added the linted folders),
+    and refuses a module found only through the added folders: the repository's own."""
+
+    def __init__(self, trusted: Sequence[str]) -> None:
+        self.trusted = list(trusted)
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        """The module as the user's environment provides it; ModuleNotFoundError for the repository's."""
+        if path is not None:  # a submodule: its package was already found this way
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, self.trusted)
+        if spec is None and importlib.machinery.PathFinder.find_spec(name) is not None:
+            raise ModuleNotFoundError(f"{name!r} is only in the linted repository, which is never imported", name=name)
+        return spec
+
+
+def _no_pragmas(self: Any, tokens: Any) -> None:
+    """pylint's `process_tokens` for a run that does not honour `# pylint: disable` / `skip-file` comments."""
+    self._pragma_lineno = {}
+
+
+@contextlib.contextmanager
+def _guarded(folder: str, pragmas: bool, trusted: bool) -> Iterator[None]:
+    """While pylint runs: crash reports into `folder`, pragmas on or off, and no import from the repository unless
+    it is `trusted` (`--trust-repo-config`: its `init-hook` and `load-plugins` run)."""
+    from pylint.lint import PyLinter
+
+    guard = _NoRepositoryImports(sys.path)
+    saved = {name: vars(PyLinter)[name] for name in ("crash_file_path", "process_tokens") if name in vars(PyLinter)}
+    PyLinter.crash_file_path = os.path.join(folder.replace("%", "%%"), "pylint-crash-%Y-%m-%d-%H-%M-%S.txt")
+    if not pragmas:
+        PyLinter.process_tokens = _no_pragmas  # type: ignore[method-assign]
+    if not trusted:
+        sys.meta_path.insert(0, guard)
+    try:
+        yield
+    finally:
+        if guard in sys.meta_path:
+            sys.meta_path.remove(guard)
+        for name in ("crash_file_path", "process_tokens"):
+            if name in saved:
+                setattr(PyLinter, name, saved[name])
+            elif name in vars(PyLinter):
+                delattr(PyLinter, name)
+
+
+#: The sentence of pylint's crash message that points at its crash report (deleted with the temporary folder).
+_CRASH_REPORT = re.compile(r"\s*There is a pre-filled template that you can use in '[^']*'\.?")
+
+
 def message_switches(selection: Selection) -> list[str]:
     """--disable for the duplicates and the default-off messages, --enable for default-off ones selected."""
     selected = [code for code, name in DEFAULT_OFF.items() if selection.enabled(code, name)]
@@ -142,7 +207,8 @@ def pylint_findings(
         from pylint.reporters import CollectingReporter
     except ImportError:
         return [], [MISSING]
-    name, repo_opts = repo_options(repo)
+    honour = settings.honours_suppressions
+    name, repo_opts = repo_options(repo) if honour else (None, [])
     own = [(key, _value(value)) for key, value in settings.pylint.items()]
     options: list[tuple[str, str]] = []
     warnings = []
@@ -162,7 +228,8 @@ def pylint_findings(
         paths = [os.path.join(root, f) for f in files]
         args = ["--rcfile", rcfile, *FORCED, *message_switches(selection), "--", *paths]
         try:
-            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            quiet = contextlib.redirect_stdout(output), contextlib.redirect_stderr(output)
+            with quiet[0], quiet[1], _guarded(folder, honour, settings.trust_repo_config):
                 Run(args, reporter=reporter, exit=False)
         except SystemExit as exc:  # pylint exits on options it cannot parse, even with exit=False
             reason = output.getvalue().strip().splitlines() or [f"exit code {exc.code}"]
@@ -177,7 +244,7 @@ def pylint_findings(
             continue
         if path not in in_scope or message.C == "F":
             about = f" ({path})" if path in in_scope else ""
-            warnings.append(f"pylint: {message.msg_id} {message.symbol}{about}: {message.msg}")
+            warnings.append(f"pylint: {message.msg_id} {message.symbol}{about}: {_CRASH_REPORT.sub('', message.msg)}")
             continue
         found.append(
             wrapped_finding(

@@ -74,11 +74,14 @@ def arguments(repo: RepoView, settings: Settings) -> list[str] | None:
     args = [
         "check", "--output-format", "concise", "--quiet", "--no-cache", "--no-fix", "--exit-zero", "--force-exclude",
     ]
+    honour = settings.honours_suppressions  # under `grade`: not the submission's ruff or black settings, nor noqa
     _, sections, _ = flake8_options(repo, settings)
     options = sections.get("flake8", {})
-    black = project_line_length(repo)
+    black = project_line_length(repo) if honour else None
     length = flake8_line_length(options) or black
-    config = ruff_config(repo)
+    config = ruff_config(repo) if honour else None
+    if not honour:
+        args.append("--ignore-noqa")
     if config is None:
         translated = from_flake8(options, length or PEP8_LINE_LENGTH, black_defaults=black is not None)
         return None if translated is None else [*args, "--isolated", *translated]
