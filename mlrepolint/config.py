@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from mlrepolint.repo import gitignore_spec
+from mlrepolint.patterns import PatternError, compile_pattern
 from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
@@ -225,8 +225,8 @@ def _patterns(patterns: tuple[str, ...], key: str, where: str) -> tuple[str, ...
     """Gitignore-style patterns, each checked now so that a malformed one is a config error, not a traceback."""
     for pattern in patterns:
         try:
-            gitignore_spec([pattern])
-        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
+            compile_pattern(pattern)
+        except PatternError:
             raise ConfigError(f"{where}: '{key}' has an invalid gitignore-style pattern {pattern!r}") from None
     return patterns
 

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-if TYPE_CHECKING:
-    import pathspec
+from mlrepolint.patterns import Spec, valid_lines
 
 #: Folder names that are never read, wherever they are.
 SKIPPED_DIRS = frozenset(
@@ -59,24 +57,17 @@ class RepoFile:
         return PurePosixPath(self.path).suffix.lower()
 
 
-def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    """A matcher for gitignore-style patterns relative to the root."""
-    import pathspec  # on first use: it costs a fifth of start-up, and a warm run in git may need no pattern
-
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+def gitignore_spec(patterns: Iterable[str]) -> Spec:
+    """A matcher for gitignore-style patterns relative to the root (`match_file(path)`, `check_file(path)`),
+    matched in bounded time whatever the patterns and paths (see mlrepolint.patterns); a line that is not a
+    pattern is left out, as git leaves it out."""
+    return Spec.from_lines(patterns)
 
 
 def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
-    """The lines of a .gitignore file that git would use: a malformed one (`!`, `[z-a]`) is skipped, as git skips
-    it, instead of failing the whole run."""
-    valid = []
-    for line in lines:
-        try:
-            gitignore_spec([line])
-        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
-            continue
-        valid.append(line)
-    return valid
+    """The lines of a .gitignore file that git would use: a malformed one (`!`, a trailing backslash) or one
+    longer than any path is skipped, instead of failing the whole run."""
+    return valid_lines(lines)
 
 
 def git_toplevel(directory: Path) -> Path | None:
@@ -108,7 +99,7 @@ class RepoView:
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
 
     @classmethod
-    def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
+    def open(cls, root: Path, is_git: bool, exclude: Spec | None = None) -> RepoView:
         """List the repository at `root`: a git top level when `is_git`, else a plain folder."""
         files, skipped = _drop_skipped(_git_files(root)) if is_git else _walk_files(root)
         if exclude is not None:
@@ -241,7 +232,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
     found: list[RepoFile] = []
     skipped: set[str] = set()
     # Each stack entry: (folder prefix relative to root, its .gitignore spec or None).
-    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    stack: list[tuple[str, list[tuple[str, Spec]]]] = [("", [])]
     while stack:
         prefix, specs = stack.pop()
         folder = root / prefix if prefix else root
@@ -267,7 +258,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
     return found, skipped
 
 
-def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
     try:
         lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -275,7 +266,7 @@ def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgno
     return [(prefix, gitignore_spec(valid_gitignore_lines(lines)))]
 
 
-def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:
+def _ignored(specs: list[tuple[str, Spec]], rel: str) -> bool:
     """Git's answer: the deepest .gitignore with a matching pattern decides."""
     for prefix, spec in reversed(specs):
         result = spec.check_file(rel[len(prefix):])
