@@ -106,7 +106,7 @@ def lint(
     cache: bool | None,
 ) -> None:
     """Lint the repository holding PATH (default: the current folder)."""
-    from mlrepolint.config import check_selector, find_config, load_settings
+    from mlrepolint.config import check_selector, load_settings, repo_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
     from mlrepolint.rules.registry import load_registry
@@ -116,7 +116,7 @@ def lint(
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
     registry = load_registry()
-    settings = load_settings(config_file or find_config(root), registry)
+    settings = load_settings(config_file, registry) if config_file else repo_settings(root, registry)
     cli_select, cli_extend, cli_ignore = _codes(select), _codes(extend_select), _codes(ignore)
     for flag, values in (("--select", cli_select), ("--extend-select", cli_extend), ("--ignore", cli_ignore)):
         for selector in values or ():

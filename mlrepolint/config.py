@@ -50,7 +50,11 @@ class Settings:
     rubric: Rubric = field(default_factory=Rubric)
     fail_under: float | None = None  # exit 1 when the rubric score is below
     fail_on: str = "error"  # the least severe finding that fails the run, or "never"
+    #: Python files larger than this many bytes are reported (`parse-error`) instead of parsed.
+    max_python_file_size: int = 5_000_000
     source: str | None = None  # the config file the settings came from, for messages
+    #: (path, line, message) of a repository config file that could not be read: parse-error findings.
+    config_problems: tuple[tuple[str, int, str], ...] = ()
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are left as configured."""
@@ -266,6 +270,7 @@ _KEYS = {
     "rubric": _Reader.rubric,
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
+    "max-python-file-size": lambda r, v, k: {"max_python_file_size": _positive_int(v, k, r.where)},
 }
 
 
@@ -284,36 +289,111 @@ def check_selector(registry: Registry, selector: str, where: str) -> None:
     raise ConfigError(f"{where}: unknown rule or prefix '{selector}'")
 
 
+#: The repository's own config files, in the order they are looked for at the root.
+REPO_CONFIGS = ("mlrepolint.toml", "pyproject.toml")
+#: A config file larger than this is not read (a real one is a few kilobytes).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+_TOML_LINE_RE = re.compile(r"line (\d+)")
+
+
+class TOMLError(ValueError):
+    """A TOML document that cannot be read: `message` is one line, `line` 1-based."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with every way it can fail as one TOMLError: invalid TOML, and nesting deep enough to
+    exhaust the parser's recursion (`a = [[[[...]]]]`, which tomllib does not guard against)."""
+    try:
+        return tomllib.loads(text)
+    except ValueError as exc:  # TOMLDecodeError, and out-of-range dates
+        found = _TOML_LINE_RE.search(str(exc))
+        return _raise(f"invalid TOML: {exc}", int(found.group(1)) if found else 1)
+    except RecursionError:
+        return _raise("invalid TOML: nested too deeply to read")
+
+
+def _raise(message: str, line: int = 1) -> Any:
+    raise TOMLError(message, line) from None
+
+
 def find_config(root: Path) -> Path | None:
-    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table."""
-    own = root / "mlrepolint.toml"
-    if own.is_file():
-        return own
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table (or one that cannot
+    be read as TOML). Only regular files inside the root count: a FIFO or a symlink out of it is not a config."""
+    for name in REPO_CONFIGS:
+        data = _read_repo_file(root, name)
+        if data is None:
+            continue
+        if name == "mlrepolint.toml":
+            return root / name
         try:
-            if "mlrepolint" in _load_toml(pyproject).get("tool", {}):
-                return pyproject
-        except ConfigError:
-            return pyproject  # let load_settings report the broken file
+            tool = parse_toml(data.decode("utf-8")).get("tool")
+        except (TOMLError, UnicodeDecodeError):
+            return root / name  # broken: the loader reports it
+        if isinstance(tool, dict) and "mlrepolint" in tool:
+            return root / name
     return None
 
 
+def _read_repo_file(root: Path, name: str) -> bytes | None:
+    from mlrepolint.repo import RepoView
+
+    view = RepoView(root, (), is_git=False)  # reads only regular files inside the root, never blocking
+    size = view.size(name)
+    return view.read_bytes(name) if size is not None and size <= MAX_CONFIG_BYTES else None
+
+
+def repo_settings(root: Path, registry: Registry) -> Settings:
+    """The settings of the repository at `root` from its own config file (see `find_config`), else defaults.
+
+    A file that is not valid TOML (or is not UTF-8) does not stop the run: the repository is linted with the
+    defaults and the file gets a `parse-error` finding (`Settings.config_problems`). Invalid settings in a valid
+    file are still a ConfigError: they are the user's own configuration, and silence would hide the mistake.
+    """
+    path = find_config(root)
+    if path is None:
+        return Settings()
+    data = _read_repo_file(root, path.name)
+    if data is None:  # gone since find_config looked
+        return Settings()
+    try:
+        document = parse_toml(data.decode("utf-8"))
+    except TOMLError as exc:
+        return Settings(config_problems=((path.name, exc.line, exc.message),))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Settings(config_problems=((path.name, line, f"invalid TOML: not UTF-8 ({exc.reason})"),))
+    return _settings_from(document, path, registry)
+
+
 def _load_toml(path: Path) -> dict[str, Any]:
+    """A config file the user named (`--config`): any problem reading it is a ConfigError."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes, not a config file")
+    try:
+        return parse_toml(data.decode("utf-8"))
+    except (TOMLError, UnicodeDecodeError) as exc:
+        message = exc.message if isinstance(exc, TOMLError) else f"invalid TOML: {exc}"
+        raise ConfigError(f"{path}: {message}") from None
 
 
 def load_settings(path: Path | None, registry: Registry) -> Settings:
-    """Read settings from a config file (None: defaults)."""
+    """Read settings from a config file the user named (None: defaults)."""
     if path is None:
         return Settings()
-    data = _load_toml(path)
+    return _settings_from(_load_toml(path), path, registry)
+
+
+def _settings_from(data: dict[str, Any], path: Path, registry: Registry) -> Settings:
     where = display_path(path)
     tool = data.get("tool")
     table = tool.get("mlrepolint") if isinstance(tool, dict) else None

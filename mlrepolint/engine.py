@@ -69,6 +69,15 @@ class FileResult:
     failures: tuple[tuple[str, str], ...] = ()
 
 
+#: The digest of a file too large to read starts with this (and gives its size): never a content hash.
+TOO_LARGE = "too-large:"
+
+
+def lintable(result: FileResult) -> bool:
+    """True for a file that was read and parsed (or is cached as such): one a wrapped tool may be given."""
+    return bool(result.digest) and not result.digest.startswith(TOO_LARGE)
+
+
 def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
     """Size, modification time and inode: what must match for the cache to trust a file without reading it."""
     return None if st is None else (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -237,7 +246,10 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
+        # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read.
+        readable = [r.path for r in done if lintable(r)]
+        wrapped = self._selected(self.wrappers.whole_run(readable))
+        others = repo_findings + self._suppress_by_path(wrapped, uncommented)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
@@ -265,7 +277,14 @@ class Engine:
             self.wrappers.record_failure(tool, failure)
 
     def lint_file(self, path: str, known_digest: str | None = None) -> FileResult:
-        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so)."""
+        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so).
+
+        A file larger than `max-python-file-size` is not read: it is one parse-error finding saying so (parsing
+        costs over a hundred times a file's size in memory), and its digest stands for its size alone.
+        """
+        size = self.reader.size(path)
+        if size is not None and size > self.settings.max_python_file_size:
+            return self._too_large(path, size, known_digest)
         data = self.reader.read_bytes(path)
         if data is None:
             return FileResult(path, "")
@@ -283,6 +302,16 @@ class Engine:
             path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
             warnings=warnings, failures=tuple(self.wrappers.take_failures()),
         )
+
+    def _too_large(self, path: str, size: int, known_digest: str | None) -> FileResult:
+        digest = f"{TOO_LARGE}{size}"
+        signature = stat_signature(self.reader.stat(path))
+        if digest == known_digest:
+            return FileResult(path, digest, unchanged=True, signature=signature)
+        limit = self.settings.max_python_file_size
+        failure = ParseFailure(f"not parsed: {size:,} bytes, over the limit of {limit:,} (max-python-file-size)")
+        return FileResult(path, digest, tuple(self._parse_error(failure, path)), {PARSE_ERROR.code: 1},
+                          signature=signature, comments=False)
 
     def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
         """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
@@ -410,6 +439,8 @@ class Engine:
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
+        for path, line, message in self.settings.config_problems:  # a broken repository config: linted without
+            ctx.report(PARSE_ERROR, line, None, message, path=path)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]

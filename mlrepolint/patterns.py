@@ -6,7 +6,7 @@ is split into its segments, runs of segment patterns separated by `**` are place
 as in the classic wildcard algorithm), and inside a segment the pieces between `*`s are found leftmost-first by
 quantifier-free regexes. Matching one path costs at most (pattern length) x (path length) character steps.
 
-The syntax and precedence are git's (https://git-scm.com/docs/gitignore), as pathspec's `GitIgnoreSpec` models them:
+The syntax and precedence are git's (https://git-scm.com/docs/gitignore):
 trailing spaces dropped, `#` comments, `!` negation, a leading or inner `/` anchors to the root, a trailing `/`
 matches folders only, `**` matches any number of folders, `[...]` ranges (with `!`/`^` negation and POSIX classes
 such as `[[:digit:]]`); a pattern that matches a folder matches everything below it, and a later pattern decides,

@@ -5,6 +5,10 @@ that are not ignored. Outside git it comes from a walk that honours `.gitignore`
 folders, virtual environments, `node_modules`, `__pycache__`, caches and build output are never listed or read,
 symlinks are never followed out of the root, and a symlinked directory is never descended into (so a symlink loop
 cannot hang the walk).
+
+Only regular files are ever opened: a FIFO, a socket or a device (or a symlink to one, `/dev/zero`) reads as
+missing, and a read never blocks (the file is opened non-blocking and checked with `fstat` before any byte is
+read). Every read has a size limit: MAX_READ_BYTES unless the caller asks for fewer.
 """
 
 from __future__ import annotations
@@ -31,6 +35,42 @@ SKIPPED_DIRS = frozenset(
 SKIPPED_DIR_GLOBS = ("*.egg-info",)
 #: A folder holding this file is a virtual environment, whatever its name.
 VENV_MARKER = "pyvenv.cfg"
+#: The most a read returns without a `limit`: a larger file reads as None (too large to be a source or a
+#: declaration someone writes; rules that want its first bytes pass a `limit`, and `size` still tells its size).
+MAX_READ_BYTES = 32 * 1024 * 1024
+#: A `.gitignore` larger than this is not read by the walk (git has no limit; no real one is near it).
+GITIGNORE_READ_BYTES = 1024 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of the regular file at `path`, or None when it is not one (missing, a folder, a FIFO, a device,
+    a socket) or cannot be read. Without `limit`, a file larger than MAX_READ_BYTES is None; with it, at most
+    `limit` bytes are read. Opening never blocks: the check is made on the open descriptor, so nothing can be
+    swapped in between."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
+    try:
+        st = os.fstat(handle)
+        if not stat.S_ISREG(st.st_mode) or (limit is None and st.st_size > MAX_READ_BYTES):
+            return None
+        wanted = MAX_READ_BYTES if limit is None else limit
+        chunks, left = [], wanted
+        while left > 0:  # a regular file never blocks; read until the limit or the end
+            chunk = os.read(handle, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if limit is None and left <= 0 and os.read(handle, 1):  # it grew past the limit while being read
+            return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 @functools.lru_cache(maxsize=4096)  # folder names repeat across thousands of paths
@@ -193,18 +233,19 @@ class RepoView:
         return st.st_size if st is not None else None
 
     def read_bytes(self, path: str, limit: int | None = None) -> bytes | None:
-        """The file's bytes (at most `limit`), or None when it is not a readable regular file inside the root."""
-        if self.stat(path) is None:
+        """The file's bytes, or None when it is not a readable regular file inside the root.
+
+        With `limit`, at most its first `limit` bytes; without, the whole file, or None when it is larger than
+        MAX_READ_BYTES (ask `size` to tell a large file from an unreadable one).
+        """
+        st = self.stat(path)
+        if st is None or (limit is None and st.st_size > MAX_READ_BYTES):
             return None
-        real = self._inside(path)
-        try:
-            with open(real, "rb") as handle:  # type: ignore[arg-type]
-                return handle.read() if limit is None else handle.read(limit)
-        except OSError:
-            return None
+        return read_regular(self._inside(path), limit)  # type: ignore[arg-type]
 
     def read_text(self, path: str, limit: int | None = None) -> str | None:
-        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read."""
+        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read (see
+        `read_bytes` for `limit`)."""
         data = self.read_bytes(path, limit)
         return None if data is None else data.decode("utf-8", errors="replace")
 
@@ -246,6 +287,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
             try:
                 is_link = entry.is_symlink()
                 is_dir = not is_link and entry.is_dir()
+                listed = is_link or entry.is_file(follow_symlinks=False)  # as git lists: no FIFOs, sockets, devices
             except OSError:
                 continue
             if is_dir:
@@ -253,17 +295,20 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
                     skipped.add(rel + "/")
                 elif not _ignored(specs, rel + "/"):
                     stack.append((rel + "/", specs))
-            elif not _ignored(specs, rel):
+            elif listed and not _ignored(specs, rel):
                 found.append(RepoFile(rel, tracked=False))
     return found, skipped
 
 
 def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
-    try:
-        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    """The folder's `.gitignore`, if it is a regular file (a symlink is not followed, as git does not)."""
+    target = folder / ".gitignore"
+    if os.path.islink(target):
         return []
-    return [(prefix, gitignore_spec(valid_gitignore_lines(lines)))]
+    data = read_regular(str(target), GITIGNORE_READ_BYTES)
+    if data is None:
+        return []
+    return [(prefix, gitignore_spec(data.decode("utf-8", errors="replace").splitlines()))]
 
 
 def _ignored(specs: list[tuple[str, Spec]], rel: str) -> bool:

@@ -45,9 +45,9 @@ def test_config_errors_exit_2_naming_key_and_file(repo, config, message):
     assert run.err.splitlines() == [f"mlrepolint: error: {message}"]
 
 
-def test_invalid_toml_is_one_line(repo):
-    root = repo({"pyproject.toml": "[tool.mlrepolint\nselect = 1\n", "a.py": ""})
-    run = run_cli(cwd=root)
+def test_invalid_toml_in_a_named_config_is_one_line(repo):
+    root = repo({"broken.toml": "[tool.mlrepolint\nselect = 1\n", "a.py": ""})
+    run = run_cli("--config", "broken.toml", cwd=root)
     assert run.code == 2
     assert len(run.err.splitlines()) == 1
     assert run.err.startswith("mlrepolint: error: ") and "invalid TOML" in run.err

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import PurePosixPath
 from typing import Callable
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised by tox on older Pythons
-    import tomli as tomllib
+from mlrepolint.config import TOMLError, parse_toml
 
 READ_LIMIT = 1024 * 1024
 
@@ -51,8 +46,8 @@ _FROM_PYTHON_RE = re.compile(
 
 def _pyproject(text: str) -> bool:
     try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+        data = parse_toml(text)
+    except TOMLError:
         return False
     project = data.get("project")
     if isinstance(project, dict) and project.get("requires-python"):

@@ -33,6 +33,8 @@ MISSING = (
 #: files a call, well under the usual limits (ARG_MAX is 256 KB or more).
 _ARG_CHARS = 30_000 if os.name == "nt" else 200_000
 _SELECT_KEYS = ("select", "extend-select")
+#: The files ruff looks for in each folder of a file it checks, and in the folders above, to configure itself.
+RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 
 
 def rule_name(code: str) -> str:
@@ -76,12 +78,41 @@ def arguments(repo: RepoView, settings: Settings) -> list[str]:
     return args
 
 
+def unsafe_configs(repo: RepoView, files: Sequence[str]) -> list[str]:
+    """Config files ruff would read itself that mlrepolint would not: a FIFO or device (ruff would block on it or
+    read it forever), a symlink out of the root, a file over the config size limit."""
+    from mlrepolint.config import MAX_CONFIG_BYTES
+
+    folders = {""}
+    for path in files:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    unsafe = []
+    for folder in sorted(folders):
+        for name in RUFF_CONFIGS:
+            path = f"{folder}/{name}" if folder else name
+            if not os.path.lexists(os.path.join(repo.root, path)):
+                continue
+            size = repo.size(path)
+            if size is None or size > MAX_CONFIG_BYTES:
+                unsafe.append(path)
+    return unsafe
+
+
 def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> tuple[list[Finding], list[str]]:
     """ruff's findings over `files` (paths relative to the root), and warnings when ruff is missing or fails."""
     executable = find_ruff()
     if executable is None:
         return [], [MISSING]
-    command = [executable, *arguments(repo, settings), "--"]
+    warnings = []
+    unsafe = unsafe_configs(repo, files)
+    if unsafe:  # ruff would read them: it runs without any configuration file instead
+        warnings.append(
+            f"ruff: the project's ruff settings are ignored, because {unsafe[0]} is not a regular file inside the "
+            "repository of a readable size"
+        )
+    args = arguments(repo, settings) + (["--isolated"] if unsafe else [])
+    command = [executable, *args, "--"]
     # Colours off whatever the user's terminal settings: the output is parsed, not shown.
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
     env["NO_COLOR"] = "1"
@@ -90,14 +121,14 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
         try:
             proc = subprocess.run([*command, *chunk], cwd=reader.root, env=env, capture_output=True, check=False)
         except OSError as exc:
-            return reader.found, [_failed(str(exc))]
+            return reader.found, [*warnings, _failed(str(exc))]
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            return reader.found, [_failed((stderr or [f"exit code {proc.returncode}"])[-1])]
+            return reader.found, [*warnings, _failed((stderr or [f"exit code {proc.returncode}"])[-1])]
         unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
         if unreadable is not None:
-            return reader.found, [_failed(f"unexpected output {unreadable!r}")]
-    return reader.found, []
+            return reader.found, [*warnings, _failed(f"unexpected output {unreadable!r}")]
+    return reader.found, warnings
 
 
 def _failed(reason: str) -> str:
