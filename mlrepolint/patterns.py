@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 #: A pattern longer than this is not used (no path git keeps is that long): `unusable_lines` reports it.
 MAX_PATTERN_CHARS = 4096
@@ -257,6 +257,19 @@ def _bracket(glob: str, i: int) -> tuple[str, int] | None:
     if not pieces:
         return ("[^/]" if negate else "(?!)"), j + 1
     return f"[{'^/' if negate else ''}{''.join(pieces)}]", j + 1
+
+
+def glob_matcher(glob: str) -> Callable[[str], bool]:
+    """fnmatch-style `*`, `?` and `[...]` over a whole string (`/` is an ordinary character here), in bounded
+    time; a glob that cannot be read (an unclosed `[`, a trailing backslash) matches nothing."""
+    try:
+        atoms = _atoms(glob.replace("/", "\\/"), glob)
+    except PatternError:
+        atoms = None
+    if atoms is None:
+        return lambda text: False
+    segment = _Segment([atom if atom != "[^/]" else "." for atom in atoms])
+    return segment.matches
 
 
 class Spec:
