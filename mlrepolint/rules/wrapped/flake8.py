@@ -108,6 +108,13 @@ def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[
     own = sections.setdefault("flake8", {})
     for key, value in settings.flake8.items():
         own[key.replace("_", "-")] = _config_value(value)
+    for key in [k for k in own if k.replace("_", "-") == "per-file-ignores"]:
+        problem = _per_file_ignores_problem(own[key])
+        if problem is not None:
+            ours = key in settings.flake8 or key.replace("-", "_") in settings.flake8
+            where = "[tool.mlrepolint.flake8]" if ours else name
+            del own[key]
+            warnings.append(f"flake8: per-file-ignores in {where} ignored, because {problem}")
     line_length = project_line_length(repo)
     black = line_length is not None
     if black and "max-line-length" not in own and "max_line_length" not in own:
@@ -120,6 +127,19 @@ def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[
     )
     _setup(config)  # fail here, once, rather than on every file
     return config, warnings
+
+
+def _per_file_ignores_problem(value: str) -> str | None:
+    """Why flake8 would refuse this `per-file-ignores` value (it raises out of its set-up), or None."""
+    try:
+        from flake8.utils import parse_files_to_codes_mapping
+    except ImportError:
+        return None  # flake8 is missing: that is warned about on its own
+    try:
+        parse_files_to_codes_mapping(value)
+    except Exception:  # flake8's ExecutionError
+        return "it is not a list of `glob: codes` entries"
+    return None
 
 
 def _is_ours(plugin: Any) -> bool:
@@ -213,12 +233,14 @@ def _build(config: Flake8Config) -> _Setup:
                 parse_options(option_manager, opts, opts.filenames)
             except TypeError:
                 parse_options(opts)
+        if config.black_defaults:
+            opts.extended_default_ignore = [*opts.extended_default_ignore, *BLACK_CONFLICTS]
+        collector = _Collector()
+        guide = StyleGuideManager(opts, collector)  # parses per-file-ignores, which raises when malformed
     except (exceptions.Flake8Exception, ValueError, configparser.Error) as exc:
-        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {exc}") from None
-    if config.black_defaults:
-        opts.extended_default_ignore = [*opts.extended_default_ignore, *BLACK_CONFLICTS]
-    collector = _Collector()
-    return _Setup(opts, plugins, StyleGuideManager(opts, collector), collector, [*opts.exclude, *opts.extend_exclude])
+        reason = " ".join(str(exc).split())  # flake8's messages span lines; a warning is one
+        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {reason}") from None
+    return _Setup(opts, plugins, guide, collector, [*opts.exclude, *opts.extend_exclude])
 
 
 def _check_keys(config: Flake8Config, option_manager: Any) -> None:
