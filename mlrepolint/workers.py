@@ -6,8 +6,10 @@ is sent. Small runs stay in the main process: starting workers costs more than l
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -69,13 +71,30 @@ def _pool(workers: int, root: Path, is_git: bool, settings: Settings):
     # safely, and there the initializer loads the registry once in each fresh process.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
-    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings))
+    # Ctrl-C is the main process's to handle (it stops the pool): forked workers start with SIGINT ignored, so
+    # none prints a traceback of its own; spawned ones ignore it from their initializer on.
+    with _sigint_ignored():
+        return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings))
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread (an API caller's): signals are not ours to handle there
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker(root: Path, is_git: bool, settings: Settings) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _engine = Engine(root, is_git, settings)
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 
