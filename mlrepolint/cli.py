@@ -263,8 +263,13 @@ def _registry() -> Registry:
 
 
 def _warn(warnings: Sequence[str]) -> None:
+    """Each warning on one line of stderr (they can quote file names: see mlrepolint.reports.escape)."""
+    if not warnings:
+        return
+    from mlrepolint.reports.escape import printable
+
     for warning in warnings:
-        click.echo(f"mlrepolint: warning: {warning}", err=True)
+        click.echo(f"mlrepolint: warning: {printable(warning)}", err=True)
 
 
 @cli.command("rules")

@@ -60,5 +60,5 @@ def fingerprints(root: Path, findings: Iterable[Finding]) -> list[str]:
         key = keys.key(finding)
         seen[key] = seen.get(key, 0) + 1
         raw = "\0".join((*key, str(seen[key])))
-        prints.append(hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
+        prints.append(hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32])  # any file name
     return prints

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from mlrepolint import __version__
 from mlrepolint.engine import Result
+from mlrepolint.reports.escape import encodable
 from mlrepolint.fingerprint import fingerprints
 from mlrepolint.rules.base import Rule, Severity
 
@@ -54,7 +55,7 @@ def as_dict(result: Result) -> dict[str, Any]:
             region["startLine"] = finding.line
             if finding.column is not None:
                 region["startColumn"] = finding.column
-        uri = quote(finding.path)  # a URI reference: spaces and the like percent-encoded, `/` kept
+        uri = _uri(finding.path)
         physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
         if region:
             physical["region"] = region
@@ -62,7 +63,7 @@ def as_dict(result: Result) -> dict[str, Any]:
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
             "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": encodable(finding.message)},
             "locations": [{"physicalLocation": physical}],
             "partialFingerprints": {FINGERPRINT: print_},
         })
@@ -78,6 +79,15 @@ def as_dict(result: Result) -> dict[str, Any]:
             "results": results,
         }],
     }
+
+
+def _uri(path: str) -> str:
+    """A URI reference for the path: spaces and the like percent-encoded, `/` kept, and a name that is not
+    UTF-8 percent-encoded byte for byte (git gives bytes; they reach us as `surrogateescape` surrogates)."""
+    try:
+        return quote(path.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:  # a surrogate that is no undecodable byte
+        return quote(encodable(path))
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
