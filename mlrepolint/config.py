@@ -53,8 +53,6 @@ class Settings:
     #: Python files larger than this many bytes are reported (`parse-error`) instead of parsed.
     max_python_file_size: int = 5_000_000
     source: str | None = None  # the config file the settings came from, for messages
-    #: (path, line, message) of a repository config file that could not be read: parse-error findings.
-    config_problems: tuple[tuple[str, int, str], ...] = ()
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values are left as configured."""
@@ -350,24 +348,26 @@ def _read_repo_file(root: Path, name: str) -> bytes | None:
 def repo_settings(root: Path, registry: Registry) -> Settings:
     """The settings of the repository at `root` from its own config file (see `find_config`), else defaults.
 
-    A file that is not valid TOML (or is not UTF-8) does not stop the run: the repository is linted with the
-    defaults and the file gets a `parse-error` finding (`Settings.config_problems`). Invalid settings in a valid
-    file are still a ConfigError: they are the user's own configuration, and silence would hide the mistake.
+    A file that is not valid TOML (or not UTF-8) does not stop the run: the repository is linted with the
+    defaults, and the file gets a `parse-error` finding (see `toml_problem`). Invalid settings in a valid file
+    are still a ConfigError: they are the user's own configuration, and silence would hide the mistake.
     """
     path = find_config(root)
-    if path is None:
+    data = _read_repo_file(root, path.name) if path is not None else None
+    if path is None or data is None or toml_problem(data) is not None:
         return Settings()
-    data = _read_repo_file(root, path.name)
-    if data is None:  # gone since find_config looked
-        return Settings()
+    return _settings_from(parse_toml(data.decode("utf-8")), path, registry)
+
+
+def toml_problem(data: bytes) -> TOMLError | None:
+    """Why `data` is not a TOML document (with the line), or None when it is one."""
     try:
-        document = parse_toml(data.decode("utf-8"))
+        parse_toml(data.decode("utf-8"))
     except TOMLError as exc:
-        return Settings(config_problems=((path.name, exc.line, exc.message),))
+        return exc
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return Settings(config_problems=((path.name, line, f"invalid TOML: not UTF-8 ({exc.reason})"),))
-    return _settings_from(document, path, registry)
+        return TOMLError(f"invalid TOML: not UTF-8 ({exc.reason})", data[: exc.start].count(b"\n") + 1)
+    return None
 
 
 def _load_toml(path: Path) -> dict[str, Any]:

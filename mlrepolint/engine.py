@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Container, Iterable, Sequence
 
-from mlrepolint.config import Settings
+from mlrepolint.config import MAX_CONFIG_BYTES, Settings, toml_problem
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
@@ -439,12 +439,22 @@ class Engine:
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
-        for path, line, message in self.settings.config_problems:  # a broken repository config: linted without
-            ctx.report(PARSE_ERROR, line, None, message, path=path)
+        self._config_problems(ctx)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress_by_path(found), ctx.examined
+
+    def _config_problems(self, ctx: Context) -> None:
+        """A parse-error for each pyproject.toml, and the root's mlrepolint.toml, that is not valid TOML: the run
+        did without it (see `repo_settings`), and so do pip and every tool that reads it."""
+        for f in self.repo.files:
+            if f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
+                size = self.repo.size(f.path)
+                data = self.repo.read_bytes(f.path) if size is not None and size <= MAX_CONFIG_BYTES else None
+                problem = toml_problem(data) if data is not None else None
+                if problem is not None:
+                    ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=f.path)
 
     def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line
