@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Container, Iterable, Sequence
 
 from mlrepolint.config import MAX_CONFIG_BYTES, Settings, toml_problem
-from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
+from mlrepolint.patterns import unusable_lines
+from mlrepolint.repo import GITIGNORE_READ_BYTES, RepoView, git_toplevel, gitignore_spec, is_skipped_dir
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
@@ -439,17 +440,23 @@ class Engine:
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
-        self._config_problems(ctx)
+        self._input_problems(ctx)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         return self._suppress_by_path(found), ctx.examined
 
-    def _config_problems(self, ctx: Context) -> None:
+    def _input_problems(self, ctx: Context) -> None:
         """A parse-error for each pyproject.toml, and the root's mlrepolint.toml, that is not valid TOML: the run
-        did without it (see `repo_settings`), and so do pip and every tool that reads it."""
+        did without it (see `repo_settings`), and so do pip and every tool that reads it; and one for each
+        .gitignore line too long to be a pattern, which the file list and the rules did without."""
         for f in self.repo.files:
-            if f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
+            if f.name == ".gitignore":
+                data = self.repo.read_bytes(f.path, GITIGNORE_READ_BYTES)
+                lines = data.decode("utf-8", errors="replace").splitlines() if data else []
+                for line, message in unusable_lines(lines):
+                    ctx.report(PARSE_ERROR, line, None, message, path=f.path)
+            elif f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
                 size = self.repo.size(f.path)
                 data = self.repo.read_bytes(f.path) if size is not None and size <= MAX_CONFIG_BYTES else None
                 problem = toml_problem(data) if data is not None else None
