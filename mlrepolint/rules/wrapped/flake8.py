@@ -37,6 +37,10 @@ _MISSING = "flake8 is not installed, so PEP 8 checks did not run (pip install fl
 class Flake8Unavailable(Exception):
     """flake8 cannot run at all in this run (not installed, plugins or configuration broken)."""
 
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
 
 class Flake8Failed(Exception):
     """flake8 failed on one file."""
@@ -50,6 +54,7 @@ class Flake8Config:
     sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     black_defaults: bool = False
     source: str = "[tool.mlrepolint.flake8]"
+    own_keys: tuple[str, ...] = ()  # options from [tool.mlrepolint.flake8]: unknown ones are errors, not warnings
 
     def parser(self) -> configparser.RawConfigParser:
         """The config as flake8 reads it."""
@@ -93,40 +98,57 @@ def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigPars
 
 
 def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
-    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded, settings of the
+    repository's file that flake8 rejects, which are left out so that flake8 still runs)."""
     name, cfg, warnings = _repo_config(repo)
-    sections: dict[str, dict[str, str]] = {}
-    for section in ("flake8", LOCAL_PLUGINS):
-        if cfg.has_section(section):
-            sections[section] = dict(cfg.items(section))
-    if LOCAL_PLUGINS in sections and not settings.trust_repo_config:
-        del sections[LOCAL_PLUGINS]
+    plugins = dict(cfg.items(LOCAL_PLUGINS)) if cfg.has_section(LOCAL_PLUGINS) else None
+    if plugins is not None and not settings.trust_repo_config:
+        plugins = None
         warnings.append(
             f"flake8: [{LOCAL_PLUGINS}] in {name} ignored, because it would run code from the repository; "
             "pass --trust-repo-config to load it"
         )
-    own = sections.setdefault("flake8", {})
-    for key, value in settings.flake8.items():
-        own[key.replace("_", "-")] = _config_value(value)
-    for key in [k for k in own if k.replace("_", "-") == "per-file-ignores"]:
-        problem = _per_file_ignores_problem(own[key])
-        if problem is not None:
-            ours = key in settings.flake8 or key.replace("-", "_") in settings.flake8
-            where = "[tool.mlrepolint.flake8]" if ours else name
-            del own[key]
-            warnings.append(f"flake8: per-file-ignores in {where} ignored, because {problem}")
+    theirs = _checked(dict(cfg.items("flake8")) if cfg.has_section("flake8") else {}, name, warnings)
+    own = _checked({k.replace("_", "-"): _config_value(v) for k, v in settings.flake8.items()},
+                   "[tool.mlrepolint.flake8]", warnings)
     line_length = project_line_length(repo)
-    black = line_length is not None
-    if black and "max-line-length" not in own and "max_line_length" not in own:
-        own["max-line-length"] = str(line_length)
-    config = Flake8Config(
-        root=str(repo.root),
-        sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
-        black_defaults=black,
-        source=f"{name} and [tool.mlrepolint.flake8]" if name else "[tool.mlrepolint.flake8]",
-    )
-    _setup(config)  # fail here, once, rather than on every file
+
+    def config_with(repo_options: dict[str, str]) -> Flake8Config:
+        merged = {**repo_options, **own}
+        if line_length is not None and "max-line-length" not in merged and "max_line_length" not in merged:
+            merged["max-line-length"] = str(line_length)
+        sections = {"flake8": merged, **({LOCAL_PLUGINS: plugins} if plugins is not None else {})}
+        return Flake8Config(
+            root=str(repo.root),
+            sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
+            black_defaults=line_length is not None,
+            source=f"{name} and [tool.mlrepolint.flake8]" if name and repo_options else "[tool.mlrepolint.flake8]",
+            own_keys=tuple(sorted(own)),
+        )
+
+    config = config_with(theirs)
+    try:
+        setup = _setup(config)  # fail here, once, rather than on every file
+    except Flake8Unavailable as exc:
+        if not theirs:
+            raise
+        config = config_with({})  # flake8 runs without the repository's settings (or cannot run at all)
+        setup = _setup(config)
+        warnings.append(f"flake8: the settings in {name} are ignored, because flake8 rejects them: {exc.reason}")
+    if setup.unknown:
+        warnings.append(f"flake8: unknown option(s) in {name} ignored: {', '.join(setup.unknown)}")
     return config, warnings
+
+
+def _checked(options: dict[str, str], where: str | None, warnings: list[str]) -> dict[str, str]:
+    """The options without a `per-file-ignores` flake8 would raise on (which it parses outside its own error
+    handling), with a warning."""
+    for key in [k for k in options if k.replace("_", "-") == "per-file-ignores"]:
+        problem = _per_file_ignores_problem(options[key])
+        if problem is not None:
+            del options[key]
+            warnings.append(f"flake8: per-file-ignores in {where} ignored, because {problem}")
+    return options
 
 
 def _per_file_ignores_problem(value: str) -> str | None:
@@ -186,6 +208,7 @@ class _Setup:
     guide: Any
     collector: _Collector
     exclude: list[str]
+    unknown: list[str]  # options of the repository's file that flake8 does not know (and ignores)
 
 
 _ACTIVE: dict[Flake8Config, _Setup] = {}
@@ -223,7 +246,7 @@ def _build(config: Flake8Config) -> _Setup:
         )
         main_options.register_default_options(option_manager)
         option_manager.register_plugins(plugins)
-        _check_keys(config, option_manager)
+        unknown = _check_keys(config, option_manager)
         opts = aggregator.aggregate_options(option_manager, cfg, config.root, [])
         for loaded in plugins.all_plugins():
             parse_options = getattr(loaded.obj, "parse_options", None)
@@ -239,21 +262,22 @@ def _build(config: Flake8Config) -> _Setup:
         guide = StyleGuideManager(opts, collector)  # parses per-file-ignores, which raises when malformed
     except (exceptions.Flake8Exception, ValueError, configparser.Error) as exc:
         reason = " ".join(str(exc).split())  # flake8's messages span lines; a warning is one
-        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {reason}") from None
-    return _Setup(opts, plugins, guide, collector, [*opts.exclude, *opts.extend_exclude])
+        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {reason}", reason) from None
+    return _Setup(opts, plugins, guide, collector, [*opts.exclude, *opts.extend_exclude], unknown)
 
 
-def _check_keys(config: Flake8Config, option_manager: Any) -> None:
-    """An option flake8 (and its plugins) does not know is a configuration error, not silence."""
+def _check_keys(config: Flake8Config, option_manager: Any) -> list[str]:
+    """An option of [tool.mlrepolint.flake8] that flake8 (and its plugins) does not know is a configuration
+    error, not silence; one of the repository's file is returned, to be warned about (flake8 ignores it)."""
     from mlrepolint.config import ConfigError
 
     known = option_manager.config_options_dict
-    for section, items in config.sections:
-        if section != "flake8":
-            continue
-        unknown = sorted(key for key, _ in items if key not in known and key.replace("-", "_") not in known)
-        if unknown:
-            raise ConfigError(f"{config.source}: unknown flake8 option(s): {', '.join(unknown)}")
+    unknown = sorted(key for section, items in config.sections if section == "flake8" for key, _ in items
+                     if key not in known and key.replace("-", "_") not in known)
+    own = [key for key in unknown if key in config.own_keys]
+    if own:
+        raise ConfigError(f"[tool.mlrepolint.flake8]: unknown flake8 option(s): {', '.join(own)}")
+    return unknown
 
 
 @functools.lru_cache(maxsize=None)
