@@ -30,7 +30,10 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   and shared by every checker. Files that do not parse never reach checkers (they are `parse-error` findings).
 - `RepoChecker.check(repo, ctx)` runs once per repository: `repo` is a `RepoView` (`root`, `files`, each a
   `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)`; safe `size`, `read_bytes(path, limit)` and
-  `read_text(path, limit)` that never leave the repository). Read nothing from the disk except through it.
+  `read_text(path, limit)` that never leave the repository and open only regular files, never blocking: a FIFO or
+  device is None. With `limit` they read at most that many bytes; without, a file over 32 MiB
+  (`mlrepolint.repo.MAX_READ_BYTES`) is None, and `size` tells it from an unreadable one). Read nothing from the
+  disk except through it.
 - `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
