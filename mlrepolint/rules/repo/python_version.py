@@ -6,8 +6,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-from mlrepolint.config import TOMLError, parse_toml
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, TOMLError, parse_toml
 
 READ_LIMIT = 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlrepolint.config import TOMLError, parse_toml
+from mlrepolint.api import TOMLError, parse_toml
 from mlrepolint.rules.repo.pins import Problem
 
 HEADER_RE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(?:#.*)?$")
