@@ -286,7 +286,7 @@ class Engine:
         size = self.reader.size(path)
         if size is not None and size > self.settings.max_python_file_size:
             return self._too_large(path, size, known_digest)
-        data = self.reader.read_bytes(path)
+        data = self.reader.read_bytes(path, self.settings.max_python_file_size + 1)  # may be over MAX_READ_BYTES
         if data is None:
             return FileResult(path, "")
         digest = content_digest(data)
