@@ -84,7 +84,7 @@ def test_a_python_file_over_the_size_limit_is_reported_not_parsed(repo):
 
 
 def test_the_python_file_size_limit_is_a_setting(repo):
-    root = repo({"mid.py": "x = 1\n" * 40_000, "pyproject.toml": "[tool.mlrepolint]\nmax-python-file-size = 100\n"})
+    root = repo({"mid.py": "x = 1\n" * 4_000, "pyproject.toml": "[tool.mlrepolint]\nmax-python-file-size = 100\n"})
     assert "MLR001" in {f["code"] for f in lint_sound(root)["findings"] if f["path"] == "mid.py"}
     (root / "pyproject.toml").write_text("[tool.mlrepolint]\nmax-python-file-size = 1_000_000\n")
     assert "MLR001" not in {f["code"] for f in lint_sound(root)["findings"] if f["path"] == "mid.py"}
