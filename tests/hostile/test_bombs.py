@@ -98,7 +98,8 @@ GIT_HANGS = {"alternating"}
 
 
 @pytest.mark.parametrize(("name", "git_init"), [
-    *((name, True) for name in sorted(GITIGNORES) if name not in GIT_HANGS), *((name, False) for name in sorted(GITIGNORES)),
+    *((name, True) for name in sorted(GITIGNORES) if name not in GIT_HANGS),
+    *((name, False) for name in sorted(GITIGNORES)),
 ])
 def test_gitignore_patterns_are_matched_in_bounded_time(repo, name, git_init):
     files = {

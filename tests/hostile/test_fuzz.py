@@ -24,7 +24,8 @@ SAMPLES = {
     "requirements.txt": (
         "numpy==1.26.4\npandas>=2\n-r requirements-dev.txt\n-c constraints.txt\n"
         "git+https://github.com/org/repo@0123456789abcdef0123456789abcdef01234567#egg=repo\n"
-        "torch @ https://download.pytorch.org/whl/cpu/torch-2.3.0.whl\n-e .\nscikit-learn[all] ; python_version > '3.8'\n"
+        "torch @ https://download.pytorch.org/whl/cpu/torch-2.3.0.whl\n-e .\n"
+        "scikit-learn[all] ; python_version > '3.8'\n"
     ),
     "requirements-dev.txt": "pytest\n-r requirements.txt\n",
     "Dockerfile": (
@@ -51,7 +52,8 @@ SAMPLES = {
     ),
     "pyproject.toml": (
         '[project]\nname = "x"\nrequires-python = ">=3.10"\ndependencies = ["numpy>=1", "pandas==2.2.2"]\n\n'
-        '[tool.black]\nline-length = 100\n\n[tool.ruff]\nline-length = 100\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
+        '[tool.black]\nline-length = 100\n\n[tool.ruff]\nline-length = 100\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\n'
     ),
     "Pipfile": (
         '[[source]]\nurl = "https://pypi.org/simple"\n\n[packages]\nnumpy = "*"\nrequests = {version = "==2.31.0"}\n'

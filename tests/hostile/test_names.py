@@ -98,7 +98,8 @@ def test_names_that_are_not_utf8_keep_sarif_valid(tmp_path: Path):
     out = lint(root, "sarif")
     log = json.loads(out)
     jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
-    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"] for loc in r["locations"]}
+    results = log["runs"][0]["results"]
+    uris = {place["physicalLocation"]["artifactLocation"]["uri"] for r in results for place in r["locations"]}
     assert {"caf%E9.py", "%FF%FE.py", "evil%0Ax.py%3A1%3A1%3A%20MLR999%20forged%20finding%20%28forged%29%0A.py"} <= uris
 
 

@@ -61,7 +61,8 @@ def _links(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-@pytest.mark.parametrize("args", [(), ("--pep8-backend", "ruff"), ("--with", "pylint")], ids=["flake8", "ruff", "pylint"])
+@pytest.mark.parametrize("args", [(), ("--pep8-backend", "ruff"), ("--with", "pylint")],
+                         ids=["flake8", "ruff", "pylint"])
 def test_symlinks_to_devices_or_out_of_the_root_are_never_opened(tmp_path: Path, args: tuple[str, ...]):
     root = _links(tmp_path)
     report = lint_sound(root, *args, memory=3 << 30)  # reading /dev/zero would need more than that
@@ -90,4 +91,5 @@ def test_the_python_file_size_limit_is_a_setting(repo):
     assert "MLR001" not in {f["code"] for f in lint_sound(root)["findings"] if f["path"] == "mid.py"}
     (root / "pyproject.toml").write_text("[tool.mlrepolint]\nmax-python-file-size = 0\n")
     bad = assert_sound(run_bounded(cwd=root), codes=(2,))
-    assert bad.err.strip() == "mlrepolint: error: pyproject.toml: 'max-python-file-size' must be a whole number of at least 1"
+    message = "pyproject.toml: 'max-python-file-size' must be a whole number of at least 1"
+    assert bad.err.strip() == f"mlrepolint: error: {message}"
