@@ -71,30 +71,32 @@ def _pool(workers: int, root: Path, is_git: bool, settings: Settings):
     # safely, and there the initializer loads the registry once in each fresh process.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
-    # Ctrl-C is the main process's to handle (it stops the pool): forked workers start with SIGINT ignored, so
-    # none prints a traceback of its own; spawned ones ignore it from their initializer on.
-    with _sigint_ignored():
+    # Ctrl-C is the main process's to handle (it stops the pool): no worker may print a traceback of its own.
+    with _sigint_held():
         return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings))
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread (an API caller's): signals are not ours to handle there
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked while the pool forks: the workers start with it blocked (their initializer then ignores it),
+    and a Ctrl-C of that moment reaches the main process as soon as the pool is up, instead of being lost."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are spawned, and ignore it from the initializer
         yield
         return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _start_worker(root: Path, is_git: bool, settings: Settings) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to answer (it stops the pool)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking (see _sigint_held)
     _engine = Engine(root, is_git, settings)
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 

@@ -202,13 +202,6 @@ def test_broken_flake8_config_is_one_warning_and_flake8_runs_without_it(repo):
     assert text.err.startswith("mlrepolint: warning: flake8: the settings in .flake8 are ignored")
 
 
-def test_unknown_options_in_the_repositorys_flake8_file_are_a_warning(repo):
-    root = repo({"train.py": LONG, "setup.cfg": "[flake8]\nmax-line-lenght = 200\n"})
-    run = run_cli("--format", "json", ".", cwd=root)
-    assert run.code == 0
-    assert "E501" in {f["code"] for f in run.findings}
-    assert run.json["warnings"] == ["flake8: unknown option(s) in setup.cfg ignored: max-line-lenght"]
-
 
 def test_missing_flake8_is_one_warning(repo, tmp_path):
     shadow = tmp_path / "shadow" / "flake8"

@@ -39,12 +39,16 @@ def test_a_fifo_outside_git_is_not_read_nor_listed(tmp_path: Path, name: str):
 
 
 @needs_fifo
-def test_ruff_is_not_given_a_fifo_config_to_read(tmp_path: Path):
-    root = make_git_repo(tmp_path / "repo", {"a.py": SCRIPT, "sub/b.py": "import sys\n"})
+@pytest.mark.parametrize("configured", [True, False], ids=["ruff-configured", "not-configured"])
+def test_ruff_is_not_given_a_fifo_config_to_read(tmp_path: Path, configured: bool):
+    files = {"a.py": SCRIPT, "sub/b.py": "import sys\n", **({"ruff.toml": "line-length = 100\n"} if configured else {})}
+    root = make_git_repo(tmp_path / "repo", files)
     os.mkfifo(root / "sub" / "ruff.toml")
     report = lint_sound(root, "--pep8-backend", "ruff")
     assert ("F401", "sub/b.py") in {(f["code"], f["path"]) for f in report["findings"]}
-    assert any("ruff settings are ignored" in w and "sub/ruff.toml" in w for w in report["warnings"])
+    # A project that configures ruff has ruff read its files: not this one. One that does not runs ruff isolated.
+    ignored = [w for w in report["warnings"] if "ruff settings are ignored" in w and "sub/ruff.toml" in w]
+    assert len(ignored) == (1 if configured else 0)
 
 
 def _links(tmp_path: Path) -> Path:
