@@ -30,7 +30,10 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   and shared by every checker. Files that do not parse never reach checkers (they are `parse-error` findings).
 - `RepoChecker.check(repo, ctx)` runs once per repository: `repo` is a `RepoView` (`root`, `files`, each a
   `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)`; safe `size`, `read_bytes(path, limit)` and
-  `read_text(path, limit)` that never leave the repository). Read nothing from the disk except through it.
+  `read_text(path, limit)` that never leave the repository and open only regular files, never blocking: a FIFO or
+  device is None. With `limit` they read at most that many bytes; without, a file over 32 MiB
+  (`mlrepolint.repo.MAX_READ_BYTES`) is None, and `size` tells it from an unreadable one). Read nothing from the
+  disk except through it.
 - `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
@@ -45,7 +48,9 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
 
 Checkers never import, execute or evaluate the linted code, never print and never write.
 
-`tomllib` is the standard library's TOML parser, or `tomli` where the standard library has none.
+`tomllib` is the standard library's TOML parser, or `tomli` where the standard library has none. Prefer
+`parse_toml(text)`: the same parser, but every way it can fail on a repository's file (nesting deep enough to
+exhaust the parser's recursion included) is one `TOMLError` with a `message` and a `line`.
 
 `API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
 something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
@@ -56,13 +61,13 @@ skipped with that message as a warning, and the run goes on.
 from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
-from mlrepolint.config import tomllib
+from mlrepolint.config import TOMLError, parse_toml, tomllib
 from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
 from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
-API_VERSION = (1, 0)
+API_VERSION = (1, 1)  # 1.1: parse_toml, TOMLError
 
 __all__ = [
     "API_VERSION",
@@ -76,6 +81,7 @@ __all__ = [
     "RepoView",
     "Rule",
     "Severity",
+    "TOMLError",
     "dotted_name",
     "gitignore_spec",
     "has_docstring",
@@ -83,6 +89,7 @@ __all__ = [
     "is_test_path",
     "keyword_value",
     "matches",
+    "parse_toml",
     "tomllib",
     "valid_gitignore_lines",
 ]

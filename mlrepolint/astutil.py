@@ -6,35 +6,66 @@ import ast
 import functools
 import re
 from fnmatch import translate
-from typing import Sequence
+from typing import Callable, Sequence
+
+
+#: A dotted name longer than this is no name anyone calls (a generated or hostile chain): dotted_name gives None.
+MAX_NAME_CHARS = 1000
 
 
 def dotted_name(node: ast.AST) -> str | None:
-    """`pd.read_csv` for `pd.read_csv`, `Pipeline().fit` for `Pipeline(...).fit`; None when not a name chain."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr}" if base is not None else f"?.{node.attr}"
-    if isinstance(node, ast.Call):
-        base = dotted_name(node.func)
-        return f"{base}()" if base is not None else None
-    if isinstance(node, ast.Subscript):
-        base = dotted_name(node.value)
-        return f"{base}[]" if base is not None else None
-    return None
+    """`pd.read_csv` for `pd.read_csv`, `Pipeline().fit` for `Pipeline(...).fit`; None when not a name chain (or
+    longer than MAX_NAME_CHARS).
+
+    Iterative, and linear in the chain's length: a file may hold a chain thousands of links deep."""
+    links: list[ast.AST] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            links.append(node)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            links.append(node)
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            links.append(node)
+            node = node.value
+        else:
+            break
+    parts: list[str] | None = [node.id] if isinstance(node, ast.Name) else None
+    size = len(parts[0]) if parts else 0
+    for link in reversed(links):  # from the innermost link outwards
+        if isinstance(link, ast.Attribute):
+            if parts is None:
+                parts, size = ["?"], 1
+            parts.append("." + link.attr)
+            size += len(link.attr) + 1
+        elif parts is not None:
+            parts.append("()" if isinstance(link, ast.Call) else "[]")
+            size += 2
+        if size > MAX_NAME_CHARS:
+            return None
+    return "".join(parts) if parts is not None else None
 
 
 def matches(name: str | None, patterns: Sequence[str]) -> bool:
     """True when the dotted call name matches one of the glob patterns (`*.read_*`, `torch.load`)."""
-    return name is not None and _glob_regex(tuple(patterns)).match(name) is not None
+    return name is not None and _glob_matcher(tuple(patterns))(name)
 
 
 @functools.lru_cache(maxsize=64)
-def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """The patterns as one compiled regex: one match per call name instead of one fnmatch per pattern (measured:
-    a fifth of the per-file time of the built-in checkers went to fnmatch)."""
-    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns) or "(?!)")
+    a fifth of the per-file time of the built-in checkers went to fnmatch). A pattern with more than two `*`
+    (from a config, never the defaults) could make that regex backtrack for long: those are matched piece by
+    piece instead, in time linear in the name (see mlrepolint.patterns)."""
+    from mlrepolint.patterns import glob_matcher
+
+    simple = [p for p in patterns if p.count("*") <= 2]
+    others = [glob_matcher(p) for p in patterns if p.count("*") > 2]
+    regex = re.compile("|".join(f"(?:{translate(pattern)})" for pattern in simple) or "(?!)")
+    if not others:
+        return lambda name: regex.match(name) is not None
+    return lambda name: regex.match(name) is not None or any(match(name) for match in others)
 
 
 def keyword_value(call: ast.Call, name: str) -> ast.expr | None:

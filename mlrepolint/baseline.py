@@ -27,19 +27,42 @@ def write(result: Result, path: Path) -> int:
         {"path": p, "code": code, "rule": rules[code], "hash": digest, "count": n}
         for (p, code, digest), n in sorted(counts.items())
     ]
-    path.write_text(json.dumps({"version": VERSION, "entries": entries}, indent=2) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps({"version": VERSION, "entries": entries}, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(result.findings)
+
+
+#: A baseline larger than this is not one mlrepolint wrote (a million findings take ~150 MB).
+MAX_BYTES = 256 * 1024 * 1024
 
 
 def read(path: Path) -> Counter:
     """The baseline's entries as a Counter of (path, code, hash); a broken file is a UsageError (exit 2)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES:,} bytes")
+        data = json.loads(raw.decode("utf-8"))
         if data.get("version") != VERSION:
             raise ValueError(f"unsupported version {data.get('version')!r}")
-        return Counter({(e["path"], e["code"], e["hash"]): int(e["count"]) for e in data["entries"]})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc}") from None
+        entries = Counter()
+        for e in data["entries"]:
+            key = (e["path"], e["code"], e["hash"])
+            if not all(type(part) is str for part in key) or type(e["count"]) is not int or e["count"] < 0:
+                raise ValueError("an entry is not {path, code, hash: strings; count: a whole number}")
+            entries[key] += e["count"]
+        return entries
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise UsageError(f"cannot read baseline {path}: nested too deeply") from None
+    except ValueError as exc:  # not JSON, not UTF-8, or not entries
+        raise UsageError(f"cannot read baseline {path}: {' '.join(str(exc).split())}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"cannot read baseline {path}: not a baseline ({type(exc).__name__}: {exc})") from None
 
 
 def apply(result: Result, path: Path) -> Result:

@@ -7,7 +7,9 @@ Exit codes: 0 when nothing at error severity was found, 1 when something was, 2 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -113,7 +115,7 @@ def lint(
     """Lint the repository holding PATH (default: the current folder)."""
     from dataclasses import replace
 
-    from mlrepolint.config import check_selector, check_wrapped_selectors, find_config, load_settings
+    from mlrepolint.config import check_selector, check_wrapped_selectors, load_settings, repo_settings
     from mlrepolint.engine import Engine, locate
     from mlrepolint.reports import FORMATS
     from mlrepolint.rules.registry import load_registry
@@ -124,7 +126,7 @@ def lint(
     root, is_git = locate(targets)
     registry = load_registry()
     # Only a file the user names is trusted: the repository's own config cannot turn trust-repo-config on.
-    settings = load_settings(config_file or find_config(root), registry, trusted=config_file is not None)
+    settings = load_settings(config_file, registry) if config_file else repo_settings(root, registry)
     cli_select, cli_extend, cli_ignore = _codes(select), _codes(extend_select), _codes(ignore)
     wrapped = []
     for flag, values in (("--select", cli_select), ("--extend-select", cli_extend), ("--ignore", cli_ignore)):
@@ -150,6 +152,10 @@ def lint(
     extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
     if statistics and output_format != "text":
         raise click.UsageError(f"--statistics works with --format text, not --format {output_format}")
+    if baseline_file is not None:
+        from mlrepolint import baseline
+
+        baseline.read(baseline_file)  # a broken baseline is a usage error before the run, not after it
     engine = Engine(root, is_git, settings, registry)
     engine.show_progress = not quiet
     base = None
@@ -177,9 +183,9 @@ def lint(
 
         _warn(sarif_warnings(result))
     for name, path in extra:
-        path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
+        write_output(path, FORMATS[name](result, color=False, quiet=False))
     if output is not None:
-        output.write_text(report, encoding="utf-8")
+        write_output(output, report)
     else:
         click.echo(report, nl=False, color=color)  # click strips styles off a pipe unless told
     failed = _fails_on(result.findings, settings.fail_on)
@@ -278,9 +284,17 @@ def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, conf
     ]
     table = render(rows, output_format)
     if output is not None:
-        output.write_text(table, encoding="utf-8")
+        write_output(output, table)
     else:
         click.echo(table, nl=False)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a file the user asked for; failing to is a usage error (one line, exit 2)."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _format_and_file(value: str, formats: dict) -> tuple[str, Path]:
@@ -331,8 +345,13 @@ def _registry() -> Registry:
 
 
 def _warn(warnings: Sequence[str]) -> None:
+    """Each warning on one line of stderr (they can quote file names: see mlrepolint.reports.escape)."""
+    if not warnings:
+        return
+    from mlrepolint.reports.escape import printable
+
     for warning in warnings:
-        click.echo(f"mlrepolint: warning: {warning}", err=True)
+        click.echo(f"mlrepolint: warning: {printable(warning)}", err=True)
 
 
 @cli.command("rules")
@@ -386,9 +405,22 @@ def show_rule(code_or_name: str) -> None:
     click.echo(registry_rule_markdown(registry, rule), nl=False)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT). Not a KeyboardInterrupt, which click turns into an Abort after printing a blank line, and
+    not an Exception, so that no `except Exception` on the way (a wrapped tool's) can swallow it."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI, turning usage and config errors into one line on stderr and exit 2."""
+    """Entry point: run the CLI, turning usage and config errors into one line on stderr and exit 2, and Ctrl-C
+    into one line and exit 130."""
     relax_gc()
+    if not sys.warnoptions:  # library warnings (a regex's FutureWarning...) would break the one-line errors
+        warnings.simplefilter("ignore")
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="mlrepolint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -396,9 +428,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"mlrepolint: error: {_masked(exc.format_message())}", err=True)
         sys.exit(2)
-    except click.Abort:
-        click.echo("mlrepolint: aborted", err=True)
-        sys.exit(130)
+    except (click.Abort, Interrupted):
+        _quit_interrupted()
     except Exception as exc:
         if not _is_user_error(exc):
             raise
@@ -412,6 +443,16 @@ def _masked(message: str) -> str:
     from mlrepolint.mask import text
 
     return text(message)
+
+
+def _quit_interrupted() -> None:
+    """One line, exit 130 (128 + SIGINT), as shells report an interrupted command."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the goodbye
+    try:
+        click.echo("mlrepolint: interrupted", err=True)
+    except OSError:
+        pass
+    sys.exit(130)
 
 
 def _is_user_error(exc: Exception) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from mlrepolint.repo import gitignore_spec
+from mlrepolint.patterns import PatternError, compile_pattern
 from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
@@ -58,6 +58,8 @@ class Settings:
     #: Honour the repository's own suppressions (`# noqa`, `# mlrepolint: disable=`, `# pylint: disable`, the
     #: wrapped tools' select/ignore/exclude settings). None: yes, except under `grade`.
     respect_suppressions: bool | None = None
+    #: Python files larger than this many bytes are reported (`parse-error`) instead of parsed.
+    max_python_file_size: int = 5_000_000
     source: str | None = None  # the config file the settings came from, for messages
     #: Problems with the configuration that do not stop the run (a setting ignored), for the run's warnings.
     warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -259,8 +261,8 @@ def _patterns(patterns: tuple[str, ...], key: str, where: str) -> tuple[str, ...
     """Gitignore-style patterns, each checked now so that a malformed one is a config error, not a traceback."""
     for pattern in patterns:
         try:
-            gitignore_spec([pattern])
-        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
+            compile_pattern(pattern)
+        except PatternError:
             raise ConfigError(f"{where}: '{key}' has an invalid gitignore-style pattern {pattern!r}") from None
     return patterns
 
@@ -301,6 +303,7 @@ _KEYS = {
     "rubric": _Reader.rubric,
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
+    "max-python-file-size": lambda r, v, k: {"max_python_file_size": _positive_int(v, k, r.where)},
 }
 
 
@@ -338,37 +341,115 @@ def check_wrapped_selectors(settings: Settings) -> None:
             raise ConfigError(f"{where}: unknown rule or prefix '{selector}' (no installed wrapped tool reports it)")
 
 
+#: The repository's own config files, in the order they are looked for at the root.
+REPO_CONFIGS = ("mlrepolint.toml", "pyproject.toml")
+#: A config file larger than this is not read (a real one is a few kilobytes).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+_TOML_LINE_RE = re.compile(r"line (\d+)")
+
+
+class TOMLError(ValueError):
+    """A TOML document that cannot be read: `message` is one line, `line` 1-based."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with every way it can fail as one TOMLError: invalid TOML, and nesting deep enough to
+    exhaust the parser's recursion (`a = [[[[...]]]]`, which tomllib does not guard against)."""
+    try:
+        return tomllib.loads(text)
+    except ValueError as exc:  # TOMLDecodeError, and out-of-range dates
+        found = _TOML_LINE_RE.search(str(exc))
+        return _raise(f"invalid TOML: {exc}", int(found.group(1)) if found else 1)
+    except RecursionError:
+        return _raise("invalid TOML: nested too deeply to read")
+
+
+def _raise(message: str, line: int = 1) -> Any:
+    raise TOMLError(message, line) from None
+
+
 def find_config(root: Path) -> Path | None:
-    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table."""
-    own = root / "mlrepolint.toml"
-    if own.is_file():
-        return own
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table (or one that cannot
+    be read as TOML). Only regular files inside the root count: a FIFO or a symlink out of it is not a config."""
+    for name in REPO_CONFIGS:
+        data = _read_repo_file(root, name)
+        if data is None:
+            continue
+        if name == "mlrepolint.toml":
+            return root / name
         try:
-            if "mlrepolint" in _load_toml(pyproject).get("tool", {}):
-                return pyproject
-        except ConfigError:
-            return pyproject  # let load_settings report the broken file
+            tool = parse_toml(data.decode("utf-8")).get("tool")
+        except (TOMLError, UnicodeDecodeError):
+            return root / name  # broken: the loader reports it
+        if isinstance(tool, dict) and "mlrepolint" in tool:
+            return root / name
+    return None
+
+
+def _read_repo_file(root: Path, name: str) -> bytes | None:
+    from mlrepolint.repo import RepoView
+
+    view = RepoView(root, (), is_git=False)  # reads only regular files inside the root, never blocking
+    size = view.size(name)
+    return view.read_bytes(name) if size is not None and size <= MAX_CONFIG_BYTES else None
+
+
+def repo_settings(root: Path, registry: Registry) -> Settings:
+    """The settings of the repository at `root` from its own config file (see `find_config`), else defaults.
+
+    A file that is not valid TOML (or not UTF-8) does not stop the run: the repository is linted with the
+    defaults, and the file gets a `parse-error` finding (see `toml_problem`). Invalid settings in a valid file
+    are still a ConfigError: they are the user's own configuration, and silence would hide the mistake.
+    """
+    path = find_config(root)
+    data = _read_repo_file(root, path.name) if path is not None else None
+    if path is None or data is None or toml_problem(data) is not None:
+        return Settings()
+    return _settings_from(parse_toml(data.decode("utf-8")), path, registry, trusted=False)
+
+
+def toml_problem(data: bytes) -> TOMLError | None:
+    """Why `data` is not a TOML document (with the line), or None when it is one."""
+    try:
+        parse_toml(data.decode("utf-8"))
+    except TOMLError as exc:
+        return exc
+    except UnicodeDecodeError as exc:
+        return TOMLError(f"invalid TOML: not UTF-8 ({exc.reason})", data[: exc.start].count(b"\n") + 1)
     return None
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    """A config file the user named (`--config`): any problem reading it is a ConfigError."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes, not a config file")
+    try:
+        return parse_toml(data.decode("utf-8"))
+    except (TOMLError, UnicodeDecodeError) as exc:
+        message = exc.message if isinstance(exc, TOMLError) else f"invalid TOML: {exc}"
+        raise ConfigError(f"{path}: {message}") from None
 
 
-def load_settings(path: Path | None, registry: Registry, trusted: bool = True) -> Settings:
-    """Read settings from a config file (None: defaults); `trusted` is False for the linted repository's own
-    file, which cannot turn `trust-repo-config` on."""
+def load_settings(path: Path | None, registry: Registry) -> Settings:
+    """Read settings from a config file the user named (None: defaults)."""
     if path is None:
         return Settings()
-    data = _load_toml(path)
+    return _settings_from(_load_toml(path), path, registry, trusted=True)
+
+
+def _settings_from(data: dict[str, Any], path: Path, registry: Registry, trusted: bool) -> Settings:
+    """The settings of a parsed config file; `trusted` is False for the linted repository's own file, which cannot
+    turn `trust-repo-config` on."""
     where = display_path(path)
     tool = data.get("tool")
     table = tool.get("mlrepolint") if isinstance(tool, dict) else None

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Container, Iterable, Sequence
 
 from mlrepolint import mask
-from mlrepolint.config import Settings
+from mlrepolint.config import MAX_CONFIG_BYTES, Settings, toml_problem
 from mlrepolint.git import toplevel
-from mlrepolint.repo import RepoView, gitignore_spec, is_skipped_dir
+from mlrepolint.patterns import unusable_lines
+from mlrepolint.repo import GITIGNORE_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
@@ -72,6 +73,15 @@ class FileResult:
     comments: bool = True  # False: no suppression comment, so other tools' findings need not read it again
     warnings: tuple[str, ...] = ()
     failures: tuple[tuple[str, str], ...] = ()
+
+
+#: The digest of a file too large to read starts with this (and gives its size): never a content hash.
+TOO_LARGE = "too-large:"
+
+
+def lintable(result: FileResult) -> bool:
+    """True for a file that was read and parsed (or is cached as such): one a wrapped tool may be given."""
+    return bool(result.digest) and not result.digest.startswith(TOO_LARGE)
 
 
 def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
@@ -255,7 +265,9 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
+        # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read.
+        readable = [r.path for r in done if lintable(r)]
+        whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable)), uncommented)
         others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
@@ -285,8 +297,15 @@ class Engine:
             self.wrappers.record_failure(tool, failure)
 
     def lint_file(self, path: str, known_digest: str | None = None) -> FileResult:
-        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so)."""
-        data = self.reader.read_bytes(path)
+        """Read one Python file once and lint it, unless its content hash is `known_digest` (then say so).
+
+        A file larger than `max-python-file-size` is not read: it is one parse-error finding saying so (parsing
+        costs over a hundred times a file's size in memory), and its digest stands for its size alone.
+        """
+        size = self.reader.size(path)
+        if size is not None and size > self.settings.max_python_file_size:
+            return self._too_large(path, size, known_digest)
+        data = self.reader.read_bytes(path, self.settings.max_python_file_size + 1)  # may be over MAX_READ_BYTES
         if data is None:
             return FileResult(path, "")
         digest = content_digest(data)
@@ -304,6 +323,16 @@ class Engine:
             path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
             warnings=warnings, failures=tuple(self.wrappers.take_failures()),
         )
+
+    def _too_large(self, path: str, size: int, known_digest: str | None) -> FileResult:
+        digest = f"{TOO_LARGE}{size}"
+        signature = stat_signature(self.reader.stat(path))
+        if digest == known_digest:
+            return FileResult(path, digest, unchanged=True, signature=signature)
+        limit = self.settings.max_python_file_size
+        failure = ParseFailure(f"not parsed: {size:,} bytes, over the limit of {limit:,} (max-python-file-size)")
+        return FileResult(path, digest, tuple(self._parse_error(failure, path)), {PARSE_ERROR.code: 1},
+                          signature=signature, comments=False)
 
     def _enabled_only(self, examined: dict[str, int]) -> dict[str, int]:
         """Denominators of the rules that run (a checker examines for all its rules, even deselected ones)."""
@@ -434,10 +463,28 @@ class Engine:
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
         ctx = Context(self.settings.rule_options)
+        self._input_problems(ctx)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
         return mask.findings(self._suppress_by_path(found)), ctx.examined
+
+    def _input_problems(self, ctx: Context) -> None:
+        """A parse-error for each pyproject.toml, and the root's mlrepolint.toml, that is not valid TOML: the run
+        did without it (see `repo_settings`), and so do pip and every tool that reads it; and one for each
+        .gitignore line too long to be a pattern, which the file list and the rules did without."""
+        for f in self.repo.files:
+            if f.name == ".gitignore":
+                data = self.repo.read_bytes(f.path, GITIGNORE_READ_BYTES)
+                lines = data.decode("utf-8", errors="replace").splitlines() if data else []
+                for line, message in unusable_lines(lines):
+                    ctx.report(PARSE_ERROR, line, None, message, path=f.path)
+            elif f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
+                size = self.repo.size(f.path)
+                data = self.repo.read_bytes(f.path) if size is not None and size <= MAX_CONFIG_BYTES else None
+                problem = toml_problem(data) if data is not None else None
+                if problem is not None:
+                    ctx.report(PARSE_ERROR, problem.line, None, problem.message, path=f.path)
 
     def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line

@@ -5,22 +5,24 @@ not) plus untracked files that are not ignored. Outside git it comes from a walk
 Either way, version-control folders, virtual environments, `node_modules`, `__pycache__`, caches and build output
 are never listed or read, symlinks are never followed out of the root, and a symlinked directory is never
 descended into (so a symlink loop cannot hang the walk).
+
+Only regular files are ever opened: a FIFO, a socket or a device (or a symlink to one, `/dev/zero`) reads as
+missing, and a read never blocks (the file is opened non-blocking and checked with `fstat` before any byte is
+read). Every read has a size limit: MAX_READ_BYTES unless the caller asks for fewer.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-if TYPE_CHECKING:
-    import pathspec
+from mlrepolint.patterns import Spec, valid_lines
 
 #: Folder names that are never read, wherever they are.
 SKIPPED_DIRS = frozenset(
@@ -32,6 +34,42 @@ SKIPPED_DIRS = frozenset(
 SKIPPED_DIR_GLOBS = ("*.egg-info",)
 #: A folder holding this file is a virtual environment, whatever its name.
 VENV_MARKER = "pyvenv.cfg"
+#: The most a read returns without a `limit`: a larger file reads as None (too large to be a source or a
+#: declaration someone writes; rules that want its first bytes pass a `limit`, and `size` still tells its size).
+MAX_READ_BYTES = 32 * 1024 * 1024
+#: A `.gitignore` larger than this is not read by the walk (git has no limit; no real one is near it).
+GITIGNORE_READ_BYTES = 1024 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of the regular file at `path`, or None when it is not one (missing, a folder, a FIFO, a device,
+    a socket) or cannot be read. Without `limit`, a file larger than MAX_READ_BYTES is None; with it, at most
+    `limit` bytes are read. Opening never blocks: the check is made on the open descriptor, so nothing can be
+    swapped in between."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
+    try:
+        st = os.fstat(handle)
+        if not stat.S_ISREG(st.st_mode) or (limit is None and st.st_size > MAX_READ_BYTES):
+            return None
+        wanted = MAX_READ_BYTES if limit is None else limit
+        chunks, left = [], wanted
+        while left > 0:  # a regular file never blocks; read until the limit or the end
+            chunk = os.read(handle, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if limit is None and left <= 0 and os.read(handle, 1):  # it grew past the limit while being read
+            return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 @functools.lru_cache(maxsize=4096)  # folder names repeat across thousands of paths
@@ -58,24 +96,17 @@ class RepoFile:
         return PurePosixPath(self.path).suffix.lower()
 
 
-def gitignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    """A matcher for gitignore-style patterns relative to the root."""
-    import pathspec  # on first use: it costs a fifth of start-up, and a warm run in git may need no pattern
-
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+def gitignore_spec(patterns: Iterable[str]) -> Spec:
+    """A matcher for gitignore-style patterns relative to the root (`match_file(path)`, `check_file(path)`),
+    matched in bounded time whatever the patterns and paths (see mlrepolint.patterns); a line that is not a
+    pattern is left out, as git leaves it out."""
+    return Spec.from_lines(patterns)
 
 
 def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
-    """The lines of a .gitignore file that git would use: a malformed one (`!`, `[z-a]`) is skipped, as git skips
-    it, instead of failing the whole run."""
-    valid = []
-    for line in lines:
-        try:
-            gitignore_spec([line])
-        except (ValueError, re.error):  # pathspec's pattern errors are ValueErrors; bad ranges are re.errors
-            continue
-        valid.append(line)
-    return valid
+    """The lines of a .gitignore file that git would use: a malformed one (`!`, a trailing backslash) or one
+    longer than any path is skipped, instead of failing the whole run."""
+    return valid_lines(lines)
 
 
 class RepoView:
@@ -93,7 +124,7 @@ class RepoView:
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
 
     @classmethod
-    def open(cls, root: Path, is_git: bool, exclude: pathspec.GitIgnoreSpec | None = None) -> RepoView:
+    def open(cls, root: Path, is_git: bool, exclude: Spec | None = None) -> RepoView:
         """List the repository at `root`: a git top level when `is_git`, else a plain folder."""
         files, skipped = _drop_skipped(_git_files(root)) if is_git else _walk_files(root)
         if exclude is not None:
@@ -187,18 +218,19 @@ class RepoView:
         return st.st_size if st is not None else None
 
     def read_bytes(self, path: str, limit: int | None = None) -> bytes | None:
-        """The file's bytes (at most `limit`), or None when it is not a readable regular file inside the root."""
-        if self.stat(path) is None:
+        """The file's bytes, or None when it is not a readable regular file inside the root.
+
+        With `limit`, at most its first `limit` bytes; without, the whole file, or None when it is larger than
+        MAX_READ_BYTES (ask `size` to tell a large file from an unreadable one).
+        """
+        st = self.stat(path)
+        if st is None or (limit is None and st.st_size > MAX_READ_BYTES):
             return None
-        real = self._inside(path)
-        try:
-            with open(real, "rb") as handle:  # type: ignore[arg-type]
-                return handle.read() if limit is None else handle.read(limit)
-        except OSError:
-            return None
+        return read_regular(self._inside(path), limit)  # type: ignore[arg-type]
 
     def read_text(self, path: str, limit: int | None = None) -> str | None:
-        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read."""
+        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read (see
+        `read_bytes` for `limit`)."""
         data = self.read_bytes(path, limit)
         return None if data is None else data.decode("utf-8", errors="replace")
 
@@ -216,7 +248,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
     found: list[RepoFile] = []
     skipped: set[str] = set()
     # Each stack entry: (folder prefix relative to root, its .gitignore spec or None).
-    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    stack: list[tuple[str, list[tuple[str, Spec]]]] = [("", [])]
     while stack:
         prefix, specs = stack.pop()
         folder = root / prefix if prefix else root
@@ -230,6 +262,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
             try:
                 is_link = entry.is_symlink()
                 is_dir = not is_link and entry.is_dir()
+                listed = is_link or entry.is_file(follow_symlinks=False)  # as git lists: no FIFOs, sockets, devices
             except OSError:
                 continue
             if is_dir:
@@ -237,20 +270,23 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
                     skipped.add(rel + "/")
                 elif not _ignored(specs, rel + "/"):
                     stack.append((rel + "/", specs))
-            elif not _ignored(specs, rel):
+            elif listed and not _ignored(specs, rel):
                 found.append(RepoFile(rel, tracked=False))
     return found, skipped
 
 
-def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
-    try:
-        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
+    """The folder's `.gitignore`, if it is a regular file (a symlink is not followed, as git does not)."""
+    target = folder / ".gitignore"
+    if os.path.islink(target):
         return []
-    return [(prefix, gitignore_spec(valid_gitignore_lines(lines)))]
+    data = read_regular(str(target), GITIGNORE_READ_BYTES)
+    if data is None:
+        return []
+    return [(prefix, gitignore_spec(data.decode("utf-8", errors="replace").splitlines()))]
 
 
-def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:
+def _ignored(specs: list[tuple[str, Spec]], rel: str) -> bool:
     """Git's answer: the deepest .gitignore with a matching pattern decides."""
     for prefix, spec in reversed(specs):
         result = spec.check_file(rel[len(prefix):])

@@ -6,8 +6,10 @@ is sent. Small runs stay in the main process: starting workers costs more than l
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -70,13 +72,32 @@ def _pool(workers: int, root: Path, is_git: bool, settings: Settings, view: Repo
     # safely, and there the initializer loads the registry once in each fresh process.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
-    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, view))
+    # Ctrl-C is the main process's to handle (it stops the pool): no worker may print a traceback of its own.
+    with _sigint_held():
+        return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, view))
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked while the pool forks: the workers start with it blocked (their initializer then ignores it),
+    and a Ctrl-C of that moment reaches the main process as soon as the pool is up, instead of being lost."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are spawned, and ignore it from the initializer
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView | None) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to answer (it stops the pool)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking (see _sigint_held)
     _engine = Engine(root, is_git, settings, view=view)
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 

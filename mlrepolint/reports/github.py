@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from mlrepolint.engine import Result
+from mlrepolint.reports.escape import printable_findings
 from mlrepolint.reports.text import summary
 from mlrepolint.rules.base import Finding, Severity
 
@@ -38,7 +39,7 @@ def annotation(finding: Finding) -> str:
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     """Annotations ranked by severity, then a line for those GitHub would not show, then the summary."""
-    ranked = sorted(result.findings, key=lambda f: (f.severity.rank, f.sort_key()))
+    ranked = sorted(printable_findings(result.findings), key=lambda f: (f.severity.rank, f.sort_key()))
     shown: Counter = Counter()
     lines = []
     hidden: Counter = Counter()

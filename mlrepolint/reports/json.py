@@ -7,6 +7,7 @@ from typing import Any
 
 from mlrepolint import __version__
 from mlrepolint.engine import Result
+from mlrepolint.reports.escape import encodable, encodable_findings
 from mlrepolint.scoring import as_dict as rubric_dict
 from mlrepolint.scoring import card_of
 
@@ -16,9 +17,9 @@ def as_dict(result: Result) -> dict[str, Any]:
     with --diff the score at the base."""
     document = {
         "tool": {"name": "mlrepolint", "version": __version__},
-        "root": str(result.root),
-        "findings": [finding.to_dict() for finding in result.findings],
-        "warnings": list(result.warnings),
+        "root": encodable(str(result.root)),
+        "findings": [finding.to_dict() for finding in encodable_findings(result.findings)],
+        "warnings": [encodable(warning) for warning in result.warnings],
         **rubric_dict(card_of(result)),
     }
     if getattr(result, "base", None) is not None:  # --diff, and the base could be scored

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from mlrepolint.engine import Result
+from mlrepolint.reports.escape import printable_findings
 from mlrepolint.reports.text import location, summary
 from mlrepolint.rules.base import Finding
 from mlrepolint.scoring import card_of, costs_line, format_change, format_score
@@ -13,6 +16,13 @@ TOP_FINDINGS = 20
 def _cell(text: str) -> str:
     """Text safe inside a table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """A code span holding `text`, whatever backticks it has (CommonMark: a longer fence, padded)."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def top_findings(findings: list[Finding], limit: int = TOP_FINDINGS) -> list[Finding]:
@@ -49,9 +59,9 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             "| Location | Rule | Severity | Message |",
             "| --- | --- | --- | --- |",
         ]
-        for f in shown:
+        for f in printable_findings(shown):
             lines.append(
-                f"| `{_cell(location(f))}` | {f.code} `{f.rule}` | {f.severity.value} | {_cell(f.message)} |"
+                f"| {_code(_cell(location(f)))} | {f.code} `{f.rule}` | {f.severity.value} | {_cell(f.message)} |"
             )
     lines += ["", summary(result)]
     return "\n".join(lines) + "\n"

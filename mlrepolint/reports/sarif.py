@@ -22,6 +22,7 @@ from urllib.parse import quote
 from mlrepolint import __version__
 from mlrepolint.engine import Result
 from mlrepolint.fingerprint import fingerprints
+from mlrepolint.reports.escape import encodable
 from mlrepolint.rules.base import Finding, Rule, Severity
 
 if TYPE_CHECKING:
@@ -148,13 +149,13 @@ def as_dict(result: Result) -> dict[str, Any]:
             rules.append(wrapped_descriptor(finding))
     results = []
     for finding, print_ in zip(findings, fingerprints(result.root, findings)):
-        uri = quote(finding.path)  # a URI reference: spaces and the like percent-encoded, `/` kept
-        physical = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": _region(finding)}
+        location = {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"}
+        physical = {"artifactLocation": location, "region": _region(finding)}
         results.append({
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
             "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": encodable(finding.message)},
             "locations": [{"physicalLocation": physical}],
             "partialFingerprints": {FINGERPRINT: print_},
         })
@@ -177,6 +178,15 @@ def as_dict(result: Result) -> dict[str, Any]:
         }]
         run["properties"] = {"omittedResults": omitted}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _uri(path: str) -> str:
+    """A URI reference for the path: spaces and the like percent-encoded, `/` kept, and a name that is not
+    UTF-8 percent-encoded byte for byte (git gives bytes; they reach us as `surrogateescape` surrogates)."""
+    try:
+        return quote(path.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:  # a surrogate that is no undecodable byte
+        return quote(encodable(path))
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:

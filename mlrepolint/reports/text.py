@@ -10,6 +10,7 @@ from collections import Counter
 import click
 
 from mlrepolint.engine import Result
+from mlrepolint.reports.escape import printable_findings
 from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score
 
@@ -103,7 +104,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     lines = [
         f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({f.rule})"  # format_finding's, inlined: 100,000s
         if not color and f.column is not None and f.line is not None else format_finding(f, color)
-        for f in result.findings
+        for f in printable_findings(result.findings)  # a file name can hold a newline: never a forged line
     ]
     if not quiet:
         card = card_of(result)

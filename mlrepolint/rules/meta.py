@@ -10,7 +10,11 @@ PARSE_ERROR = Rule(
     summary="A file could not be decoded or parsed",
     description=(
         "Reports a file that mlrepolint could not decode (PEP 263 coding lines are honoured) or parse, with the "
-        "parser's message and line. The file's other rules cannot run; the rest of the repository is still linted."
+        "parser's message and line: a Python file or notebook, a Python file larger than `max-python-file-size` "
+        "(not parsed), a requirements, Dockerfile, YAML or TOML declaration, a `pyproject.toml` or "
+        "`mlrepolint.toml` that is not valid TOML (the run then goes on with the default settings), a `.gitignore` "
+        "line too long to be a pattern. The file's other rules cannot run; the rest of the repository is still "
+        "linted."
     ),
     rationale=(
         "A module that does not parse cannot be imported, tested or reviewed by tools; in an ML repository it is "

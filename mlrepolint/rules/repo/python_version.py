@@ -5,16 +5,10 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-import sys
 from pathlib import PurePosixPath
 from typing import Callable
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised by tox on older Pythons
-    import tomli as tomllib
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, TOMLError, parse_toml
 
 READ_LIMIT = 1024 * 1024
 
@@ -56,8 +50,8 @@ _FROM_PYTHON_RE = re.compile(
 
 def _pyproject(text: str) -> bool:
     try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+        data = parse_toml(text)
+    except TOMLError:
         return False
     project = data.get("project")
     if isinstance(project, dict) and project.get("requires-python"):

@@ -5,23 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlrepolint.api import tomllib
+from mlrepolint.api import TOMLError, parse_toml
 from mlrepolint.rules.repo.pins import Problem
 
 HEADER_RE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(?:#.*)?$")
 KEY_RE = re.compile(r"""^\s*(?P<key>"[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
-ERROR_LINE_RE = re.compile(r"line (\d+)")
 
 
 def load(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
-    """The parsed document, or the parse problem with its line."""
+    """The parsed document, or the parse problem with its line (nesting bombs included, see `parse_toml`)."""
     try:
-        return tomllib.loads(text), None
-    except tomllib.TOMLDecodeError as exc:
-        found = ERROR_LINE_RE.search(str(exc))
-        return None, Problem(int(found.group(1)) if found else 1, f"invalid TOML: {exc}")
-    except RecursionError:  # the parser recurses once per nested array or inline table
-        return None, Problem(1, "invalid TOML: nested too deeply to read")
+        return parse_toml(text), None
+    except TOMLError as exc:
+        return None, Problem(exc.line, exc.message)
 
 
 def _unquote(key: str) -> str:

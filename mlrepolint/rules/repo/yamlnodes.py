@@ -34,23 +34,36 @@ def line_of(node) -> int:
     return node.start_mark.line + 1
 
 
-def items(node, _seen: frozenset = frozenset()) -> Iterator[tuple[str, object]]:
-    """(key, value node) of a mapping node, with `<<: *anchor` merge keys expanded (own keys first)."""
+def items(node) -> Iterator[tuple[str, object]]:
+    """(key, value node) of a mapping node, with `<<: *anchor` merge keys expanded as YAML does: own keys first,
+    then each merged mapping's, a key given twice counting once (the first wins).
+
+    Each mapping is visited once however often it is merged, so aliases that merge each other in fan-out
+    (`<<: [*a, *a]` nested thirty times, a billion paths) cost their size, not their expansion; an anchor that
+    merges itself ends there.
+    """
     import yaml
 
-    if not isinstance(node, yaml.MappingNode) or id(node) in _seen:  # an anchor may merge itself
+    if not isinstance(node, yaml.MappingNode):
         return
-    _seen = _seen | {id(node)}
-    merged = []
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
+    seen_nodes: set[int] = set()
+    seen_keys: set[str] = set()
+    stack = [node]
+    while stack:  # depth-first: own keys, then each merged mapping in order with what it merges itself
+        current = stack.pop()
+        if not isinstance(current, yaml.MappingNode) or id(current) in seen_nodes:
             continue
-        if key.value == "<<" and key.tag == "tag:yaml.org,2002:merge":
-            merged.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
-        else:
-            yield key.value, value
-    for source in merged:
-        yield from items(source, _seen)
+        seen_nodes.add(id(current))
+        merged = []
+        for key, value in current.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value == "<<" and key.tag == "tag:yaml.org,2002:merge":
+                merged.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+            elif key.value not in seen_keys:
+                seen_keys.add(key.value)
+                yield key.value, value
+        stack.extend(reversed(merged))
 
 
 def get(node, key: str):

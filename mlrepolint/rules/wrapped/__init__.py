@@ -12,16 +12,10 @@ Rule names: pylint's own symbol (`unused-import`); for flake8 and ruff, the tool
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from mlrepolint.rules.base import Finding, Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised by tox on older Pythons
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
@@ -134,13 +128,16 @@ def flake8_line_length(options: Mapping[str, str]) -> int | None:
 
 
 def read_toml(repo: RepoView, path: str) -> dict[str, Any]:
-    """A TOML file of the repository, or {} when absent or broken (the tool itself will complain)."""
-    text = repo.read_text(path)
+    """A TOML file of the repository, or {} when absent, too large or broken (the tool itself will complain)."""
+    from mlrepolint.config import MAX_CONFIG_BYTES, TOMLError, parse_toml
+
+    size = repo.size(path)
+    text = repo.read_text(path) if size is not None and size <= MAX_CONFIG_BYTES else None
     if not text:
         return {}
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        return parse_toml(text)
+    except TOMLError:
         return {}
 
 

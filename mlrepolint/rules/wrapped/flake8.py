@@ -44,6 +44,10 @@ SUPPORTED_SPEC = f">={SUPPORTED[0]}.0,<{SUPPORTED[1]}"
 class Flake8Unavailable(Exception):
     """flake8 cannot run at all in this run (not installed, plugins or configuration broken)."""
 
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
 
 class Flake8Failed(Exception):
     """flake8 failed on one file."""
@@ -102,7 +106,8 @@ def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigPars
 
 def repo_options(repo: RepoView, settings: Settings) -> tuple[str | None, dict[str, dict[str, str]], list[str]]:
     """The flake8 settings of this run as flake8 would read them: the repository's file (its name), its sections
-    with `[tool.mlrepolint.flake8]` laid over `[flake8]`, and warnings (an unparseable file, local plugins).
+    with `[tool.mlrepolint.flake8]` laid over `[flake8]`, and warnings (an unparseable file, local plugins, a
+    malformed `per-file-ignores`, which is left out).
 
     When the settings do not honour the repository's suppressions (`grade`), its flake8 file is not read: flake8
     runs with the grader's settings alone.
@@ -121,33 +126,71 @@ def repo_options(repo: RepoView, settings: Settings) -> tuple[str | None, dict[s
             f"flake8: [{LOCAL_PLUGINS}] in {name} ignored, because it would run code from the repository; "
             "pass --trust-repo-config to load it"
         )
-    own = sections.setdefault("flake8", {})
-    for key, value in settings.flake8.items():
-        own[key.replace("_", "-")] = _config_value(value)
+    own = _checked(sections.setdefault("flake8", {}), name, warnings)
+    own.update(_checked({k.replace("_", "-"): _config_value(v) for k, v in settings.flake8.items()},
+                        "[tool.mlrepolint.flake8]", warnings))
     return name, sections, warnings
 
 
+def _checked(options: dict[str, str], where: str | None, warnings: list[str]) -> dict[str, str]:
+    """The options without a `per-file-ignores` flake8 would raise on (it parses that outside its own error
+    handling), with a warning."""
+    for key in [k for k in options if k.replace("_", "-") == "per-file-ignores"]:
+        problem = _per_file_ignores_problem(options[key])
+        if problem is not None:
+            del options[key]
+            warnings.append(f"flake8: per-file-ignores in {where} ignored, because {problem}")
+    return options
+
+
 def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
-    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded). Under `grade`
-    (suppressions not honoured) neither the repository's `# noqa` comments nor its black line length apply."""
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded, settings of
+    the repository's file that flake8 rejects: flake8 then runs without them). Under `grade` (suppressions not
+    honoured) neither the repository's `# noqa` comments nor its black line length apply."""
     name, sections, warnings = repo_options(repo, settings)
-    own = sections["flake8"]
+    own_keys = tuple(sorted(key.replace("_", "-") for key in settings.flake8))
     honour = settings.honours_suppressions
-    if not honour:
-        own["disable-noqa"] = "true"
     line_length = project_line_length(repo) if honour else None
-    black = line_length is not None
-    if black and option(own, "max-line-length") is None:
-        own["max-line-length"] = str(line_length)
-    config = Flake8Config(
-        root=str(repo.root),
-        sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
-        black_defaults=black,
-        source=f"{name} and [tool.mlrepolint.flake8]" if name else "[tool.mlrepolint.flake8]",
-        own_keys=tuple(sorted(key.replace("_", "-") for key in settings.flake8)),
-    )
-    _setup(config)  # fail here, once, rather than on every file
+
+    def config_with(sections: dict[str, dict[str, str]]) -> Flake8Config:
+        merged = dict(sections["flake8"])
+        if not honour:
+            merged["disable-noqa"] = "true"
+        if line_length is not None and option(merged, "max-line-length") is None:
+            merged["max-line-length"] = str(line_length)
+        sections = {**sections, "flake8": merged}
+        return Flake8Config(
+            root=str(repo.root),
+            sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
+            black_defaults=line_length is not None,
+            source=f"{name} and [tool.mlrepolint.flake8]" if name else "[tool.mlrepolint.flake8]",
+            own_keys=own_keys,
+        )
+
+    config = config_with(sections)
+    try:
+        _setup(config)  # fail here, once, rather than on every file
+    except Flake8Unavailable as exc:
+        if name is None or set(sections["flake8"]) <= set(own_keys):
+            raise
+        ours = {key: value for key, value in sections["flake8"].items() if key in own_keys}
+        config = config_with({**sections, "flake8": ours})  # without the repository's settings
+        _setup(config)  # still failing: flake8 cannot run at all
+        warnings.append(f"flake8: the settings in {name} are ignored, because flake8 rejects them: {exc.reason}")
     return config, warnings
+
+
+def _per_file_ignores_problem(value: str) -> str | None:
+    """Why flake8 would refuse this `per-file-ignores` value (it raises out of its set-up), or None."""
+    try:
+        from flake8.utils import parse_files_to_codes_mapping
+    except ImportError:
+        return None  # flake8 is missing: that is warned about on its own
+    try:
+        parse_files_to_codes_mapping(value)
+    except Exception:  # flake8's ExecutionError
+        return "it is not a list of `glob: codes` entries"
+    return None
 
 
 def _is_ours(plugin: Any) -> bool:
@@ -280,12 +323,14 @@ def _build_setup(config: Flake8Config) -> _Setup:
                 parse_options(option_manager, opts, opts.filenames)
             except TypeError:
                 parse_options(opts)
+        if config.black_defaults:
+            opts.extended_default_ignore = [*opts.extended_default_ignore, *BLACK_CONFLICTS]
+        collector = _Collector()
+        guide = StyleGuideManager(opts, collector)  # parses per-file-ignores, which raises when malformed
     except (exceptions.Flake8Exception, ValueError, configparser.Error) as exc:
-        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {exc}") from None
-    if config.black_defaults:
-        opts.extended_default_ignore = [*opts.extended_default_ignore, *BLACK_CONFLICTS]
-    collector = _Collector()
-    return _Setup(opts, plugins, StyleGuideManager(opts, collector), collector, [*opts.exclude, *opts.extend_exclude])
+        reason = " ".join(str(exc).split())  # flake8's messages span lines; a warning is one
+        raise Flake8Unavailable(f"flake8 did not run: {config.source}: {reason}", reason) from None
+    return _Setup(opts, plugins, guide, collector, [*opts.exclude, *opts.extend_exclude])
 
 
 def _check_keys(config: Flake8Config, option_manager: Any) -> None:

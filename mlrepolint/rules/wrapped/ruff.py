@@ -43,6 +43,8 @@ MISSING = (
 #: files a call, well under the usual limits (ARG_MAX is 256 KB or more).
 _ARG_CHARS = 30_000 if os.name == "nt" else 200_000
 _SELECT_KEYS = ("select", "extend-select")
+#: The files ruff looks for in each folder of a file it checks, and in the folders above, to configure itself.
+RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 #: flake8's default `ignore` (pycodestyle's checks that PEP 8 leaves to taste), in force unless `ignore` is set.
 FLAKE8_DEFAULT_IGNORE = ("E121", "E123", "E126", "E226", "E24", "E704", "W503", "W504")
 #: What flake8 accepts as a code or code prefix in its options.
@@ -91,6 +93,27 @@ def arguments(repo: RepoView, settings: Settings) -> list[str] | None:
     if "line-length" not in config and length:
         args += ["--line-length", str(length)]
     return args
+
+
+def unsafe_configs(repo: RepoView, files: Sequence[str]) -> list[str]:
+    """Config files ruff would read itself that mlrepolint would not: a FIFO or device (ruff would block on it or
+    read it forever), a symlink out of the root, a file over the config size limit."""
+    from mlrepolint.config import MAX_CONFIG_BYTES
+
+    folders = {""}
+    for path in files:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    unsafe = []
+    for folder in sorted(folders):
+        for name in RUFF_CONFIGS:
+            path = f"{folder}/{name}" if folder else name
+            if not os.path.lexists(os.path.join(repo.root, path)):
+                continue
+            size = repo.size(path)
+            if size is None or size > MAX_CONFIG_BYTES:
+                unsafe.append(path)
+    return unsafe
 
 
 def from_flake8(options: Mapping[str, str], line_length: int, black_defaults: bool = False) -> list[str] | None:
@@ -295,6 +318,14 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
     args = arguments(repo, settings)
     if args is None:
         return [], []
+    warnings = []
+    unsafe = [] if "--isolated" in args else unsafe_configs(repo, files)
+    if unsafe:  # ruff would read them: it runs without any configuration file instead
+        warnings.append(
+            f"ruff: the project's ruff settings are ignored, because {unsafe[0]} is not a regular file inside the "
+            "repository of a readable size"
+        )
+        args.append("--isolated")
     command = [executable, *args, "--"]
     # Colours off whatever the user's terminal settings: the output is parsed, not shown.
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
@@ -304,14 +335,14 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
         try:
             proc = subprocess.run([*command, *chunk], cwd=reader.root, env=env, capture_output=True, check=False)
         except OSError as exc:
-            return reader.findings(), [_failed(str(exc))]
+            return reader.findings(), [*warnings, _failed(str(exc))]
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            return reader.findings(), [_failed((stderr or [f"exit code {proc.returncode}"])[-1])]
+            return reader.findings(), [*warnings, _failed((stderr or [f"exit code {proc.returncode}"])[-1])]
         unreadable = reader.read(proc.stdout.decode("utf-8", "surrogateescape"))
         if unreadable is not None:
-            return reader.findings(), [_failed(f"unexpected output {unreadable!r}")]
-    return reader.findings(), []
+            return reader.findings(), [*warnings, _failed(f"unexpected output {unreadable!r}")]
+    return reader.findings(), warnings
 
 
 def _failed(reason: str) -> str:
