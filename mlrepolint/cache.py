@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import mlrepolint
-from mlrepolint.engine import FileResult, stat_signature
+from mlrepolint.results import FileResult, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from mlrepolint.engine import Result, UsageError
+from mlrepolint.engine import UsageError
+from mlrepolint.results import Result
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 WHOLE_FILE = None  # marks a file whose every line is new

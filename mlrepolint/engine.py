@@ -6,21 +6,21 @@ read the Result and never re-run anything.
 
 from __future__ import annotations
 
-import hashlib
 import operator
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Container, Iterable, Sequence
 
+from mlrepolint.cache import Cache, NoCache
 from mlrepolint.config import Settings
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
+from mlrepolint.results import FileResult, Result, content_digest, stat_signature
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
-from mlrepolint.scoring import BaseScore, Scorecard, score
+from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
@@ -29,54 +29,6 @@ from mlrepolint.workers import lint_in_parallel
 
 class UsageError(Exception):
     """A problem with what the user asked for (a path outside the repository...); exit 2."""
-
-
-@dataclass
-class Result:
-    """Everything a report needs: the findings, what each rule examined, and warnings about the run."""
-
-    root: Path
-    findings: list[Finding]
-    examined: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    python_files: int = 0
-    python_lines: int = 0  # total lines of the Python files linted (PEP 8 violations per 100 lines)
-    #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
-    examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
-    scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
-    linted: int = 0  # Python files linted in this run (the others came from the cache)
-    base: BaseScore | None = None  # the score at the `--diff` base, when it could be computed
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What linting one Python file gives back to the main process: small, picklable, never the tree.
-
-    `unchanged` means the file's content hash matched the one the caller already knew, so nothing was linted
-    and the caller's cached result stands. `warnings` are plugin failures on this file, `failures` wrapped tools
-    that failed on it (tool, "path: error"); the main process folds both into the run's warnings.
-    """
-
-    path: str
-    digest: str
-    findings: tuple[Finding, ...] = ()
-    examined: dict[str, int] = field(default_factory=dict)
-    unchanged: bool = False
-    signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
-    lines: int = 0
-    comments: bool = True  # False: no suppression comment, so other tools' findings need not read it again
-    warnings: tuple[str, ...] = ()
-    failures: tuple[tuple[str, str], ...] = ()
-
-
-def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
-    """Size, modification time and inode: what must match for the cache to trust a file without reading it."""
-    return None if st is None else (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def content_digest(data: bytes) -> str:
-    """The content hash the cache keys a file on."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -184,8 +136,6 @@ class Engine:
         With `limit_to_paths` (the pre-commit hook), repository findings are kept only for the files named in
         `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder.
         """
-        from mlrepolint.cache import Cache, NoCache
-
         files = self.scope(paths)
         cache = Cache.open(self) if self.settings.cache else NoCache()
         examined: dict[str, int] = {}

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
-    from mlrepolint.engine import Engine, FileResult
+    from mlrepolint.engine import Engine
+    from mlrepolint.results import FileResult
     from pathlib import Path
 
 #: Below this many files per worker, a worker process costs more to start than it saves.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.reports.text import summary
 from mlrepolint.rules.base import Finding, Severity
 

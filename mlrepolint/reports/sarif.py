@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mlrepolint import __version__
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.fingerprint import fingerprints
 from mlrepolint.rules.base import Rule, Severity
 
