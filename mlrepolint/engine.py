@@ -14,6 +14,7 @@ from typing import Container, Iterable, Sequence
 
 from mlrepolint.cache import Cache, NoCache
 from mlrepolint.config import Settings
+from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import RepoView, git_toplevel, gitignore_spec, is_skipped_dir
 from mlrepolint.results import FileResult, Result, content_digest, stat_signature
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
@@ -82,6 +83,17 @@ class Engine:
         return RepoView.open(self.root, self.is_git, self._exclude)
 
     @cached_property
+    def project(self) -> Project:
+        """The project model, built on first use from the repository (a run builds it with the cache's help and a
+        worker is handed the main process's; the flake8 and pylint plugins build it here, once per root)."""
+        return build_project(self.repo)
+
+    def build_project(self, cache: NoCache) -> Project:
+        """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
+        return self.project
+
+    @cached_property
     def wrappers(self) -> Wrappers:
         """The wrapped tools, set up on first use (the flake8 and pylint plugins' engines wrap none)."""
         own_rules = frozenset(rule.name for rule in self.registry.rules.values())
@@ -138,6 +150,8 @@ class Engine:
         """
         files = self.scope(paths)
         cache = Cache.open(self) if self.settings.cache else NoCache()
+        project = self.build_project(cache)
+        tool_files = [path for path in files if project.kind_of(path) != TEMPLATE]  # templates are not Python
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
         done: list[FileResult] = []
@@ -187,7 +201,7 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(files)), uncommented)
+        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(tool_files)), uncommented)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
@@ -223,6 +237,8 @@ class Engine:
         signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
+        if self.project.kind_of(path) == TEMPLATE:  # not Python until it is rendered: never parsed
+            return FileResult(path, digest, signature=signature, comments=False)
         self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
         before = len(self.warnings)
         findings, examined, lines = self._lint_python(path, data)
@@ -351,7 +367,7 @@ class Engine:
 
     def _check_module(self, module: PythonFile) -> tuple[list[Finding], dict[str, int]]:
         """Run the per-file checkers and the per-file wrapped tools on a parsed file; apply inline suppressions."""
-        ctx = Context(self.settings.rule_options)
+        ctx = Context(self.settings.rule_options, self.project)
         for checker in self.python_checkers:
             self._check(checker, module, ctx, module.path)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
@@ -359,7 +375,7 @@ class Engine:
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
-        ctx = Context(self.settings.rule_options)
+        ctx = Context(self.settings.rule_options, self.project)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
         found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]

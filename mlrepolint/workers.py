@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
     from mlrepolint.engine import Engine
+    from mlrepolint.project import Project
     from mlrepolint.results import FileResult
     from pathlib import Path
 
@@ -51,7 +52,7 @@ def lint_in_parallel(
                 progress.advance()
             meanwhile()
             return
-        pool = _pool(workers, engine.root, engine.is_git, engine.settings)
+        pool = _pool(workers, engine.root, engine.is_git, engine.settings, engine.project)
         with pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))
             results = pool.imap_unordered(_lint_task, tasks, chunksize=chunk)
@@ -63,21 +64,23 @@ def lint_in_parallel(
         progress.close()
 
 
-def _pool(workers: int, root: Path, is_git: bool, settings: Settings):
+def _pool(workers: int, root: Path, is_git: bool, settings: Settings, project: Project):
     import multiprocessing
 
-    # fork starts a worker in milliseconds and inherits the loaded registry; macOS and Windows cannot fork
-    # safely, and there the initializer loads the registry once in each fresh process.
+    # fork starts a worker in milliseconds and inherits the loaded registry and the project model; macOS and
+    # Windows cannot fork safely, and there the initializer loads the registry once in each fresh process (and
+    # the model is pickled to it once).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
-    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings))
+    return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, project))
 
 
-def _start_worker(root: Path, is_git: bool, settings: Settings) -> None:
+def _start_worker(root: Path, is_git: bool, settings: Settings, project: Project) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
     _engine = Engine(root, is_git, settings)
+    _engine.project = project  # the main process's model: a worker never lists the repository
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 
 

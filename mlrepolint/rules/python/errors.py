@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from fnmatch import fnmatchcase
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard
+from mlrepolint.api import (
+    IMPORTABLE, Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard,
+)
 
 #: Files whose job is to talk to a terminal or that are not importable library code.
 PRINT_EXEMPT = (
@@ -20,11 +22,17 @@ PRINT_IN_MODULE = Rule(
     severity=Severity.WARNING,
     summary="`print` used for reporting in an importable module instead of `logging`",
     description=(
-        "Reports each `print(...)` call in an importable module. Allowed: prints inside a function named in "
-        "`allowed-functions` (a script's `main`), inside the `if __name__ == \"__main__\":` block, `print(..., "
-        "file=handle)` writing to a file other than `sys.stdout` / `sys.stderr`, test files, and files matching "
-        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, "
-        "...). The rubric counts modules: the share of modules that report through `logging`."
+        "Reports each `print(...)` call in an importable module: a library module, a package `__init__` or an "
+        "app module (a FastAPI, Flask or Gradio app, a Lambda handler...), as the project model decides (see "
+        "`mlrepolint explain`). Entry scripts and command-line tools may print, since their output is their "
+        "interface: a file something runs (a Dockerfile, Makefile, README or CI command, `[project.scripts]`), a "
+        "file with a `#!` line, a main guard or argument parsing, click/typer/fire commands, a loose script "
+        "nothing imports; so may tests, configuration files, Streamlit pages and templates. Allowed anywhere: "
+        "prints inside a function named in `allowed-functions` (a script's `main`), inside the `if __name__ == "
+        "\"__main__\":` block, `print(..., file=handle)` writing to a file other than `sys.stdout` / "
+        "`sys.stderr`, and files matching `exempt` (`setup.py`, `__main__.py`, command-line modules named "
+        "`cli.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the share of importable modules "
+        "that report through `logging`."
     ),
     rationale=(
         "Training progress and evaluation metrics printed to stdout cannot be filtered by level, timestamped, "
@@ -184,6 +192,9 @@ class ErrorHandlingChecker(PythonChecker):
     def _check_prints(self, file: PythonFile, ctx: Context) -> None:
         options = ctx.options(PRINT_IN_MODULE)
         if file.is_test or _matches_any(file, tuple(options["exempt"])):
+            return
+        role = ctx.project.role_for(file.path, file.text)
+        if role.kind not in IMPORTABLE or role.framework == "streamlit":
             return
         ctx.examine(PRINT_IN_MODULE)
         calls = sorted(_prints(file, tuple(options["allowed-functions"])), key=lambda c: (c.lineno, c.col_offset))
