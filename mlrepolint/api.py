@@ -58,10 +58,11 @@ Checkers never import, execute or evaluate the linted code, never print and neve
 
 `tomllib` is the standard library's TOML parser, or `tomli` where the standard library has none.
 
-`API_VERSION` is `(major, minor)` (1.1 added the project model: `ctx.project` and its types): the minor number grows when something is added here, the major number when
-something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
-import time (`if API_VERSION < (1, 1): raise ImportError("needs mlrepolint plugin API 1.1")`): it is then
-skipped with that message as a warning, and the run goes on.
+`API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
+something here changes incompatibly (1.1 added the project model: `ctx.project` and its types). A plugin that
+needs more than the installed version offers can say so at import time (`if API_VERSION < (1, 1): raise
+ImportError("needs mlrepolint plugin API 1.1")`): it is then skipped with that message as a warning, and the run
+goes on.
 """
 
 from __future__ import annotations

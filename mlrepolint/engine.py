@@ -201,7 +201,8 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        others = repo_findings + self._suppress_by_path(self._selected(self.wrappers.whole_run(tool_files)), uncommented)
+        whole_run = self._selected(self.wrappers.whole_run(tool_files))
+        others = repo_findings + self._suppress_by_path(whole_run, uncommented)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]
