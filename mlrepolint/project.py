@@ -63,6 +63,8 @@ SMALL_LIMIT = 256 * 1024
 DOCS_DIRS = frozenset({"docs", "doc", "documentation", "site", "website"})
 #: Folders whose small files are test fixtures (see rules/repo/hygiene.py).
 TEST_DIRS = frozenset({"test", "tests", "testing", "testdata", "test_data", "test-data", "fixtures"})
+#: Folders named like data: a table in one is data even when a README links it.
+DATA_DIRS = frozenset({"data", "datasets", "dataset", "raw", "processed", "interim"})
 #: Tables (by suffix) that can be published results.
 TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".md", ".txt", ".xlsx", ".parquet")
 RESULT_WORDS = re.compile(r"result|benchmark|leaderboard|metric|score|eval|report|perf", re.I)
@@ -408,7 +410,10 @@ def io_functions_of(text: str) -> tuple[tuple[str, str], ...]:
         end = end_match.start() if end_match else len(text)
         call = _IO_CALL.search(text, paren, end)
         if call is not None:
-            found.append((name, call.group(0).rstrip("(")))
+            start = call.start()
+            while start > paren and (text[start - 1].isalnum() or text[start - 1] in "_."):
+                start -= 1  # the whole dotted name: `pd.read_csv`, not `.read_csv`
+            found.append((name, text[start:call.end()].rstrip("(")))
         pos = end
     return tuple(found)
 
@@ -1228,6 +1233,9 @@ def _other_roles(build: _Build, roles: Mapping[str, Role]) -> dict[str, Role]:
             if folder in linked_folders and folder in markdown_folders:
                 found[path] = Role(RESULT_TABLE, f"a results table in `{folder}`, whose Markdown links its tables")
                 continue
+        if table and path in links and not DATA_DIRS.intersection(parts) and (build.repo.size(path) or 0) <= 16_000:
+            found[path] = Role(RESULT_TABLE, f"a small table {links[path]} links (published, like a page)")
+            continue
         if not table and path in links:
             found[path] = Role(DOCS_ASSET, f"linked from {links[path]}")
         elif not table and any(part.lower() in DOCS_DIRS for part in parts):

@@ -260,7 +260,7 @@ def _data_folder(
         ):
             return parts[named] + "/", f.path
         if named is None and data(f):
-            siblings = [s for s in by_folder[f.path.rpartition("/")[0]] if not _is_code(s.name)]
+            siblings = [s for s in by_folder[f.path.rpartition("/")[0]] if s.name not in CODE_NAMES]
             if 2 * sum(data(s) for s in siblings) >= len(siblings):
                 return "/".join(parts) + "/", f.path
     return None
