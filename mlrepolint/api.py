@@ -43,9 +43,10 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   `DVC_MANAGED`, `DOCS_ASSET`, `TEST_FIXTURE`, `RESULT_TABLE`, `TEMPLATE`, or None); `ctx.project.kind` is the
   repository's (`LIBRARY`, `APPLICATION`, `PIPELINE`, `COLLECTION`, `TEMPLATE`, with `kind_reason`);
   `packages`, `modules` (path -> dotted name) and `imported` (module path -> a file that imports it) describe
-  the import structure. `mlrepolint explain` prints the model. A per-file checker's findings are cached with
-  the file's content and what the model says of that file (`Project.key`): decide from the file's own role.
-  Template files are never parsed, so per-file checkers never see them.
+  the import structure; `linked` maps the files the repository's Markdown links to onto the linking file.
+  `mlrepolint explain` prints the model. A per-file checker's findings are cached with the file's content and
+  what the model says of that file (`Project.key`): decide from the file's own role. Template files are never
+  parsed, so per-file checkers never see them.
 - A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
   `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
 - A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its

@@ -50,9 +50,13 @@ FALSE_POSITIVES = [
             "    TABLE[k] = v\n    TABLE.setdefault(k + '_x', TABLE.get(k))\n"
         )},
         [], id="constant-building-loop"),
-    pytest.param(  # a __version__.py reading its version at import: work, but not a script
-        {"__version__.py": "__version__ = open('VERSION').read().strip()\n", "VERSION": "1.0\n"},
-        [("MLR201", "__version__.py", 1)], id="version-module"),
+    pytest.param(  # a __version__.py reading its version at import: metadata, not work, and not a script
+        {"__version__.py": (
+            "from pathlib import Path\n\n__version__ = open('VERSION').read().strip()\n"
+            "with open(Path(__file__).parent / 'VERSION') as fh:\n    __version__ = fh.read().strip()\n"
+            "print(__version__)\n"
+        ), "VERSION": "1.0\n"},
+        [("MLR201", "__version__.py", 6)], id="version-module"),
     pytest.param(  # a library module's import-time work is reported, but it is never asked for a main guard
         {"pkg/__init__.py": "", "pkg/names.py": "import sys\n\nfor name in sys.argv:\n    print(name)\n"},
         [("MLR201", "pkg/names.py", 3)], id="library-module"),

@@ -14,6 +14,10 @@ PRINT_EXEMPT = (
     "setup.py", "__main__.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "cli.py",
     "scripts/*", "examples/*", "docs/*", "bin/*",
 )
+#: Functions whose purpose is to print (`show_versions()`, `print_summary()`), and a script's `main`.
+ALLOWED_FUNCTIONS = ("main", "show_*", "print_*", "display_*", "pprint_*")
+#: Names of the flags that make printing a documented option (`if verbose: print(...)`).
+VERBOSE_FLAGS = ("verbose", "verbosity", "debug", "show_progress")
 
 PRINT_IN_MODULE = Rule(
     code="MLR801",
@@ -28,7 +32,9 @@ PRINT_IN_MODULE = Rule(
         "interface: a file something runs (a Dockerfile, Makefile, README or CI command, `[project.scripts]`), a "
         "file with a `#!` line, a main guard or argument parsing, click/typer/fire commands, a loose script "
         "nothing imports; so may tests, configuration files, Streamlit pages and templates. Allowed anywhere: "
-        "prints inside a function named in `allowed-functions` (a script's `main`), inside the `if __name__ == "
+        "prints inside a function whose name matches `allowed-functions` (a script's `main`, `show_versions`, "
+        "`print_summary`...), under an `if` that tests a verbosity flag (`if verbose:`, `if self.verbose > 1:`: "
+        "printing is then a documented option, as in scikit-learn), inside the `if __name__ == "
         "\"__main__\":` block, `print(..., file=handle)` writing to a file other than `sys.stdout` / "
         "`sys.stderr`, and files matching `exempt` (`setup.py`, `__main__.py`, command-line modules named "
         "`cli.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the share of importable modules "
@@ -48,7 +54,7 @@ PRINT_IN_MODULE = Rule(
         "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef evaluate(model, X, y):\n"
         '    acc = model.score(X, y)\n    logger.info("accuracy: %.3f", acc)\n'
     ),
-    options={"allowed-functions": ("main",), "exempt": PRINT_EXEMPT},
+    options={"allowed-functions": ALLOWED_FUNCTIONS, "exempt": PRINT_EXEMPT},
 )
 
 BARE_EXCEPT = Rule(
@@ -128,12 +134,22 @@ def _prints(file: PythonFile, allowed: tuple[str, ...]) -> list[ast.Call]:
         return prints
     skipped = [
         _span(node) for node in file.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.If)
-        if (node.name in allowed if not isinstance(node, ast.If) else is_main_guard(node))  # type: ignore[attr-defined]
+        if (any(fnmatchcase(node.name, glob) for glob in allowed) if not isinstance(node, ast.If)  # type: ignore
+            else is_main_guard(node) or _tests_verbosity(node.test))
     ]
     return [
         call for call in prints
         if not any(begin <= (call.lineno, call.col_offset) <= end for begin, end in skipped)
     ]
+
+
+def _tests_verbosity(test: ast.expr) -> bool:
+    """`if verbose:`, `if self.verbose > 0:`, `if verbose and x:`: a test of a verbosity flag."""
+    for node in ast.walk(test):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and name.lstrip("_") in VERBOSE_FLAGS:
+            return True
+    return False
 
 
 def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -38,13 +38,16 @@ ALLOWED_CALLS = (
     "*.update", "*.insert", "*.setdefault", "*.add", "__all__.*", "nltk.download", "*.importorskip",
     "importlib.import_module", "setattr", "*.include_router", "*.add_middleware", "*.mount", "*.add_url_rule",
     "*.register_blueprint", "*.add_api_route", "*.add_exception_handler", "*.add_event_handler", "mlflow.set_*",
-    "mlflow.autolog", "mlflow.*.autolog",
+    "mlflow.autolog", "mlflow.*.autolog", "rootutils.setup_root", "pyrootutils.setup_root", "torch._C._jit_set_*",
 )
 #: What an app module may do at import to load what it serves (the cold-start pattern of Lambda and web apps).
 LOADING_CALLS = (
     "open", "*.open", "load", "*.load", "load_*", "*.load_*", "*.loads", "*.safe_load", "*.from_pretrained",
     "pipeline", "*.pipeline", "read_*", "*.read_*", "*.read", "*.download*", "*.get_object", "*.eval", "*.to",
     "*.cuda", "*.load_state_dict", "np.load*", "*.Booster", "*.client", "*.resource",
+    "print", "logging.*", "logger.*", "log.*", "traceback.print_exc",  # saying that the load worked, or did not
+    "gr.*", "gradio.*", "*.click", "*.change", "*.submit", "*.then", "*.select", "*.upload",  # a Gradio UI
+    "*.Interpreter", "*.allocate_tensors", "*.get_input_details", "*.get_output_details",  # a TFLite model
 )
 
 TOP_LEVEL_EXECUTION = Rule(
@@ -128,7 +131,8 @@ CONFIGURATION_CALLS = {
     "warnings.filterwarnings": "the warnings filters", "warnings.simplefilter": "the warnings filters",
     "warnings.resetwarnings": "the warnings filters",
     "sys.path.append": "`sys.path`", "sys.path.insert": "`sys.path`", "sys.path.extend": "`sys.path`",
-    "sys.path.remove": "`sys.path`", "site.addsitedir": "`sys.path`",
+    "sys.path.remove": "`sys.path`", "site.addsitedir": "`sys.path`", "rootutils.setup_root": "`sys.path`",
+    "pyrootutils.setup_root": "`sys.path`",
     "matplotlib.use": "matplotlib's backend", "matplotlib.pyplot.switch_backend": "matplotlib's backend",
     "dotenv.load_dotenv": "the environment (from `.env`)",
     "random.seed": "the random seed", "numpy.random.seed": "the random seed", "torch.manual_seed": "the random seed",
@@ -198,6 +202,19 @@ def _calls_outside_lambdas(node: ast.AST) -> Iterator[ast.Call]:
         stack.extend(ast.iter_child_nodes(current))
 
 
+#: Module attributes that describe the module: reading a VERSION file for them is not work.
+_METADATA = frozenset({"__version__", "__author__", "__license__", "__doc__", "VERSION", "version"})
+
+
+def _sets_only_metadata(node: ast.stmt) -> bool:
+    """`__version__ = open("VERSION").read()`, or a `with open(...)` block that only sets `__version__`."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return bool(node.body) and all(_sets_only_metadata(stmt) for stmt in node.body)
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+        node, (ast.AnnAssign, ast.AugAssign)) else []
+    return bool(targets) and all(isinstance(t, ast.Name) and t.id in _METADATA for t in targets)
+
+
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """The statements that run at import: the top level, and inside module-level `if` and `try` blocks, except
     the main guard and `if TYPE_CHECKING:`."""
@@ -208,7 +225,10 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             if not _is_type_checking(node):
                 yield from _module_statements(node.body + node.orelse)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            blocks = [node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody]  # type: ignore
+            # A handler that ends by re-raising only says why the import fails (`print("pip install x")`).
+            handlers = [h.body for h in node.handlers  # type: ignore[attr-defined]
+                        if not (h.body and isinstance(h.body[-1], ast.Raise))]
+            blocks = [node.body, *handlers, node.orelse, node.finalbody]  # type: ignore
             yield from _module_statements([stmt for block in blocks for stmt in block])
         else:
             yield node
@@ -274,7 +294,7 @@ class _Scope:
     def work(self, body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str]]:
         """(statement, description) for each module-level statement that does work on import."""
         for node in _module_statements(body):
-            what = self.statement_work(node)
+            what = None if _sets_only_metadata(node) else self.statement_work(node)
             if what:
                 yield node, what
 

@@ -9,10 +9,12 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from mlrepolint.api import (
-    DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
+    COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
     RepoView, Rule, Severity, gitignore_spec, is_test_path, valid_gitignore_lines,
 )
-from mlrepolint.rules.repo.artifacts import COMMITTED_DATASET, MEDIA_SUFFIXES, is_data_file
+from mlrepolint.rules.repo.artifacts import (
+    ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
+)
 
 README_LIMIT = 512 * 1024
 GITIGNORE_LIMIT = 256 * 1024
@@ -114,7 +116,9 @@ GITIGNORE_GAPS = Rule(
         "without a `.gitignore` is left to `missing-gitignore`. Never data folders: folders inside an import package "
         "(`timm/data/` is source), test fixtures, docs assets, templates, folders of configuration or "
         "requirement files (`configs/data/`, `requirements/data/`), and what DVC manages (`.dvc` pointers and "
-        "`dvc.yaml` outputs: DVC writes its own `.gitignore` entries, and ignoring the folder would break it). "
+        "`dvc.yaml` outputs: DVC writes its own `.gitignore` entries, and ignoring the folder would break it), "
+        "data files the repository's Markdown links to or loads by URL, and the data of a course or book "
+        "(a collection of lessons or notebooks, see `mlrepolint explain`). "
         "The rubric counts the kinds present."
     ),
     rationale=(
@@ -250,9 +254,18 @@ def _data_folder(
             data_flags[f.path] = is_data_file(repo, project, f, max_size)
         return data_flags[f.path]
 
+    if project.kind == COLLECTION:  # a course's or a book's data is part of its lessons
+        return None
+    # A folder whose data the README links to or loads by URL is published: ignoring it would break the README.
+    published = tuple({
+        path.rpartition("/")[0] + "/" for path in project.linked
+        if "/" in path and PurePosixPath(path).suffix.lower() in DATA_SUFFIXES | ARCHIVE_SUFFIXES
+    })
     for f in repo.files:
         parts = f.path.split("/")[:-1]
         if not parts or project.kind_of(f.path) in NOT_DATA_ROLES or project.package_of(f.path) is not None:
+            continue
+        if f.path.startswith(published):
             continue
         named = next((i for i, part in enumerate(parts) if part in data_dirs), None)
         if named is not None and not CONFIG_FOLDERS.intersection(parts[:named]) and not _is_code(f.name) and (
