@@ -106,6 +106,28 @@ FALSE_POSITIVES = [
         {"docs/conf.py": "sphinx_gallery_conf = {'examples_dirs': '../examples'}\n",
          "examples/plot_roc.py": "import matplotlib.pyplot as plt\n\nplt.plot([0, 1])\nplt.show()\n"},
         [], id="sphinx-gallery"),
+    pytest.param(  # a Gradio app builds its interface at import
+        {"app.py": (
+            "import gradio as gr\nfrom transformers import pipeline\n\nclassifier = pipeline('sentiment-analysis')\n"
+            "print('model loaded')\n\nwith gr.Blocks() as demo:\n    text = gr.Textbox()\n    button = gr.Button()\n"
+            "    button.click(fn=classifier, inputs=text)\n"
+        )},
+        [], id="gradio-app"),
+    pytest.param(  # a Lambda loading a TFLite model at import
+        {"lambda_function.py": (
+            "import tflite_runtime.interpreter as tflite\n\ninterpreter = tflite.Interpreter(model_path='m.tflite')\n"
+            "interpreter.allocate_tensors()\n\n\ndef lambda_handler(event, context):\n    return interpreter\n"
+        )},
+        [], id="lambda-tflite"),
+    pytest.param(  # an install hint printed before the ImportError is raised again
+        {"lib/__init__.py": "", "lib/reader.py": (
+            "try:\n    import datasets\nexcept ImportError as e:\n    print('pip install datasets')\n    raise e\n"
+        )},
+        [], id="import-error-hint"),
+    pytest.param(  # a file another script runs through exec(open(...).read()) is part of that script
+        {"configurator.py": "import sys\n\nfor arg in sys.argv[1:]:\n    exec(open(arg).read())\n",
+         "train.py": "exec(open('configurator.py').read())\n\n\ndef main():\n    pass\n\n\n" + GUARD},
+        [("MLR201", "train.py", 1)], id="exec-configurator"),
     pytest.param(  # a file named like a test that defines none, run as a script: an entry script
         {"integration_test.py": "import requests\n\nr = requests.post('http://localhost:9696/predict')\nprint(r)\n",
          "run.sh": "python integration_test.py\n"},
@@ -233,6 +255,13 @@ PRINTS = [
     pytest.param(  # a library module's prints are still reported
         {"pkg/__init__.py": "", "pkg/metrics.py": "def report(acc):\n    print(f'accuracy {acc}')\n"},
         [("MLR801", "pkg/metrics.py", 2)], id="library-module"),
+    pytest.param(  # unless printing is an option (`verbose`) or the function's purpose (`show_versions`)
+        {"pkg/__init__.py": "", "pkg/fit.py": (
+            "def fit(X, verbose=0):\n    if verbose > 1:\n        print('fitting')\n\n\ndef show_versions():\n"
+            "    print('numpy 2.0')\n\n\nclass Net:\n    def initialize(self):\n        if self.verbose:\n"
+            "            print('re-initializing')\n        print('done')\n"
+        )},
+        [("MLR801", "pkg/fit.py", 14)], id="verbose-and-show"),
     pytest.param(  # so are an app module's
         {"app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n"
                    "    print('request')\n    return 'ok'\n"},
@@ -262,6 +291,7 @@ def test_artifacts_by_content_and_by_the_model(repo):
         "results/benchmark-infer.csv": "model,ms\n" + "resnet,3\n" * 2000,  # beside a linked table
         "README.md": "# Course\n\n![arch](assets/arch.png)\n\nSee [the lectures](lectures.csv).\n",
         "lectures.csv": "week,title\n" + "1,intro\n" * 200,  # a 2 KB index the README publishes
+        "04-evaluation/meta.csv": "lesson,name,video\n" + "1,ROC,https://www.youtube.com/watch?v=x\n" * 20,
         "assets/arch.png": b"\x89PNG" + b"\0" * (MB + 10),
         "docs/images/pipeline.gif": b"GIF89a" + b"\0" * (MB + 10),
         "data/train.csv": "a,b\n1,2\n",  # still data, even when a README links it
