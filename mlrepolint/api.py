@@ -38,6 +38,18 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
   things the rule looked at (scripts, functions, files), the denominator of its score.
+- `ctx.project` is the project model (`Project`, built once per run, the same in every checker and worker):
+  `ctx.project.role_for(file.path, file.text)` is what a Python file is for, a `Role` with a `kind`
+  (`ENTRY_SCRIPT`, `LIBRARY_MODULE`, `PACKAGE_INIT`, `APP_MODULE`, `TEST`, `CONFIG`, `TEMPLATE`, `GENERATED`;
+  `IMPORTABLE` holds the kinds other code imports), a `reason` and a `framework` (`fastapi`, `streamlit`,
+  `lambda`, `click`, `argparse`...); `ctx.project.role(path)` is the role of any listed file (other files:
+  `DVC_MANAGED`, `DOCS_ASSET`, `TEST_FIXTURE`, `RESULT_TABLE`, `TEMPLATE`, or None); `ctx.project.kind` is the
+  repository's (`LIBRARY`, `APPLICATION`, `PIPELINE`, `COLLECTION`, `TEMPLATE`, with `kind_reason`);
+  `packages`, `modules` (path -> dotted name) and `imported` (module path -> a file that imports it) describe
+  the import structure; `linked` maps the files the repository's Markdown links to onto the linking file.
+  `mlrepolint explain` prints the model. A per-file checker's findings are cached with the file's content and
+  what the model says of that file (`Project.key`): decide from the file's own role. Template files are never
+  parsed, so per-file checkers never see them.
 - A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
   `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
 - A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its
@@ -53,32 +65,58 @@ Checkers never import, execute or evaluate the linted code, never print and neve
 exhaust the parser's recursion included) is one `TOMLError` with a `message` and a `line`.
 
 `API_VERSION` is `(major, minor)`: the minor number grows when something is added here, the major number when
-something here changes incompatibly. A plugin that needs more than the installed version offers can say so at
-import time (`if API_VERSION < (1, 1): raise ImportError("needs mlrepolint plugin API 1.1")`): it is then
-skipped with that message as a warning, and the run goes on.
+something here changes incompatibly (1.1 added the project model: `ctx.project` and its types). A plugin that
+needs more than the installed version offers can say so at import time (`if API_VERSION < (1, 1): raise
+ImportError("needs mlrepolint plugin API 1.1")`): it is then skipped with that message as a warning, and the run
+goes on.
 """
 
 from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
 from mlrepolint.config import TOMLError, parse_toml, tomllib
+from mlrepolint.project import (
+    APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
+    LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
+    Role,
+)
 from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
 from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
-API_VERSION = (1, 1)  # 1.1: parse_toml, TOMLError
+API_VERSION = (1, 2)  # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles)
 
 __all__ = [
     "API_VERSION",
+    "APPLICATION",
+    "APP_MODULE",
     "CATEGORIES",
+    "COLLECTION",
+    "CONFIG",
+    "DOCS_ASSET",
+    "DVC_MANAGED",
+    "ENTRY_SCRIPT",
+    "GENERATED",
+    "IMPORTABLE",
+    "LIBRARY",
+    "LIBRARY_MODULE",
+    "PACKAGE_INIT",
     "PARSE_ERROR",
+    "PIPELINE",
+    "RESULT_TABLE",
+    "TEMPLATE",
+    "TEST",
+    "TEST_FIXTURE",
     "Context",
+    "Package",
+    "Project",
     "PythonChecker",
     "PythonFile",
     "RepoChecker",
     "RepoFile",
     "RepoView",
+    "Role",
     "Rule",
     "Severity",
     "TOMLError",

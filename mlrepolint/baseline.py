@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from mlrepolint.engine import Result, UsageError
+from mlrepolint.engine import UsageError
+from mlrepolint.results import Result
 from mlrepolint.fingerprint import LineKeys
 
 VERSION = 1

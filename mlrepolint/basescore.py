@@ -24,8 +24,9 @@ from mlrepolint import git
 from mlrepolint.cache import TOOL_CONFIGS, NoCache
 from mlrepolint.config import Settings
 from mlrepolint.diff import Base
-from mlrepolint.engine import Engine, FileResult, content_digest
+from mlrepolint.engine import Engine
 from mlrepolint.repo import RepoFile, RepoView, _drop_skipped, gitignore_spec
+from mlrepolint.results import FileResult, content_digest
 from mlrepolint.scoring import BaseScore
 
 #: Config files the tools that read files themselves look for, in any folder.

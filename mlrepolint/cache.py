@@ -9,6 +9,10 @@ changed within the file system's time resolution of the run is read again.
 
 Repository rules are re-run unless the file list and the stat of every file they looked at are unchanged.
 
+A per-file result also records the project model's key for the file (its role: see `Project.key`), and is
+used only while that key is unchanged. The project model's prescan facts of each Python file and notebook are
+kept under the file's stat, so that a warm run builds the model without reading the files.
+
 The cache is trusted only if this user wrote it. A committed or planted `.mlrepolint_cache/` (a submission's forgery
 built with the same published versions) must not decide a single finding, so each cache file starts with a MAC of
 its content (keyed BLAKE2b, the key 32 random bytes in the user's own cache folder, `$XDG_CACHE_HOME/mlrepolint/key`
@@ -34,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import mlrepolint
-from mlrepolint.engine import FileResult, stat_signature
+from mlrepolint.project import PythonFacts
+from mlrepolint.results import FileResult, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:
@@ -95,6 +100,13 @@ class NoCache:
         """Record the warnings of setting up the wrapped tools; return them."""
         return warnings
 
+    def facts(self, path: str) -> PythonFacts | None:
+        """The project model's prescan facts of a file whose stat is unchanged, without reading it."""
+        return None
+
+    def store_facts(self, path: str, facts: PythonFacts) -> None:
+        """Record a file's prescan facts, under the stat it was read with."""
+
     def save(self) -> None:
         """Write the cache if anything changed."""
 
@@ -119,6 +131,8 @@ class Cache(NoCache):
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
         self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
+        facts = data.get("facts")
+        self._facts: dict[str, Any] = facts if isinstance(facts, dict) else {}
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
@@ -146,16 +160,20 @@ class Cache(NoCache):
     def file_result(self, path: str) -> FileResult | None:
         """The recorded result when the file's stat matches the trusted record."""
         entry = self.files.get(path)
-        if not isinstance(entry, list) or len(entry) != 6 or entry[1] is None:
+        if not isinstance(entry, list) or len(entry) != 7 or entry[1] is None:
+            return None
+        if entry[6] != self.engine.project.key(path):
             return None
         if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[1]:
             return None
         return self._decode_file(path, entry)
 
     def known_digest(self, path: str) -> str | None:
-        """The recorded content hash, if any."""
+        """The recorded content hash, if any (none when the project model now says something else of the file)."""
         entry = self.files.get(path)
-        return entry[0] if isinstance(entry, list) and entry and isinstance(entry[0], str) else None
+        if not isinstance(entry, list) or len(entry) != 7 or entry[6] != self.engine.project.key(path):
+            return None
+        return entry[0] if isinstance(entry[0], str) else None
 
     def confirm(self, result: FileResult) -> FileResult:
         """The recorded result; the file's new stat is recorded so the next run need not read it."""
@@ -175,6 +193,7 @@ class Cache(NoCache):
         rows = [[self._rule_number(f), f.line, f.column, f.message] for f in result.findings]
         entry = [
             result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines, result.comments,
+            self.engine.project.key(result.path),
         ]
         self._put(result.path, entry)
 
@@ -271,6 +290,24 @@ class Cache(NoCache):
             self.dirty = True
         return warnings
 
+    # The project model's prescan facts.
+
+    def facts(self, path: str) -> PythonFacts | None:
+        """The recorded facts when the file's stat matches the trusted record."""
+        entry = self._facts.get(path)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
+            return None
+        if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[0]:
+            return None
+        return PythonFacts.from_json(entry[1])
+
+    def store_facts(self, path: str, facts: PythonFacts) -> None:
+        """Record the facts under the stat the repository view took when it read the file."""
+        entry = [self._trusted(stat_signature(self.engine.repo.stat(path))), facts.to_json()]
+        if self._facts.get(path) != entry:
+            self._facts[path] = entry
+            self.dirty = True
+
     # Writing.
 
     def save(self) -> None:
@@ -284,6 +321,7 @@ class Cache(NoCache):
             "rules": [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules],
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
+            "facts": {path: entry for path, entry in self._facts.items() if path in listed},
             "setup": self.setup,
         }
         body = json.dumps(data, separators=(",", ":")).encode("ascii")  # ensure_ascii: non-ASCII is escaped

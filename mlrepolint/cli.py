@@ -1,4 +1,4 @@
-"""The `mlrepolint` command: lint (the default), rules, rule, plugins.
+"""The `mlrepolint` command: lint (the default), explain, grade, rules, rule, plugins.
 
 Exit codes: 0 when nothing at error severity was found, 1 when something was, 2 for a usage or config error
 (one line on stderr, no traceback).
@@ -352,6 +352,36 @@ def _warn(warnings: Sequence[str]) -> None:
 
     for warning in warnings:
         click.echo(f"mlrepolint: warning: {printable(warning)}", err=True)
+
+
+@cli.command("explain")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read settings (exclude patterns) from FILE instead of mlrepolint.toml / pyproject.toml.")
+def explain(path: Path | None, output_format: str, config_file: Path | None) -> None:
+    """Print the project model of the repository holding PATH: its kind, its packages, and the role of each file
+    (under PATH) with the reason for it."""
+    from mlrepolint.config import find_config, load_settings
+    from mlrepolint.engine import Engine, locate
+    from mlrepolint.explain import render
+
+    target = path or Path(".")
+    root, is_git = locate([target])
+    registry = load_registry_quietly()
+    settings = load_settings(config_file or find_config(root), registry)
+    project = Engine(root, is_git, settings, registry).project
+    rel = target.resolve().relative_to(root).as_posix()
+    prefix = "" if rel == "." else rel + ("/" if target.is_dir() else "")
+    click.echo(render(root, project, prefix, output_format), nl=False)
+
+
+def load_registry_quietly() -> Registry:
+    """The registry, without printing its warnings (they are the lint command's to print)."""
+    from mlrepolint.rules.registry import load_registry
+
+    return load_registry()
 
 
 @cli.command("rules")

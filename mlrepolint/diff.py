@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from mlrepolint import git
-from mlrepolint.engine import Result, UsageError
+from mlrepolint.engine import UsageError
 from mlrepolint.repo import RepoView
+from mlrepolint.results import Result
 
 WHOLE_FILE = None  # marks a file whose every line is new
 #: Above this many line pairs left after the common head and tail, a line counts as new when the base's changed

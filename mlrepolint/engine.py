@@ -6,92 +6,33 @@ read the Result and never re-run anything.
 
 from __future__ import annotations
 
-import hashlib
 import operator
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Container, Iterable, Sequence
+from typing import Container, Iterable, Sequence
 
 from mlrepolint import mask
+from mlrepolint.cache import Cache, NoCache
 from mlrepolint.config import MAX_CONFIG_BYTES, Settings, toml_problem
 from mlrepolint.git import toplevel
 from mlrepolint.patterns import unusable_lines
+from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import GITIGNORE_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
+from mlrepolint.results import TOO_LARGE, FileResult, Result, content_digest, lintable, stat_signature
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
-from mlrepolint.scoring import BaseScore, Scorecard, score
+from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
 from mlrepolint.workers import lint_in_parallel
 
-if TYPE_CHECKING:
-    from mlrepolint.cache import NoCache
-
 
 class UsageError(Exception):
     """A problem with what the user asked for (a path outside the repository...); exit 2."""
-
-
-@dataclass
-class Result:
-    """Everything a report needs: the findings, what each rule examined, and warnings about the run."""
-
-    root: Path
-    findings: list[Finding]
-    examined: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    python_files: int = 0
-    python_lines: int = 0  # total lines of the Python files linted (PEP 8 violations per 100 lines)
-    #: Per-file checkers' denominators by path, so the scorer can count a file's findings at most once per unit.
-    examined_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
-    scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
-    linted: int = 0  # Python files linted in this run (the others came from the cache)
-    base: BaseScore | None = None  # the score at the `--diff` base, when it could be computed
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What linting one Python file gives back to the main process: small, picklable, never the tree.
-
-    `unchanged` means the file's content hash matched the one the caller already knew, so nothing was linted
-    and the caller's cached result stands. `warnings` are plugin failures on this file, `failures` wrapped tools
-    that failed on it (tool, "path: error"); the main process folds both into the run's warnings.
-    """
-
-    path: str
-    digest: str
-    findings: tuple[Finding, ...] = ()
-    examined: dict[str, int] = field(default_factory=dict)
-    unchanged: bool = False
-    signature: tuple[int, ...] | None = None  # the file's stat before it was read (see `stat_signature`)
-    lines: int = 0
-    comments: bool = True  # False: no suppression comment, so other tools' findings need not read it again
-    warnings: tuple[str, ...] = ()
-    failures: tuple[tuple[str, str], ...] = ()
-
-
-#: The digest of a file too large to read starts with this (and gives its size): never a content hash.
-TOO_LARGE = "too-large:"
-
-
-def lintable(result: FileResult) -> bool:
-    """True for a file that was read and parsed (or is cached as such): one a wrapped tool may be given."""
-    return bool(result.digest) and not result.digest.startswith(TOO_LARGE)
-
-
-def stat_signature(st: os.stat_result | None) -> tuple[int, ...] | None:
-    """Size, modification time and inode: what must match for the cache to trust a file without reading it."""
-    return None if st is None else (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def content_digest(data: bytes) -> str:
-    """The content hash the cache keys a file on."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def locate(paths: Sequence[Path]) -> tuple[Path, bool]:
@@ -155,6 +96,17 @@ class Engine:
         return RepoView.open(self.root, self.is_git, self._exclude)
 
     @cached_property
+    def project(self) -> Project:
+        """The project model, built on first use from the repository (a run builds it with the cache's help and a
+        worker is handed the main process's; the flake8 and pylint plugins build it here, once per root)."""
+        return build_project(self.repo)
+
+    def build_project(self, cache: NoCache) -> Project:
+        """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
+        return self.project
+
+    @cached_property
     def wrappers(self) -> Wrappers:
         """The wrapped tools, set up on first use (the flake8 and pylint plugins' engines wrap none)."""
         own_rules = frozenset(rule.name for rule in self.registry.rules.values())
@@ -210,11 +162,10 @@ class Engine:
         `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder. `cache` replaces the
         repository's cache (the `--diff` base passes the current run's results).
         """
-        from mlrepolint.cache import Cache, NoCache
-
         files = self.scope(paths)
         if cache is None:
             cache = Cache.open(self) if self.settings.cache else NoCache()
+        project = self.build_project(cache)
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
         done: list[FileResult] = []
@@ -265,8 +216,9 @@ class Engine:
         _merge(examined, repo_examined)
         cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
-        # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read.
-        readable = [r.path for r in done if lintable(r)]
+        # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
+        # and not templates (which are not Python).
+        readable = [r.path for r in done if lintable(r) and project.kind_of(r.path) != TEMPLATE]
         whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable)), uncommented)
         others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
@@ -312,6 +264,8 @@ class Engine:
         signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
+        if self.project.kind_of(path) == TEMPLATE:  # not Python until it is rendered: never parsed
+            return FileResult(path, digest, signature=signature, comments=False)
         self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
         before = len(self.warnings)
         findings, examined, lines = self._lint_python(path, data)
@@ -452,7 +406,7 @@ class Engine:
 
     def _check_module(self, module: PythonFile) -> tuple[list[Finding], dict[str, int]]:
         """Run the per-file checkers and the per-file wrapped tools on a parsed file; apply inline suppressions."""
-        ctx = Context(self.settings.rule_options)
+        ctx = Context(self.settings.rule_options, self.project)
         for checker in self.python_checkers:
             self._check(checker, module, ctx, module.path)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
@@ -462,7 +416,7 @@ class Engine:
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
     def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
-        ctx = Context(self.settings.rule_options)
+        ctx = Context(self.settings.rule_options, self.project)
         self._input_problems(ctx)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")

@@ -27,7 +27,8 @@ from mlrepolint.rules.registry import Registry
 from mlrepolint.scoring import Scorecard, format_score
 
 if TYPE_CHECKING:
-    from mlrepolint.engine import Engine, Result
+    from mlrepolint.engine import Engine
+    from mlrepolint.results import Result
     from mlrepolint.repo import RepoView
     from mlrepolint.rules.base import Finding
 

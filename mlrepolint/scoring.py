@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from mlrepolint.rules.base import CATEGORIES, Finding
 
 if TYPE_CHECKING:
-    from mlrepolint.engine import Result
+    from mlrepolint.results import Result
 
 #: The pseudo-rule that stands for the wrapped linters' findings (flake8, ruff, pylint).
 PEP8 = "pep8"

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from mlrepolint.config import Settings
-    from mlrepolint.engine import Engine, FileResult
+    from mlrepolint.engine import Engine
+    from mlrepolint.project import Project
     from mlrepolint.repo import RepoView
+    from mlrepolint.results import FileResult
     from pathlib import Path
 
 #: Below this many files per worker, a worker process costs more to start than it saves.
@@ -53,7 +55,7 @@ def lint_in_parallel(
                 progress.advance()
             meanwhile()
             return
-        pool = _pool(workers, engine.root, engine.is_git, engine.settings, engine.view)
+        pool = _pool(workers, engine.root, engine.is_git, engine.settings, engine.view, engine.project)
         with pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))
             results = pool.imap_unordered(_lint_task, tasks, chunksize=chunk)
@@ -65,16 +67,17 @@ def lint_in_parallel(
         progress.close()
 
 
-def _pool(workers: int, root: Path, is_git: bool, settings: Settings, view: RepoView | None):
+def _pool(workers: int, root: Path, is_git: bool, settings: Settings, view: RepoView | None, project: Project):
     import multiprocessing
 
-    # fork starts a worker in milliseconds and inherits the loaded registry; macOS and Windows cannot fork
-    # safely, and there the initializer loads the registry once in each fresh process.
+    # fork starts a worker in milliseconds and inherits the loaded registry and the project model; macOS and
+    # Windows cannot fork safely, and there the initializer loads the registry once in each fresh process (and
+    # the model is pickled to it once).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
     # Ctrl-C is the main process's to handle (it stops the pool): no worker may print a traceback of its own.
     with _sigint_held():
-        return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, view))
+        return context.Pool(workers, initializer=_start_worker, initargs=(root, is_git, settings, view, project))
 
 
 @contextlib.contextmanager
@@ -91,7 +94,7 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView | None) -> None:
+def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView | None, project: Project) -> None:
     from mlrepolint.engine import Engine
 
     global _engine
@@ -99,6 +102,7 @@ def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView |
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking (see _sigint_held)
     _engine = Engine(root, is_git, settings, view=view)
+    _engine.project = project  # the main process's model: a worker never lists the repository
     relax_gc()  # for the worker's whole life (a forked worker has it already; a spawned one does not)
 
 

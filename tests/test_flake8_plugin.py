@@ -119,3 +119,21 @@ def test_third_party_checkers_run_inside_flake8(repo, plugin_site):
         "./train.py:7:13: MLR490 `torch.load(...)` without `weights_only=True` (torch-load-without-weights-only)",
         "./train.py:8:13: MLR490 `torch.load(...)` with `weights_only=False` (torch-load-without-weights-only)",
     ]
+
+
+def test_the_project_model_decides_roles_inside_flake8_too(repo):
+    # A FastAPI app that uvicorn serves loads its model at import: neither work to report nor a script.
+    root = repo({
+        "app/__init__.py": '"""App."""\n',
+        "app/main.py": (
+            '"""App."""\nimport joblib\nfrom fastapi import FastAPI\n\napp = FastAPI()\nmodel = joblib.load("m")\n'
+        ),
+        "Dockerfile": 'FROM python:3.11\nCMD ["uvicorn", "app.main:app"]\n',
+        "train.py": '"""Train."""\nimport pandas as pd\n\ndf = pd.read_csv("data.csv")\n',
+    })
+    code, lines = flake8_lines(root, ".")
+    assert lines == [
+        "./train.py:4:1: MLR201 assignment from `pd.read_csv(...)` at module level runs on import "
+        "(top-level-execution)",
+        "./train.py:4:1: MLR202 script has no `if __name__ == \"__main__\":` guard (missing-main-guard)",
+    ]

@@ -184,7 +184,7 @@ def test_html_report_of_a_clean_repository(tmp_path):
 
 
 def test_html_report_lists_at_most_the_most_severe_findings():
-    from mlrepolint.engine import Result
+    from mlrepolint.results import Result
     from mlrepolint.reports import html
     from mlrepolint.rules.base import Finding, Severity
 

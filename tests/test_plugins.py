@@ -215,7 +215,7 @@ def test_plugins_command_lists_name_distribution_version_kind_and_rules(tmp_path
     assert ["torch-load", "mlrepolint-example-plugin", "0.1.0", "per-file",
             "MLR490 torch-load-without-weights-only"] in rows
     assert ["structure", "mlrepolint", __version__, "per-file",
-            "MLR201 top-level-execution, MLR202 missing-main-guard"] in rows
+            "MLR201 top-level-execution, MLR202 missing-main-guard, MLR203 import-time-configuration"] in rows
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_gitlab_places_whole_file_and_repository_findings_on_line_one(repo):
     assert {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues} == {
         ("MLR501", "requirements.txt", 1), ("MLR701", "README.md", 1), ("MLR702", "tests/", 1)}
 
-    from mlrepolint.engine import Result
+    from mlrepolint.results import Result
     from mlrepolint.reports.gitlab import issues as gitlab_issues
     from mlrepolint.rules.base import Finding, Severity
 

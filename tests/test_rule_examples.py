@@ -13,7 +13,7 @@ from mlrepolint.rules.base import PythonChecker, Rule
 from mlrepolint.rules.registry import load_registry
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
-EXAMPLE_PATHS: dict[str, str] = {}
+EXAMPLE_PATHS: dict[str, str] = {"MLR203": "src/churn/__init__.py"}  # import-time-configuration: a package's
 DEFAULT_EXAMPLE_PATH = "train.py"
 
 

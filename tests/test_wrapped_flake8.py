@@ -202,7 +202,6 @@ def test_broken_flake8_config_is_one_warning_and_flake8_runs_without_it(repo):
     assert text.err.startswith("mlrepolint: warning: flake8: the settings in .flake8 are ignored")
 
 
-
 def test_missing_flake8_is_one_warning(repo, tmp_path):
     shadow = tmp_path / "shadow" / "flake8"
     shadow.mkdir(parents=True)

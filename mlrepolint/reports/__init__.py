@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.reports import github as github_report
 from mlrepolint.reports import gitlab as gitlab_report
 from mlrepolint.reports import html as html_report

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mlrepolint.engine import Result
 from mlrepolint.reports.escape import printable_findings
+from mlrepolint.results import Result
 from mlrepolint.reports.text import summary
 from mlrepolint.rules.base import Finding, Severity
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.fingerprint import fingerprints
 from mlrepolint.rules.base import Severity
 

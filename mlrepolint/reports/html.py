@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from mlrepolint import __version__
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.reports.visible import visible
 from mlrepolint.rules.base import CATEGORIES, Finding, Severity
 from mlrepolint.scoring import CategoryScore, RuleScore, Scorecard, card_of, format_change, format_score, grade

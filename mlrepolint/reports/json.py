@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from mlrepolint import __version__
-from mlrepolint.engine import Result
 from mlrepolint.reports.escape import encodable, encodable_findings
+from mlrepolint.results import Result
 from mlrepolint.scoring import as_dict as rubric_dict
 from mlrepolint.scoring import card_of
 

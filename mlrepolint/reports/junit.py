@@ -14,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import PurePosixPath
 
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.reports.text import location
 from mlrepolint.reports.visible import visible
 from mlrepolint.rules.base import Finding

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mlrepolint.engine import Result
 from mlrepolint.reports.escape import printable_findings
+from mlrepolint.results import Result
 from mlrepolint.reports.text import location, summary
 from mlrepolint.rules.base import Finding
 from mlrepolint.scoring import card_of, costs_line, format_change, format_score

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
 from mlrepolint import __version__
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.fingerprint import fingerprints
 from mlrepolint.reports.escape import encodable
 from mlrepolint.rules.base import Finding, Rule, Severity

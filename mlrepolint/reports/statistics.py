@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mlrepolint.engine import Result
+from mlrepolint.results import Result
 from mlrepolint.reports.text import rubric_table, score_line, summary
 from mlrepolint.rules.base import Finding
 from mlrepolint.scoring import card_of

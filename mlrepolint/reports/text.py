@@ -9,8 +9,8 @@ from collections import Counter
 
 import click
 
-from mlrepolint.engine import Result
 from mlrepolint.reports.escape import printable_findings
+from mlrepolint.results import Result
 from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score
 

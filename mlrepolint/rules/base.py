@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, NamedTuple
 
+from mlrepolint.project import Project
+
 if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
     from mlrepolint.source import PythonFile
@@ -135,10 +137,12 @@ class Violation:
 
 
 class Context:
-    """What a checker reports into: violations, and how many things each rule examined (the denominators)."""
+    """What a checker reports into: violations, and how many things each rule examined (the denominators); and
+    `project`, the project model (what each file is for), the same for every checker of the run."""
 
-    def __init__(self, options: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(self, options: Mapping[str, Mapping[str, Any]], project: Project | None = None) -> None:
         self._options = options
+        self.project = project if project is not None else _EMPTY
         self.violations: list[Violation] = []
         self.examined: dict[str, int] = {}
 
@@ -162,6 +166,9 @@ class Context:
     def examine(self, rule: Rule, count: int = 1) -> None:
         """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""
         self.examined[rule.code] = self.examined.get(rule.code, 0) + count
+
+
+_EMPTY = Project()
 
 
 class Checker:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import ast
 from fnmatch import fnmatchcase
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard
+from mlrepolint.api import (
+    IMPORTABLE, Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, is_main_guard,
+)
 
 #: Files whose job is to talk to a terminal or that are not importable library code.
 PRINT_EXEMPT = (
     "setup.py", "__main__.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "cli.py",
     "scripts/*", "examples/*", "docs/*", "bin/*",
 )
+#: Functions whose purpose is to print (`show_versions()`, `print_summary()`), and a script's `main`.
+ALLOWED_FUNCTIONS = ("main", "show_*", "print_*", "display_*", "pprint_*")
+#: Names of the flags that make printing a documented option (`if verbose: print(...)`).
+VERBOSE_FLAGS = ("verbose", "verbosity", "debug", "show_progress")
 
 PRINT_IN_MODULE = Rule(
     code="MLR801",
@@ -20,11 +26,19 @@ PRINT_IN_MODULE = Rule(
     severity=Severity.WARNING,
     summary="`print` used for reporting in an importable module instead of `logging`",
     description=(
-        "Reports each `print(...)` call in an importable module. Allowed: prints inside a function named in "
-        "`allowed-functions` (a script's `main`), inside the `if __name__ == \"__main__\":` block, `print(..., "
-        "file=handle)` writing to a file other than `sys.stdout` / `sys.stderr`, test files, and files matching "
-        "`exempt` (`setup.py`, `__main__.py`, command-line modules named `cli.py`, `scripts/*`, `examples/*`, "
-        "...). The rubric counts modules: the share of modules that report through `logging`."
+        "Reports each `print(...)` call in an importable module: a library module, a package `__init__` or an "
+        "app module (a FastAPI, Flask or Gradio app, a Lambda handler...), as the project model decides (see "
+        "`mlrepolint explain`). Entry scripts and command-line tools may print, since their output is their "
+        "interface: a file something runs (a Dockerfile, Makefile, README or CI command, `[project.scripts]`), a "
+        "file with a `#!` line, a main guard or argument parsing, click/typer/fire commands, a loose script "
+        "nothing imports; so may tests, configuration files, Streamlit pages and templates. Allowed anywhere: "
+        "prints inside a function whose name matches `allowed-functions` (a script's `main`, `show_versions`, "
+        "`print_summary`...), under an `if` that tests a verbosity flag (`if verbose:`, `if self.verbose > 1:`: "
+        "printing is then a documented option, as in scikit-learn), inside the `if __name__ == "
+        "\"__main__\":` block, `print(..., file=handle)` writing to a file other than `sys.stdout` / "
+        "`sys.stderr`, and files matching `exempt` (`setup.py`, `__main__.py`, command-line modules named "
+        "`cli.py`, `scripts/*`, `examples/*`, ...). The rubric counts modules: the share of importable modules "
+        "that report through `logging`."
     ),
     rationale=(
         "Training progress and evaluation metrics printed to stdout cannot be filtered by level, timestamped, "
@@ -40,7 +54,7 @@ PRINT_IN_MODULE = Rule(
         "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef evaluate(model, X, y):\n"
         '    acc = model.score(X, y)\n    logger.info("accuracy: %.3f", acc)\n'
     ),
-    options={"allowed-functions": ("main",), "exempt": PRINT_EXEMPT},
+    options={"allowed-functions": ALLOWED_FUNCTIONS, "exempt": PRINT_EXEMPT},
 )
 
 BARE_EXCEPT = Rule(
@@ -120,12 +134,22 @@ def _prints(file: PythonFile, allowed: tuple[str, ...]) -> list[ast.Call]:
         return prints
     skipped = [
         _span(node) for node in file.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.If)
-        if (node.name in allowed if not isinstance(node, ast.If) else is_main_guard(node))  # type: ignore[attr-defined]
+        if (any(fnmatchcase(node.name, glob) for glob in allowed) if not isinstance(node, ast.If)  # type: ignore
+            else is_main_guard(node) or _tests_verbosity(node.test))
     ]
     return [
         call for call in prints
         if not any(begin <= (call.lineno, call.col_offset) <= end for begin, end in skipped)
     ]
+
+
+def _tests_verbosity(test: ast.expr) -> bool:
+    """`if verbose:`, `if self.verbose > 0:`, `if verbose and x:`: a test of a verbosity flag."""
+    for node in ast.walk(test):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and name.lstrip("_") in VERBOSE_FLAGS:
+            return True
+    return False
 
 
 def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -184,6 +208,9 @@ class ErrorHandlingChecker(PythonChecker):
     def _check_prints(self, file: PythonFile, ctx: Context) -> None:
         options = ctx.options(PRINT_IN_MODULE)
         if file.is_test or _matches_any(file, tuple(options["exempt"])):
+            return
+        role = ctx.project.role_for(file.path, file.text)
+        if role.kind not in IMPORTABLE or role.framework == "streamlit":
             return
         ctx.examine(PRINT_IN_MODULE)
         calls = sorted(_prints(file, tuple(options["allowed-functions"])), key=lambda c: (c.lineno, c.col_offset))

@@ -1,16 +1,23 @@
 """Data and model artifacts in git: datasets, archives, large binaries, weights, checkpoints and run folders.
 
-Decided by name first and size second; the only content ever read is the first bytes of a small candidate file,
-to recognise a Git LFS pointer. Each file is reported by at most one rule: `.pkl` and `.h5` files are model
+Decided by name, by content and by size, and by what the project model says a file is for: a docs asset (under
+docs/, or linked from Markdown), a published result table, a template or an untracked DVC output is never an
+artifact. The only content ever read is the first bytes of a file: a Git LFS pointer's first line, or the magic
+bytes of a pickle, a torch zip, safetensors, HDF5, parquet, NumPy or SQLite file whose name does not say what it
+is (`model.bin`, `dv.bin`). Each file is reported by at most one rule: `.pkl` and `.h5` files are model
 artifacts when their path says so (`model`, `weights`, `checkpoint`, a `models/` folder...), datasets otherwise.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from collections import defaultdict
 
-from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.api import (
+    DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, Context, Project, RepoChecker, RepoFile, RepoView, Rule,
+    Severity,
+)
 from mlrepolint.rules.repo.hygiene import (
     allowed, base_name, human_size, in_test_dir, is_lfs_pointer, presence, suffix_of, untrack_hint,
 )
@@ -29,6 +36,19 @@ TEXT_SUFFIXES = frozenset(
     ".py .pyi .pyx .pxd .ipynb .c .h .cc .cpp .hpp .cu .rs .go .java .scala .js .ts .jsx .tsx .r .jl .sh .bash "
     ".ps1 .sql .md .rst .txt .tex .html .css .svg .json .yaml .yml .toml .ini .cfg .conf .lock .xml .proto".split()
 )
+#: Text files that can hold data: large ones are data (a large `.py` or `.md` never is).
+TEXT_DATA_SUFFIXES = frozenset(".txt .json .xml .log .yaml .yml .dat".split())
+#: Large text files that belong to a model (a tokenizer's vocabulary).
+TOKENIZER_HINT = re.compile(r"vocab|merges|tokenizer|spiece|sentencepiece|bpe", re.I)
+#: Names of data rather than models, for a pickle whose suffix says nothing.
+DATA_HINT = re.compile(r"data|dataset|frame|table|features|train|test|valid|sample|records|embeddings?", re.I)
+#: Files whose suffix decides that they are not data (images, media, fonts, documents...): never sniffed.
+MEDIA_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .bmp .ico .webp .tif .tiff .mp4 .mov .avi .webm .mp3 .wav .ogg .flac .pdf .ttf .otf "
+    ".woff .woff2 .eot .psd .ai .drawio .pptx .docx .key".split()
+)
+#: How many first bytes are read to recognise a file by content.
+MAGIC_BYTES = 64
 #: Folders written by experiment trackers, reported once per folder.
 RUN_FOLDERS = {"mlruns": "MLflow run folder", "wandb": "Weights & Biases run folder"}
 
@@ -43,9 +63,14 @@ COMMITTED_DATASET = Rule(
     summary="Dataset, archive or large binary file in git",
     description=(
         "Reports a committed data file (.csv .tsv .parquet .feather .arrow .h5 .hdf5 .npy .npz .pkl .pickle .xlsx "
-        ".xls .avro .orc .jsonl .ndjson .tfrecord .sqlite .db .mat), an archive (.zip .tar .tar.gz .tgz .7z .rar "
-        ".gz .bz2 .xz), and any other file larger than `max-file-size` bytes that is not source or text "
-        "configuration. Inside git, committed means tracked (even if .gitignore now lists it); untracked files "
+        ".xls .avro .orc .jsonl .ndjson .tfrecord .sqlite .db .mat, or a parquet, NumPy, Arrow or SQLite file by "
+        "its first bytes whatever its name), an archive (.zip .tar .tar.gz .tgz .7z .rar .gz .bz2 .xz), a text "
+        "file that can hold data (.txt .json .xml .log .yaml .dat) larger than `max-file-size` bytes, and any "
+        "other file larger than that which is not source, documentation or text configuration. Not data, "
+        "whatever their name (see `mlrepolint explain`): published result tables (a table under a results or "
+        "benchmark path, linked from Markdown or beside tables its folder's Markdown links), docs assets "
+        "(under docs/, or linked from Markdown), templates, and DVC outputs git does not track. Inside git, "
+        "committed means tracked (even if .gitignore now lists it); untracked files "
         "that are not ignored are reported as untracked, because the next `git add .` commits them; ignored "
         "files are never reported. Outside git, every file .gitignore does not ignore counts. Never reported: Git "
         "LFS pointer files, `.dvc` pointer files, files under a test or fixtures folder smaller than "
@@ -76,9 +101,12 @@ COMMITTED_MODEL_ARTIFACT = Rule(
     summary="Model weights, checkpoint or experiment-run folder in git",
     description=(
         "Reports committed model weights and checkpoints (.pt .pth .ckpt .safetensors .onnx .pb .tflite .keras "
-        ".joblib; .h5 .hdf5 .pkl .pickle whose path names a model; .bin next to a `config.json`), and MLflow "
-        "`mlruns/` and Weights & Biases `wandb/` run folders (once per folder). Committed, untracked, Git LFS, "
-        "DVC, fixture and `allow` handling are as for `committed-dataset`."
+        ".joblib; .h5 .hdf5 .pkl .pickle whose path names a model; .bin next to a `config.json`; a pickle, torch "
+        "zip, safetensors, HDF5, GGUF or TFLite file recognised by its first bytes whatever its name, such as a "
+        "pickled `model.bin` or `dv.bin`; a tokenizer vocabulary larger than `max-file-size` of "
+        "`committed-dataset`), and MLflow `mlruns/` and Weights & Biases `wandb/` run folders (once per folder). "
+        "Committed, untracked, Git LFS, DVC, docs, template, fixture and `allow` handling are as for "
+        "`committed-dataset`, except that `max-fixture-size` is 1 MB here: a model a test serves is rarely tiny."
     ),
     rationale=(
         "Weights are large binary blobs that change with every training run: each one stays in the history "
@@ -92,7 +120,7 @@ COMMITTED_MODEL_ARTIFACT = Rule(
     ),
     bad="$ git add checkpoints/epoch_10.ckpt mlruns/\n",
     good="$ printf 'checkpoints/\\nmlruns/\\n' >> .gitignore\n$ git lfs track '*.ckpt'\n",
-    options=dict(_SIZE_OPTIONS),
+    options={**_SIZE_OPTIONS, "max-fixture-size": 1_000_000},  # a model a test serves is rarely tiny
 )
 
 
@@ -125,7 +153,9 @@ class ArtifactChecker(RepoChecker):
                 if not file.path.endswith(".py"):  # a package named `wandb/` is source, not a run
                     runs[run].append(file)
                 continue
-            found = self._classify(repo, file, folders_with_config, data_opts["max-file-size"])
+            if self._not_artifact(ctx.project, file):
+                continue
+            found = classify(repo, ctx.project, file, folders_with_config, data_opts["max-file-size"])
             if found is None:
                 continue
             rule, what, detail = found
@@ -153,32 +183,11 @@ class ArtifactChecker(RepoChecker):
             )
 
     @staticmethod
-    def _classify(
-        repo: RepoView, file: RepoFile, folders_with_config: set[str], max_size: int
-    ) -> tuple[Rule, str, str] | None:
-        """The rule a file falls under and what it is, by name first; size only for unknown kinds."""
-        name = base_name(file.path)
-        suffix = suffix_of(name)
-        if suffix == ".dvc":
-            return None
-        if suffix in AMBIGUOUS_SUFFIXES:
-            if MODEL_HINT.search(file.path):
-                return COMMITTED_MODEL_ARTIFACT, "model file", suffix
-            return COMMITTED_DATASET, "data file", suffix
-        if suffix in MODEL_SUFFIXES:
-            return COMMITTED_MODEL_ARTIFACT, "model file", suffix
-        if suffix == ".bin" and file.path.rpartition("/")[0] in folders_with_config:
-            return COMMITTED_MODEL_ARTIFACT, "model weights", ".bin next to config.json"
-        if suffix in DATA_SUFFIXES:
-            return COMMITTED_DATASET, "data file", suffix
-        if suffix in ARCHIVE_SUFFIXES:
-            return COMMITTED_DATASET, "archive", suffix
-        if suffix in TEXT_SUFFIXES or (not suffix and name[:1].isupper()):  # Dockerfile, LICENSE, Makefile
-            return None
-        size = repo.size(file.path)
-        if size is not None and size > max_size:
-            return COMMITTED_DATASET, "large file", f"over max-file-size {human_size(max_size)}"
-        return None
+    def _not_artifact(project: Project, file: RepoFile) -> bool:
+        """What the project model says is not an artifact: docs assets, result tables, templates, and DVC
+        outputs git does not track (DVC keeps them out of git itself)."""
+        kind = project.kind_of(file.path)
+        return kind in (DOCS_ASSET, RESULT_TABLE, TEMPLATE) or (kind == DVC_MANAGED and not file.tracked)
 
     @staticmethod
     def _reportable(repo: RepoView, path: str, size: int, options) -> bool:
@@ -188,3 +197,108 @@ class ArtifactChecker(RepoChecker):
         if size < options["max-fixture-size"] and in_test_dir(path):
             return False
         return not is_lfs_pointer(repo, path, size)
+
+
+def classify(
+    repo: RepoView, project: Project, file: RepoFile, folders_with_config: set[str] | frozenset[str], max_size: int
+) -> tuple[Rule, str, str] | None:
+    """The rule a file falls under and what it is: by name, by its first bytes when the name does not say,
+    and by size for files of unknown kinds."""
+    name = base_name(file.path)
+    suffix = suffix_of(name)
+    if suffix == ".dvc":
+        return None
+    if suffix in AMBIGUOUS_SUFFIXES:
+        if MODEL_HINT.search(file.path):
+            return COMMITTED_MODEL_ARTIFACT, "model file", suffix
+        return COMMITTED_DATASET, "data file", suffix
+    if suffix in MODEL_SUFFIXES:
+        return COMMITTED_MODEL_ARTIFACT, "model file", suffix
+    if suffix == ".bin" and file.path.rpartition("/")[0] in folders_with_config:
+        return COMMITTED_MODEL_ARTIFACT, "model weights", ".bin next to config.json"
+    if suffix in DATA_SUFFIXES:
+        return COMMITTED_DATASET, "data file", suffix
+    if suffix in ARCHIVE_SUFFIXES:
+        return COMMITTED_DATASET, "archive", suffix
+    if suffix in TEXT_DATA_SUFFIXES and not name.lower().endswith("lock.json"):
+        if project.package_of(file.path) is not None:  # a package's own lookup tables, read at run time
+            return None
+        size = repo.size(file.path)
+        if size is not None and size > max_size:
+            if TOKENIZER_HINT.search(name):
+                return COMMITTED_MODEL_ARTIFACT, "tokenizer file", f"{suffix}, over max-file-size"
+            return COMMITTED_DATASET, "large text file", f"{suffix}, over max-file-size {human_size(max_size)}"
+        return None
+    if suffix in TEXT_SUFFIXES or (not suffix and name[:1].isupper()):  # Dockerfile, LICENSE, Makefile
+        return None
+    if suffix not in MEDIA_SUFFIXES:
+        found = _by_content(repo, file.path, name)
+        if found is not None:
+            return found
+    size = repo.size(file.path)
+    if size is not None and size > max_size:
+        return COMMITTED_DATASET, "large file", f"over max-file-size {human_size(max_size)}"
+    return None
+
+
+def is_data_file(repo: RepoView, project: Project, file: RepoFile, max_size: int) -> bool:
+    """Whether `committed-dataset` would call the file data (before its `allow`, fixture and LFS exceptions), and
+    the project model does not say it is something else; test fixtures are not data here."""
+    if ArtifactChecker._not_artifact(project, file) or in_test_dir(file.path):
+        return False
+    found = classify(repo, project, file, frozenset(), max_size)
+    if found is None or found[0] is not COMMITTED_DATASET:
+        return False
+    return not is_lfs_pointer(repo, file.path, repo.size(file.path))
+
+
+def _by_content(repo: RepoView, path: str, name: str) -> tuple[Rule, str, str] | None:
+    """The rule and description of a file recognised by its first bytes (a size-limited read), or None."""
+    size = repo.size(path)
+    if size is None or size < 8:
+        return None
+    head = repo.read_bytes(path, limit=MAGIC_BYTES) or b""
+    what = _magic(head)
+    if what is None:
+        return None
+    kind, label = what
+    suffix = suffix_of(name) or "no suffix"
+    if kind == "pickle":
+        if DATA_HINT.search(name) and not MODEL_HINT.search(name):
+            return COMMITTED_DATASET, "pickled data", f"a pickle, named {suffix}"
+        return COMMITTED_MODEL_ARTIFACT, "pickled model", f"a pickle, named {suffix}"
+    if label == "HDF5" and MODEL_HINT.search(name):  # Keras weights are HDF5 too
+        kind = "model"
+    rule = COMMITTED_MODEL_ARTIFACT if kind == "model" else COMMITTED_DATASET
+    return rule, "model file" if kind == "model" else "data file", f"{label}, named {suffix}"
+
+
+def _magic(head: bytes) -> tuple[str, str] | None:
+    """("pickle" | "model" | "data", what the bytes say) for a recognised format, else None."""
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "pickle", "a pickle"
+    if head.startswith(b"PK\x03\x04") and len(head) >= 30:
+        length = struct.unpack("<H", head[26:28])[0]
+        first = head[30:30 + length]
+        if first.endswith((b"data.pkl", b"/version", b"/byteorder", b".data/version")) or first.startswith(b"archive/"):
+            return "model", "a torch zip"
+        return None
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "data", "HDF5"
+    if head.startswith(b"PAR1"):
+        return "data", "parquet"
+    if head.startswith(b"\x93NUMPY"):
+        return "data", "a NumPy array"
+    if head.startswith(b"ARROW1"):
+        return "data", "Arrow"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "data", "SQLite"
+    if head.startswith(b"GGUF"):
+        return "model", "GGUF"
+    if head[4:8] == b"TFL3":
+        return "model", "TFLite"
+    if len(head) >= 10:
+        header = struct.unpack("<Q", head[:8])[0]
+        if 2 <= header < 100_000_000 and head[8:10] in (b'{"', b"{'"):
+            return "model", "safetensors"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Sequence
 from mlrepolint.api import RepoFile, RepoView, gitignore_spec
@@ -56,8 +57,13 @@ def is_lfs_pointer(repo: RepoView, path: str, size: int | None) -> bool:
 
 
 def in_test_dir(path: str) -> bool:
-    """True when a folder on the path is a test or fixtures folder."""
-    return any(part.lower() in TEST_DIRS for part in path.split("/")[:-1])
+    """True when a folder on the path is a test or fixtures folder (`tests/`, `fixtures/`, and names with a
+    test word such as `integration-test/` or `e2e_tests/`)."""
+    for part in path.split("/")[:-1]:
+        lowered = part.lower()
+        if lowered in TEST_DIRS or any(word in TEST_DIRS for word in re.split(r"[-_.]", lowered)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -9,7 +9,11 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from mlrepolint.api import (
-    Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path, valid_gitignore_lines,
+    COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
+    RepoView, Rule, Severity, gitignore_spec, is_test_path, valid_gitignore_lines,
+)
+from mlrepolint.rules.repo.artifacts import (
+    ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
 )
 
 README_LIMIT = 512 * 1024
@@ -18,8 +22,13 @@ GITIGNORE_LIMIT = 256 * 1024
 NOT_MODULES = ("setup.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "__init__.py")
 ENV_EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults")
 #: Files that make a folder named like a data folder code rather than data.
-CODE_SUFFIXES = (".py", ".pyi", ".md", ".rst")
+CODE_SUFFIXES = (".py", ".pyi", ".md", ".rst", ".dvc")
 CODE_NAMES = (".gitkeep", ".keep", ".gitignore", "README", "README.md", "README.txt")
+#: A folder named like data inside one of these holds configuration (`configs/data/mnist.yaml`, a Hydra config
+#: group) or requirement files (`requirements/data/*.txt`), not data.
+CONFIG_FOLDERS = frozenset({"configs", "config", "conf", "requirements", "requirements.d", "reqs", "envs", "env"})
+#: What the project model says is not data, wherever it is.
+NOT_DATA_ROLES = (DVC_MANAGED, DOCS_ASSET, RESULT_TABLE, TEMPLATE, TEST_FIXTURE)
 
 MISSING_README = Rule(
     code="MLR701",
@@ -100,10 +109,17 @@ GITIGNORE_GAPS = Rule(
     summary="The .gitignore does not cover data, `.env`, a virtualenv or notebook checkpoints the repo has",
     description=(
         "When the root `.gitignore` exists, reports each kind of file the repository has that no `.gitignore` "
-        "entry covers: a data folder (a folder named in `data-dirs` holding files that are not code), a `.env` "
+        "entry covers: a data folder (a folder that holds data files: data files make up at least half of its "
+        "files, or it is named in `data-dirs` and holds files that are not code, docs or DVC pointers), a `.env` "
         "file (`.env.example` and other templates are fine), a virtual environment, notebook checkpoints (a "
         "repository with notebooks needs `.ipynb_checkpoints`). Nested `.gitignore` files count. A repository "
-        "without a `.gitignore` is left to `missing-gitignore`. The rubric counts the kinds present."
+        "without a `.gitignore` is left to `missing-gitignore`. Never data folders: folders inside an import package "
+        "(`timm/data/` is source), test fixtures, docs assets, templates, folders of configuration or "
+        "requirement files (`configs/data/`, `requirements/data/`), and what DVC manages (`.dvc` pointers and "
+        "`dvc.yaml` outputs: DVC writes its own `.gitignore` entries, and ignoring the folder would break it), "
+        "data files the repository's Markdown links to or loads by URL, and the data of a course or book "
+        "(a collection of lessons or notebooks, see `mlrepolint explain`). "
+        "The rubric counts the kinds present."
     ),
     rationale=(
         "An entry missing for a folder the repository has is a commit waiting to happen: the next `git add .` "
@@ -184,7 +200,8 @@ class ProjectFilesChecker(RepoChecker):
             ctx.report(MISSING_TESTS, None, None, f"{count} and no test files", path="tests/")
 
     def _check_gaps(self, repo: RepoView, ctx: Context) -> None:
-        needs = list(_needs(repo, tuple(ctx.options(GITIGNORE_GAPS)["data-dirs"])))
+        max_size = ctx.options(COMMITTED_DATASET)["max-file-size"]
+        needs = list(_needs(repo, ctx.project, tuple(ctx.options(GITIGNORE_GAPS)["data-dirs"]), max_size))
         if not needs:
             return
         ctx.examine(GITIGNORE_GAPS, len(needs))
@@ -197,20 +214,19 @@ class ProjectFilesChecker(RepoChecker):
                 )
 
 
-def _needs(repo: RepoView, data_dirs: tuple[str, ...]) -> Iterator[Need]:
+def _needs(repo: RepoView, project: Project, data_dirs: tuple[str, ...], max_size: int) -> Iterator[Need]:
     """One Need per kind of thing present that a .gitignore should cover (the first instance of each)."""
-    data = env = notebook = None
+    env = notebook = None
+    data = _data_folder(repo, project, data_dirs, max_size)
     for f in repo.files:
         parts = f.path.split("/")
-        if data is None and any(part in data_dirs for part in parts[:-1]) and not _is_code(f.name):
-            data = f.path
         if env is None and (f.name == ".env" or f.name.startswith(".env.")) and f.name not in ENV_EXAMPLES:
             env = f.path
         if notebook is None and (f.suffix == ".ipynb" or ".ipynb_checkpoints" in parts):
             notebook = f.path
     if data is not None:
-        folder = next(part for part in data.split("/")[:-1] if part in data_dirs)
-        yield Need(f"the data folder `{folder}/` ({data})", f"{folder}/", data)
+        folder, path = data
+        yield Need(f"the data folder `{folder}` ({path})", folder, path)
     if env is not None:
         yield Need(f"the env file `{env}`", ".env", env)
     venvs = sorted(d for d in repo.skipped_dirs if _is_venv(repo, d))
@@ -221,6 +237,46 @@ def _needs(repo: RepoView, data_dirs: tuple[str, ...]) -> Iterator[Need]:
         folder = str(PurePosixPath(notebook).parent)
         probe = ("" if folder == "." else folder + "/") + ".ipynb_checkpoints/nb-checkpoint.ipynb"
         yield Need("notebook checkpoints", ".ipynb_checkpoints/", probe)
+
+
+def _data_folder(
+    repo: RepoView, project: Project, data_dirs: tuple[str, ...], max_size: int
+) -> tuple[str, str] | None:
+    """(the .gitignore entry for the first folder that holds data, its first data file), or None."""
+    by_folder: dict[str, list[RepoFile]] = {}
+    for f in repo.files:
+        if "/" in f.path:
+            by_folder.setdefault(f.path.rpartition("/")[0], []).append(f)
+    data_flags: dict[str, bool] = {}
+
+    def data(f: RepoFile) -> bool:
+        if f.path not in data_flags:
+            data_flags[f.path] = is_data_file(repo, project, f, max_size)
+        return data_flags[f.path]
+
+    if project.kind == COLLECTION:  # a course's or a book's data is part of its lessons
+        return None
+    # A folder whose data the README links to or loads by URL is published: ignoring it would break the README.
+    published = tuple({
+        path.rpartition("/")[0] + "/" for path in project.linked
+        if "/" in path and PurePosixPath(path).suffix.lower() in DATA_SUFFIXES | ARCHIVE_SUFFIXES
+    })
+    for f in repo.files:
+        parts = f.path.split("/")[:-1]
+        if not parts or project.kind_of(f.path) in NOT_DATA_ROLES or project.package_of(f.path) is not None:
+            continue
+        if f.path.startswith(published):
+            continue
+        named = next((i for i, part in enumerate(parts) if part in data_dirs), None)
+        if named is not None and not CONFIG_FOLDERS.intersection(parts[:named]) and not _is_code(f.name) and (
+            f.suffix in MEDIA_SUFFIXES or not f.path.endswith((".yaml", ".yml", ".toml", ".cfg", ".ini")) or data(f)
+        ):
+            return parts[named] + "/", f.path
+        if named is None and data(f):
+            siblings = [s for s in by_folder[f.path.rpartition("/")[0]] if s.name not in CODE_NAMES]
+            if 2 * sum(data(s) for s in siblings) >= len(siblings):
+                return "/".join(parts) + "/", f.path
+    return None
 
 
 def _is_code(name: str) -> bool:
