@@ -31,6 +31,12 @@ class UsageError(Exception):
     """A problem with what the user asked for (a path outside the repository...); exit 2."""
 
 
+#: Repository rules' findings that stand for more than one unit: rule code -> path -> units failed there.
+Failing = dict[str, dict[str, int]]
+#: What the repository rules give back: findings, units examined per rule, and the units of `Failing`.
+RepoResult = tuple[list[Finding], dict[str, int], Failing]
+
+
 @dataclass
 class Result:
     """Everything a report needs: the findings, what each rule examined, and warnings about the run."""
@@ -46,6 +52,9 @@ class Result:
     scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
     linted: int = 0  # Python files linted in this run (the others came from the cache)
     base: BaseScore | None = None  # the score at the `--diff` base, when it could be computed
+    #: Repository findings that stand for more than one examined unit (the scorer counts them so).
+    failing: Failing = field(default_factory=dict)
+    limited: bool = False  # a run limited to named files (`--limit-to-paths`): it has no score
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,7 @@ class Engine:
             setup_warnings = cache.store_setup_warnings(self.wrappers.setup())
         self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
         assert repo_result is not None
-        repo_findings, repo_examined = repo_result
+        repo_findings, repo_examined, failing = repo_result
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         _merge(examined, repo_examined)
@@ -243,12 +252,17 @@ class Engine:
             findings = [f for f in findings if not self._ignored_for_file(f)]
         result = Result(
             self.root, findings, self._enabled_only(examined), self.warnings + self.wrappers.finish(), len(files),
-            python_lines=self.python_lines,
+            python_lines=self.python_lines if self.wrappers.checks_style() else 0,
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
-            linted=linted,
+            linted=linted, failing=failing, limited=limit_to_paths,
         )
-        result.scorecard = score(result, self.settings.rubric, self.registry.rules)
+        result.scorecard = score(result, self.settings.rubric, self.enabled_rules)
         return result
+
+    @cached_property
+    def enabled_rules(self) -> dict[str, Rule]:
+        """The selected rules by code: what the scorer counts, and how it tells a deselected category."""
+        return {code: rule for code, rule in self.registry.rules.items() if self.rule_enabled(rule)}
 
     def _add_file(self, result: FileResult, examined: dict[str, int], reported: set[str]) -> None:
         """Fold one file's result into the run: denominators, lines, one warning per failing plugin."""
@@ -408,12 +422,21 @@ class Engine:
         found += self._selected(self.wrappers.per_file(module))
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
+    def _lint_repo(self) -> RepoResult:
         ctx = Context(self.settings.rule_options)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
-        found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
-        return self._suppress_by_path(found), ctx.examined
+        enabled = [v for v in ctx.violations if self.rule_enabled(v.rule)]
+        units: Failing = {}
+        for v in enabled:
+            where = units.setdefault(v.rule.code, {})
+            where[v.path or ""] = where.get(v.path or "", 0) + v.units
+        multiple = {(v.rule.code, v.path or "") for v in enabled if v.units > 1}
+        failing: Failing = {}
+        for code, path in multiple:  # a path where one finding stands for several units: all its units
+            failing.setdefault(code, {})[path] = units[code][path]
+        found = [self._finding(v, v.path or "") for v in enabled]
+        return self._suppress_by_path(found), ctx.examined, failing
 
     def _suppress_by_path(self, found: list[Finding], uncommented: Container[str] = ()) -> list[Finding]:
         """Suppression for findings about any files, reading a file's comments only when a finding has a line

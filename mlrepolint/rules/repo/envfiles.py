@@ -58,8 +58,10 @@ class EnvFileChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Decide by name alone; nothing is read."""
         allow = ctx.options(COMMITTED_ENV_FILE)["allow"]
-        ctx.examine(COMMITTED_ENV_FILE, len(repo.files))
         for file in repo.files:
+            name = base_name(file.path).lower()
+            if name == ".env" or name.startswith(".env.") or (name.endswith(".env") and len(name) > 4):
+                ctx.examine(COMMITTED_ENV_FILE)  # the units are env files, templates included
             if is_env_file(base_name(file.path)) and not allowed(allow, file.path):
                 rotate = ", and rotate the credentials it held" if file.tracked else ""
                 ctx.report(

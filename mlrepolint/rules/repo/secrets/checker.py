@@ -103,8 +103,11 @@ class SecretChecker(RepoChecker):
     rules = (HARDCODED_SECRET,)
 
     def check(self, repo: RepoView, ctx: Context) -> None:
-        """Pick files by name and size, scan each once, report masked findings."""
+        """Pick files by name and size, scan each once, report masked findings. One unit for the repository:
+        a credential in git is a leak however many clean files sit beside it."""
         max_size = ctx.options(HARDCODED_SECRET)["max-file-size"]
+        if repo.files:
+            ctx.examine(HARDCODED_SECRET)
         for file in repo.files:
             kind = file_kind(file)
             if kind is None:
@@ -117,7 +120,6 @@ class SecretChecker(RepoChecker):
                 if text is None:
                     continue
                 found = [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
-            ctx.examine(HARDCODED_SECRET)
             advice = (
                 " in an untracked file: read it from the environment before it is committed"
                 if repo.is_git and not file.tracked else ": rotate it and read it from the environment"
