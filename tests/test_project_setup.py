@@ -129,7 +129,8 @@ def test_set_up_informs_without_dominating(repo):
         "pkg/train.py": '"""Train."""\nimport pandas as pd\n\n\ndef load(path):\n    """Load."""\n'
                         '    return pd.read_csv(path)\n',
         "tests/test_train.py": "from pkg.train import load\n\n\ndef test_load(tmp_path):\n"
-                               "    (tmp_path / 'a.csv').write_text('a\\n1\\n')\n    assert len(load(tmp_path / 'a.csv')) == 1\n",
+                               "    (tmp_path / 'a.csv').write_text('a\\n1\\n')\n"
+                               "    assert len(load(tmp_path / 'a.csv')) == 1\n",
     }
     run = run_cli("--format", "json", cwd=repo(files))
     setup_category = next(c for c in run.json["categories"] if c["id"] == "project-setup")

@@ -94,7 +94,8 @@ def test_missing_tests(repo, files, expected):
 def test_missing_tests_scores_the_share_of_expected_test_functions(repo, tests, score):
     files = {f"m{i}.py": "" for i in range(6)}
     if tests:
-        files["tests/test_m.py"] = "import m0\n" + "".join(f"\n\ndef test_{i}():\n    assert m0\n" for i in range(tests))
+        body = "".join(f"\n\ndef test_{i}():\n    assert m0\n" for i in range(tests))
+        files["tests/test_m.py"] = "import m0\n" + body
     run = run_cli("--select", "MLR702", "--format", "json", cwd=repo(files))
     rule = next(r for c in run.json["categories"] for r in c["rules"] if r["rule"] == "missing-tests")
     assert (rule["examined"], rule["score"]) == (3, round(score, 3))
@@ -225,3 +226,14 @@ def test_repository_rule_options_from_config(repo):
         ("MLR704", ".gitignore has no entry covering the data folder `corpus/` (corpus/a.txt) (add `corpus/`)"),
         ("MLR701", "README has no usage instructions"),
     ]
+
+
+def test_an_empty_test_file_does_not_raise_the_score(repo):
+    from conftest import git
+
+    root = repo({"train.py": '"""Train."""\n\n\ndef main():\n    """Run."""\n', "README.md": GOOD_README})
+    before = run_cli("--format", "json", cwd=root).json["score"]
+    (root / "tests").mkdir()
+    (root / "tests" / "test_train.py").write_text("")
+    git(root, "add", "-A")
+    assert run_cli("--format", "json", cwd=root).json["score"] <= before

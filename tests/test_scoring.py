@@ -15,7 +15,8 @@ PER_FILE = ("MLR101", "MLR103", "MLR201", "MLR801", "MLR901")
 REPOSITORY = ("MLR503", "MLR701", "MLR702", "MLR704")
 
 
-def finding(code: str, path: str = "m.py", source: str = "mlrepolint", severity: Severity = Severity.WARNING) -> Finding:
+def finding(code: str, path: str = "m.py", source: str = "mlrepolint", severity: Severity = Severity.WARNING,
+            ) -> Finding:
     if source != "mlrepolint":
         return Finding(code, code, "code-quality", severity, source, path, 1, 1, "wrapped")
     rule = RULES[code]
@@ -242,3 +243,91 @@ def test_costs_explain_every_lost_point(repository):
         return
     assert sum(x.cost for x in c.categories) == pytest.approx(100 - c.score, abs=0.06)
     assert all(0 <= r.score <= 1 for x in c.categories for r in x.rules)
+
+
+# --- absence never pays: removing good practice, through the engine ------------------------------------------
+
+MODULES = {
+    "clean": '"""Helpers."""\nimport pandas as pd\n\n\ndef load(path):\n    """Load a table."""\n'
+             '    return pd.read_csv(path)\n',
+    "script": 'import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\nprint(df.shape)\n',
+    "stdlib": '"""Maths."""\n\n\ndef add(a, b):\n    """Add."""\n    return a + b\n',
+    "untidy": "import pandas as pd\nx=pd.DataFrame( )\n",
+}
+READMES = ("# p\n\n## Installation\n\npip install -r requirements.txt\n\n## Usage\n\npython m0.py\n", "# p\n")
+PRE_COMMITS = ("repos:\n- repo: local\n  hooks:\n  - id: ruff\n",
+               "repos:\n- repo: local\n  hooks:\n  - id: ruff\n  - id: nbstripout\n  - id: gitleaks\n")
+NOTEBOOK = ('{"cells": [{"cell_type": "code", "execution_count": 1, "source": ["import pandas"], '
+            '"outputs": [{"output_type": "stream", "text": ["x"]}]}], "nbformat": 4}')
+
+
+@st.composite
+def ml_repositories(draw):
+    """A committed repository: some modules, some good-practice files (each a group that can be removed), and
+    some of what good practice is about (data, notebooks, a .env). Dependencies are declared one way (a
+    requirements file, or pyproject.toml and maybe its lock), as projects do: removing one of two redundant
+    declarations, one of them unpinned, is not removing the practice."""
+    kinds = draw(st.lists(st.sampled_from(sorted(MODULES)), min_size=1, max_size=3))
+    files = {f"m{i}.py": MODULES[kind] for i, kind in enumerate(kinds)}
+    imports_pandas = any(kind != "stdlib" for kind in kinds)
+    groups: dict[str, list[str]] = {}
+
+    def add(group: str, extra: dict[str, str]) -> None:
+        files.update(extra)
+        groups[group] = sorted(extra)
+
+    if draw(st.booleans()):
+        add("README", {"README.md": draw(st.sampled_from(READMES))})
+    if draw(st.booleans()):
+        count = draw(st.integers(1, 3))
+        add("tests", {f"tests/test_m{i}.py": f"import m0\n\n\ndef test_m{i}():\n    assert m0\n" for i in range(count)})
+    declared = draw(st.sampled_from(("nothing", "requirements", "pyproject")))  # one way of declaring, or none
+    if declared == "requirements" and imports_pandas:  # a requirements file lists what the code imports
+        add("requirements", {"requirements.txt": draw(st.sampled_from(("pandas\n", "pandas==2.2.2\n")))})
+    elif declared == "pyproject":  # an application (it has a Dockerfile) declaring ranges, maybe locked
+        files.update({"pyproject.toml": '[project]\nname = "p"\nrequires-python = ">=3.10"\n'
+                                        'dependencies = ["pandas>=2"]\n', "Dockerfile": "FROM python:3.11.9-slim\n"})
+        if draw(st.booleans()):
+            add("lock file", {"uv.lock": "version = 1\n"})
+    if draw(st.booleans()):
+        entries = draw(st.sampled_from(("__pycache__/\n", "data/\n.env\n.ipynb_checkpoints/\n")))
+        add(".gitignore", {".gitignore": entries})
+    if draw(st.booleans()):
+        add("LICENSE", {"LICENSE": "MIT\n"})
+    if draw(st.booleans()):
+        add("CI", {".github/workflows/ci.yml": "on: push\n"})
+    if draw(st.booleans()):
+        add("pre-commit", {".pre-commit-config.yaml": draw(st.sampled_from(PRE_COMMITS))})
+    for path, content in (("data/train.csv", "a,b\n" + "1,2\n" * 40), ("eda.ipynb", NOTEBOOK), (".env", "K=v\n")):
+        if draw(st.booleans()):
+            files[path] = content
+    if not groups:
+        add("README", {"README.md": READMES[0]})
+    removed = draw(st.sampled_from(sorted(groups)))
+    return files, removed, groups[removed]
+
+
+def _engine_score(root) -> float | None:
+    from mlrepolint.config import Settings
+    from mlrepolint.engine import Engine
+
+    return Engine(root, True, Settings(cache=False, jobs=1)).run([root]).scorecard.score
+
+
+@settings(max_examples=20, deadline=None)
+@given(ml_repositories())
+def test_removing_a_good_practice_file_never_raises_the_score(repository):
+    import tempfile
+    from pathlib import Path
+
+    from conftest import git, make_git_repo
+
+    files, group, paths = repository
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_git_repo(Path(folder) / "repo", files)
+        before = _engine_score(root)
+        git(root, "rm", "-q", *paths)
+        git(root, "commit", "-q", "-m", f"remove the {group}")
+        after = _engine_score(root)
+    assert after is not None and before is not None
+    assert after <= before, f"removing the {group} raised the score from {before} to {after}"

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from mlrepolint.api import (
-    Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path, valid_gitignore_lines,
+    Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
 )
 from mlrepolint.rules.repo.testsuite import project_modules, tests_exercising
 

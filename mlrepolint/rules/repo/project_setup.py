@@ -211,8 +211,9 @@ class ProjectSetupChecker(RepoChecker):
             return
         hooks = set(_HOOK_ID.findall(repo.read_text(config, READ_LIMIT) or ""))
         options = ctx.options(PRE_COMMIT_GAPS)
-        checks = [("runs no linter (add `ruff`)", "linter-hooks"), ("runs no secret scan (add `gitleaks`)",
-                                                                   "secret-hooks")]
+        checks = [
+            ("runs no linter (add `ruff`)", "linter-hooks"), ("runs no secret scan (add `gitleaks`)", "secret-hooks"),
+        ]
         if any(f.suffix == ".ipynb" for f in repo.files):
             checks.insert(1, ("does not strip notebook outputs (add `nbstripout`)", "notebook-hooks"))
         ctx.examine(PRE_COMMIT_GAPS, len(checks))
