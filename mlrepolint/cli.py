@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import click
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 _LINT = "lint"
 #: Report formats, listed here so that `--help` does not import the reports.
-FORMAT_NAMES = ["text", "json", "markdown", "github", "sarif"]
+FORMAT_NAMES = ["text", "json", "markdown", "github", "sarif", "gitlab", "junit", "html"]
+GRADE_FORMATS = ["text", "markdown", "csv", "html"]
 
 
 class DefaultGroup(click.Group):
@@ -78,7 +79,10 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="The least severe finding that makes the run exit 1 (default: error).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only (no rubric table, no summary).")
-@click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings per rule instead of each finding (text format only).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the output (default: on a terminal; see NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for per-file work (default: all cores).")
 @click.option("--cache/--no-cache", default=None, help="Reuse results from .mlrepolint_cache/ (default: on).")
 @click.option("--junit", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
@@ -105,6 +109,7 @@ def lint(
     fail_under: float | None,
     fail_on: str | None,
     quiet: bool,
+    statistics: bool,
     color: bool | None,
     jobs: int | None,
     cache: bool | None,
@@ -147,6 +152,8 @@ def lint(
         fail_on="never" if exit_zero else fail_on,
     )
     extra = [_format_and_file(value, FORMATS) for value in extra_outputs]
+    if statistics and output_format != "text":
+        raise click.UsageError(f"--statistics works with --format text, not --format {output_format}")
     engine = Engine(root, is_git, settings, registry)
     engine.show_progress = not quiet
     reports = _test_reports(junit, coverage, engine)
@@ -159,9 +166,13 @@ def lint(
     if diff_base is not None:
         result = _with_base_score(result, diff_base, engine, targets, limit_to_paths)
 
-    if color is None:
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    report = FORMATS[output_format](result, color=color, quiet=quiet)
+    color = use_color(color, output is None, os.environ)
+    render = FORMATS[output_format]
+    if statistics:
+        from mlrepolint.reports import statistics as statistics_report
+
+        render = statistics_report.render
+    report = render(result, color=color, quiet=quiet)
     _warn(result.warnings)
     for name, path in extra:
         path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
@@ -193,6 +204,19 @@ def _test_reports(junit: Path | None, coverage: Path | None, engine):
         raise click.UsageError(str(exc)) from None
 
 
+def use_color(flag: bool | None, to_stdout: bool, environ: Mapping[str, str]) -> bool:
+    """Whether to colour the report: `--color/--no-color` win; for a report on stdout, `NO_COLOR` (set, not empty)
+    turns colour off, else `FORCE_COLOR` (set, not empty) or `CLICOLOR_FORCE` (set, not empty, not 0) turns it on,
+    else colour means a terminal. A report written with `--output` is coloured only on `--color`."""
+    if flag is not None:
+        return flag
+    if not to_stdout or environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR") or environ.get("CLICOLOR_FORCE", "0") not in ("", "0"):
+        return True
+    return sys.stdout.isatty()
+
+
 def _fails_on(findings: Sequence, level: str) -> bool:
     """True when a finding is at least as severe as `level` (`never`: never)."""
     if level == "never":
@@ -205,8 +229,8 @@ def _fails_on(findings: Sequence, level: str) -> bool:
 
 @cli.command("grade")
 @click.argument("repos", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "csv"]), default="text",
-              show_default=True, help="Table format.")
+@click.option("--format", "output_format", type=click.Choice(GRADE_FORMATS), default="text", show_default=True,
+              help="Table format; html is a dashboard with each repository's report.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric settings for every repository (default: the built-in defaults).")

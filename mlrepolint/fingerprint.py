@@ -60,5 +60,6 @@ def fingerprints(root: Path, findings: Iterable[Finding]) -> list[str]:
         key = keys.key(finding)
         seen[key] = seen.get(key, 0) + 1
         raw = "\0".join((*key, str(seen[key])))
-        prints.append(hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
+        # surrogateescape: a path git listed with bytes that are not UTF-8 hashes as those bytes
+        prints.append(hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32])
     return prints

@@ -1,4 +1,5 @@
-"""`mlrepolint grade`: score many repositories against one rubric and print one table.
+"""`mlrepolint grade`: score many repositories against one rubric and print one table (or, as HTML, a dashboard
+with each repository's findings).
 
 Every repository is linted with the same settings (`--config FILE`, else the defaults), never with its own
 configuration: a submission cannot re-weight or silence the rubric it is graded against. A repository that fails
@@ -11,23 +12,27 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlrepolint.config import Settings
 from mlrepolint.rules.base import CATEGORIES
 from mlrepolint.rules.registry import Registry
 from mlrepolint.scoring import Scorecard, format_score
 
-FORMATS = ("text", "markdown", "csv")
+if TYPE_CHECKING:
+    from mlrepolint.engine import Result
+
+FORMATS = ("text", "markdown", "csv", "html")
 
 
 @dataclass(frozen=True)
 class Row:
-    """One repository's line in the table: its scorecard, or the error that stopped it."""
+    """One repository's line in the table: its scorecard and findings, or the error that stopped it."""
 
     name: str
     card: Scorecard | None = None
     error: str | None = None
+    result: Result | None = None  # the whole run, for the HTML dashboard's detail per repository
 
     def cells(self) -> list[str]:
         """repository, score, grade, one score per category, error."""
@@ -71,7 +76,7 @@ def grade_one(path: Path, name: str, settings: Settings, registry: Registry) -> 
         result = Engine(root, is_git, settings, registry).run([root])
     except Exception as exc:  # one broken repository must not abort the whole grading run
         return Row(name, error=f"{type(exc).__name__}: {exc}")
-    return Row(name, card=result.scorecard)
+    return Row(name, card=result.scorecard, result=result)
 
 
 def header() -> list[str]:
@@ -80,7 +85,11 @@ def header() -> list[str]:
 
 
 def render(rows: Sequence[Row], output_format: str) -> str:
-    """The table as aligned text, a Markdown table or CSV."""
+    """The table as aligned text, a Markdown table or CSV; or the HTML dashboard."""
+    if output_format == "html":
+        from mlrepolint.reports.html import dashboard
+
+        return dashboard([(row.name, row.result, row.error) for row in rows])
     table = [header()] + [row.cells() for row in rows]
     if output_format == "csv":
         buffer = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_git_repo
+from conftest import make_git_repo, run_cli, write_files
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("data.csv")\n'
@@ -54,7 +55,8 @@ def run_step(name: str, workspace: Path, tmp: Path, inputs: dict[str, str] | Non
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_PATH": str(tmp / "github_path"), "RUNNER_TEMP": str(tmp), "NO_COLOR": "1",
+        "GITHUB_PATH": str(tmp / "github_path"), "GITHUB_OUTPUT": str(tmp / "github_output"),
+        "RUNNER_TEMP": str(tmp), "NO_COLOR": "1",
         **{key: expand(str(value), inputs or {}) for key, value in step.get("env", {}).items()},
     }
     proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=workspace,
@@ -62,9 +64,19 @@ def run_step(name: str, workspace: Path, tmp: Path, inputs: dict[str, str] | Non
     return proc, summary.read_text()
 
 
-def test_action_declares_its_inputs_and_steps():
+def step_outputs(tmp: Path) -> dict[str, str]:
+    """What the steps wrote to $GITHUB_OUTPUT (`name=value` lines), as the runner reads it."""
+    path = tmp / "github_output"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_action_declares_its_inputs_outputs_and_steps():
     assert set(action()["inputs"]) == {"path", "args", "fail-under", "version"}
     assert action()["runs"]["using"] == "composite"
+    assert step_named("Run mlrepolint")["id"] == "mlrepolint"
+    assert {name: spec["value"] for name, spec in action()["outputs"].items()} == {
+        name: f"${{{{ steps.mlrepolint.outputs.{name} }}}}" for name in ("score", "grade", "findings", "sarif")}
     run = step_named("Run mlrepolint")["run"]
     assert "--format github" in run and '--output-format "markdown:$summary"' in run
     assert '>> "$GITHUB_STEP_SUMMARY"' in run and "--fail-under" in run
@@ -108,6 +120,39 @@ def test_run_step_gates_on_the_score(tmp_path):
     workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "100"})[0].returncode == 1
     assert run_step("Run mlrepolint", workspace, tmp_path, {"fail-under": "0"})[0].returncode == 0
+
+
+def test_run_step_sets_the_outputs(tmp_path):
+    workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT, "broken.py": "def f(:\n"})
+    proc, _ = run_step("Run mlrepolint", workspace, tmp_path, {"args": "--select MLR0,MLR1,MLR2"})
+    assert proc.returncode == 1
+    outputs = step_outputs(tmp_path)
+    report = run_cli("--format", "json", "--select", "MLR0,MLR1,MLR2", ".", cwd=workspace).json
+    assert outputs == {"score": f"{report['score']:.1f}", "grade": report["grade"], "findings": "4",
+                       "sarif": str(tmp_path / "mlrepolint.sarif")}
+    sarif = json.loads(Path(outputs["sarif"]).read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["MLR001", "MLR101", "MLR201", "MLR202"]
+
+
+def test_run_step_keeps_quoted_args_and_paths_together(tmp_path):
+    workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT, "my scripts/run.py": SCRIPT})
+    write_files(workspace, {"new.py": SCRIPT})  # added after the commit on main: what `--diff main` reports
+    inputs = {"path": "'my scripts/run.py' new.py",
+              "args": '--select MLR202 --diff "main" --output-format "sarif:my report.sarif" --fail-on \'warning\''}
+    proc, _ = run_step("Run mlrepolint", workspace, tmp_path, inputs)
+    assert proc.returncode == 1, proc.stderr
+    assert [line.split(",")[0] for line in proc.stdout.splitlines() if line.startswith("::")] == [
+        "::warning file=new.py"]
+    assert (workspace / "my report.sarif").is_file()
+    assert step_outputs(tmp_path)["findings"] == "1"
+
+
+def test_run_step_fails_in_one_line_on_an_unclosed_quote(tmp_path):
+    workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
+    proc, _ = run_step("Run mlrepolint", workspace, tmp_path, {"args": '--diff "origin/main...'})
+    assert proc.returncode == 2
+    assert proc.stderr == "mlrepolint: error: cannot split the args input: No closing quotation\n"
+    assert proc.stdout == "" and step_outputs(tmp_path) == {}
 
 
 @pytest.mark.network

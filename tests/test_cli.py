@@ -28,7 +28,10 @@ def test_text_output_lines_sorted_by_path_and_line_then_rubric_and_summary(repo)
         "train.py:3:1: MLR201 assignment from `pd.read_csv(...)` at module level runs on import (top-level-execution)",
         'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)',
     ]
-    assert lines[6].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
+    assert lines[5:7] == ["", "How to fix:"]  # each rule's fix once, then the rubric
+    table = next(i for i, line in enumerate(lines) if line.startswith("Category"))
+    assert lines[table - 1] == "" and all(line.startswith("  ") for line in lines[7:table - 1])
+    assert lines[table].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
     assert lines[-2].startswith("Score: ") and lines[-2].endswith(", grade F")
     assert lines[-1] == "Found 5 findings (5 warnings) in 2 Python files and the repository."
 

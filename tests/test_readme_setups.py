@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -89,7 +90,7 @@ def test_remote_pre_commit_setup_names_the_shipped_hooks():
 
 
 def test_workflow_uses_the_actions_inputs_and_uploads_the_sarif_it_writes(tmp_path):
-    from test_action import action, run_step
+    from test_action import action, run_step, step_outputs
 
     workflow = yaml.safe_load(block("# .github/workflows/mlrepolint.yml"))
     steps = workflow["jobs"]["lint"]["steps"]
@@ -100,7 +101,9 @@ def test_workflow_uses_the_actions_inputs_and_uploads_the_sarif_it_writes(tmp_pa
     workspace = make_git_repo(tmp_path / "ws", {"train.py": SCRIPT})
     proc, _ = run_step("Run mlrepolint", workspace, tmp_path, inputs)
     assert "::warning file=train.py" in proc.stdout
-    assert (workspace / upload["with"]["sarif_file"]).is_file()
+    outputs = {f"${{{{ steps.{ours['id']}.outputs.{name} }}}}": value for name, value in step_outputs(tmp_path).items()}
+    assert Path(outputs[upload["with"]["sarif_file"]]).is_file()
+    assert set(re.findall(r"\$\{\{ steps\.mlrepolint\.outputs\.\w+ \}\}", str(steps))) <= set(outputs)
 
 
 def test_baseline_commands(repo):
@@ -108,3 +111,19 @@ def test_baseline_commands(repo):
     assert run_cli("--write-baseline", ".mlrepolint-baseline.json", cwd=root).code == 0
     run = run_cli("--baseline", ".mlrepolint-baseline.json", "--fail-on", "warning", cwd=root)
     assert run.code == 0 and "MLR202" not in run.out
+
+
+def test_gitlab_ci_setup_writes_the_reports_it_declares(repo):
+    import xml.etree.ElementTree as ET
+
+    import jsonschema
+    from test_report_formats import gitlab_schema
+
+    job = yaml.safe_load(block("# .gitlab-ci.yml"))["mlrepolint"]
+    [command] = [line.split() for line in job["script"] if line.startswith("mlrepolint ")]
+    root = repo({"train.py": SCRIPT})
+    run = run_cli(*command[1:], cwd=root)
+    assert run.code == 0, run.err
+    reports = job["artifacts"]["reports"]
+    jsonschema.validate(json.loads((root / reports["codequality"]).read_text()), gitlab_schema())
+    assert ET.parse(root / reports["junit"]).getroot().get("failures") != "0"

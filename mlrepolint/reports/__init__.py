@@ -6,7 +6,10 @@ from typing import Protocol
 
 from mlrepolint.engine import Result
 from mlrepolint.reports import github as github_report
+from mlrepolint.reports import gitlab as gitlab_report
+from mlrepolint.reports import html as html_report
 from mlrepolint.reports import json as json_report
+from mlrepolint.reports import junit as junit_report
 from mlrepolint.reports import markdown as markdown_report
 from mlrepolint.reports import sarif as sarif_report
 from mlrepolint.reports import text as text_report
@@ -25,4 +28,7 @@ FORMATS: dict[str, Renderer] = {
     "markdown": markdown_report.render,
     "github": github_report.render,
     "sarif": sarif_report.render,
+    "gitlab": gitlab_report.render,
+    "junit": junit_report.render,
+    "html": html_report.render,
 }

@@ -1,8 +1,10 @@
-"""`--format text`: one line per finding, `path:line:col: CODE message (name)`, then the rubric table, the score
-and grade, and a summary line. Readable without colour; colour only adds emphasis."""
+"""`--format text`: one line per finding, `path:line:col: CODE message (name)`, then each rule's fix once (with
+its count), the rubric table, the score and grade, and a summary line. Readable without colour; colour only adds
+emphasis."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 
 import click
@@ -71,8 +73,34 @@ def score_line(card: Scorecard, color: bool, base: BaseScore | None = None) -> s
     return click.style(text, fg=GRADE_COLORS[card.grade or "F"], bold=True) if color else text
 
 
+#: Width the fixes are wrapped at.
+FIX_WIDTH = 110
+
+
+def fixes(findings: list[Finding], color: bool = False) -> list[str]:
+    """`How to fix:` and, for each rule with findings and a declared fix (the wrapped tools' codes have none),
+    its code, name, count and fix, wrapped; most findings first. Empty when there is nothing to fix."""
+    from mlrepolint.rules.registry import load_registry
+
+    known = load_registry().rules
+    per_code = Counter(f.code for f in findings)
+    lines = []
+    for code, count in sorted(per_code.items(), key=lambda item: (-item[1], item[0])):
+        rule = known.get(code)
+        if rule is None or not rule.fix:
+            continue
+        label = f"{code} {rule.name} ({count} finding{'s' if count != 1 else ''}):"
+        text = textwrap.fill(f"{label} {rule.fix}", FIX_WIDTH, initial_indent="  ", subsequent_indent="      ",
+                             break_on_hyphens=False)
+        if color:
+            text = text.replace(code, click.style(code, fg=COLORS[rule.severity], bold=True), 1)
+        lines.append(text)
+    return ["How to fix:", *lines] if lines else []
+
+
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
-    """The findings, then (unless quiet) the rubric table, the score and grade, and a summary line."""
+    """The findings, then (unless quiet) each rule's fix once, the rubric table, the score and grade, and a
+    summary line."""
     lines = [
         f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({f.rule})"  # format_finding's, inlined: 100,000s
         if not color and f.column is not None and f.line is not None else format_finding(f, color)
@@ -82,6 +110,9 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         card = card_of(result)
         if lines:
             lines.append("")
+        advice = fixes(result.findings, color)
+        if advice:
+            lines += [*advice, ""]
         if card.score is None and getattr(result, "limited", False):  # findings about some files: no table
             lines += [score_line(card, color), summary(result)]
         else:
