@@ -265,23 +265,16 @@ def _rule_value(
     A per-file rule (it has per-file units) counts at most a file's units of that file's findings, the heaviest
     first. A repository rule counts each finding, or at a path where a finding stands for several units, those
     units (at the weight of the heaviest finding there); a rule that reports without examining is taken to have
-    examined what it reports."""
+    examined one unit."""
     if units:
         lost = sum(sum(sorted(weights, reverse=True)[: units.get(path, len(weights))])
                    for path, weights in found.items())
         return max(0.0, 1.0 - lost / examined)
     lost = 0.0
-    reported = 0
     for path, weights in found.items():
         count = failing.get(path)
-        if count is None:
-            lost += sum(weights)
-            reported += len(weights)
-        else:
-            lost += count * max(weights)
-            reported += count
-    denominator = max(examined, reported)
-    return max(0.0, 1.0 - lost / denominator) if denominator else 1.0
+        lost += sum(weights) if count is None else count * max(weights)
+    return max(0.0, 1.0 - lost / max(examined, 1))
 
 
 def _combine(by_category: Mapping[str, list[RuleScore]], rubric: Rubric, selected: set[str]) -> Scorecard:

@@ -54,7 +54,7 @@ def test_a_files_findings_count_at_most_its_examined_units():
     (35, 2, 0.943),  # 2 of 35 requirements unpinned
     (4, 1, 0.75),    # one gitignore gap of four
     (4, 5, 0.0),     # floored at 0
-    (0, 1, 0.0),     # a rule that reports without examining is taken to have examined what it reports
+    (0, 1, 0.0),     # a rule that reports without examining is taken to have examined one unit
 ])
 def test_repository_rule_scores_the_share_of_units_that_pass(examined, findings, expected):
     c = card([finding("MLR501", "requirements.txt")] * findings, {"MLR501": examined} if examined else {})
