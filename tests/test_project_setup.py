@@ -59,6 +59,13 @@ def test_ci_is_not_asked_of_a_repository_without_code(repo):
     pytest.param({**PY, "eda.ipynb": "{}", ".pre-commit-config.yaml": PRE_COMMIT_FULL}, [], 3, id="all-three"),
     pytest.param({**PY, ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: 'flake8'\n"
                   "      - id: \"detect-secrets\"\n"}, [], 2, id="quoted-ids"),
+    pytest.param({**PY, ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: lint\n"
+                  "    entry: poetry run ruff check\n    language: system\n  - id: secrets\n"
+                  "    entry: /usr/bin/gitleaks protect\n    language: system\n"}, [], 2, id="local-hook-entries"),
+    pytest.param({**PY, ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: clean\n"
+                  "    entry: make\n    args: [clean]\n    language: system\n"},
+                 [(".pre-commit-config.yaml", "pre-commit runs no secret scan (add `gitleaks`)")], 2,
+                 id="task-runner-taken-for-a-linter"),
 ])
 def test_pre_commit_gaps(repo, files, expected, examined):
     assert lint(repo(files), "MLR712") == (expected, examined)

@@ -58,7 +58,8 @@ MISSING_TESTS = Rule(
     description=(
         "Counts the test functions that exercise the project and compares them with the project's modules. "
         "The modules are its Python files other than tests, `__init__.py`, `setup.py`, `conftest.py`, "
-        "`noxfile.py`, `conf.py`, `manage.py` and files under `docs/`, `doc/`, `examples/` or `example/`; a "
+        "`noxfile.py`, `conf.py`, `manage.py`, files under `docs/`, `doc/`, `examples/` or `example/` and "
+        "files of a project template (a path with `{{`); a "
         "repository with fewer than `min-modules` of them (a notebook-only one) is not asked for tests. Test "
         "files are `test_*.py`, `*_test.py`, `tests.py` and Python files under a `tests/` or `test/` folder. A "
         "test function (`def test...`, at any depth) counts when its file asserts something (`assert`, "

@@ -36,7 +36,12 @@ SECRET_HOOKS = (
     "detect-secrets", "gitleaks", "trufflehog", "detect-private-key", "detect-aws-credentials", "ggshield",
     "talisman-commit", "secretlint", "mlrepolint", "mlrepolint-repo",
 )
+#: Commands a local hook may run whose steps cannot be seen from the configuration (`make style`, `tox -e lint`):
+#: taken to run a linter, their most common use.
+TASK_RUNNERS = frozenset({"make", "tox", "nox", "just", "invoke", "task", "poe", "hatch", "bash", "sh"})
+OPAQUE = "<task runner>"
 READ_LIMIT = 256 * 1024
+_ENTRY = re.compile(r"""^[ \t-]*entry:[ \t]*(.+)$""", re.M)
 _HOOK_ID = re.compile(r"""^[ \t-]*id:[ \t]*["']?([\w.+-]+)""", re.M)
 _DVC_REMOTE = re.compile(r"""^[ \t]*\[[ \t]*['"]?remote[ \t]+"[^"]+"['"]?[ \t]*\]""", re.M)
 
@@ -90,11 +95,13 @@ PRE_COMMIT_GAPS = Rule(
     severity=Severity.INFO,
     summary="The pre-commit configuration runs no linter, no nbstripout for the notebooks, or no secret scan",
     description=(
-        "When `.pre-commit-config.yaml` exists, reports each of these it does not run (by hook id): a linter "
-        "(`linter-hooks`: ruff, flake8, pylint, mypy, mlrepolint...), a notebook output stripper when the "
-        "repository has notebooks (`notebook-hooks`: nbstripout, nb-clean...), and a secret scan "
-        "(`secret-hooks`: detect-secrets, gitleaks, trufflehog, detect-private-key, mlrepolint...). The "
-        "rubric counts one unit per check that applies; the findings are `info`."
+        "When `.pre-commit-config.yaml` exists, reports each of these it does not run (by hook id, or the "
+        "command a local hook's `entry` runs): a linter (`linter-hooks`: ruff, flake8, pylint, mypy, "
+        "mlrepolint...), a notebook output stripper when the repository has notebooks (`notebook-hooks`: "
+        "nbstripout, nb-clean...), and a secret scan (`secret-hooks`: detect-secrets, gitleaks, trufflehog, "
+        "detect-private-key, mlrepolint...). A local hook that runs a task runner (`make style`, `tox -e lint`, "
+        "a shell script) is taken to run a linter, since what it runs cannot be read from the configuration. "
+        "The rubric counts one unit per check that applies; the findings are `info`."
     ),
     rationale=(
         "A pre-commit configuration that only fixes whitespace lets through what matters in an ML repository: "
@@ -209,7 +216,13 @@ class ProjectSetupChecker(RepoChecker):
         if config is None:
             ctx.report(MISSING_PRE_COMMIT, None, None, "no .pre-commit-config.yaml", path=PRE_COMMIT_FILES[0])
             return
-        hooks = set(_HOOK_ID.findall(repo.read_text(config, READ_LIMIT) or ""))
+        text = repo.read_text(config, READ_LIMIT) or ""
+        hooks = set(_HOOK_ID.findall(text))
+        for entry in _ENTRY.findall(text):  # a local hook: what its command runs
+            words = [word.rsplit("/", 1)[-1] for word in entry.replace('"', " ").replace("'", " ").split()]
+            hooks.update(words)
+            if words and words[0] in TASK_RUNNERS:
+                hooks.add(OPAQUE)
         options = ctx.options(PRE_COMMIT_GAPS)
         checks = [
             ("runs no linter (add `ruff`)", "linter-hooks"), ("runs no secret scan (add `gitleaks`)", "secret-hooks"),
@@ -218,7 +231,8 @@ class ProjectSetupChecker(RepoChecker):
             checks.insert(1, ("does not strip notebook outputs (add `nbstripout`)", "notebook-hooks"))
         ctx.examine(PRE_COMMIT_GAPS, len(checks))
         for what, option in checks:
-            if not hooks.intersection(options[option]):
+            known = set(options[option]) | ({OPAQUE} if option == "linter-hooks" else set())
+            if not hooks.intersection(known):
                 ctx.report(PRE_COMMIT_GAPS, None, None, f"pre-commit {what}", path=config)
 
     @staticmethod

@@ -47,7 +47,7 @@ def project_modules(repo: RepoView) -> list[str]:
     return [
         f.path for f in repo.files
         if is_project_code(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
-        and not EXAMPLE_DIRS.intersection(PurePosixPath(f.path).parts[:-1])
+        and not EXAMPLE_DIRS.intersection(PurePosixPath(f.path).parts[:-1]) and not _templated(f.path)
     ]
 
 
@@ -56,7 +56,13 @@ def test_files(repo: RepoView) -> list[str]:
     return [
         f.path for f in repo.files
         if f.path.endswith(".py") and is_test_path(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
+        and not _templated(f.path)
     ]
+
+
+def _templated(path: str) -> bool:
+    """A file of a project template (`{{ cookiecutter.repo_name }}/...`): the generated project's, not this one's."""
+    return "{{" in path or "{%" in path
 
 
 def tests_exercising(repo: RepoView, modules: list[str]) -> Suite:
