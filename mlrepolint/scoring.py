@@ -42,8 +42,16 @@ GRADES = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"))
 FAIL_ON = ("error", "warning", "info", "never")
 #: Failing units a finding counts, by severity (`[tool.mlrepolint.rubric.severity-weights]`).
 SEVERITY_WEIGHTS: Mapping[str, float] = {"error": 2.0, "warning": 1.0, "info": 0.25}
-#: Category weights other than 1: project set-up informs rather than dominates.
-CATEGORY_WEIGHTS: Mapping[str, float] = {"project-setup": 0.5}
+#: Category weights other than 1, calibrated on the corpus of real repositories (benchmarks/RESULTS.md): tests
+#: are what most separates a maintained project from a snapshot; whether it can be installed again and whether
+#: data stays out of git come next; containers, logging, configuration and project set-up inform rather than
+#: dominate (a library's example Dockerfile, a print, one hardcoded path, a missing CI file).
+CATEGORY_WEIGHTS: Mapping[str, float] = {
+    "testing": 3.0, "dependencies": 1.5, "data-hygiene": 1.5,
+    "containers": 0.5, "logging-errors": 0.5, "configuration": 0.5, "project-setup": 0.5,
+}
+#: A rule declared `info` (its findings are informational) weighs this much in its category; other rules 1.
+INFO_RULE_WEIGHT = 0.25
 #: Why a category does not apply when none of its rules examined anything.
 NOTHING_TO_EXAMINE: Mapping[str, str] = {
     "code-quality": "no Python code was linted",
@@ -74,9 +82,10 @@ class Rubric:
         """A category's weight."""
         return float(self.weights.get(category, CATEGORY_WEIGHTS.get(category, 1.0)))
 
-    def rule_weight(self, code: str) -> float:
-        """A rule's weight inside its category."""
-        return float(self.rule_weights.get(code, 1.0))
+    def rule_weight(self, code: str, severity: Severity | None = None) -> float:
+        """A rule's weight inside its category: configured, else 1, or INFO_RULE_WEIGHT for a rule declared at
+        `severity` info."""
+        return float(self.rule_weights.get(code, INFO_RULE_WEIGHT if severity is Severity.INFO else 1.0))
 
     def severity_weight(self, severity: Severity) -> float:
         """Failing units one finding of this severity counts."""
@@ -247,7 +256,8 @@ def score_parts(
         n, where = examined.get(code, 0), found.get(code, {})
         value = _rule_value(n, where, units.get(code), (failing or {}).get(code, {}))
         count = sum(len(w) for w in where.values())
-        by_category[category].append(RuleScore(code, name, value, count, n, rubric.rule_weight(code)))
+        declared = getattr(rules.get(code), "severity", None)
+        by_category[category].append(RuleScore(code, name, value, count, n, rubric.rule_weight(code, declared)))
     if python_lines > 0 or wrapped:
         count = sum(wrapped.values())
         rate = 100.0 * sum(weight[s] * n for s, n in wrapped.items()) / max(python_lines, 1)

@@ -73,7 +73,7 @@ def test_json_rubric_contract(fixture_repo):
     ]
     testing = next(c for c in doc["categories"] if c["id"] == "testing")
     assert testing == {
-        "id": "testing", "title": "Testing", "score": 0.0, "weight": 1.0, "cost": testing["cost"], "reason": None,
+        "id": "testing", "title": "Testing", "score": 0.0, "weight": 3.0, "cost": testing["cost"], "reason": None,
         "rules": [{"rule": "missing-tests", "code": "MLR702", "score": 0.0, "findings": 1, "examined": 1,
                    "weight": 1.0, "cost": testing["cost"]}],
     }
@@ -90,8 +90,8 @@ def test_text_report_ends_with_the_rubric_table_score_and_summary(fixture_repo):
     table = lines.index(next(line for line in lines if line.startswith("Category")))
     assert lines[table].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
     testing = next(line for line in lines[table:] if line.startswith("Testing"))
-    assert re.fullmatch(r"Testing +0\.0 +1 +missing-tests -\d+\.\d", testing)
-    assert any(re.fullmatch(r"Containers +0\.0 +1 +docker-latest-tag -\d+\.\d", line) for line in lines)
+    assert re.fullmatch(r"Testing +0\.0 +3 +missing-tests -\d+\.\d", testing)
+    assert any(re.fullmatch(r"Containers +0\.0 +0\.5 +docker-latest-tag -\d+\.\d", line) for line in lines)
     assert re.fullmatch(r"Score: \d+\.\d/100, grade F", lines[-3])
     assert re.fullmatch(r"Grade F \(below 60\); most points lost in \w[\w ]* -\d+\.\d, .+\.", lines[-2])
     assert lines[-1].startswith("Found ")
@@ -110,7 +110,7 @@ def test_markdown_report_has_the_rubric_and_top_findings(fixture_repo):
     lines = run.out.splitlines()
     assert re.fullmatch(r"## mlrepolint: \d+\.\d/100 \(grade F\)", lines[0])
     assert "| Category | Score | Weight | What cost points |" in lines
-    assert any(re.fullmatch(r"\| Testing \| 0\.0 \| 1 \| missing-tests -\d+\.\d \|", line) for line in lines)
+    assert any(re.fullmatch(r"\| Testing \| 0\.0 \| 3 \| missing-tests -\d+\.\d \|", line) for line in lines)
     assert "| Containers | n/a | 1 |  |" in lines or any(line.startswith("| Containers |") for line in lines)
     start = lines.index(next(line for line in lines if line.startswith("### Top findings")))
     rows = [line for line in lines[start:] if line.startswith("| `")]

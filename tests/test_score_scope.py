@@ -58,7 +58,7 @@ def test_the_whole_repository_run_scores_and_explains_the_grade(repo):
     assert re.fullmatch(r"Score: \d+\.\d/100, grade [A-F]", score)
     reason = lines[lines.index(score) + 1]
     assert re.fullmatch(r"Grade [A-F] \((90 and above|\d+ to \d+\.9|below 60)\); most points lost in .+\.", reason)
-    assert "Containers            n/a       1  n/a: no Dockerfile or compose file" in lines
+    assert "Containers            n/a     0.5  n/a: no Dockerfile or compose file" in lines
 
 
 def test_categories_that_do_not_apply_say_why_in_every_format(repo):
@@ -70,7 +70,7 @@ def test_categories_that_do_not_apply_say_why_in_every_format(repo):
     assert reasons["containers"] == "no Dockerfile or compose file"
     assert all(c["reason"] is None for c in doc["categories"] if c["score"] is not None)
     markdown = run_cli("--format", "markdown", cwd=root).out
-    assert "| Containers | n/a | 1 | n/a: no Dockerfile or compose file |" in markdown
+    assert "| Containers | n/a | 0.5 | n/a: no Dockerfile or compose file |" in markdown
     deselected = run_cli("--format", "json", "--ignore", "MLR6", cwd=repo({"Dockerfile": "FROM python:3.11\n"},
                                                                           name="docker")).json
     containers = next(c for c in deselected["categories"] if c["id"] == "containers")

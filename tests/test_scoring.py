@@ -129,14 +129,15 @@ def test_overall_is_the_weighted_mean_of_applicable_categories_and_costs_add_up(
     findings = [finding("MLR702", "tests/"), finding("MLR101", "a.py")]
     examined = {"MLR702": 1, "MLR101": 2, "MLR701": 1}
     by_file = {"a.py": {"MLR101": 1}, "b.py": {"MLR101": 1}}
-    plain = card(findings, examined, by_file)
+    even = Rubric(weights={"testing": 1.0})
+    plain = card(findings, examined, by_file, rubric=even)
     # documentation = mean(0.5 docstrings, 1.0 readme) = 75; testing = 0
     assert category(plain, "documentation").score == 75.0
     assert category(plain, "testing").score == 0.0
     assert plain.score == 37.5
     assert grade_reason(plain) == "Grade F (below 60); most points lost in Testing -50.0, Documentation -12.5"
     assert sum(x.cost for x in plain.categories) == pytest.approx(100 - plain.score)
-    weighted = card(findings, examined, by_file, rubric=Rubric(weights={"testing": 3.0}))
+    weighted = card(findings, examined, by_file)  # testing weighs 3 by default
     assert weighted.score == 18.8  # (75 + 3 * 0) / 4
     assert category(weighted, "testing").cost == pytest.approx(75.0)
     rule_weighted = card(findings, examined, by_file, rubric=Rubric(rule_weights={"MLR101": 3.0}))
@@ -149,9 +150,20 @@ def test_a_zero_weight_leaves_a_category_out():
     assert category(c, "testing").score == 0.0
 
 
-def test_project_setup_weighs_half_a_category_by_default():
-    assert Rubric().weight("project-setup") == 0.5 and Rubric().weight("testing") == 1.0
+def test_default_weights_put_tests_first_and_set_up_last():
+    rubric = Rubric()
+    assert [rubric.weight(c) for c in ("testing", "dependencies", "data-hygiene", "documentation", "security")] == [
+        3.0, 1.5, 1.5, 1.0, 1.0]
+    assert [rubric.weight(c) for c in ("containers", "logging-errors", "configuration", "project-setup")] == [
+        0.5, 0.5, 0.5, 0.5]
     assert Rubric(weights={"project-setup": 2}).weight("project-setup") == 2.0
+
+
+def test_a_rule_declared_info_weighs_a_quarter_in_its_category():
+    # notebook-execution-order (info) beside notebook-with-outputs (warning): each fails its one notebook
+    c = card([finding("MLR303", "nb.ipynb")], {"MLR303": 1, "MLR304": 1})
+    assert category(c, "data-hygiene").score == pytest.approx(100 * 0.25 / 1.25)
+    assert Rubric(rule_weights={"MLR304": 1}).rule_weight("MLR304", Severity.INFO) == 1.0
 
 
 @pytest.mark.parametrize("value, letter", [
