@@ -81,8 +81,8 @@ def test_missing_readme(repo, files, expected):
                   "    assert subprocess.run(['python', 'cli.py']).returncode == 0\n"}, [], id="command-line-test"),
     pytest.param({**{f"m{i}.py": "" for i in range(6)}, "tests/test_m.py": "import m0\n\n\ndef test_a():\n"
                   "    assert m0\n"},
-                 [("tests/", "1 test function exercise the project's 6 modules: 3 expected at tests-per-module "
-                   "0.5")], id="too-few-for-the-modules"),
+                 [("tests/", "1 test function exercise the project's 6 modules: 2 expected at tests-per-module "
+                   "0.25")], id="too-few-for-the-modules"),
     pytest.param({"analysis.ipynb": "{}", "README.md": GOOD_README}, [], id="notebook-only"),
     pytest.param({"setup.py": "from setuptools import setup\n"}, [], id="only-setup-py"),
 ])
@@ -92,7 +92,7 @@ def test_missing_tests(repo, files, expected):
 
 @pytest.mark.parametrize("tests, score", [(0, 0.0), (1, 1 / 3), (2, 2 / 3), (3, 1.0), (5, 1.0)])
 def test_missing_tests_scores_the_share_of_expected_test_functions(repo, tests, score):
-    files = {f"m{i}.py": "" for i in range(6)}
+    files = {f"m{i}.py": "" for i in range(10)}  # 10 modules: 3 test functions expected
     if tests:
         body = "".join(f"\n\ndef test_{i}():\n    assert m0\n" for i in range(tests))
         files["tests/test_m.py"] = "import m0\n" + body
@@ -103,8 +103,8 @@ def test_missing_tests_scores_the_share_of_expected_test_functions(repo, tests, 
 
 
 def test_tests_per_module_is_an_option(repo):
-    root = repo({**{f"m{i}.py": "" for i in range(8)}, "tests/test_m.py": "import m0\n\n\ndef test_a():\n"
-                 "    assert m0\n", "mlrepolint.toml": "[rules.missing-tests]\ntests-per-module = 0.125\n"})
+    root = repo({**{f"m{i}.py": "" for i in range(16)}, "tests/test_m.py": "import m0\n\n\ndef test_a():\n"
+                 "    assert m0\n", "mlrepolint.toml": "[rules.missing-tests]\ntests-per-module = 0.0625\n"})
     run = run_cli("--select", "MLR702", "--format", "json", cwd=root)
     assert run.findings == [] and run.json["score"] == 100.0
 

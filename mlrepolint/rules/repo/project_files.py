@@ -67,9 +67,9 @@ MISSING_TESTS = Rule(
         "`conftest.py` files or the test helpers it imports import one of the project's modules, or run it as a "
         "command (`subprocess`, `runpy`, click's or typer's test runners). An empty test file, or one that "
         "tests nothing of the project, earns nothing.\n\n"
-        "The rubric expects `tests-per-module` test functions per module (default 0.5: one for every two "
-        "modules, rounded up): it examines that many units, and the one finding fails those that are missing, "
-        "so 3 test functions where 10 are expected score 0.3."
+        "The rubric expects `tests-per-module` test functions per module (default 0.25: one for every four "
+        "modules, rounded up, the ratio mllint asks of test files): it examines that many units, and the one "
+        "finding fails those that are missing, so 3 test functions where 10 are expected score 0.3."
     ),
     rationale=(
         "Without even a smoke test, a refactor of the feature pipeline or a library upgrade silently changes "
@@ -81,7 +81,7 @@ MISSING_TESTS = Rule(
     bad="src/churn/features.py\nsrc/churn/train.py\ntests/test_placeholder.py   # def test_nothing(): pass\n",
     good="src/churn/features.py\nsrc/churn/train.py\ntests/test_features.py      # from churn.features import "
          "encode; def test_encode(): assert ...\n",
-    options={"min-modules": 1, "tests-per-module": 0.5},
+    options={"min-modules": 1, "tests-per-module": 0.25},
 )
 
 MISSING_GITIGNORE = Rule(
