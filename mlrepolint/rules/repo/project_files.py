@@ -191,7 +191,7 @@ class ProjectFilesChecker(RepoChecker):
             return
         expected = max(1, math.ceil(len(modules) * max(0.0, float(options["tests-per-module"]))))
         ctx.examine(MISSING_TESTS, expected)
-        suite = tests_exercising(repo, modules)
+        suite = tests_exercising(repo)
         have = min(suite.functions, expected)
         if have >= expected:
             return

@@ -65,8 +65,8 @@ def _templated(path: str) -> bool:
     return "{{" in path or "{%" in path
 
 
-def tests_exercising(repo: RepoView, modules: list[str]) -> Suite:
-    """Count the test functions of the files that assert and exercise the project's `modules`."""
+def tests_exercising(repo: RepoView) -> Suite:
+    """Count the test functions of the files that assert and exercise the project's own code."""
     own = first_party(p for p in (f.path for f in repo.files) if is_project_code(p))
     tests = test_files(repo)
     reader = _Reader(repo)
@@ -99,7 +99,7 @@ def tests_exercising(repo: RepoView, modules: list[str]) -> Suite:
 
 
 class _Reader:
-    """Test files' texts and imports, each read once."""
+    """Test files' texts, each read once."""
 
     def __init__(self, repo: RepoView) -> None:
         self.repo = repo
