@@ -10,9 +10,10 @@ ratio to the all-cores floor and to each peer, and the peak memory of the larges
 processes are of similar size). The rows: the floor in 1 and in all processes; mlrepolint's own rules, its default
 run (own rules + flake8's pycodestyle and pyflakes) and a warm run; with the ruff backend on ruff's codes E,W,F and
 as a whole default run; flake8 without mlrepolint's flake8 plugin (`flake8_alone.py`: the peer, since wherever
-mlrepolint is installed a plain `flake8` runs that plugin too) and plain `flake8` with it; `ruff check` on E,W,F
-(the ruff backend's peer) and E,W,F,D; pylint, which is too slow for the whole tree on small machines: it runs on
-the first `--pylint-files` Python files (0: all), and the table says so. Tools that are not installed are left
+mlrepolint is installed a plain `flake8` runs that plugin too) and plain `flake8` with it, over the tree and on its
+first Python file alone (what an editor runs on each save); `ruff check` with the ruff backend's own arguments (its
+peer) and on E,W,F,D; pylint, which is too slow for the whole tree on small machines: it runs on the first
+`--pylint-files` Python files (0: all), and the table says so. Tools that are not installed are left
 out, and the targets that need them are reported as not measured. The "Targets:" block gives every speed
 target (see RESULTS.md) as measured in this run, met or NOT met (the warm-run and memory targets are set for a
 3,000-file tree). This is a measurement, not a test: nothing here fails on a slow machine.
@@ -103,9 +104,10 @@ def flake8_plugins(command: list[str]) -> str:
     return " ".join(done.stdout.split())
 
 
-def flake8_rows(jobs: str) -> list[tuple[str, str, list[str]]]:
-    """flake8 without mlrepolint's plugin (the peer) and, when that plugin is installed, flake8 with it; each
-    checked with `--version` to list what it should, so a row never measures something other than its label."""
+def flake8_rows(jobs: str, one_file: str) -> list[tuple[str, str, list[str]]]:
+    """flake8 without mlrepolint's plugin (the peer) and, when that plugin is installed, flake8 with it, over the
+    tree and on `one_file` alone (what an editor runs on each save); each checked with `--version` to list what it
+    should, so a row never measures something other than its label."""
     options = ["--jobs", jobs, "--exit-zero", "."]
     if importlib.util.find_spec("flake8") is None:
         return []
@@ -113,18 +115,30 @@ def flake8_rows(jobs: str) -> list[tuple[str, str, list[str]]]:
     listed = flake8_plugins(alone)
     if "mlrepolint" in listed or "pycodestyle" not in listed or "pyflakes" not in listed:
         raise SystemExit(f"flake8_alone.py runs the wrong plugins: {listed}")
-    rows = [("flake8", f"flake8 --jobs {jobs} . (without mlrepolint's plugin)", alone + options)]
+    rows = [("flake8", f"flake8 --jobs {jobs} . (without mlrepolint's plugin)", alone + options),
+            ("flake8 save", "flake8 on one file (without mlrepolint's plugin)", [*alone, "--exit-zero", one_file])]
     flake8 = tool("flake8")
     if flake8 and "mlrepolint" in flake8_plugins([flake8]):
         rows.append(("flake8 + plugin", f"flake8 --jobs {jobs} . (with mlrepolint's plugin)", [flake8, *options]))
+        rows.append(("flake8 save + plugin", "flake8 on one file (with mlrepolint's plugin)",
+                     [flake8, "--exit-zero", one_file]))
     else:
         note = f"{flake8 or 'flake8'} does not run mlrepolint's plugin: the plugin target is not measured"
         print(note, file=sys.stderr)  # noqa: MLR801  (the benchmark's progress channel, as in measure())
     return rows
 
 
+def backend_arguments(root: Path) -> list[str]:
+    """The `ruff check` arguments mlrepolint's ruff backend uses on `root`, with its default settings."""
+    from mlrepolint.config import Settings
+    from mlrepolint.repo import RepoView
+    from mlrepolint.rules.wrapped.ruff import arguments
+
+    return arguments(RepoView(root, (), is_git=True), Settings()) or ["check", "--select", "E,W,F"]
+
+
 def commands(
-    files: list[str], listing: Path, jobs: str, pylint_files: int,
+    root: Path, files: list[str], listing: Path, jobs: str, pylint_files: int,
 ) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
     """The rows to time, in the order of the table, as (label, command), and the label of each row the targets
     use, by a short name. Tools that are not installed have no rows."""
@@ -148,11 +162,14 @@ def commands(
             ("default ruff", "mlrepolint --no-cache --pep8-backend ruff (default run, ruff backend)",
              [*cold, "--pep8-backend", "ruff", "."]),
         ]
-    named_rows += flake8_rows(jobs)
+    named_rows += flake8_rows(jobs, files[0])
     if ruff:
-        for codes in (ruff_codes, f"{ruff_codes},D"):
-            command = [ruff, "check", "--no-cache", "--exit-zero", "--output-format", "concise", "--select", codes, "."]
-            named_rows.append(("ruff" if codes == ruff_codes else "ruff D", f"ruff check --select {codes}", command))
+        # The peer of the ruff backend: ruff itself with the arguments the backend gives it for this tree (for a
+        # tree without ruff configuration, flake8's checks translated: E, W, F and pycodestyle's preview checks).
+        same = [ruff, *backend_arguments(root), "--", "."]
+        named_rows.append(("ruff", "ruff check, with the ruff backend's arguments (E,W,F as flake8 checks them)", same))
+        command = [ruff, "check", "--no-cache", "--exit-zero", "--output-format", "concise", "--select", "E,W,F,D", "."]
+        named_rows.append(("ruff D", "ruff check --select E,W,F,D", command))
     subset = files if pylint_files <= 0 else files[:pylint_files]
     if pylint:
         label = f"pylint --jobs {jobs} ({len(subset)} of {len(files)} files)"
@@ -181,12 +198,14 @@ def targets(
         ratio("own rules, cold, all cores ≤ 1.5× the all-cores floor", "own", "floor", 1.5, "no floor"),
         ratio("default run, cold ≤ 1.15× flake8 without mlrepolint's plugin", "default", "flake8", 1.15,
               "flake8 is not installed"),
-        ratio("ruff backend, --select E,W,F ≤ 2× `ruff check --select E,W,F`", "own ruff", "ruff", 2.0,
+        ratio("ruff backend, --select E,W,F ≤ 2× `ruff check` with the same arguments", "own ruff", "ruff", 2.0,
               "ruff is not installed"),
         (f"warm run, nothing changed ≤ 0.5 s: {warm:.2f} s — {'met' if warm <= 0.5 else 'NOT met'}{size}; "
          f"≤ 10 % of the cold default run: {100 * warm / cold:.0f} % — {'met' if warm <= 0.1 * cold else 'NOT met'}"),
         ratio("flake8 plugin: flake8 with mlrepolint's plugin ≤ 1.1× flake8 without it", "flake8 + plugin", "flake8",
               1.1, "flake8, or mlrepolint's plugin in it, is not installed"),
+        ratio("flake8 plugin on one file (a save): ≤ 1.25× flake8 without it", "flake8 save + plugin", "flake8 save",
+              1.25, "flake8, or mlrepolint's plugin in it, is not installed"),
         (f"peak memory ≤ 300 MB (the largest process of any mlrepolint run): {peak:.0f} MB in `{heaviest}` — "
          f"{'met' if peak <= 300 else 'NOT met'}{size}"),
     ]
@@ -217,7 +236,7 @@ def main() -> None:
     listing.write_text("\n".join(files) + "\n", encoding="utf-8")
     lines = sum(1 for path in files for _ in open(root / path, "rb"))
     jobs = str(args.jobs)
-    rows, named = commands(files, listing, jobs, args.pylint_files)
+    rows, named = commands(root, files, listing, jobs, args.pylint_files)
 
     # Prime the cache for the warm run (its own files must be older than the cache's racy window: wait it out).
     time.sleep(2.1)

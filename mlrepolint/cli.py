@@ -174,6 +174,10 @@ def lint(
         render = statistics_report.render
     report = render(result, color=color, quiet=quiet)
     _warn(result.warnings)
+    if "sarif" in (output_format, *(name for name, _ in extra)):
+        from mlrepolint.reports.sarif import warnings as sarif_warnings
+
+        _warn(sarif_warnings(result))
     for name, path in extra:
         path.write_text(FORMATS[name](result, color=False, quiet=False), encoding="utf-8")
     if output is not None:

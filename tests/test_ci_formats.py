@@ -157,3 +157,92 @@ def test_bad_output_format_is_a_usage_error(repo, value):
 def test_fail_on(repo, fail_on, code):
     root = repo({"train.py": SCRIPT})
     assert run_cli(*OWN, "--fail-on", fail_on, ".", cwd=root).code == code
+
+
+def sarif_of(root: Path, *args: str) -> tuple[dict, str]:
+    """`mlrepolint --format sarif ARGS .` in root: the log's only run, validated against the schema, and stderr.
+
+    Of thousands of results (all built alike) the first and last hundred are validated, which takes a second
+    rather than ten."""
+    run = run_cli("--format", "sarif", *args, ".", cwd=root)
+    assert run.code in (0, 1), run.err
+    log = run.json
+    sample = json.loads(json.dumps(log))
+    results = sample["runs"][0]["results"]
+    sample["runs"][0]["results"] = results[:100] + results[100:][-100:]
+    jsonschema.validate(sample, sarif_schema())
+    return log["runs"][0], run.err
+
+
+def location(result: dict) -> tuple[str, str, dict]:
+    physical = result["locations"][0]["physicalLocation"]
+    return result["ruleId"], physical["artifactLocation"]["uri"], physical["region"]
+
+
+def test_sarif_whole_file_findings_have_a_region_so_github_can_track_them(repo):
+    from test_repo_notebooks import STREAM, notebook
+
+    root = repo({".env": "API_URL=http://localhost\n", "explore.ipynb": notebook((1, STREAM))})
+    sarif_run, _ = sarif_of(root, "--select", "MLR401,MLR303")
+    assert sorted(location(r) for r in sarif_run["results"]) == [
+        ("MLR303", "explore.ipynb", {"startLine": 1}),
+        ("MLR401", ".env", {"startLine": 1}),
+    ]
+
+
+def test_sarif_rules_stay_within_githubs_limits_and_link_their_docs(repo):
+    root = repo({"README.md": "hi\n"})
+    rules = {r["id"]: r for r in sarif_of(root)[0]["tool"]["driver"]["rules"]}
+    assert {"MLR402", "MLR502", "MLR601"} <= set(rules)
+    for rule in rules.values():
+        assert 0 < len(rule["shortDescription"]["text"]) <= 1024, rule["id"]
+        assert 0 < len(rule["fullDescription"]["text"]) <= 1024, rule["id"]
+        assert rule["help"]["text"] and rule["help"]["markdown"].startswith(f"# {rule['id']} ")
+        assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
+        assert (Path(__file__).parent.parent / "docs" / "rules" / f"{rule['id']}.md").is_file()
+        assert len(rule["properties"]["tags"]) <= 10
+    assert rules["MLR502"]["fullDescription"]["text"].endswith("…")  # its description is longer than 1,024
+    # Security rules: the `security` tag and a security-severity, which GitHub needs to rank security alerts.
+    assert rules["MLR402"]["properties"]["security-severity"] == "9.0"
+    assert rules["MLR401"]["properties"]["security-severity"] == "8.0"
+    assert "security" in rules["MLR401"]["properties"]["tags"]
+    assert "security-severity" not in rules["MLR202"]["properties"]
+
+
+def test_sarif_describes_the_wrapped_tools_codes_with_their_documentation(repo):
+    root = repo({"lib.py": '"""Lib."""\nimport os\n\n\ndef f():\n    """F."""\n    x = 1\n'})
+    flake8_rules = {r["id"]: r for r in sarif_of(root, "--select", "F")[0]["tool"]["driver"]["rules"]}
+    assert flake8_rules["F401"]["shortDescription"]["text"] == "pyflakes F401: 'os' imported but unused"
+    assert flake8_rules["F401"]["helpUri"] == "https://flake8.pycqa.org/en/latest/user/error-codes.html"
+    assert "pyflakes" in flake8_rules["F401"]["help"]["text"]
+
+    ruff_rules = {r["id"]: r for r in sarif_of(root, "--pep8-backend", "ruff", "--select", "F")[0]["tool"]["driver"][
+        "rules"]}
+    assert ruff_rules["F401"]["name"] == "ruff-f401"
+    assert ruff_rules["F401"]["helpUri"] == "https://docs.astral.sh/ruff/rules/unused-import/"
+    assert ruff_rules["F401"]["help"]["markdown"].startswith("## What it does")
+
+    pylint_rules = {r["id"]: r for r in sarif_of(root, "--with", "pylint", "--select", "W0612")[0]["tool"]["driver"][
+        "rules"]}
+    assert pylint_rules["W0612"]["shortDescription"]["text"] == "pylint unused-variable (W0612)"
+    assert pylint_rules["W0612"]["helpUri"] == (
+        "https://pylint.readthedocs.io/en/stable/user_guide/messages/warning/unused-variable.html")
+
+
+def test_sarif_caps_results_keeping_errors_first_and_says_what_was_cut(repo):
+    # 5,100 trailing-whitespace warnings in a file that sorts first, and one parse error in a file that sorts last.
+    root = repo({"a_many.py": "".join(f"x{i} = {i} \n" for i in range(5100)), "z_broken.py": "def f(:\n"})
+    sarif_run, err = sarif_of(root, "--select", "W291,MLR001")
+    results = sarif_run["results"]
+    assert len(results) == 5000
+    assert location(results[-1])[:2] == ("MLR001", "z_broken.py")  # kept, in report order
+    assert sarif_run["properties"] == {"omittedResults": {"warning": 101}}
+    notification = sarif_run["invocations"][0]["toolExecutionNotifications"][0]
+    message = (
+        "SARIF holds 5,000 of 5,101 findings, the most severe first (101 left out: 101 warnings): GitHub code "
+        "scanning keeps 5,000 results a run; the other formats list them all"
+    )
+    assert notification["level"] == "warning" and notification["message"]["text"] == message
+    assert err.splitlines() == [f"mlrepolint: warning: {message}"]
+    # The same run in another format keeps everything and says nothing about SARIF.
+    assert len(run_cli("--format", "json", "--select", "W291,MLR001", ".", cwd=root).findings) == 5101

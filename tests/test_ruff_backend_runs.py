@@ -18,7 +18,7 @@ DOC = '"""Module."""\n'
 LONG = "X = '" + "a" * 100 + "'\n"
 FILES = {
     "train.py": DOC + "import os\nY = 1  \n" + LONG,  # F401, W291, E501: 4 lines
-    "broken.py": "def f(:\n    pass\n" + LONG,  # a syntax error, and ruff still reports the long line: 3 lines
+    "broken.py": "def f(:\n    pass\n" + LONG,  # a syntax error: ruff's long line there is dropped: 3 lines
     "latin.py": b"\xff\xfe not utf-8\n",  # undecodable: ruff's E902, no lines
     "suppressed.py": "import sys  # noqa: F401\n# mlrepolint: disable=ruff-e501\n" + LONG,  # 3 lines
     "feeds.py": DOC + "\x0cA = 1\rB = 2\n",  # str.splitlines: \f and \r end lines too: 4 lines
@@ -43,7 +43,6 @@ def test_pep8_only_run_reports_ruffs_findings_and_counts_every_decodable_files_l
     run = run_cli("--format", "json", "--no-cache", "--pep8-backend", "ruff", "--select", "E,W,F", ".", cwd=root)
     assert run.json["warnings"] == []
     assert run.locations() == [
-        ("E501", "broken.py", 3),
         ("F401", "data dir/we:ird name.py", 1),
         ("E902", "latin.py", 1),
         ("F401", "train.py", 2),
@@ -51,9 +50,9 @@ def test_pep8_only_run_reports_ruffs_findings_and_counts_every_decodable_files_l
         ("E501", "train.py", 4),
     ]
     assert {"code": "E501", "rule": "ruff-e501", "category": "code-quality", "severity": "warning",
-            "source": "ruff", "path": "train.py", "line": 4, "column": 89,
-            "message": "Line too long (106 > 88)"} in run.findings
-    assert (pep8_row(run)["findings"], pep8_row(run)["examined"]) == (6, LINES)
+            "source": "ruff", "path": "train.py", "line": 4, "column": 80,
+            "message": "Line too long (106 > 79)"} in run.findings  # no configuration: flake8's 79, as flake8
+    assert (pep8_row(run)["findings"], pep8_row(run)["examined"]) == (5, LINES)
 
 
 @needs_ruff
@@ -70,19 +69,22 @@ def test_pep8_only_run_matches_a_whole_run_and_does_not_depend_on_jobs(repo):
 
 
 @needs_ruff
-def test_syntax_error_is_reported_when_parse_error_is_selected_and_ruff_still_runs(repo):
+def test_syntax_error_is_parse_error_and_ruff_still_checks_the_other_files(repo):
     root = repo(FILES)
     run = run_cli("--format", "json", "--pep8-backend", "ruff", "--select", "E,W,F,MLR001", ".", cwd=root)
     assert run.locations("MLR001") == [("MLR001", "broken.py", 1), ("MLR001", "latin.py", 1)]
-    assert ("E501", "broken.py", 3) in ruff_locations(run)
+    # As with flake8, a file that does not parse gets no PEP 8 findings: parse-error stands for its problems.
+    assert [loc for loc in ruff_locations(run) if loc[1] == "broken.py"] == []
+    assert ("F401", "train.py", 2) in ruff_locations(run)
     assert pep8_row(run)["examined"] == LINES
 
 
 @needs_ruff
 def test_findings_are_ruffs_own(repo):
-    """What mlrepolint reports is what `ruff check --output-format json` says, but for syntax errors (ruff's
-    `invalid-syntax`, which is mlrepolint's parse-error) and what mlrepolint's own comments suppress."""
-    root = repo({**FILES, **PADDING})
+    """In a project that configures ruff, what mlrepolint reports is what `ruff check --output-format json` says,
+    but for syntax errors (ruff's `invalid-syntax`, which is mlrepolint's parse-error, and the rest of that file's
+    findings) and what mlrepolint's own comments suppress."""
+    root = repo({**FILES, **PADDING, "ruff.toml": "[lint]\nextend-ignore = []\n"})
     run = run_cli("--format", "json", "--no-cache", "--pep8-backend", "ruff", ".", cwd=root)
     from ruff import find_ruff_bin
 
@@ -94,7 +96,7 @@ def test_findings_are_ruffs_own(repo):
     expected = sorted(
         (os.path.relpath(item["filename"], root.resolve()), item["location"]["row"],
          item["location"]["column"], item["code"], item["message"])
-        for item in json.loads(proc.stdout) if item["code"] != "invalid-syntax"
+        for item in json.loads(proc.stdout) if item["code"] != "invalid-syntax" and "broken" not in item["filename"]
     )
     got = sorted(
         (f["path"], f["line"], f["column"], f["code"], f["message"])

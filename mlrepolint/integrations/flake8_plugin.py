@@ -1,19 +1,55 @@
 """The flake8 plugin: mlrepolint's per-file rules as flake8 messages (`MLR101 ...`), on the tree flake8 parsed.
 
 Registered under the `flake8.extension` entry point as `MLR`. Importing this module imports nothing heavy: the
-engine and the rules load when the first file is checked. Repository-level rules do not run inside flake8.
-Options come from `[tool.mlrepolint]` found above the file, then from flake8's `--mlr-config` and `--mlr-option`.
+engine and the per-file rules load when the first file is checked (the repository rules, which do not run inside
+flake8, never load). Options come from the configuration `mlrepolint` itself reads for the file (see
+`mlrepolint.integrations.settings`), then from flake8's `--mlr-config` and `--mlr-option`.
+
+Suppressions mean what they mean to `mlrepolint`: its own are applied before flake8 sees a finding, and flake8's
+`# noqa` check is skipped for MLR codes (`take_over_noqa`), since flake8 lets a bare `# noqa` silence every
+plugin's codes while mlrepolint's rules must be named (a blanket noqa written for flake8 cannot hide a finding).
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Any, ClassVar, Iterator, Sequence
 
 from mlrepolint import __version__
 
 #: Not a rule: the code flake8 shows when mlrepolint's configuration cannot be read.
 CONFIG_ERROR = "MLR000"
+PREFIX = "MLR"
+
+
+def take_over_noqa() -> str | None:
+    """Make flake8 leave MLR findings to mlrepolint's own suppressions (already applied); once per process.
+
+    flake8 decides `# noqa` in `flake8.violation.Violation.is_inline_ignored`, after plugins have run, for every
+    plugin alike; no plugin interface lets a plugin decide for its own codes, so this wraps that method (flake8's
+    internals, hence the supported versions in `mlrepolint.rules.wrapped.flake8.SUPPORTED`). Returns a warning
+    when it cannot.
+    """
+    from mlrepolint.rules.wrapped.flake8 import unsupported
+
+    try:
+        import flake8
+        from flake8.violation import Violation
+
+        original = Violation.is_inline_ignored
+    except (ImportError, AttributeError):
+        version = getattr(sys.modules.get("flake8"), "__version__", "?")
+        return unsupported(version) or f"flake8 {version} has no flake8.violation.Violation.is_inline_ignored"
+    if getattr(original, "mlrepolint", False):
+        return None
+
+    def is_inline_ignored(self: Any, disable_noqa: bool) -> bool:
+        return False if self.code.startswith(PREFIX) else original(self, disable_noqa)
+
+    is_inline_ignored.mlrepolint = True  # type: ignore[attr-defined]
+    Violation.is_inline_ignored = is_inline_ignored  # type: ignore[method-assign]
+    return unsupported(flake8.__version__)
 
 
 class MLRepoLintChecker:
@@ -23,6 +59,7 @@ class MLRepoLintChecker:
     version = __version__
     config: ClassVar[str | None] = None
     overrides: ClassVar[tuple[str, ...]] = ()
+    warned: ClassVar[bool] = False
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -44,7 +81,13 @@ class MLRepoLintChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Keep the parsed options for every file; a bad `--mlr-...` value stops flake8 with one line."""
+        """Keep the parsed options for every file; a bad `--mlr-...` value stops flake8 with one line. On a flake8
+        this mlrepolint is not written for, one warning on stderr says so (the rules still run)."""
+        warning = take_over_noqa()
+        if warning and not cls.warned:
+            cls.warned = True
+            sys.stderr.write(f"mlrepolint: warning: {warning}: a bare `# noqa` may silence mlrepolint's rules in "
+                             "flake8\n")
         cls.config = options.mlr_config
         cls.overrides = tuple(options.mlr_option or ())
         if cls.config or cls.overrides:

@@ -77,7 +77,7 @@ def checkers() -> list[type[BaseRawFileChecker]]:
     from mlrepolint.rules.registry import load_registry
 
     families: dict[str, list[Rule]] = {}
-    for checker in load_registry().python_checkers:
+    for checker in load_registry(per_file_only=True).python_checkers:
         for rule in checker.rules:
             families.setdefault(rule.code[3], []).append(rule)
     return [family_checker(family, sorted(rules, key=lambda r: r.code)) for family, rules in sorted(families.items())]

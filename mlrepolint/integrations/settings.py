@@ -1,8 +1,12 @@
 """Settings for a file linted inside another tool: find its repository root and config without listing the repo.
 
-flake8 and pylint hand us one file at a time. The root is the nearest folder above the file holding
-`mlrepolint.toml`, a `pyproject.toml` with `[tool.mlrepolint]`, or `.git`; the configuration is read once per
-root and an Engine is built once per (root, config), so the per-file cost is only the checkers themselves.
+flake8 and pylint hand us one file at a time. The root and the configuration are those `mlrepolint` itself would
+use for the file, so the plugins and the CLI give the same answer: inside git, the work tree's top level (the
+nearest folder above the file holding `.git`) and its `mlrepolint.toml` or `[tool.mlrepolint]` in its
+`pyproject.toml`; a `pyproject.toml` in a subfolder is not read by either. Outside git, the working directory when
+the file is inside it (as `mlrepolint .` there), else the nearest folder above the file with a configuration. The
+configuration is read once per root and an Engine is built once per (root, config), with only the per-file
+checkers loaded, so the cost of a file is only the checkers themselves.
 """
 
 from __future__ import annotations
@@ -17,18 +21,18 @@ if TYPE_CHECKING:
 
 
 @functools.lru_cache(maxsize=None)
-def find_root(directory: str) -> tuple[str, str | None]:
-    """(root, config file or None) for a folder: the nearest folder with a config or `.git`, else itself."""
+def find_root(directory: str, cwd: str | None = None) -> tuple[str, str | None]:
+    """(root, config file or None) for a folder of files another tool lints, as `mlrepolint` would choose them."""
     from mlrepolint.config import find_config
 
     current = Path(directory)
-    for folder in (current, *current.parents):
-        config = find_config(folder)
-        if config is not None:
-            return str(folder), str(config)
-        if (folder / ".git").exists():
-            return str(folder), None
-    return directory, None
+    folders = (current, *current.parents)
+    root = next((folder for folder in folders if (folder / ".git").exists()), None)
+    if root is None:
+        inside = cwd is not None and (current == Path(cwd) or Path(cwd) in current.parents)
+        root = Path(cwd) if inside else next((f for f in folders if find_config(f) is not None), current)
+    config = find_config(root)
+    return str(root), str(config) if config is not None else None
 
 
 def parse_option_overrides(values: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -51,24 +55,39 @@ def parse_option_overrides(values: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=None)
 def engine_for(root: str, config: str | None, overrides: tuple[str, ...] = ()) -> Engine:
-    """One Engine per root and configuration (the repository is never listed: Engine.repo is lazy)."""
-    from mlrepolint.config import _Reader, load_settings
+    """One Engine per root and configuration (the repository is never listed: Engine.repo is lazy).
+
+    Only the per-file checkers are loaded; a configuration that names a repository rule (`ignore = ["MLR401"]`)
+    is then read again with every rule known, so it is checked exactly as the CLI checks it.
+    """
+    from mlrepolint.config import ConfigError
     from mlrepolint.engine import Engine
     from mlrepolint.rules.registry import load_registry
 
-    registry = load_registry()
+    try:
+        registry = load_registry(per_file_only=True)
+        settings = _settings(registry, config, overrides)
+    except ConfigError:
+        registry = load_registry()
+        settings = _settings(registry, config, overrides)
+    settings = settings.with_overrides(wrappers=())  # the host tool is the linter here: wrap nothing
+    return Engine(Path(root), False, settings, registry)
+
+
+def _settings(registry: Any, config: str | None, overrides: tuple[str, ...]) -> Any:
+    from mlrepolint.config import _Reader, load_settings
+
     settings = load_settings(Path(config) if config else None, registry)
     if overrides:
         extra = _Reader(registry, "--mlr-option").rules(parse_option_overrides(overrides), "rules")
         settings = settings.with_overrides(rule_options={**settings.rule_options, **extra["rule_options"]})
-    settings = settings.with_overrides(wrappers=())  # the host tool is the linter here: wrap nothing
-    return Engine(Path(root), False, settings, registry)
+    return settings
 
 
 def locate_file(filename: str, config: str | None = None) -> tuple[str, str | None, str]:
     """(root, config, path relative to the root in POSIX form) for a file another tool is linting."""
     absolute = os.path.abspath(filename)
-    root, found = find_root(os.path.dirname(absolute))
+    root, found = find_root(os.path.dirname(absolute), os.getcwd())
     if config:  # as with `mlrepolint --config`: the settings change, the root does not
         found = os.path.abspath(config)
     rel = os.path.relpath(absolute, root).replace(os.sep, "/")

@@ -19,6 +19,8 @@ from mlrepolint.rules.meta import ENGINE_RULES
 ENTRY_POINT_GROUP = "mlrepolint.checkers"
 #: The distribution whose checkers are built in (and documented in docs/rules/).
 BUILTIN_DISTRIBUTION = "mlrepolint"
+#: Where the built-in repository checkers live (per-file checkers are under mlrepolint.rules.python).
+BUILTIN_REPO_CHECKERS = "mlrepolint.rules.repo."
 
 
 @dataclass(frozen=True)
@@ -138,10 +140,17 @@ def _entry_points() -> Iterable[tuple[metadata.EntryPoint, str, str]]:
 
 
 @functools.lru_cache(maxsize=None)
-def load_registry() -> Registry:
-    """Load every installed checker once per process."""
+def load_registry(per_file_only: bool = False) -> Registry:
+    """Load every installed checker once per process.
+
+    `per_file_only` is for tools that run only per-file rules (the flake8 and pylint plugins, on every save):
+    mlrepolint's own repository checkers are then not imported, nor their rules known. A third-party checker is
+    still imported, since only importing it tells whether it is per file.
+    """
     registry = Registry(rules={rule.code: rule for rule in ENGINE_RULES})
     for ep, dist_name, version in _entry_points():
+        if per_file_only and dist_name == BUILTIN_DISTRIBUTION and ep.value.startswith(BUILTIN_REPO_CHECKERS):
+            continue
         label = f"{ep.name!r} ({dist_name} {version})"
         try:
             checker = ep.load()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from mlrepolint.rules.base import Finding, Severity
 
@@ -51,6 +51,8 @@ _PYLINT_CODE_RE = re.compile(r"^[CRWEFI][0-9]{4}$")
 _PYLINT_SELECTOR_RE = re.compile(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
 #: Codes that conflict with black's formatting; off by default when black or ruff sets a line length.
 BLACK_CONFLICTS = ("E203", "W503", "E704")
+#: pycodestyle's (and PEP 8's) maximum line length, flake8's default.
+PEP8_LINE_LENGTH = 79
 
 
 def is_wrapped_selector(selector: str) -> bool:
@@ -91,13 +93,44 @@ def positive_selectors(settings: Settings) -> list[str]:
 
 
 def project_line_length(repo: RepoView) -> int | None:
-    """`line-length` from `[tool.black]` or `[tool.ruff]` in pyproject.toml (or ruff.toml), if configured."""
-    pyproject = read_toml(repo, "pyproject.toml").get("tool", {})
-    for table in (pyproject.get("black"), pyproject.get("ruff"), read_toml(repo, "ruff.toml"),
-                  read_toml(repo, ".ruff.toml")):
-        if isinstance(table, dict) and isinstance(table.get("line-length"), int):
-            return table["line-length"]
-    return None
+    """The line length black or ruff is configured with: `[tool.black]` `line-length` (or black's other spelling,
+    `line_length`), else ruff's `line-length` (`.ruff.toml`, `ruff.toml`, `[tool.ruff]`); None when neither sets one.
+    """
+    tool = read_toml(repo, "pyproject.toml").get("tool", {})
+    black = tool.get("black") if isinstance(tool, dict) else None
+    if isinstance(black, dict):
+        length = option(black, "line-length")
+        if isinstance(length, int) and not isinstance(length, bool):
+            return length
+    ruff = ruff_config(repo)
+    length = ruff.get("line-length") if ruff else None
+    return length if isinstance(length, int) and not isinstance(length, bool) else None
+
+
+def ruff_config(repo: RepoView) -> dict[str, Any] | None:
+    """The project's ruff settings, from the file ruff itself would read: `.ruff.toml`, else `ruff.toml`, else
+    `[tool.ruff]` in pyproject.toml; None when the project does not configure ruff."""
+    for name in (".ruff.toml", "ruff.toml"):
+        if repo.read_text(name) is not None:
+            return read_toml(repo, name)
+    tool = read_toml(repo, "pyproject.toml").get("tool", {})
+    table = tool.get("ruff") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def option(options: Mapping[str, Any], key: str) -> Any:
+    """A config value under its kebab-case key or the snake_case spelling flake8 and black accept too."""
+    value = options.get(key)
+    return options.get(key.replace("-", "_")) if value is None else value
+
+
+def flake8_line_length(options: Mapping[str, str]) -> int | None:
+    """`max-line-length` of flake8 options (strings, as in its config file), when it is a number."""
+    value = option(options, "max-line-length")
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
 
 
 def read_toml(repo: RepoView, path: str) -> dict[str, Any]:

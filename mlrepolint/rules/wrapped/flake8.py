@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from mlrepolint.rules.base import Finding
-from mlrepolint.rules.wrapped import BLACK_CONFLICTS, pep8_severity, project_line_length, wrapped_finding
+from mlrepolint.rules.wrapped import (
+    BLACK_CONFLICTS, option, pep8_severity, project_line_length, wrapped_finding,
+)
 
 if TYPE_CHECKING:
     import ast
@@ -32,6 +34,11 @@ SOURCE = "flake8"
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's own order of preference
 LOCAL_PLUGINS = "flake8:local-plugins"
 _MISSING = "flake8 is not installed, so PEP 8 checks did not run (pip install flake8)"
+#: The flake8 releases this module (and the flake8 plugin's noqa handling) is written for, `>=7.0,<8` as in the
+#: dependency of pyproject.toml: flake8 promises its plugin interface and command line, not the internals used
+#: here (its plugin finder, option manager, FileChecker, style guide and Violation).
+SUPPORTED = (7, 8)
+SUPPORTED_SPEC = f">={SUPPORTED[0]}.0,<{SUPPORTED[1]}"
 
 
 class Flake8Unavailable(Exception):
@@ -50,6 +57,7 @@ class Flake8Config:
     sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     black_defaults: bool = False
     source: str = "[tool.mlrepolint.flake8]"
+    own_keys: tuple[str, ...] = ()  # the options set in [tool.mlrepolint.flake8], which must be known
 
     def parser(self) -> configparser.RawConfigParser:
         """The config as flake8 reads it."""
@@ -92,8 +100,9 @@ def _repo_config(repo: RepoView) -> tuple[str | None, configparser.RawConfigPars
     return None, configparser.RawConfigParser(), warnings
 
 
-def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
-    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
+def repo_options(repo: RepoView, settings: Settings) -> tuple[str | None, dict[str, dict[str, str]], list[str]]:
+    """The flake8 settings of this run as flake8 would read them: the repository's file (its name), its sections
+    with `[tool.mlrepolint.flake8]` laid over `[flake8]`, and warnings (an unparseable file, local plugins)."""
     name, cfg, warnings = _repo_config(repo)
     sections: dict[str, dict[str, str]] = {}
     for section in ("flake8", LOCAL_PLUGINS):
@@ -108,15 +117,23 @@ def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[
     own = sections.setdefault("flake8", {})
     for key, value in settings.flake8.items():
         own[key.replace("_", "-")] = _config_value(value)
+    return name, sections, warnings
+
+
+def load_config(repo: RepoView, settings: Settings) -> tuple[Flake8Config, list[str]]:
+    """The flake8 config of this run, and warnings (an unparseable file, local plugins not loaded)."""
+    name, sections, warnings = repo_options(repo, settings)
+    own = sections["flake8"]
     line_length = project_line_length(repo)
     black = line_length is not None
-    if black and "max-line-length" not in own and "max_line_length" not in own:
+    if black and option(own, "max-line-length") is None:
         own["max-line-length"] = str(line_length)
     config = Flake8Config(
         root=str(repo.root),
         sections=tuple((s, tuple(sorted(items.items()))) for s, items in sections.items()),
         black_defaults=black,
         source=f"{name} and [tool.mlrepolint.flake8]" if name else "[tool.mlrepolint.flake8]",
+        own_keys=tuple(sorted(key.replace("_", "-") for key in settings.flake8)),
     )
     _setup(config)  # fail here, once, rather than on every file
     return config, warnings
@@ -127,19 +144,52 @@ def _is_ours(plugin: Any) -> bool:
     return plugin.package.lower().replace("_", "-") == "mlrepolint" or plugin.entry_point.name.startswith("MLR")
 
 
-@functools.lru_cache(maxsize=None)
-def code_prefixes() -> tuple[str, ...]:
-    """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...)."""
+def unsupported(version: str) -> str | None:
+    """Why this flake8 version cannot be used (one clause), or None when it is within `SUPPORTED`."""
     try:
-        from flake8.plugins import finder
+        major = int(version.split(".")[0])
+    except ValueError:
+        major = -1
+    if SUPPORTED[0] <= major < SUPPORTED[1]:
+        return None
+    return f"flake8 {version} is not supported (mlrepolint works with flake8{SUPPORTED_SPEC})"
+
+
+def check_version() -> None:
+    """Raise Flake8Unavailable, with one clear line, when flake8 is missing or of an unsupported version."""
+    try:
+        import flake8
     except ImportError:
         raise Flake8Unavailable(_MISSING) from None
-    cfg = configparser.RawConfigParser()
-    opts = finder.parse_plugin_options(cfg, ".", enable_extensions=None, require_plugins=None)
-    return tuple(
-        sorted({p.entry_point.name for p in finder.find_plugins(cfg, opts)
-                if p.entry_point.group == "flake8.extension" and not _is_ours(p)})
+    reason = unsupported(str(getattr(flake8, "__version__", "?")))
+    if reason:
+        raise Flake8Unavailable(
+            f"{reason}, so the PEP 8 checks did not run: pip install 'flake8{SUPPORTED_SPEC}', or set "
+            'pep8-backend = "ruff"'
+        )
+
+
+def _changed(exc: Exception) -> Flake8Unavailable:
+    """A supported-looking flake8 whose internals are not what this module expects: one line, no traceback."""
+    import flake8
+
+    return Flake8Unavailable(
+        f"flake8 {flake8.__version__} cannot be driven by this mlrepolint ({type(exc).__name__}: {exc}), so the "
+        f"PEP 8 checks did not run; mlrepolint works with flake8{SUPPORTED_SPEC}"
     )
+
+
+@functools.lru_cache(maxsize=None)
+def code_prefixes() -> tuple[str, ...]:
+    """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...), mlrepolint's
+    own left out: the names in the `flake8.extension` entry point group, read through the standard library, which
+    is a tenth of what loading flake8's plugin finder costs."""
+    from importlib import metadata
+
+    check_version()
+    names = {ep.name for ep in metadata.entry_points(group="flake8.extension")
+             if not (ep.name.startswith("MLR") or ep.value.startswith("mlrepolint."))}
+    return tuple(sorted(names))
 
 
 class _Collector:
@@ -181,15 +231,21 @@ def _setup(config: Flake8Config) -> _Setup:
 
 
 def _build(config: Flake8Config) -> _Setup:
+    check_version()
     try:
-        import flake8
-        from flake8 import exceptions
-        from flake8.main import options as main_options
-        from flake8.options import aggregator, manager
-        from flake8.plugins import finder
-        from flake8.style_guide import StyleGuideManager
-    except ImportError:
-        raise Flake8Unavailable(_MISSING) from None
+        return _build_setup(config)
+    except (ImportError, AttributeError, TypeError) as exc:  # flake8's internals moved
+        raise _changed(exc) from None
+
+
+def _build_setup(config: Flake8Config) -> _Setup:
+    import flake8
+    from flake8 import exceptions
+    from flake8.main import options as main_options
+    from flake8.options import aggregator, manager
+    from flake8.plugins import finder
+    from flake8.style_guide import StyleGuideManager
+
     cfg = config.parser()
     try:
         plugin_opts = finder.parse_plugin_options(cfg, config.root, enable_extensions=None, require_plugins=None)
@@ -222,16 +278,15 @@ def _build(config: Flake8Config) -> _Setup:
 
 
 def _check_keys(config: Flake8Config, option_manager: Any) -> None:
-    """An option flake8 (and its plugins) does not know is a configuration error, not silence."""
+    """An option in [tool.mlrepolint.flake8] that flake8 (and its plugins) does not know is a configuration error,
+    not silence. The repository's own flake8 file may name options of plugins that are not installed here
+    (`application-import-names` of flake8-import-order): flake8 ignores those, and so does mlrepolint."""
     from mlrepolint.config import ConfigError
 
     known = option_manager.config_options_dict
-    for section, items in config.sections:
-        if section != "flake8":
-            continue
-        unknown = sorted(key for key, _ in items if key not in known and key.replace("-", "_") not in known)
-        if unknown:
-            raise ConfigError(f"{config.source}: unknown flake8 option(s): {', '.join(unknown)}")
+    unknown = [key for key in config.own_keys if key not in known and key.replace("-", "_") not in known]
+    if unknown:
+        raise ConfigError(f"[tool.mlrepolint.flake8]: unknown flake8 option(s): {', '.join(unknown)}")
 
 
 @functools.lru_cache(maxsize=None)
