@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
 from mlrepolint.api import is_test_path
@@ -67,7 +66,7 @@ def first_party(paths: Iterable[str]) -> frozenset[str]:
     Generous on purpose: a name taken for the repository's own is never reported as an undeclared dependency."""
     names: set[str] = set()
     for path in paths:
-        parts = PurePosixPath(path).parts
+        parts = path.split("/")
         names.update(part for part in parts[:-1] if part.isidentifier())
         stem = parts[-1].rsplit(".", 1)[0]
         if stem.isidentifier():
@@ -79,7 +78,7 @@ def is_project_code(path: str) -> bool:
     """A Python file of the project itself: not a test, not documentation."""
     if not path.endswith(".py") or is_test_path(path):
         return False
-    return not any(part in _NOT_CODE for part in PurePosixPath(path).parts[:-1])
+    return not any(part in _NOT_CODE for part in path.split("/")[:-1])
 
 
 def third_party(modules: Iterable[tuple[int, str]], own: frozenset[str]) -> set[str]:

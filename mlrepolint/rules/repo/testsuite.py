@@ -99,11 +99,17 @@ def tests_exercising(repo: RepoView) -> Suite:
 
 
 class _Reader:
-    """Test files' texts, each read once."""
+    """Test files' texts and imports, each read and scanned once (a conftest.py serves every test below it)."""
 
     def __init__(self, repo: RepoView) -> None:
         self.repo = repo
         self._texts: dict[str, str] = {}
+        self._imports: dict[str, list[tuple[int, str]]] = {}
+
+    def imports(self, path: str) -> list[tuple[int, str]]:
+        if path not in self._imports:
+            self._imports[path] = list(scan_imports(self.text(path)))
+        return self._imports[path]
 
     def text(self, path: str) -> str:
         if path not in self._texts:
@@ -121,7 +127,7 @@ def _reaches_project(path: str, reader: _Reader, own: frozenset[str]) -> bool:
         if current in seen:
             continue
         seen.add(current)
-        for level, module in scan_imports(reader.text(current)):
+        for level, module in reader.imports(current):
             if level == 0 and (module in RUNNERS or top_level(module) in RUNNERS):
                 return True
             target = _resolve(current, level, module)
