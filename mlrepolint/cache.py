@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import mlrepolint
 from mlrepolint.project import PythonFacts
-from mlrepolint.results import FileResult, stat_signature
+from mlrepolint.results import Failing, FileResult, RepoResult, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:
@@ -84,13 +84,14 @@ class NoCache:
     def store_file(self, result: FileResult) -> None:
         """Record a file's fresh result."""
 
-    def repo_result(self) -> tuple[list[Finding], dict[str, int]] | None:
+    def repo_result(self) -> RepoResult | None:
         """The repository rules' cached findings and counts, when none of their inputs changed."""
         return None
 
-    def store_repo(self, findings: list[Finding], examined: dict[str, int]) -> tuple[list[Finding], dict[str, int]]:
-        """Record the repository rules' fresh result; return it."""
-        return findings, examined
+    def store_repo(self, findings: list[Finding], examined: dict[str, int], failing: Failing) -> RepoResult:
+        """Record the repository rules' fresh result (findings, examined units, units their findings fail);
+        return it."""
+        return findings, examined, failing
 
     def setup_warnings(self) -> list[str] | None:
         """The warnings of setting up the wrapped tools, recorded by a run with the same lint key."""
@@ -237,7 +238,7 @@ class Cache(NoCache):
 
     # Repository results.
 
-    def repo_result(self) -> tuple[list[Finding], dict[str, int]] | None:
+    def repo_result(self) -> RepoResult | None:
         """The recorded result when the file list and the stat of every file the rules read are unchanged."""
         repo = self.repo
         if repo.get("listing") != _listing_digest(self.engine) or not isinstance(repo.get("inputs"), dict):
@@ -254,11 +255,12 @@ class Cache(NoCache):
             if not all(_well_typed(f) for f in findings):
                 raise ValueError("bad finding")
             examined = _decode_examined(repo["examined"])
-        except (KeyError, TypeError, ValueError, IndexError):
+            failing = {code: _decode_examined(units) for code, units in repo["failing"].items()}
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
-        return findings, examined
+        return findings, examined, failing
 
-    def store_repo(self, findings: list[Finding], examined: dict[str, int]) -> tuple[list[Finding], dict[str, int]]:
+    def store_repo(self, findings: list[Finding], examined: dict[str, int], failing: Failing) -> RepoResult:
         """Record the result with the file list and the stat of every file the rules read."""
         inputs = {}
         for path, st in self.engine.repo.touched().items():
@@ -266,16 +268,17 @@ class Cache(NoCache):
             if signature is not None and self._trusted(signature) is None:
                 self.repo = {}  # an input changed during the run: re-run the rules next time
                 self.dirty = True
-                return findings, examined
+                return findings, examined, failing
             inputs[path] = list(signature) if signature else None
         self.repo = {
             "listing": _listing_digest(self.engine),
             "inputs": inputs,
             "findings": [[self._rule_number(f), f.path, f.line, f.column, f.message] for f in findings],
             "examined": dict(examined),
+            "failing": {code: dict(units) for code, units in failing.items()},
         }
         self.dirty = True
-        return findings, examined
+        return findings, examined, failing
 
     # The wrapped tools' set-up (their warnings depend only on what the lint key covers).
 

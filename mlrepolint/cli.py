@@ -87,6 +87,10 @@ def cli() -> None:
               help="Colour the output (default: on a terminal; see NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for per-file work (default: all cores).")
 @click.option("--cache/--no-cache", default=None, help="Reuse results from .mlrepolint_cache/ (default: on).")
+@click.option("--junit", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="A JUnit XML report of the test run: failed tests are findings, the pass rate is scored.")
+@click.option("--coverage", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="A Cobertura XML coverage report (`coverage xml`): line coverage is scored against a target.")
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -111,6 +115,8 @@ def lint(
     color: bool | None,
     jobs: int | None,
     cache: bool | None,
+    junit: Path | None = None,
+    coverage: Path | None = None,
 ) -> None:
     """Lint the repository holding PATH (default: the current folder)."""
     from dataclasses import replace
@@ -122,6 +128,9 @@ def lint(
     from mlrepolint.rules.wrapped import WRAPPERS
     from mlrepolint.scoring import fail_under_message
 
+    if limit_to_paths and fail_under is not None:
+        raise click.UsageError("--fail-under cannot apply to a run limited to named files (--limit-to-paths): "
+                               "such a run has no score")
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
     registry = load_registry()
@@ -158,12 +167,17 @@ def lint(
         baseline.read(baseline_file)  # a broken baseline is a usage error before the run, not after it
     engine = Engine(root, is_git, settings, registry)
     engine.show_progress = not quiet
+    reports = _test_reports(junit, coverage, engine)
     base = None
     if diff_base is not None:
         from mlrepolint.diff import Base
 
         base = Base.open(root, is_git, diff_base)  # a revision that does not exist fails before any linting
     result = engine.run(targets, limit_to_paths=limit_to_paths)
+    if reports:
+        from mlrepolint.rules.testreports import with_reports
+
+        result = with_reports(result, reports, engine)
     result = _gate_inputs(result, baseline_file, write_baseline)
     if base is not None:
         from mlrepolint.diff import restrict
@@ -189,12 +203,27 @@ def lint(
     else:
         click.echo(report, nl=False, color=color)  # click strips styles off a pipe unless told
     failed = _fails_on(result.findings, settings.fail_on)
-    if settings.fail_under is not None and result.scorecard is not None:
+    if settings.fail_under is not None and limit_to_paths:  # from the configuration: a per-commit run has no score
+        click.echo(f"mlrepolint: fail-under {settings.fail_under:g} (from {settings.source}) does not apply to a run "
+                   "limited to named files: it has no score", err=True)
+    elif settings.fail_under is not None and result.scorecard is not None:
         message = fail_under_message(result.scorecard, settings.fail_under)
         if message:
             click.echo(f"mlrepolint: {message}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
+
+
+def _test_reports(junit: Path | None, coverage: Path | None, engine):
+    """The `--junit` and `--coverage` reports, read before linting; a broken one is a usage error."""
+    if junit is None and coverage is None:
+        return []
+    from mlrepolint.rules.testreports import ReportError, read_reports
+
+    try:
+        return read_reports(junit, coverage, engine)
+    except ReportError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def use_color(flag: bool | None, to_stdout: bool, environ: Mapping[str, str]) -> bool:

@@ -21,7 +21,7 @@ from mlrepolint.patterns import PatternError, compile_pattern
 from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
-from mlrepolint.scoring import FAIL_ON, PEP8, Rubric
+from mlrepolint.scoring import FAIL_ON, PEP8, SEVERITY_WEIGHTS, Rubric
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -199,12 +199,14 @@ class _Reader:
                 fields["rule_weights"] = self._weights(setting, where, self._rule_code)
             elif name == "pep8-tolerance":
                 fields["pep8_tolerance"] = self.number(setting, where)
-            elif name == "finding-penalty":
-                fields["finding_penalty"] = self.number(setting, where, 0.0, 1.0)
+            elif name == "severity-weights":
+                fields["severity_weights"] = self._weights(
+                    setting, where, lambda ref: ref if ref in SEVERITY_WEIGHTS else None
+                )
             else:
                 raise ConfigError(
                     f"{self.where}: unknown key '{name}' in [{key}] "
-                    "(keys: weights, rule-weights, pep8-tolerance, finding-penalty)"
+                    "(keys: weights, rule-weights, severity-weights, pep8-tolerance)"
                 )
         return {"rubric": Rubric(**fields)}
 
@@ -221,7 +223,8 @@ class _Reader:
         for ref, weight in value.items():
             resolved = resolve(ref)
             if resolved is None:
-                raise ConfigError(f"{self.where}: unknown category or rule '{ref}' in [{key}]")
+                what = "severity" if key.endswith("severity-weights") else "category or rule"
+                raise ConfigError(f"{self.where}: unknown {what} '{ref}' in [{key}]")
             weights[resolved] = self.number(weight, f"{key}.{ref}")
         return weights
 

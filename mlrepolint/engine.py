@@ -19,7 +19,9 @@ from mlrepolint.git import toplevel
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import GITIGNORE_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
-from mlrepolint.results import TOO_LARGE, FileResult, Result, content_digest, lintable, stat_signature
+from mlrepolint.results import (
+    TOO_LARGE, Failing, FileResult, RepoResult, Result, content_digest, lintable, stat_signature,
+)
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
@@ -210,7 +212,7 @@ class Engine:
             setup_warnings = cache.store_setup_warnings(mask.texts(self.wrappers.setup()))
         self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
         assert repo_result is not None
-        repo_findings, repo_examined = repo_result
+        repo_findings, repo_examined, failing = repo_result
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         _merge(examined, repo_examined)
@@ -227,12 +229,17 @@ class Engine:
         result = Result(
             self.root, findings, self._enabled_only(examined), mask.texts(self.warnings + self.wrappers.finish()),
             len(files),
-            python_lines=self.python_lines,
+            python_lines=self.python_lines if self.wrappers.checks_style() else 0,
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
-            linted=linted,
+            linted=linted, failing=failing, limited=limit_to_paths,
         )
-        result.scorecard = score(result, self.settings.rubric, self.registry.rules)
+        result.scorecard = score(result, self.settings.rubric, self.enabled_rules)
         return result
+
+    @cached_property
+    def enabled_rules(self) -> dict[str, Rule]:
+        """The selected rules by code: what the scorer counts, and how it tells a deselected category."""
+        return {code: rule for code, rule in self.registry.rules.items() if self.rule_enabled(rule)}
 
     def _add_file(self, result: FileResult, examined: dict[str, int], reported: set[str]) -> None:
         """Fold one file's result into the run: denominators, lines, one warning per failing plugin."""
@@ -415,13 +422,22 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self) -> tuple[list[Finding], dict[str, int]]:
+    def _lint_repo(self) -> RepoResult:
         ctx = Context(self.settings.rule_options, self.project)
         self._input_problems(ctx)
         for checker in self._active(self.registry.repo_checkers):
             self._check(checker, self.repo, ctx, "the repository")
-        found = [self._finding(v, v.path or "") for v in ctx.violations if self.rule_enabled(v.rule)]
-        return mask.findings(self._suppress_by_path(found)), ctx.examined
+        enabled = [v for v in ctx.violations if self.rule_enabled(v.rule)]
+        units: Failing = {}
+        for v in enabled:
+            where = units.setdefault(v.rule.code, {})
+            where[v.path or ""] = where.get(v.path or "", 0) + v.units
+        multiple = {(v.rule.code, v.path or "") for v in enabled if v.units > 1}
+        failing: Failing = {}
+        for code, path in multiple:  # a path where one finding stands for several units: all its units
+            failing.setdefault(code, {})[path] = units[code][path]
+        found = [self._finding(v, v.path or "") for v in enabled]
+        return mask.findings(self._suppress_by_path(found)), ctx.examined, failing
 
     def _input_problems(self, ctx: Context) -> None:
         """A parse-error for each pyproject.toml, and the root's mlrepolint.toml, that is not valid TOML: the run

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from mlrepolint.scoring import BaseScore, Scorecard
 
 
+#: Repository rules' findings that stand for more than one unit: rule code -> path -> units failed there.
+Failing = dict[str, dict[str, int]]
+#: What the repository rules give back: findings, units examined per rule, and the units of `Failing`.
+RepoResult = tuple[list[Finding], dict[str, int], Failing]
+
+
 @dataclass
 class Result:
     """Everything a report needs: the findings, what each rule examined, and warnings about the run."""
@@ -33,6 +39,9 @@ class Result:
     scorecard: Scorecard | None = None  # the rubric, filled in by Engine.run
     linted: int = 0  # Python files linted in this run (the others came from the cache)
     base: BaseScore | None = None  # the score at the `--diff` base, when it could be computed
+    #: Repository findings that stand for more than one examined unit (the scorer counts them so).
+    failing: Failing = field(default_factory=dict)
+    limited: bool = False  # a run limited to named files (`--limit-to-paths`): it has no score
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,24 @@
 """The rubric: findings and the rules' denominators -> rule scores -> category scores -> overall score and grade.
 
-The scorer never runs a rule. It reads the findings left after suppression, how many things each rule examined
+The scorer never runs a rule. It reads the findings left after suppression, how many units each rule examined
 (per file for per-file rules), and the number of Python lines linted.
 
-- Per-file rule (it examined units in files): the share of units that pass, `1 - failing / examined`. A file's
-  findings count at most the units examined in that file (ten top-level statements in one module fail one
-  module, not ten).
-- Repository rule (it examined requirements of the whole repository): `1 - findings * max(penalty, 1 / examined)`,
-  floored at 0, where `penalty` is `finding-penalty` (default 0.5): a rule that checked one requirement (a README
-  exists) scores 0 when it fails, a rule that checked four (gitignore entries) loses 0.5 per gap.
-- PEP 8 (findings of the wrapped linters: `source` is not mlrepolint, category code-quality): violations per 100
-  Python lines against `pep8-tolerance` (default 10): `max(0, 1 - rate / tolerance)`.
+- Every finding counts its severity's weight in failing units (`severity-weights`: error 2, warning 1, info
+  0.25 by default), so an error costs twice a warning and an info finding a quarter.
+- Per-file rule (it examined units in files): the share of units that pass, `1 - failing / examined`, floored at
+  0. A file's findings count at most the units examined in that file (ten top-level statements in one module fail
+  one module, not ten; the heaviest findings are the ones counted).
+- Repository rule (it examined units of the whole repository: requirements, images, notebooks, data files...):
+  the same share, `1 - failing / examined` (2 of 35 requirements unpinned: 0.94). A rule that checks one thing
+  (a README exists) examines one unit, so its one finding costs all of it. A finding may stand for several units
+  (`ctx.report(..., units=n)`: 3 test functions where 20 are expected fail 17 of 20).
+- PEP 8 (findings of the wrapped linters: `source` is not mlrepolint, category code-quality): weighted violations
+  per 100 Python lines against `pep8-tolerance` (default 10): `max(0, 1 - rate / tolerance)`.
 - A rule applies when it examined something or reported something. A category is the weighted mean of its rules
-  that apply (n/a when none does); the overall score (0-100) is the weighted mean of the categories that apply.
-  Grades: A >= 90, B >= 80, C >= 70, D >= 60, F below.
+  that apply, and does not apply (score None, with the reason) when none does; the overall score (0-100) is the
+  weighted mean of the categories that apply. Grades: A >= 90, B >= 80, C >= 70, D >= 60, F below.
+- A run limited to named files (`--limit-to-paths`, the pre-commit hook) has no score: its findings are about
+  some files, a score is about the repository.
 
 Removing a finding never lowers a rule's score, so never a category's or the overall score, as long as checkers
 record what they examine (`ctx.examine`) -- which every built-in checker does.
@@ -25,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from mlrepolint.rules.base import CATEGORIES, Finding
+from mlrepolint.rules.base import CATEGORIES, Finding, Severity
 
 if TYPE_CHECKING:
     from mlrepolint.results import Result
@@ -35,24 +40,56 @@ PEP8 = "pep8"
 PEP8_CATEGORY = "code-quality"
 GRADES = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"))
 FAIL_ON = ("error", "warning", "info", "never")
+#: Failing units a finding counts, by severity (`[tool.mlrepolint.rubric.severity-weights]`).
+SEVERITY_WEIGHTS: Mapping[str, float] = {"error": 2.0, "warning": 1.0, "info": 0.25}
+#: Category weights other than 1, calibrated on the corpus of real repositories (benchmarks/RESULTS.md): tests
+#: are what most separates a maintained project from a snapshot; whether it can be installed again and whether
+#: data stays out of git come next; containers, logging, configuration and project set-up inform rather than
+#: dominate (a library's example Dockerfile, a print, one hardcoded path, a missing CI file).
+CATEGORY_WEIGHTS: Mapping[str, float] = {
+    "testing": 3.0, "dependencies": 1.5, "data-hygiene": 1.5,
+    "containers": 0.5, "logging-errors": 0.5, "configuration": 0.5, "project-setup": 0.5,
+}
+#: A rule declared `info` (its findings are informational) weighs this much in its category; other rules 1.
+INFO_RULE_WEIGHT = 0.25
+#: Why a category does not apply when none of its rules examined anything.
+NOTHING_TO_EXAMINE: Mapping[str, str] = {
+    "code-quality": "no Python code was linted",
+    "documentation": "no Python code and no files to look for a README in",
+    "structure": "no Python modules or scripts",
+    "testing": "no Python modules of the project's own to test",
+    "dependencies": "no dependency declaration and no Python code",
+    "data-hygiene": "no data, model, notebook or .gitignore to check",
+    "security": "no file that could hold a credential",
+    "containers": "no Dockerfile or compose file",
+    "logging-errors": "no Python modules",
+    "configuration": "no Python modules",
+    "project-setup": "no files",
+}
+LIMITED = "a run limited to named files has no score; `mlrepolint .` scores the whole repository"
 
 
 @dataclass(frozen=True)
 class Rubric:
-    """The configurable part of the score: weights and the two constants of the formula."""
+    """The configurable part of the score: weights and the constants of the formula."""
 
-    weights: Mapping[str, float] = field(default_factory=dict)  # category id -> weight (default 1)
+    weights: Mapping[str, float] = field(default_factory=dict)  # category id -> weight (CATEGORY_WEIGHTS, else 1)
     rule_weights: Mapping[str, float] = field(default_factory=dict)  # rule code or "pep8" -> weight (default 1)
-    pep8_tolerance: float = 10.0  # wrapped-linter violations per 100 lines at which PEP 8 scores 0
-    finding_penalty: float = 0.5  # the least a repository rule loses per finding
+    pep8_tolerance: float = 10.0  # weighted wrapped-linter violations per 100 lines at which PEP 8 scores 0
+    severity_weights: Mapping[str, float] = field(default_factory=dict)  # severity -> failing units per finding
 
     def weight(self, category: str) -> float:
         """A category's weight."""
-        return float(self.weights.get(category, 1.0))
+        return float(self.weights.get(category, CATEGORY_WEIGHTS.get(category, 1.0)))
 
-    def rule_weight(self, code: str) -> float:
-        """A rule's weight inside its category."""
-        return float(self.rule_weights.get(code, 1.0))
+    def rule_weight(self, code: str, severity: Severity | None = None) -> float:
+        """A rule's weight inside its category: configured, else 1, or INFO_RULE_WEIGHT for a rule declared at
+        `severity` info."""
+        return float(self.rule_weights.get(code, INFO_RULE_WEIGHT if severity is Severity.INFO else 1.0))
+
+    def severity_weight(self, severity: Severity) -> float:
+        """Failing units one finding of this severity counts."""
+        return float(self.severity_weights.get(severity.value, SEVERITY_WEIGHTS[severity.value]))
 
 
 @dataclass(frozen=True)
@@ -77,13 +114,14 @@ class RuleScore:
 
 @dataclass(frozen=True)
 class CategoryScore:
-    """One rubric category: score 0-100 (None when no rule applies), its weight and its rules."""
+    """One rubric category: score 0-100 (None when no rule applies, with the reason), its weight and its rules."""
 
     id: str
     title: str
     score: float | None
     weight: float
     rules: tuple[RuleScore, ...] = ()
+    reason: str | None = None  # why the category does not apply; None when it does
 
     @property
     def cost(self) -> float:
@@ -95,23 +133,34 @@ class CategoryScore:
         return {
             "id": self.id, "title": self.title,
             "score": None if self.score is None else round(self.score, 1),
-            "weight": self.weight, "cost": round(self.cost, 1),
+            "weight": self.weight, "cost": round(self.cost, 1), "reason": self.reason,
             "rules": [rule.to_dict() for rule in self.rules],
         }
 
 
 @dataclass(frozen=True)
 class Scorecard:
-    """The whole rubric: overall score (None when nothing applies), grade, every category in CATEGORIES order."""
+    """The whole rubric: overall score (None when nothing applies, with the reason), grade, every category in
+    CATEGORIES order."""
 
     score: float | None
     grade: str | None
     categories: tuple[CategoryScore, ...]
+    reason: str | None = None  # why there is no score; None when there is one
 
     def costliest(self, limit: int = 3) -> list[CategoryScore]:
         """The categories that cost the most points, most first (those that cost nothing left out)."""
         costly = [c for c in self.categories if round(c.cost, 1) > 0]
         return sorted(costly, key=lambda c: -round(c.cost, 1))[:limit]  # ties keep the rubric's order
+
+    @classmethod
+    def unscored(cls, reason: str, rubric: Rubric | None = None) -> Scorecard:
+        """A scorecard with no score: every category n/a for the same reason."""
+        rubric = rubric or Rubric()
+        return cls(None, None, tuple(
+            CategoryScore(ident, title, None, rubric.weight(ident), reason=reason)
+            for ident, title in CATEGORIES.items()
+        ), reason)
 
 
 @dataclass(frozen=True)
@@ -157,15 +206,19 @@ def grade(score: float | None) -> str | None:
 
 
 def score(result: Result, rubric: Rubric | None = None, rules: Mapping[str, Any] | None = None) -> Scorecard:
-    """Score a Result. `rules` maps codes to their declarations (for names and categories of rules with no
-    finding); by default the registry's."""
+    """Score a Result. `rules` maps the codes of the selected rules to their declarations (for names and
+    categories of rules with no finding, and to tell a category none of whose rules is selected); by default the
+    registry's. A run limited to named files has no score."""
+    rubric = rubric or Rubric()
+    if getattr(result, "limited", False):
+        return Scorecard.unscored(LIMITED, rubric)
     if rules is None:
         from mlrepolint.rules.registry import load_registry
 
         rules = load_registry().rules
     return score_parts(
         result.findings, result.examined, getattr(result, "examined_by_file", {}),
-        getattr(result, "python_lines", 0), rubric or Rubric(), rules,
+        getattr(result, "python_lines", 0), rubric, rules, getattr(result, "failing", {}),
     )
 
 
@@ -176,16 +229,19 @@ def score_parts(
     python_lines: int,
     rubric: Rubric,
     rules: Mapping[str, Any],
+    failing: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Scorecard:
     """The scorer proper, on plain data (what the property tests drive)."""
     findings = list(findings)
+    weight = {s: rubric.severity_weight(s) for s in Severity}
     ours = [f for f in findings if f.source == "mlrepolint"]
-    wrapped = [f.category for f in findings if f.source != "mlrepolint"].count(PEP8_CATEGORY)  # fast for 100,000s
+    # A large tree has 100,000s of wrapped findings: count their severities, nothing more.
+    wrapped = Counter(f.severity for f in findings if f.source != "mlrepolint" and f.category == PEP8_CATEGORY)
     names = {code: (rule.name, rule.category) for code, rule in rules.items()}
     names.update({f.code: (f.rule, f.category) for f in ours})
-    found: dict[str, Counter] = {}
+    found: dict[str, dict[str, list[float]]] = {}
     for f in ours:
-        found.setdefault(f.code, Counter())[f.path] += 1
+        found.setdefault(f.code, {}).setdefault(f.path, []).append(weight[f.severity])
     units: dict[str, dict[str, int]] = {}
     for path, counts in examined_by_file.items():
         for code, n in counts.items():
@@ -197,27 +253,41 @@ def score_parts(
         if code not in names:
             continue
         name, category = names[code]
-        n, where = examined.get(code, 0), found.get(code, Counter())
-        value = _rule_value(n, where, units.get(code), rubric.finding_penalty)
-        by_category[category].append(RuleScore(code, name, value, sum(where.values()), n, rubric.rule_weight(code)))
+        n, where = examined.get(code, 0), found.get(code, {})
+        value = _rule_value(n, where, units.get(code), (failing or {}).get(code, {}))
+        count = sum(len(w) for w in where.values())
+        declared = getattr(rules.get(code), "severity", None)
+        by_category[category].append(RuleScore(code, name, value, count, n, rubric.rule_weight(code, declared)))
     if python_lines > 0 or wrapped:
-        rate = 100.0 * wrapped / max(python_lines, 1)
-        value = max(0.0, 1.0 - rate / rubric.pep8_tolerance) if rubric.pep8_tolerance > 0 else float(wrapped == 0)
-        by_category[PEP8_CATEGORY].append(RuleScore(None, PEP8, value, wrapped, python_lines, rubric.rule_weight(PEP8)))
-    return _combine(by_category, rubric)
+        count = sum(wrapped.values())
+        rate = 100.0 * sum(weight[s] * n for s, n in wrapped.items()) / max(python_lines, 1)
+        value = max(0.0, 1.0 - rate / rubric.pep8_tolerance) if rubric.pep8_tolerance > 0 else float(count == 0)
+        by_category[PEP8_CATEGORY].append(RuleScore(None, PEP8, value, count, python_lines, rubric.rule_weight(PEP8)))
+    selected = {category for _, category in names.values()}
+    return _combine(by_category, rubric, selected)
 
 
-def _rule_value(examined: int, found: Mapping[str, int], units: Mapping[str, int] | None, penalty: float) -> float:
-    """A per-file rule (it has per-file units): the share of units that pass, a file's findings counting at most
-    its units. Any other rule: 1 - findings * max(penalty, 1 / examined), floored at 0."""
+def _rule_value(
+    examined: int, found: Mapping[str, list[float]], units: Mapping[str, int] | None, failing: Mapping[str, int],
+) -> float:
+    """The share of examined units that pass, each finding failing its severity's weight in units.
+
+    A per-file rule (it has per-file units) counts at most a file's units of that file's findings, the heaviest
+    first. A repository rule counts each finding, or at a path where a finding stands for several units, those
+    units (at the weight of the heaviest finding there); a rule that reports without examining is taken to have
+    examined one unit."""
     if units:
-        failing = sum(min(count, units.get(path, count)) for path, count in found.items())
-        return 1.0 - min(failing, examined) / examined
-    per_finding = max(penalty, 1.0 / examined if examined else 0.0)
-    return max(0.0, 1.0 - sum(found.values()) * per_finding)
+        lost = sum(sum(sorted(weights, reverse=True)[: units.get(path, len(weights))])
+                   for path, weights in found.items())
+        return max(0.0, 1.0 - lost / examined)
+    lost = 0.0
+    for path, weights in found.items():
+        count = failing.get(path)
+        lost += sum(weights) if count is None else count * max(weights)
+    return max(0.0, 1.0 - lost / max(examined, 1))
 
 
-def _combine(by_category: Mapping[str, list[RuleScore]], rubric: Rubric) -> Scorecard:
+def _combine(by_category: Mapping[str, list[RuleScore]], rubric: Rubric, selected: set[str]) -> Scorecard:
     """Weighted means, then each rule's cost in overall points (the costs add up to 100 - score)."""
     means: dict[str, float] = {}  # categories where some rule applies
     for category, rules in by_category.items():
@@ -239,33 +309,67 @@ def _combine(by_category: Mapping[str, list[RuleScore]], rubric: Rubric) -> Scor
         categories.append(CategoryScore(
             category, title, None if mean is None else 100.0 * mean, rubric.weight(category),
             tuple(sorted(costed, key=lambda r: (-r.cost, r.rule))),
+            None if mean is not None else _not_applicable(category, rules, category in selected or bool(rules)),
         ))
     shown = None if overall is None else round(overall, 1)
-    return Scorecard(shown, grade(shown), tuple(categories))
+    reason = None if shown is not None else "no rubric category applies"
+    return Scorecard(shown, grade(shown), tuple(categories), reason)
+
+
+def _not_applicable(category: str, rules: list[RuleScore], selected: bool) -> str:
+    """Why a category has no score: its rules carry no weight, none is selected, or nothing was examined."""
+    if rules:
+        return "its rules have weight 0"
+    if not selected and category != PEP8_CATEGORY:
+        return "none of its rules is selected"
+    return NOTHING_TO_EXAMINE.get(category, "nothing it checks is in the repository")
 
 
 def as_dict(card: Scorecard) -> dict[str, Any]:
-    """score, grade and categories, as the JSON report carries them."""
+    """score, grade, why there is no score, and categories, as the JSON report carries them."""
     return {
         "score": card.score,
         "grade": card.grade,
+        "score_reason": card.reason,
         "categories": [category.to_dict() for category in card.categories],
     }
 
 
 def costs_line(category: CategoryScore, limit: int = 3) -> str:
-    """`missing-readme -8.3, print-in-module -2.1` for the rules that cost points, most first."""
+    """`missing-readme -8.3, print-in-module -2.1` for the rules that cost points, most first; for a category
+    that does not apply, why (`n/a: no Dockerfile or compose file`)."""
+    if category.score is None and category.reason:
+        return f"n/a: {category.reason}"
     parts = [f"{r.rule} -{r.cost:.1f}" for r in category.rules if round(r.cost, 1) > 0][:limit]
     more = sum(1 for r in category.rules if round(r.cost, 1) > 0) - len(parts)
     return ", ".join(parts) + (f", +{more} more" if more > 0 else "")
 
 
+def grade_reason(card: Scorecard) -> str:
+    """One line: the grade's band and where the points went, e.g. `Grade C (70 to 79.9); most points lost in
+    Testing -12.0, Dependencies -8.3, Structure -4.1`."""
+    if card.score is None:
+        return f"No score: {card.reason}"
+    letter = card.grade or "F"
+    bounds = dict((g, b) for b, g in GRADES)
+    if letter == "A":
+        band = f"{bounds['A']:g} and above"
+    elif letter in bounds:
+        band = f"{bounds[letter]:g} to {bounds[letter] + 9.9:g}"
+    else:
+        band = f"below {GRADES[-1][0]:g}"
+    worst = card.costliest()
+    if not worst:
+        return f"Grade {letter} ({band}); no points lost"
+    return f"Grade {letter} ({band}); most points lost in " + ", ".join(f"{c.title} -{c.cost:.1f}" for c in worst)
+
+
 def fail_under_message(card: Scorecard, threshold: float) -> str | None:
-    """One line saying why the score is below `threshold`, or None when it is not."""
+    """One line saying why the score is below `threshold` (or that there is no score), or None when it is not."""
     if card.score is not None and card.score >= threshold:
         return None
     if card.score is None:
-        return f"no rubric category applies, so there is no score to compare with fail-under {threshold:g}"
+        return f"no score to compare with fail-under {threshold:g}: {card.reason}"
     worst = ", ".join(f"{c.title} -{c.cost:.1f}" for c in card.costliest())
     return f"score {card.score:.1f} is below fail-under {threshold:g}; most points lost in: {worst}"
 

@@ -32,7 +32,8 @@ def test_text_output_lines_sorted_by_path_and_line_then_rubric_and_summary(repo)
     table = next(i for i, line in enumerate(lines) if line.startswith("Category"))
     assert lines[table - 1] == "" and all(line.startswith("  ") for line in lines[7:table - 1])
     assert lines[table].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
-    assert lines[-2].startswith("Score: ") and lines[-2].endswith(", grade F")
+    assert lines[-3].startswith("Score: ") and lines[-3].endswith(", grade F")
+    assert lines[-2].startswith("Grade F (below 60); most points lost in ")
     assert lines[-1] == "Found 5 findings (5 warnings) in 2 Python files and the repository."
 
 
@@ -93,17 +94,20 @@ def test_exit_code_is_1_on_errors_and_exit_zero_overrides(repo):
 CLEAN = {
     "lib.py": '"""Doc."""\n',
     "README.md": "# Lib\n\n## Install\n\npip install .\n\n## Usage\n\nimport lib\n",
-    "tests/test_lib.py": '"""Tests."""\n\n\ndef test_ok():\n    """Works."""\n    assert True\n',
+    "tests/test_lib.py": '"""Tests."""\nimport lib\n\n\ndef test_ok():\n    """Works."""\n    assert lib.__doc__\n',
     ".gitignore": ".venv/\n.env\n",
-    "pyproject.toml": '[project]\nname = "lib"\nrequires-python = ">=3.9"\n',
+    "pyproject.toml": '[project]\nname = "lib"\nrequires-python = ">=3.9"\nlicense = "MIT"\n',
+    ".github/workflows/ci.yml": "on: push\n",
+    ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: ruff\n      - id: gitleaks\n",
 }
 
 
 def test_exit_code_is_0_on_a_clean_repository(repo):
     run = run_cli(cwd=repo(CLEAN))
     assert run.code == 0
-    assert run.out.splitlines()[-2:] == [
-        "Score: 100.0/100, grade A", "No findings in 2 Python files and the repository."
+    assert run.out.splitlines()[-3:] == [
+        "Score: 100.0/100, grade A", "Grade A (90 and above); no points lost.",
+        "No findings in 2 Python files and the repository.",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -98,6 +99,8 @@ def test_mlrepolint_hook_fails_on_staged_problems_then_passes(tmp_path, hooks_re
     assert 'train.py:3:1: MLR202 script has no `if __name__ == "__main__":` guard (missing-main-guard)' in proc.stdout
     assert "README.md" not in proc.stdout and "train.csv:1:1: MLR101" not in proc.stdout  # not Python
     assert "old/Dockerfile" not in proc.stdout
+    assert "Score: n/a (a run limited to named files has no score" in proc.stdout  # never a score of some files
+    assert "/100" not in proc.stdout
     if has_rule("MLR601"):
         assert "Dockerfile:1: MLR601" in proc.stdout
     if has_rule("MLR501"):
@@ -142,6 +145,7 @@ def test_repo_hook_lints_the_whole_repository(tmp_path, hooks_repo, pre_commit_h
     proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint-repo", project, "--verbose")
     assert proc.returncode == 0, proc.stdout  # warnings only: the default gate fails on errors
     assert "lib/util.py:1:1: MLR103" in proc.stdout and "train.py:3:1: MLR202" in proc.stdout
+    assert re.search(r"^Score: \d+\.\d/100, grade [A-F]$", proc.stdout, re.M)  # the repository's score
     (project / "broken.py").write_text("def f(:\n")
     proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint-repo", project)
     assert proc.returncode == 1 and "broken.py:1:7: MLR001" in proc.stdout
@@ -163,3 +167,13 @@ def test_committed_files_named_like_options_stay_paths_and_args_stay_options(tmp
     assert "train.py:3:1: MLR202" in proc.stdout and "MLR101" not in proc.stdout  # the user's --select
     assert (project / "precious.py").read_text() == precious
     assert git(project, "status", "--porcelain") == "?? .pre-commit-config.yaml\n"
+
+
+def test_all_files_split_over_several_runs_prints_no_partial_score(tmp_path, hooks_repo, pre_commit_home):
+    # pre-commit passes at most ~128 KiB of file names per run: these names take several runs.
+    names = {f"notes/{'n' * 200}{i:04d}.txt": "x\n" for i in range(900)}
+    project = make_git_repo(tmp_path / "project", {**names, "train.py": BAD_SCRIPT})
+    proc = run_hook(hooks_repo, pre_commit_home, "mlrepolint", project, "--all-files", "--verbose")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.count("Score: n/a (a run limited to named files has no score") >= 2  # several runs
+    assert "/100" not in proc.stdout

@@ -14,6 +14,7 @@ from mlrepolint.engine import Engine
 
 CODE = "train.py"  # any repository below has Python code unless it says otherwise
 PY = {CODE: "X = 1\n"}
+TEST_TRAIN = "from train import main\n\n\ndef test_main():\n    assert main() is None\n"
 GOOD_README = "# p\n\n## Installation\n\npip install -r requirements.txt\n\n## Usage\n\npython train.py\n"
 
 
@@ -54,14 +55,58 @@ def test_missing_readme(repo, files, expected):
                  [("tests/", "2 Python modules and no test files")], id="conftest-is-not-a-test"),
     pytest.param({"train.py": "", "tests/__init__.py": ""}, [("tests/", "1 Python module and no test files")],
                  id="empty-tests-package"),
-    pytest.param({"train.py": "", "tests/test_train.py": ""}, [], id="tests-folder"),
-    pytest.param({"src/pkg/m.py": "", "src/pkg/tests/test_m.py": ""}, [], id="tests-inside-package"),
-    pytest.param({"pkg/model.py": "", "pkg/model_test.py": ""}, [], id="suffix-style"),
+    pytest.param({"train.py": "", "tests/test_train.py": TEST_TRAIN}, [], id="tests-folder"),
+    pytest.param({"src/pkg/m.py": "", "src/pkg/tests/test_m.py": "from ..m import f\n\n\ndef test_f():\n"
+                  "    assert f()\n"}, [], id="tests-inside-package"),
+    pytest.param({"pkg/model.py": "", "pkg/model_test.py": "from pkg.model import fit\n\n\ndef test_fit():\n"
+                  "    assert fit()\n"}, [], id="suffix-style"),
+    pytest.param({"train.py": "", "tests/test_train.py": ""},
+                 [("tests/", "1 Python module and no test that exercises them (the test files define no test "
+                   "function)")], id="empty-test-file-earns-nothing"),
+    pytest.param({"train.py": "", "tests/test_train.py": "def test_nothing():\n    pass\n"},
+                 [("tests/", "1 Python module and no test that exercises them (no test function imports project "
+                   "code or asserts)")], id="placeholder-test"),
+    pytest.param({"train.py": "", "tests/test_train.py": "def test_maths():\n    assert 1 + 1 == 2\n"},
+                 [("tests/", "1 Python module and no test that exercises them (no test imports project code)")],
+                 id="test-of-nothing-in-the-project"),
+    pytest.param({"train.py": "", "tests/test_train.py": "import train\n\n\ndef test_main():\n    train.main()\n"},
+                 [("tests/", "1 Python module and no test that exercises them (no test function asserts "
+                   "anything)")], id="test-without-assert"),
+    pytest.param({"train.py": "", "tests/conftest.py": "import train\n", "tests/test_train.py":
+                  "def test_main(model):\n    assert model\n"}, [], id="project-imported-by-conftest"),
+    pytest.param({"train.py": "", "tests/helpers.py": "from train import main\n", "tests/test_train.py":
+                  "from tests.helpers import main\n\n\ndef test_main():\n    assert main()\n"}, [],
+                 id="project-imported-by-a-helper"),
+    pytest.param({"cli.py": "", "tests/test_cli.py": "import subprocess\n\n\ndef test_help():\n"
+                  "    assert subprocess.run(['python', 'cli.py']).returncode == 0\n"}, [], id="command-line-test"),
+    pytest.param({**{f"m{i}.py": "" for i in range(6)}, "tests/test_m.py": "import m0\n\n\ndef test_a():\n"
+                  "    assert m0\n"},
+                 [("tests/", "1 test function exercise the project's 6 modules: 2 expected at tests-per-module "
+                   "0.25")], id="too-few-for-the-modules"),
     pytest.param({"analysis.ipynb": "{}", "README.md": GOOD_README}, [], id="notebook-only"),
     pytest.param({"setup.py": "from setuptools import setup\n"}, [], id="only-setup-py"),
 ])
 def test_missing_tests(repo, files, expected):
     check(repo, "MLR702", files, expected)
+
+
+@pytest.mark.parametrize("tests, score", [(0, 0.0), (1, 1 / 3), (2, 2 / 3), (3, 1.0), (5, 1.0)])
+def test_missing_tests_scores_the_share_of_expected_test_functions(repo, tests, score):
+    files = {f"m{i}.py": "" for i in range(10)}  # 10 modules: 3 test functions expected
+    if tests:
+        body = "".join(f"\n\ndef test_{i}():\n    assert m0\n" for i in range(tests))
+        files["tests/test_m.py"] = "import m0\n" + body
+    run = run_cli("--select", "MLR702", "--format", "json", cwd=repo(files))
+    rule = next(r for c in run.json["categories"] for r in c["rules"] if r["rule"] == "missing-tests")
+    assert (rule["examined"], rule["score"]) == (3, round(score, 3))
+    assert run.json["score"] == round(100 * score, 1)
+
+
+def test_tests_per_module_is_an_option(repo):
+    root = repo({**{f"m{i}.py": "" for i in range(16)}, "tests/test_m.py": "import m0\n\n\ndef test_a():\n"
+                 "    assert m0\n", "mlrepolint.toml": "[rules.missing-tests]\ntests-per-module = 0.0625\n"})
+    run = run_cli("--select", "MLR702", "--format", "json", cwd=root)
+    assert run.findings == [] and run.json["score"] == 100.0
 
 
 @pytest.mark.parametrize("files, git_init, expected", [
@@ -161,7 +206,10 @@ def test_repository_findings_in_the_cli_have_a_path_and_no_line(repo):
     run = run_cli("--select", "MLR5,MLR7", "--format", "json", cwd=root)
     assert run.code == 0
     assert [(f["code"], f["path"], f["line"], f["column"]) for f in run.findings] == [
+        ("MLR710", ".github/workflows/", None, None),
         ("MLR703", ".gitignore", None, None),
+        ("MLR711", ".pre-commit-config.yaml", None, None),
+        ("MLR713", "LICENSE", None, None),
         ("MLR701", "README.md", None, None),
         ("MLR503", "pyproject.toml", None, None),
         ("MLR702", "tests/", None, None),
@@ -189,8 +237,19 @@ def test_repository_rule_options_from_config(repo):
         "a.py": "", "b.py": "",
         "README.md": "# x\n\nInstall: pip install x. Run python a.py.\n",
     })
-    run = run_cli("--select", "MLR7", "--format", "json", cwd=root)
+    run = run_cli("--select", "MLR70", "--format", "json", cwd=root)
     assert [(f["code"], f["message"]) for f in run.findings] == [
         ("MLR704", ".gitignore has no entry covering the data folder `corpus/` (corpus/a.txt) (add `corpus/`)"),
         ("MLR701", "README has no usage instructions"),
     ]
+
+
+def test_an_empty_test_file_does_not_raise_the_score(repo):
+    from conftest import git
+
+    root = repo({"train.py": '"""Train."""\n\n\ndef main():\n    """Run."""\n', "README.md": GOOD_README})
+    before = run_cli("--format", "json", cwd=root).json["score"]
+    (root / "tests").mkdir()
+    (root / "tests" / "test_train.py").write_text("")
+    git(root, "add", "-A")
+    assert run_cli("--format", "json", cwd=root).json["score"] <= before

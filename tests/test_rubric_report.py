@@ -66,17 +66,20 @@ def test_notebook_ported_project_scores_below_50(fixture_repo):
 
 def test_json_rubric_contract(fixture_repo):
     doc = run_cli("--format", "json", cwd=fixture_repo("notebook-ported")).json
-    assert list(doc)[-3:] == ["score", "grade", "categories"]
+    assert list(doc)[-4:] == ["score", "grade", "score_reason", "categories"]
+    assert doc["score_reason"] is None
     assert [c["id"] for c in doc["categories"]] == [
         "code-quality", "documentation", "structure", "testing", "dependencies", "data-hygiene", "security",
-        "containers", "logging-errors", "configuration",
+        "containers", "logging-errors", "configuration", "project-setup",
     ]
     testing = next(c for c in doc["categories"] if c["id"] == "testing")
     assert testing == {
-        "id": "testing", "title": "Testing", "score": 0.0, "weight": 1.0, "cost": testing["cost"],
+        "id": "testing", "title": "Testing", "score": 0.0, "weight": 3.0, "cost": testing["cost"], "reason": None,
         "rules": [{"rule": "missing-tests", "code": "MLR702", "score": 0.0, "findings": 1, "examined": 1,
                    "weight": 1.0, "cost": testing["cost"]}],
     }
+    setup = next(c for c in doc["categories"] if c["id"] == "project-setup")
+    assert setup["weight"] == 0.5 and setup["score"] is not None
     assert testing["cost"] > 0
     assert sum(c["cost"] for c in doc["categories"]) == pytest.approx(100 - doc["score"], abs=0.3)
 
@@ -88,10 +91,12 @@ def test_text_report_ends_with_the_rubric_table_score_and_summary(fixture_repo):
     table = lines.index(next(line for line in lines if line.startswith("Category")))
     assert lines[table].split() == ["Category", "Score", "Weight", "What", "cost", "points"]
     testing = next(line for line in lines[table:] if line.startswith("Testing"))
-    assert re.fullmatch(r"Testing +0\.0 +1 +missing-tests -\d+\.\d", testing)
-    assert any(re.fullmatch(r"Containers +0\.0 +1 +docker-latest-tag -\d+\.\d", line) for line in lines)
-    assert re.fullmatch(r"Score: \d+\.\d/100, grade F", lines[-2])
+    assert re.fullmatch(r"Testing +0\.0 +3 +missing-tests -\d+\.\d", testing)
+    assert any(re.fullmatch(r"Containers +0\.0 +0\.5 +docker-latest-tag -\d+\.\d", line) for line in lines)
+    assert re.fullmatch(r"Score: \d+\.\d/100, grade F", lines[-3])
+    assert re.fullmatch(r"Grade F \(below 60\); most points lost in \w[\w ]* -\d+\.\d, .+\.", lines[-2])
     assert lines[-1].startswith("Found ")
+    assert "Security " in run.out
     assert run_cli("-q", cwd=fixture_repo("clean-project")).out == ""
 
 
@@ -106,7 +111,7 @@ def test_markdown_report_has_the_rubric_and_top_findings(fixture_repo):
     lines = run.out.splitlines()
     assert re.fullmatch(r"## mlrepolint: \d+\.\d/100 \(grade F\)", lines[0])
     assert "| Category | Score | Weight | What cost points |" in lines
-    assert any(re.fullmatch(r"\| Testing \| 0\.0 \| 1 \| missing-tests -\d+\.\d \|", line) for line in lines)
+    assert any(re.fullmatch(r"\| Testing \| 0\.0 \| 3 \| missing-tests -\d+\.\d \|", line) for line in lines)
     assert "| Containers | n/a | 1 |  |" in lines or any(line.startswith("| Containers |") for line in lines)
     start = lines.index(next(line for line in lines if line.startswith("### Top findings")))
     rows = [line for line in lines[start:] if line.startswith("| `")]
@@ -208,14 +213,14 @@ def test_grade_a_folder_of_repositories_with_a_broken_one(fixture_repo, tmp_path
     rows = list(csv.reader(io.StringIO(run.out)))
     assert rows[0] == ["repository", "score", "grade", "code-quality", "documentation", "structure", "testing",
                        "dependencies", "data-hygiene", "security", "containers", "logging-errors",
-                       "configuration", "overridden", "error"]
+                       "configuration", "project-setup", "overridden", "error"]
     names = [row[0] for row in rows[1:]]
     assert names == ["submissions/clean-project", "submissions/notebook-ported", "submissions/zz-broken"]
     clean, ported, broken = rows[1:]
     assert clean[2] == "A" and ported[2] == "F"
     assert clean[rows[0].index("containers")] == "n/a"
     assert ported[rows[0].index("testing")] == "0.0"
-    assert broken[1:-1] == [""] * 13
+    assert broken[1:-1] == [""] * 14
     assert broken[-1].startswith(f"{(folder / 'zz-broken').resolve()} has a .git that git cannot read: ")
 
 
@@ -226,7 +231,7 @@ def test_grade_text_and_markdown_tables(fixture_repo, tmp_path):
     assert text.code == 0
     header, first, second = text.out.splitlines()
     assert header.split()[:4] == ["repository", "score", "grade", "code-quality"]
-    assert header.split()[-1] == "configuration"  # no error column when every repository linted
+    assert header.split()[-1] == "project-setup"  # no error column when every repository linted
     assert first.split()[0] == "clean-project" and first.split()[2] == "A"
     assert second.split()[0] == "notebook-ported" and second.split()[2] == "F"
     markdown = run_cli("grade", "clean-project", "--format", "markdown", cwd=tmp_path).out.splitlines()

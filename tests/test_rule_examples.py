@@ -11,6 +11,7 @@ from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
 from mlrepolint.rules.registry import load_registry
+from mlrepolint.rules.testreports import TEST_REPORT_RULES
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
 EXAMPLE_PATHS: dict[str, str] = {"MLR203": "src/churn/__init__.py"}  # import-time-configuration: a package's
@@ -18,6 +19,8 @@ DEFAULT_EXAMPLE_PATH = "train.py"
 
 
 def _is_per_file(rule: Rule) -> bool:
+    if rule in TEST_REPORT_RULES:  # their examples are reports (tests/test_test_reports.py proves them)
+        return False
     plugin = load_registry().plugin_of(rule)
     return plugin is None or issubclass(plugin.checker, PythonChecker)  # None: the engine's own rules
 
@@ -26,7 +29,7 @@ def _cases() -> list:
     cases = []
     for rule in sorted(load_registry().builtin_rules, key=lambda r: r.code):
         marks = () if _is_per_file(rule) else pytest.mark.skip(
-            reason="repository rule: its examples are not one Python file (its own tests cover it)"
+            reason="repository or test-report rule: its examples are not one Python file (its own tests cover it)"
         )
         for kind in ("bad", "good"):
             cases.append(pytest.param(rule, kind, id=f"{rule.code}-{kind}", marks=marks))

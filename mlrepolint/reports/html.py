@@ -328,7 +328,7 @@ def _summary(result: Result, card: Scorecard) -> str:
         f"<span class=\"change\">{_t(format_change(change))} against {_t(base.ref)}</span>"
     )
     if card.score is None:
-        score = "<span class=\"big\">n/a</span> <span class=\"of\">no rubric category applies</span>"
+        score = f"<span class=\"big\">n/a</span> <span class=\"of\">{_t(card.reason or 'no score')}</span>"
     else:
         score = f"<span class=\"big\">{card.score:.1f}</span><span class=\"of\">/100</span>"
     counts = Counter(f.severity for f in result.findings)

@@ -8,7 +8,7 @@ from mlrepolint.reports.escape import printable_findings
 from mlrepolint.results import Result
 from mlrepolint.reports.text import location, summary
 from mlrepolint.rules.base import Finding
-from mlrepolint.scoring import card_of, costs_line, format_change, format_score
+from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score, grade_reason
 
 TOP_FINDINGS = 20
 
@@ -30,25 +30,34 @@ def top_findings(findings: list[Finding], limit: int = TOP_FINDINGS) -> list[Fin
     return sorted(findings, key=lambda f: (f.severity.rank, f.sort_key()))[:limit]
 
 
+def _table(card: Scorecard, base: BaseScore | None) -> list[str]:
+    """The rubric table: a row per category (why it does not apply, for those that do not)."""
+    if base is None:
+        lines = ["", "| Category | Score | Weight | What cost points |", "| --- | ---: | ---: | --- |"]
+    else:
+        lines = ["", "| Category | Score | Change | Weight | What cost points |", "| --- | ---: | ---: | ---: | --- |"]
+    for c in card.categories:
+        moved = "" if base is None else f" {format_change(base.category_change(c))} |"
+        lines.append(f"| {c.title} | {format_score(c.score)} |{moved} {c.weight:g} | {_cell(costs_line(c))} |")
+    return lines
+
+
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
-    """A heading with the score and grade, the rubric table, then the top findings (left out when quiet).
+    """A heading with the score and grade, the rubric table and the grade's reason, then the top findings (left
+    out when quiet). A run limited to named files has no score: the heading says so, and there is no table.
 
     With the score at the `--diff` base, the heading says how much the score moved and the table gains a
     Change column."""
     card, base = card_of(result), getattr(result, "base", None)
-    heading = "n/a" if card.score is None else f"{card.score:.1f}/100 (grade {card.grade})"
+    heading = f"no score ({card.reason})" if card.score is None else f"{card.score:.1f}/100 (grade {card.grade})"
     change = None if base is None else base.change(card)
     if change is not None:
         heading += f", {format_change(change)} against {base.ref}"
-    if base is None:
-        lines = [f"## mlrepolint: {heading}", "", "| Category | Score | Weight | What cost points |",
-                 "| --- | ---: | ---: | --- |"]
-    else:
-        lines = [f"## mlrepolint: {heading}", "", "| Category | Score | Change | Weight | What cost points |",
-                 "| --- | ---: | ---: | ---: | --- |"]
-    for c in card.categories:
-        moved = "" if base is None else f" {format_change(base.category_change(c))} |"
-        lines.append(f"| {c.title} | {format_score(c.score)} |{moved} {c.weight:g} | {_cell(costs_line(c))} |")
+    lines = [f"## mlrepolint: {_cell(heading)}"]
+    if not (card.score is None and getattr(result, "limited", False)):  # findings about some files: no table
+        lines += _table(card, base)
+    if card.score is not None:
+        lines += ["", _cell(grade_reason(card)) + "."]
     if not quiet and result.findings:
         shown = top_findings(result.findings)
         count = f"{len(shown)} of {len(result.findings)}" if len(shown) < len(result.findings) else str(len(shown))

@@ -12,7 +12,7 @@ import click
 from mlrepolint.reports.escape import printable_findings
 from mlrepolint.results import Result
 from mlrepolint.rules.base import Finding, Severity
-from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score
+from mlrepolint.scoring import BaseScore, Scorecard, card_of, costs_line, format_change, format_score, grade_reason
 
 COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -63,9 +63,10 @@ def rubric_table(card: Scorecard) -> list[str]:
 
 
 def score_line(card: Scorecard, color: bool, base: BaseScore | None = None) -> str:
-    """`Score: 72.5/100, grade C`, and with the `--diff` base `, +3.1 against main`."""
+    """`Score: 72.5/100, grade C`, and with the `--diff` base `, +3.1 against main`; `Score: n/a (why)` when
+    there is none."""
     if card.score is None:
-        return "Score: n/a (no rubric category applies)"
+        return f"Score: n/a ({card.reason})"
     text = f"Score: {card.score:.1f}/100, grade {card.grade}"
     change = None if base is None else base.change(card)
     if change is not None:
@@ -113,6 +114,12 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         advice = fixes(result.findings, color)
         if advice:
             lines += [*advice, ""]
-        lines += rubric_table(card)
-        lines += ["", score_line(card, color, getattr(result, "base", None)), summary(result)]
+        if card.score is None and getattr(result, "limited", False):  # findings about some files: no table
+            lines += [score_line(card, color), summary(result)]
+        else:
+            lines += rubric_table(card)
+            lines += ["", score_line(card, color, getattr(result, "base", None))]
+            if card.score is not None:
+                lines.append(grade_reason(card) + ".")
+            lines.append(summary(result))
     return "\n".join(lines) + ("\n" if lines else "")

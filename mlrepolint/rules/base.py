@@ -6,7 +6,7 @@ receives each Python file parsed once, a `RepoChecker` receives the repository v
 the `mlrepolint.checkers` entry point group, built-ins included.
 
 Code ranges: MLR0xx engine, MLR1xx documentation, MLR2xx structure, MLR3xx data hygiene, MLR4xx security,
-MLR5xx dependencies, MLR6xx containers, MLR7xx project layout and testing, MLR8xx logging and errors,
+MLR5xx dependencies, MLR6xx containers, MLR7xx project layout, testing and set-up, MLR8xx logging and errors,
 MLR9xx configuration.
 """
 
@@ -38,6 +38,7 @@ CATEGORIES: dict[str, str] = {
     "containers": "Containers",
     "logging-errors": "Logging and errors",
     "configuration": "Configuration",
+    "project-setup": "Project set-up",
 }
 
 
@@ -134,6 +135,7 @@ class Violation:
     message: str
     path: str | None = None  # repository checkers name the file; per-file checkers leave it None
     severity: Severity | None = None  # lower than the rule's for one finding (it cannot be checked); None: the rule's
+    units: int = 1  # how many of the rule's examined units this finding stands for (repository rules)
 
 
 class Context:
@@ -158,10 +160,12 @@ class Context:
         message: str,
         path: str | None = None,
         severity: Severity | None = None,
+        units: int = 1,
     ) -> None:
         """Record one violation of `rule`; `severity` lowers one finding below the rule's (the user's
-        configured severity for the rule still wins)."""
-        self.violations.append(Violation(rule, line, column, message, path, severity))
+        configured severity for the rule still wins). A repository rule's one finding may stand for several of
+        the units it examined (`units`: "3 test functions where 20 are expected" fails 17)."""
+        self.violations.append(Violation(rule, line, column, message, path, severity, max(1, units)))
 
     def examine(self, rule: Rule, count: int = 1) -> None:
         """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""

@@ -1,6 +1,8 @@
-"""Rules the engine itself reports: files it cannot parse, and suppressions that suppress nothing."""
+"""Rules the engine itself reports: files it cannot parse, suppressions that suppress nothing, and what the test
+reports the user names (`--junit`, `--coverage`) say."""
 
 from mlrepolint.rules.base import Rule, Severity
+from mlrepolint.rules.testreports import TEST_REPORT_RULES
 
 PARSE_ERROR = Rule(
     code="MLR001",
@@ -42,4 +44,4 @@ UNUSED_SUPPRESSION = Rule(
     default_enabled=False,
 )
 
-ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION)
+ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION, *TEST_REPORT_RULES)

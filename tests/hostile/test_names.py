@@ -38,6 +38,10 @@ def name_repo(tmp_path: Path, names: list[bytes]) -> Path:
     git(root, "commit", "-q", "-m", "names")
     return root
 
+#: Where the repository rules report what a small repository lacks (a README, tests, CI, a licence...).
+PROJECT_FILES = (".gitignore", "README.md", "pyproject.toml", "tests/", ".github/workflows/",
+                 ".pre-commit-config.yaml", "LICENSE")
+
 
 def lint(root: Path, output_format: str) -> str:
     return assert_sound(run_bounded("--no-cache", "--format", output_format, ".", cwd=root)).out
@@ -50,7 +54,7 @@ def test_a_name_cannot_forge_a_text_line(tmp_path: Path, name: str):
     out = lint(root, "text")
     assert not any(line.startswith("x.py") for line in out.splitlines())
     for line in out.split("\n\n")[0].splitlines():  # the finding lines: each begins with a real location
-        assert line.startswith((".gitignore", "README.md", "pyproject.toml", "tests/", name_start(NAMES[name]))), line
+        assert line.startswith((*PROJECT_FILES, name_start(NAMES[name]))), line
         assert not any(ord(c) < 32 or c in "\u202e\x7f" for c in line), line
 
 
@@ -66,8 +70,7 @@ def test_a_name_cannot_forge_a_github_command(tmp_path: Path, name: str):
     annotations = [line for line in lines if line.startswith("::")]
     assert len(annotations) == len(lines) - 1  # and the summary line
     files = {line.split("file=", 1)[1].split(",", 1)[0] for line in annotations if " file=" in line.split("::")[1]}
-    assert all(f in (".gitignore", "README.md", "pyproject.toml", "tests/") or f.startswith(name_start(NAMES[name]))
-               for f in files), files
+    assert all(f in PROJECT_FILES or f.startswith(name_start(NAMES[name])) for f in files), files
     assert all(not any(ord(c) < 32 for c in line) for line in lines)
 
 

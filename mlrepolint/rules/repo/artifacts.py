@@ -141,8 +141,6 @@ class ArtifactChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Classify every listed file by name (and size when the name does not decide); report the artifacts."""
         data_opts, model_opts = ctx.options(COMMITTED_DATASET), ctx.options(COMMITTED_MODEL_ARTIFACT)
-        ctx.examine(COMMITTED_DATASET, len(repo.files))
-        ctx.examine(COMMITTED_MODEL_ARTIFACT, len(repo.files))
         folders_with_config = {
             f.path.rpartition("/")[0] for f in repo.files if base_name(f.path) == "config.json"
         }
@@ -153,12 +151,16 @@ class ArtifactChecker(RepoChecker):
                 if not file.path.endswith(".py"):  # a package named `wandb/` is source, not a run
                     runs[run].append(file)
                 continue
+            if suffix_of(base_name(file.path)) == ".dvc":
+                ctx.examine(COMMITTED_DATASET)  # data kept out of git by DVC: a unit that passes
+                continue
             if self._not_artifact(ctx.project, file):
                 continue
             found = classify(repo, ctx.project, file, folders_with_config, data_opts["max-file-size"])
             if found is None:
                 continue
             rule, what, detail = found
+            ctx.examine(rule)  # the units are the data and model files (kept in git or not)
             options = model_opts if rule is COMMITTED_MODEL_ARTIFACT else data_opts
             size = repo.size(file.path)
             if size is None or not self._reportable(repo, file.path, size, options):
@@ -170,6 +172,7 @@ class ArtifactChecker(RepoChecker):
                 path=file.path,
             )
         for (folder, label), files in sorted(runs.items()):
+            ctx.examine(COMMITTED_MODEL_ARTIFACT)
             if allowed(model_opts["allow"], folder):
                 continue
             size = sum(repo.size(f.path) or 0 for f in files)

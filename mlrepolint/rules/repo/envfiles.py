@@ -93,8 +93,10 @@ class EnvFileChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Decide by name, then by what the file sets."""
         allow = ctx.options(COMMITTED_ENV_FILE)["allow"]
-        ctx.examine(COMMITTED_ENV_FILE, len(repo.files))
         for file in repo.files:
+            name = base_name(file.path).lower()
+            if name == ".env" or name.startswith(".env.") or (name.endswith(".env") and len(name) > 4):
+                ctx.examine(COMMITTED_ENV_FILE)  # the units are env files, templates included
             if is_env_file(base_name(file.path)) and not allowed(allow, file.path):
                 self._report(repo, ctx, file)
 

@@ -3,6 +3,7 @@ that keeps data, secrets, virtual environments and notebook checkpoints out of g
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -10,16 +11,15 @@ from typing import Iterator
 
 from mlrepolint.api import (
     COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
-    RepoView, Rule, Severity, gitignore_spec, is_test_path, valid_gitignore_lines,
+    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
 )
 from mlrepolint.rules.repo.artifacts import (
     ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
 )
+from mlrepolint.rules.repo.testsuite import project_modules, tests_exercising
 
 README_LIMIT = 512 * 1024
 GITIGNORE_LIMIT = 256 * 1024
-#: Python files that are not the project's own modules.
-NOT_MODULES = ("setup.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "__init__.py")
 ENV_EXAMPLES = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults")
 #: Files that make a folder named like a data folder code rather than data.
 CODE_SUFFIXES = (".py", ".pyi", ".md", ".rst", ".dvc")
@@ -63,22 +63,34 @@ MISSING_TESTS = Rule(
     name="missing-tests",
     category="testing",
     severity=Severity.WARNING,
-    summary="A project with Python modules has no tests",
+    summary="The project's modules have no tests, or too few, that exercise them",
     description=(
-        "Reports a repository that has at least `min-modules` Python modules of its own (not `setup.py`, "
-        "`conftest.py`, `__init__.py`, test files) and no test file: `test_*.py`, `*_test.py`, `tests.py`, or a "
-        "Python file under a `tests/` or `test/` folder, at any depth (`__init__.py` and `conftest.py` alone are "
-        "not tests). Notebook-only repositories are not "
-        "asked for tests. The rubric counts one requirement."
+        "Counts the test functions that exercise the project and compares them with the project's modules. "
+        "The modules are its Python files other than tests, `__init__.py`, `setup.py`, `conftest.py`, "
+        "`noxfile.py`, `conf.py`, `manage.py`, files under `docs/`, `doc/`, `examples/` or `example/` and "
+        "files of a project template (a path with `{{`); a "
+        "repository with fewer than `min-modules` of them (a notebook-only one) is not asked for tests. Test "
+        "files are `test_*.py`, `*_test.py`, `tests.py` and Python files under a `tests/` or `test/` folder. A "
+        "test function (`def test...`, at any depth) counts when its file asserts something (`assert`, "
+        "`self.assert...`, `assert_...(`, `pytest.raises`) and exercises the project: the file, its "
+        "`conftest.py` files or the test helpers it imports import one of the project's modules, or run it as a "
+        "command (`subprocess`, `runpy`, click's or typer's test runners). An empty test file, or one that "
+        "tests nothing of the project, earns nothing.\n\n"
+        "The rubric expects `tests-per-module` test functions per module (default 0.25: one for every four "
+        "modules, rounded up, the ratio mllint asks of test files): it examines that many units, and the one "
+        "finding fails those that are missing, so 3 test functions where 10 are expected score 0.3."
     ),
     rationale=(
         "Without even a smoke test, a refactor of the feature pipeline or a library upgrade silently changes "
-        "what the model sees; a test on a tiny synthetic batch catches shape, dtype and leakage bugs in seconds."
+        "what the model sees; a test on a tiny synthetic batch catches shape, dtype and leakage bugs in seconds. "
+        "A test file that imports nothing of the project, or asserts nothing, catches none of them."
     ),
-    fix="Add `tests/test_<module>.py` with pytest tests on small synthetic data (a few rows, one training step).",
-    bad="src/churn/features.py\nsrc/churn/train.py\n",
-    good="src/churn/features.py\nsrc/churn/train.py\ntests/test_features.py\n",
-    options={"min-modules": 1},
+    fix="Add `tests/test_<module>.py` with pytest tests that import the module and assert on small synthetic "
+        "data (a few rows, one training step).",
+    bad="src/churn/features.py\nsrc/churn/train.py\ntests/test_placeholder.py   # def test_nothing(): pass\n",
+    good="src/churn/features.py\nsrc/churn/train.py\ntests/test_features.py      # from churn.features import "
+         "encode; def test_encode(): assert ...\n",
+    options={"min-modules": 1, "tests-per-module": 0.25},
 )
 
 MISSING_GITIGNORE = Rule(
@@ -189,15 +201,28 @@ class ProjectFilesChecker(RepoChecker):
             ctx.report(MISSING_README, None, None, f"README has no {what} instructions", path=readme)
 
     def _check_tests(self, repo: RepoView, ctx: Context) -> None:
-        python = [f.path for f in repo.files if f.path.endswith(".py")]
-        tests = [p for p in python if is_test_path(p) and PurePosixPath(p).name not in ("conftest.py", "__init__.py")]
-        modules = [p for p in python if not is_test_path(p) and PurePosixPath(p).name not in NOT_MODULES]
-        if len(modules) < max(1, ctx.options(MISSING_TESTS)["min-modules"]):
+        options = ctx.options(MISSING_TESTS)
+        modules = project_modules(repo)
+        if len(modules) < max(1, options["min-modules"]):
             return
-        ctx.examine(MISSING_TESTS)
-        if not tests:
-            count = f"{len(modules)} Python module{'s' if len(modules) != 1 else ''}"
-            ctx.report(MISSING_TESTS, None, None, f"{count} and no test files", path="tests/")
+        expected = max(1, math.ceil(len(modules) * max(0.0, float(options["tests-per-module"]))))
+        ctx.examine(MISSING_TESTS, expected)
+        suite = tests_exercising(repo)
+        have = min(suite.functions, expected)
+        if have >= expected:
+            return
+        count = f"{len(modules)} Python module{'s' if len(modules) != 1 else ''}"
+        if not suite.files:
+            message = f"{count} and no test files"
+        elif not suite.functions:
+            message = f"{count} and no test that exercises them ({suite.why_not})"
+        else:
+            functions = f"{suite.functions} test function{'s' if suite.functions != 1 else ''}"
+            message = (
+                f"{functions} exercise the project's {count.replace(' Python', '')}: "
+                f"{expected} expected at tests-per-module {float(options['tests-per-module']):g}"
+            )
+        ctx.report(MISSING_TESTS, None, None, message, path="tests/", units=expected - have)
 
     def _check_gaps(self, repo: RepoView, ctx: Context) -> None:
         max_size = ctx.options(COMMITTED_DATASET)["max-file-size"]

@@ -177,6 +177,15 @@ class Wrappers:
                     self._setup_warnings.append(str(exc))
         return self._setup_warnings
 
+    def checks_style(self) -> bool:
+        """True when a wrapped tool is set to run on the files: without one, the PEP 8 rate has nothing to count
+        and the rubric must not give it a free score. Decided from the settings and the standard code prefixes,
+        so it costs nothing on a warm run."""
+        selectors = [s for s in positive_selectors(self.settings) if is_wrapped_selector(s)]
+        if self.pep8_backend is not None and tool_selected(self.selection, RUFF_PREFIXES + tuple(selectors), selectors):
+            return True
+        return "pylint" in self.settings.wrappers and tool_selected(self.selection, PYLINT_PREFIXES, selectors)
+
     def per_file(self, module: PythonFile) -> list[Finding]:
         """flake8's findings for one parsed file (empty when flake8 is not running)."""
         self.setup()

@@ -168,8 +168,11 @@ class SecretChecker(RepoChecker):
     rules = (HARDCODED_SECRET,)
 
     def check(self, repo: RepoView, ctx: Context) -> None:
-        """Pick files by name and size, scan each once, report masked findings."""
+        """Pick files by name and size, scan each once, report masked findings. One unit for the repository:
+        a credential in git is a leak however many clean files sit beside it."""
         max_size = ctx.options(HARDCODED_SECRET)["max-file-size"]
+        if repo.files:
+            ctx.examine(HARDCODED_SECRET)
         for file in repo.files:
             kind = file_kind(file)
             if kind is None:
@@ -182,7 +185,6 @@ class SecretChecker(RepoChecker):
                 found = self._scan_file(repo, file.path, kind, max_size)
             if found is None:
                 continue
-            ctx.examine(HARDCODED_SECRET)
             advice = (
                 " in an untracked file: read it from the environment before it is committed"
                 if repo.is_git and not file.tracked else ": rotate it and read it from the environment"

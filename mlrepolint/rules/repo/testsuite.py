@@ -1,0 +1,184 @@
+"""The test suite by substance: which test functions exercise the project's own modules.
+
+Read as text (never imported, never parsed a second time): each test file's imports, its `def test...` lines and
+whether it asserts anything. A test file exercises the project when it, the `conftest.py` files above it or the
+test helpers it imports import one of the project's modules, or run the project as a command.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mlrepolint.api import RepoView, is_test_path
+from mlrepolint.rules.repo.imports import first_party, is_project_code, scan_imports, top_level
+
+TEST_LIMIT = 1024 * 1024
+#: Python files that are not the project's own modules.
+NOT_MODULES = frozenset({"setup.py", "conftest.py", "noxfile.py", "conf.py", "manage.py", "__init__.py"})
+#: Folders whose Python files document the project rather than make it up.
+EXAMPLE_DIRS = frozenset({"examples", "example"})
+#: Modules that run the project as a command (a CLI test) or run its notebooks.
+RUNNERS = frozenset({
+    "subprocess", "runpy", "click.testing", "typer.testing", "pytest_console_scripts", "testbook", "nbclient",
+    "papermill",
+})
+_TEST_FUNCTION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.M)
+_ASSERTS = re.compile(
+    r"^[ \t]*assert\b|\bassert\w*[ \t]*\(|\.assert\w*[ \t]*\(|\bpytest\.(?:raises|warns|approx)\b|\.fail\(", re.M
+)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """How much of the test suite exercises the project: test files, the test functions that count, and (when
+    none does) why."""
+
+    files: int
+    functions: int
+    why_not: str = ""
+
+
+def project_modules(repo: RepoView) -> list[str]:
+    """The project's own modules: Python files other than tests, package inits, tooling scripts, docs and
+    examples."""
+    return [
+        f.path for f in repo.files
+        if is_project_code(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
+        and not EXAMPLE_DIRS.intersection(PurePosixPath(f.path).parts[:-1]) and not _templated(f.path)
+    ]
+
+
+def test_files(repo: RepoView) -> list[str]:
+    """Test modules (not `conftest.py`, not `__init__.py`)."""
+    return [
+        f.path for f in repo.files
+        if f.path.endswith(".py") and is_test_path(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
+        and not _templated(f.path)
+    ]
+
+
+def _templated(path: str) -> bool:
+    """A file of a project template (`{{ cookiecutter.repo_name }}/...`): the generated project's, not this one's."""
+    return "{{" in path or "{%" in path
+
+
+def tests_exercising(repo: RepoView) -> Suite:
+    """Count the test functions of the files that assert and exercise the project's own code."""
+    own = first_party(p for p in (f.path for f in repo.files) if is_project_code(p))
+    tests = test_files(repo)
+    reader = _Reader(repo)
+    functions = 0
+    asserting = exercising = 0
+    for path in tests:
+        text = reader.text(path)
+        count = len(_TEST_FUNCTION.findall(text))
+        if not count:
+            continue
+        asserts = _ASSERTS.search(text) is not None
+        reaches = _reaches_project(path, reader, own)
+        asserting += asserts
+        exercising += reaches
+        if asserts and reaches:
+            functions += count
+    why = ""
+    if tests and not functions:
+        if not asserting and not exercising:
+            why = "no test function imports project code or asserts"
+        elif not asserting:
+            why = "no test function asserts anything"
+        elif not exercising:
+            why = "no test imports project code"
+        else:
+            why = "no test file both imports project code and asserts"
+        if not any(_TEST_FUNCTION.search(reader.text(path)) for path in tests):
+            why = "the test files define no test function"
+    return Suite(len(tests), functions, why)
+
+
+class _Reader:
+    """Test files' texts and imports, each read and scanned once (a conftest.py serves every test below it)."""
+
+    def __init__(self, repo: RepoView) -> None:
+        self.repo = repo
+        self._texts: dict[str, str] = {}
+        self._imports: dict[str, list[tuple[int, str]]] = {}
+
+    def imports(self, path: str) -> list[tuple[int, str]]:
+        if path not in self._imports:
+            self._imports[path] = list(scan_imports(self.text(path)))
+        return self._imports[path]
+
+    def text(self, path: str) -> str:
+        if path not in self._texts:
+            self._texts[path] = self.repo.read_text(path, TEST_LIMIT) or ""
+        return self._texts[path]
+
+
+def _reaches_project(path: str, reader: _Reader, own: frozenset[str]) -> bool:
+    """True when the test file, its conftest.py files or the test helpers they import (one step) import project
+    code, or run something as a command."""
+    seen: set[str] = set()
+    todo = [(path, True)] + [(conftest, True) for conftest in _conftests(path, reader.repo)]
+    while todo:
+        current, follow = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for level, module in reader.imports(current):
+            if level == 0 and (module in RUNNERS or top_level(module) in RUNNERS):
+                return True
+            target = _resolve(current, level, module)
+            helper = _helper_file(current, target, level, reader.repo)
+            if helper is not None:
+                if follow:
+                    todo.append((helper, False))
+            elif level > 0:
+                if target is not None and not is_test_path(target + "/x.py"):
+                    return True  # a relative import out of the tests, into the package
+            elif top_level(module) in own:
+                return True
+    return False
+
+
+def _conftests(path: str, repo: RepoView) -> list[str]:
+    """The conftest.py files pytest loads for this test file: in its folder and every folder above it."""
+    found = []
+    folder = posixpath.dirname(path)
+    while True:
+        candidate = posixpath.join(folder, "conftest.py") if folder else "conftest.py"
+        if repo.by_path(candidate) is not None:
+            found.append(candidate)
+        if not folder:
+            return found
+        folder = posixpath.dirname(folder)
+
+
+def _resolve(path: str, level: int, module: str) -> str | None:
+    """The repository path (without `.py`) an import names: relative imports from the importing file's folder,
+    absolute ones from the root."""
+    parts = module.split(".") if module else []
+    if level == 0:
+        return "/".join(parts)
+    folder = posixpath.dirname(path).split("/") if posixpath.dirname(path) else []
+    if level - 1 > len(folder):
+        return None
+    base = folder[: len(folder) - (level - 1)]
+    return "/".join(base + parts) or None
+
+
+def _helper_file(importer: str, target: str | None, level: int, repo: RepoView) -> str | None:
+    """The test-support file an import names (`tests.helpers.run_if`, `conftest`, `.utils`), if it is one. An
+    absolute name is looked up from the root and from the importing file's folder (pytest puts a test's folder on
+    `sys.path` when it is not a package)."""
+    if not target:
+        return None
+    folder = posixpath.dirname(importer)
+    bases = [target] if level or not folder else [target, f"{folder}/{target}"]
+    for base in bases:
+        for candidate in (base + ".py", base + "/__init__.py"):
+            if repo.by_path(candidate) is not None and is_test_path(candidate):
+                return candidate
+    return None
