@@ -38,6 +38,7 @@ def name_repo(tmp_path: Path, names: list[bytes]) -> Path:
     git(root, "commit", "-q", "-m", "names")
     return root
 
+
 #: Where the repository rules report what a small repository lacks (a README, tests, CI, a licence...).
 PROJECT_FILES = (".gitignore", "README.md", "pyproject.toml", "tests/", ".github/workflows/",
                  ".pre-commit-config.yaml", "LICENSE")
