@@ -1,0 +1,499 @@
+"""What a repository imports, and which installable distributions can provide it.
+
+One place for the questions every dependency rule asks:
+
+- `scan_imports(text)`: the import statements of Python source, read from the text without parsing it (the
+  per-file pass parses every file once, in the workers; a repository rule must not parse them all again), each
+  with its line and whether it is optional: inside `try:` / `except ImportError:` (or `ModuleNotFoundError`,
+  `Exception`, a bare `except:`), in the handler of such a `try`, under `with suppress(ImportError):`, or under
+  `if TYPE_CHECKING:`. Statements inside triple-quoted strings (docstring examples) are not imports.
+  `notebook_source(cells)` gives a notebook's code cells as Python text, with IPython magics and shell escapes
+  left out, and `notebook_installs(cells)` what its `!pip install` / `%pip install` lines install.
+- `is_stdlib(name)`: part of the standard library of any supported Python (`sys.stdlib_module_names` on 3.10+,
+  a list for 3.9, plus modules removed in recent versions, which code for older Pythons still imports).
+- `local_names(paths)`: the top-level names a repository's own files can be imported as.
+- `is_third_party(module, local)`: neither standard library nor the repository's own, nor `__future__`.
+- `distributions(module, names)`: the PEP 503 names of the distributions that can provide an import: the name
+  itself, the maintained table of names that differ (`sklearn` -> scikit-learn, `cv2` -> opencv-python and its
+  variants, `PIL` -> pillow, `yaml` -> pyyaml), namespace packages spelt out (`google.cloud.storage` ->
+  google-cloud-storage), and what the installed distributions' metadata says (`importlib.metadata`, read, never
+  importing anything).
+- `provided_names(distribution)`: the reverse, for telling whether a declared distribution is ever imported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
+
+#: Import name (top level, or a dotted prefix for namespace packages) -> distributions that provide it, where the
+#: names differ. Keys are import names as written; values are PEP 503 names. Names that only differ in case or
+#: `_` / `-` (`sklearn_crfsuite` -> sklearn-crfsuite) need no entry.
+KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
+    "sklearn": ("scikit-learn",),
+    "skimage": ("scikit-image",),
+    "skopt": ("scikit-optimize",),
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless",
+            "opencv"),
+    "PIL": ("pillow", "pillow-simd"),
+    "yaml": ("pyyaml",),
+    "dotenv": ("python-dotenv",),
+    "bs4": ("beautifulsoup4",),
+    "imblearn": ("imbalanced-learn",),
+    "umap": ("umap-learn",),
+    "dateutil": ("python-dateutil",),
+    "jwt": ("pyjwt",),
+    "jose": ("python-jose",),
+    "multipart": ("python-multipart",),
+    "slugify": ("python-slugify",),
+    "magic": ("python-magic",),
+    "docx": ("python-docx",),
+    "pptx": ("python-pptx",),
+    "attr": ("attrs",),
+    "Crypto": ("pycryptodome", "pycrypto"),
+    "Cryptodome": ("pycryptodomex",),
+    "OpenSSL": ("pyopenssl",),
+    "serial": ("pyserial",),
+    "usb": ("pyusb",),
+    "git": ("gitpython",),
+    "github": ("pygithub",),
+    "telegram": ("python-telegram-bot",),
+    "discord": ("discord-py",),
+    "zmq": ("pyzmq",),
+    "MySQLdb": ("mysqlclient",),
+    "psycopg2": ("psycopg2-binary",),
+    "grpc": ("grpcio",),
+    "Bio": ("biopython",),
+    "fitz": ("pymupdf",),
+    "Levenshtein": ("python-levenshtein", "levenshtein"),
+    "faiss": ("faiss-cpu", "faiss-gpu"),
+    "mpl_toolkits": ("matplotlib",),
+    "pylab": ("matplotlib",),
+    "keras": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-keras", "tensorflow-macos"),
+    "tensorflow": ("tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tf-nightly", "tensorflow-intel"),
+    "tensorboard": ("tb-nightly",),
+    "torch": ("pytorch", "torch-cpu"),
+    "pytorch_lightning": ("lightning",),
+    "lightning_fabric": ("lightning",),
+    "onnxruntime": ("onnxruntime-gpu",),
+    "hydra": ("hydra-core",),
+    "absl": ("absl-py",),
+    "gin": ("gin-config",),
+    "haiku": ("dm-haiku",),
+    "tree": ("dm-tree",),
+    "sonnet": ("dm-sonnet",),
+    "airflow": ("apache-airflow",),
+    "kafka": ("kafka-python",),
+    "neptune": ("neptune-client",),
+    "osgeo": ("gdal",),
+    "pkg_resources": ("setuptools",),
+    "_pytest": ("pytest",),
+    "IPython": ("ipython", "jupyter", "notebook", "jupyterlab", "ipykernel"),
+    "google.protobuf": ("protobuf",),
+    "google.auth": ("google-auth",),
+    "google.oauth2": ("google-auth",),
+    "google.api_core": ("google-api-core",),
+    "google.generativeai": ("google-generativeai",),
+    "googleapiclient": ("google-api-python-client",),
+    "sentencepiece": ("sentencepiece",),
+    "win32api": ("pywin32",),
+    "win32com": ("pywin32",),
+    "wx": ("wxpython",),
+    "gi": ("pygobject",),
+    "xgboost": ("xgboost-cpu",),
+    "llama_cpp": ("llama-cpp-python",),
+    "docopt": ("docopt-ng",),
+    "ruamel": ("ruamel-yaml",),
+    "jax": ("jax", "jaxlib"),
+    "pydantic_settings": ("pydantic-settings",),
+    "sklearn_pandas": ("sklearn-pandas",),
+    "category_encoders": ("category-encoders",),
+    "mlflow": ("mlflow-skinny",),
+    "lightgbm": ("lightgbm",),
+    "readability": ("readability-lxml",),
+    "speech_recognition": ("speechrecognition",),
+    "websocket": ("websocket-client",),
+    "cairo": ("pycairo",),
+    "nacl": ("pynacl",),
+    "Xlib": ("python-xlib",),
+    "ldap": ("python-ldap",),
+    "socks": ("pysocks",),
+    "dns": ("dnspython",),
+    "markdown": ("markdown",),
+    "pyximport": ("cython",),
+    "Cython": ("cython",),
+    "sklearnex": ("scikit-learn-intelex",),
+}
+
+#: Imports provided by the environment a file runs in rather than by a distribution anyone declares.
+ENVIRONMENT_MODULES = frozenset({
+    "google.colab", "kaggle_secrets", "kaggle_datasets", "kaggle_web_client", "js", "pyodide", "micropip",
+    "__main__", "builtins", "__builtin__", "bpy", "maya", "hou", "nuke", "rospy", "rclpy", "pyspark.dbutils",
+    "dbutils",
+})
+
+#: Modules removed from the standard library in recent versions (code for older Pythons still imports them)
+#: and Python 2 names that code guarded by a version check imports.
+_REMOVED_STDLIB = frozenset({
+    "asynchat", "asyncore", "distutils", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt",
+    "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau",
+    "telnetlib", "uu", "xdrlib", "lib2to3", "tkinter", "_thread", "__future__", "ConfigParser", "Queue",
+    "StringIO", "cStringIO", "cPickle", "urllib2", "urlparse", "httplib", "HTMLParser", "Tkinter", "tkMessageBox",
+    "__builtin__", "commands", "thread", "exceptions", "cookielib", "xmlrpclib", "SocketServer", "BaseHTTPServer",
+    "SimpleHTTPServer", "CGIHTTPServer", "htmlentitydefs", "md5", "sha", "sets", "dummy_threading", "_dummy_thread",
+    "formatter", "parser", "symbol", "binhex", "macpath", "posix", "nt", "ntpath", "posixpath", "sre_compile",
+    "sre_constants", "sre_parse", "msvcrt", "winreg", "winsound", "_winapi", "_overlapped", "pwd", "grp",
+    "termios", "tty", "pty", "fcntl", "resource", "syslog", "readline", "curses", "dbm", "gdbm", "sqlite3",
+    "zoneinfo", "graphlib", "tomllib", "_typeshed",
+})
+
+#: The standard library of Python 3.9, for running on 3.9 (where `sys.stdlib_module_names` does not exist).
+_STDLIB_39 = frozenset("""
+abc argparse array ast asyncio atexit base64 bdb binascii bisect builtins bz2 calendar cmath cmd code codecs
+codeop collections colorsys compileall concurrent configparser contextlib contextvars copy copyreg cProfile csv
+ctypes dataclasses datetime decimal difflib dis doctest email encodings ensurepip enum errno faulthandler
+filecmp fileinput fnmatch fractions ftplib functools gc getopt getpass gettext glob gzip hashlib heapq hmac html
+http idlelib imaplib importlib inspect io ipaddress itertools json keyword linecache locale logging lzma
+mailbox marshal math mimetypes mmap modulefinder multiprocessing netrc numbers operator optparse os pathlib pdb
+pickle pickletools pkgutil platform plistlib poplib pprint profile pstats py_compile pyclbr pydoc pydoc_data
+pyexpat queue quopri random re reprlib rlcompleter runpy sched secrets select selectors shelve shlex shutil
+signal site smtplib socket socketserver ssl stat statistics string stringprep struct subprocess symtable sys
+sysconfig tabnanny tarfile tempfile textwrap threading time timeit token tokenize trace traceback tracemalloc
+turtle turtledemo types typing unicodedata unittest urllib uuid venv warnings wave weakref webbrowser wsgiref
+xml xmlrpc zipapp zipfile zipimport zlib this antigravity _abc _ast _asyncio _bisect _collections _csv _ctypes
+_datetime _decimal _functools _heapq _io _json _locale _operator _pickle _random _signal _socket _sqlite3 _sre
+_ssl _stat _string _struct _thread _tracemalloc _warnings _weakref _weakrefset
+""".split())
+
+STDLIB: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", _STDLIB_39)) | _STDLIB_39 | _REMOVED_STDLIB
+
+
+def is_stdlib(name: str) -> bool:
+    """True for a top-level module of the standard library (`os`, `tomllib`, `distutils`, `_thread`)."""
+    return name.split(".", 1)[0] in STDLIB
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported module: `import a.b` gives `a.b`; `from a import b, c` gives `a` with names (`b`, `c`).
+
+    `level` counts the leading dots of a relative import (its module is then relative, never third-party);
+    `line` is 1-based; `optional` says the code runs without it (see the module docstring)."""
+
+    module: str
+    line: int
+    level: int = 0
+    names: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def top(self) -> str:
+        """The top-level name (`sklearn` for `sklearn.model_selection`)."""
+        return self.module.split(".", 1)[0]
+
+
+_OPTIONAL_HANDLERS = re.compile(r"^except\b\s*(?::|.*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)")
+_OPTIONAL_HEADER = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b|^if\s+(?:not\s+)?(?:typing\.)?TYPE_CHECKING\b")
+
+
+def scan_imports(text: str) -> list[Import]:
+    """Every import statement of Python source, nested ones included, from the text (see the module docstring)."""
+    found: list[Import] = []
+    strings = _triple_quoted_spans(text) if ('"""' in text or "'''" in text) else []
+    lines: list[str] | None = None
+    find, rfind, length = text.find, text.rfind, len(text)
+    pos = 0
+    while True:
+        at = find("import", pos)
+        if at < 0:
+            break
+        start = rfind("\n", 0, at) + 1
+        end = find("\n", at)
+        if end < 0:
+            end = length
+        pos = end
+        raw = text[start:end]
+        stripped = raw.lstrip()
+        if not stripped.startswith(("import ", "from ", "import\t", "from\t")):
+            continue
+        if strings and _inside(strings, start):
+            continue
+        statement = stripped.split("#", 1)[0].rstrip()
+        if "(" in statement and ")" not in statement:  # `from x import (\n    a,\n    b,\n)`
+            close = find(")", end)
+            close = length if close < 0 else close
+            rest = text[end:close].split("\n")
+            statement += " " + " ".join(part.split("#", 1)[0].strip() for part in rest)
+            pos = max(pos, close)
+        while statement.endswith("\\") and pos < length:  # `import a, \` continued on the next line
+            following = find("\n", pos + 1)
+            following = length if following < 0 else following
+            statement = statement[:-1] + " " + text[pos + 1:following].split("#", 1)[0].strip()
+            pos = following
+        line = text.count("\n", 0, start) + 1
+        indent = len(raw) - len(stripped)
+        imports = _parse_statement(statement.strip(), line)
+        if not imports:
+            continue
+        if indent:
+            if lines is None:
+                lines = text.split("\n")
+            optional = _is_optional(lines, line - 1, indent, strings, text)
+            if optional:
+                imports = [Import(i.module, i.line, i.level, i.names, True) for i in imports]
+        found.extend(imports)
+    return found
+
+
+def _parse_statement(statement: str, line: int) -> list[Import]:
+    """The imports of one `import ...` / `from ... import ...` statement (with `;` a second statement ends it)."""
+    statement = statement.split(";", 1)[0].strip()
+    if statement.startswith("import"):
+        found = []
+        for part in statement[6:].split(","):
+            module = part.strip().split(" as ", 1)[0].strip()
+            if _is_dotted(module):
+                found.append(Import(module, line))
+        return found
+    source, sep, names = statement[4:].partition(" import")
+    if not sep:
+        return []
+    source = source.strip()
+    module = source.lstrip(".")
+    level = len(source) - len(module)
+    if module and not _is_dotted(module) or not (module or level):
+        return []
+    listed = tuple(
+        name for name in (p.strip().split(" as ", 1)[0].strip().strip("()").strip() for p in names.split(","))
+        if name.isidentifier()
+    )
+    return [Import(module, line, level, listed)]
+
+
+def _is_dotted(name: str) -> bool:
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
+
+
+def _triple_quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each triple-quoted string, found by pairing the quotes in order (approximate: a triple
+    quote inside a one-line string or a comment is rare enough to ignore)."""
+    spans = []
+    pos = 0
+    find = text.find
+    while True:
+        double, single = find('"""', pos), find("'''", pos)
+        if double < 0 and single < 0:
+            break
+        start, quote = (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
+        end = find(quote, start + 3)
+        if end < 0:
+            spans.append((start, len(text)))
+            break
+        spans.append((start, end + 3))
+        pos = end + 3
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` lies inside one of the (sorted, disjoint) spans."""
+    index = bisect.bisect_right(spans, (pos, sys.maxsize)) - 1
+    return index >= 0 and spans[index][0] < pos < spans[index][1]
+
+
+def _is_optional(lines: list[str], index: int, indent: int, strings: list[tuple[int, int]], text: str) -> bool:
+    """Whether the import on `lines[index]` (indented by `indent`) sits in a block that makes it optional: the
+    enclosing block headers are the nearest lines above with less indentation that end with `:`."""
+    current = indent
+    row = index - 1
+    while row >= 0 and current > 0:
+        raw = lines[row]
+        stripped = raw.lstrip()
+        row -= 1
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(raw) - len(stripped)
+        if depth >= current:
+            continue
+        header = stripped.split("#", 1)[0].rstrip()
+        if not header.endswith(":"):
+            continue  # a continuation line or a string's, not a block header
+        if _OPTIONAL_HEADER.search(header) or header.startswith("except") and _OPTIONAL_HANDLERS.match(header):
+            return True  # `if TYPE_CHECKING:`, `with suppress(ImportError):`, the fallback in `except ImportError:`
+        if header.startswith("try") and header[3:].strip() == ":":
+            return _try_catches_import_errors(lines, row + 1, depth)
+        current = depth
+    return False
+
+
+def _try_catches_import_errors(lines: list[str], try_row: int, depth: int) -> bool:
+    """Whether the `try:` at `lines[try_row]` has a handler that catches a failed import."""
+    for raw in lines[try_row + 1:]:
+        stripped = raw.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        here = len(raw) - len(stripped)
+        if here > depth:
+            continue
+        if here < depth or not stripped.startswith(("except", "else", "finally")):
+            return False
+        if _OPTIONAL_HANDLERS.match(stripped):
+            return True
+    return False
+
+
+# Notebooks.
+
+_MAGIC_PREFIXES = ("%", "!", "?")
+_INSTALL = re.compile(r"^[!%]\s*(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+(?P<args>.*)$")
+
+
+def cell_source(cell: Mapping[str, Any]) -> str:
+    """The source of a notebook cell as one string (nbformat stores a string or a list of lines)."""
+    source = cell.get("source", cell.get("input", ""))
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def notebook_source(cells: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    """(cell number, Python text) of each code cell, IPython magics and shell escapes blanked out (line
+    numbers inside a cell are kept)."""
+    found = []
+    for number, cell in enumerate(cells, 1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell_source(cell)
+        if source.lstrip().startswith("%%"):
+            continue  # a cell magic: not Python (%%bash, %%writefile...)
+        lines = ["" if line.lstrip().startswith(_MAGIC_PREFIXES) else line for line in source.split("\n")]
+        found.append((number, "\n".join(lines)))
+    return found
+
+
+def notebook_installs(cells: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The arguments of the notebook's `!pip install` / `%pip install` / `%conda install` lines."""
+    words = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        for line in cell_source(cell).split("\n"):
+            match = _INSTALL.match(line.strip())
+            if match:
+                words += [w.strip("'\"") for w in match.group("args").split() if not w.startswith("-")]
+    return words
+
+
+# Which names are the repository's own, and which are third-party.
+
+
+def local_names(paths: Iterable[str]) -> frozenset[str]:
+    """Top-level names the repository's own files can be imported as: every Python file's stem and every folder
+    that holds Python files, at any depth (a script's folder is on `sys.path` when it runs, and a folder without
+    `__init__.py` is a namespace package). Generous on purpose: a third-party name shadowed by a local folder
+    is left unreported rather than reported wrongly."""
+    names: set[str] = set()
+    for path in paths:
+        if not path.endswith((".py", ".pyi", ".pyx", ".ipynb", ".so", ".pyd")):
+            continue
+        parts = path.split("/")
+        stem = parts[-1].split(".", 1)[0]
+        names.add(stem)
+        names.update(parts[:-1])
+    return frozenset(names)
+
+
+def is_third_party(module: str, local: frozenset[str] | set[str], level: int = 0) -> bool:
+    """True for an import of something installed: not relative, not the standard library, not the repository's
+    own (`local`, from `local_names` or the project model), not generated code (`*_pb2`), not provided by the
+    environment (`google.colab`)."""
+    if level or not module:
+        return False
+    top = module.split(".", 1)[0]
+    if top in local or is_stdlib(top) or top.endswith(("_pb2", "_pb2_grpc")):
+        return False
+    return not any(module == env or module.startswith(env + ".") for env in ENVIRONMENT_MODULES)
+
+
+# Import names and distributions.
+
+
+@functools.lru_cache(maxsize=4096)
+def distributions(module: str, names: tuple[str, ...] = ()) -> frozenset[str]:
+    """PEP 503 names of the distributions that can provide `import module` (or `from module import names`)."""
+    dotted = [module] + [f"{module}.{name}" for name in names]
+    found: set[str] = set()
+    for full in dotted:
+        parts = full.split(".")
+        for count in range(1, min(len(parts), 4) + 1):
+            prefix = ".".join(parts[:count])
+            found.add(canonical(prefix))  # `google.cloud.storage` -> google-cloud-storage
+            found.update(KNOWN_DISTRIBUTIONS.get(prefix, ()))
+    top = module.split(".", 1)[0]
+    found.update(_installed().get(top, ()))
+    return frozenset(found)
+
+
+def provided_names(distribution: str) -> frozenset[str]:
+    """Import names (top level and dotted prefixes) a distribution provides: the table's, the installed
+    metadata's, and its own name spelt as a module (`scikit-learn` -> `scikit_learn`)."""
+    return _provided().get(distribution, frozenset()) | {distribution.replace("-", "_")}
+
+
+@functools.lru_cache(maxsize=1)
+def _provided() -> dict[str, frozenset[str]]:
+    reverse: dict[str, set[str]] = {}
+    for name, dists in KNOWN_DISTRIBUTIONS.items():
+        for dist in dists:
+            reverse.setdefault(dist, set()).add(name)
+    for name, dists in _installed().items():
+        for dist in dists:
+            reverse.setdefault(dist, set()).add(name)
+    return {dist: frozenset(names) for dist, names in reverse.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _installed() -> dict[str, frozenset[str]]:
+    """Top-level import name -> PEP 503 names of the installed distributions that provide it, from their
+    metadata (`top_level.txt`, else the files they installed): read once per process, nothing imported."""
+    from importlib import metadata
+
+    mapping: dict[str, set[str]] = {}
+    try:
+        if sys.version_info >= (3, 10):
+            for name, dists in metadata.packages_distributions().items():
+                mapping.setdefault(name, set()).update(canonical(d) for d in dists)
+        else:  # pragma: no cover - 3.9 has no packages_distributions
+            for dist in metadata.distributions():
+                top = (dist.read_text("top_level.txt") or "").split()
+                for name in top:
+                    mapping.setdefault(name, set()).add(canonical(dist.metadata["Name"] or ""))
+    except Exception:  # broken metadata of some installed distribution: the table still answers  # noqa: MLR803
+        pass
+    return {name: frozenset(dists) for name, dists in mapping.items()}
+
+
+def install_words_to_names(words: Iterable[str]) -> list[str]:
+    """PEP 503 names of what `pip install WORDS` installs (requirements and URLs with `#egg=`; options, local
+    paths and variables left out)."""
+    names = []
+    for word in words:
+        if "$" in word:
+            continue
+        dep = requirement_dep(word, 0)
+        if isinstance(dep, Dep):
+            names.append(dep.name if "/" not in dep.name else url_name(dep.name))
+    return names
+
+
+def url_name(url: str) -> str:
+    """The distribution a URL requirement without `#egg=` probably installs: its repository or archive name
+    (`git+https://github.com/openai/CLIP.git` -> clip)."""
+    base = url.rstrip("/").split("@", 1)[0].rsplit("/", 1)[-1]
+    base = re.sub(r"\.git$|(-\d[\w.]*)?(\.tar\.gz|\.zip|\.whl|\.tgz)$", "", base)
+    return canonical(base.split("-", 1)[0] if base.endswith(".whl") else base)
