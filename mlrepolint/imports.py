@@ -33,8 +33,8 @@ from typing import Any, Iterable, Mapping
 from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
 
 #: Import name (top level, or a dotted prefix for namespace packages) -> distributions that provide it, where the
-#: names differ. Keys are import names as written; values are PEP 503 names. Names that only differ in case or
-#: `_` / `-` (`sklearn_crfsuite` -> sklearn-crfsuite) need no entry.
+#: names differ, the one to suggest first. Keys are import names as written; values are PEP 503 names. Names
+#: that only differ in case or `_` / `-` (`sklearn_crfsuite` -> sklearn-crfsuite) need no entry.
 KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "sklearn": ("scikit-learn",),
     "skimage": ("scikit-image",),
@@ -67,7 +67,7 @@ KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "discord": ("discord-py",),
     "zmq": ("pyzmq",),
     "MySQLdb": ("mysqlclient",),
-    "psycopg2": ("psycopg2-binary",),
+    "psycopg2": ("psycopg2", "psycopg2-binary"),
     "grpc": ("grpcio",),
     "Bio": ("biopython",),
     "fitz": ("pymupdf",),
@@ -75,13 +75,14 @@ KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "faiss": ("faiss-cpu", "faiss-gpu"),
     "mpl_toolkits": ("matplotlib",),
     "pylab": ("matplotlib",),
-    "keras": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-keras", "tensorflow-macos"),
-    "tensorflow": ("tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tf-nightly", "tensorflow-intel"),
-    "tensorboard": ("tb-nightly",),
-    "torch": ("pytorch", "torch-cpu"),
-    "pytorch_lightning": ("lightning",),
-    "lightning_fabric": ("lightning",),
-    "onnxruntime": ("onnxruntime-gpu",),
+    "keras": ("keras", "tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tf-keras", "tensorflow-macos"),
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tf-nightly",
+                   "tensorflow-intel"),
+    "tensorboard": ("tensorboard", "tb-nightly"),
+    "torch": ("torch", "pytorch", "torch-cpu"),
+    "pytorch_lightning": ("pytorch-lightning", "lightning"),
+    "lightning_fabric": ("lightning-fabric", "lightning"),
+    "onnxruntime": ("onnxruntime", "onnxruntime-gpu"),
     "hydra": ("hydra-core",),
     "absl": ("absl-py",),
     "gin": ("gin-config",),
@@ -90,7 +91,7 @@ KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "sonnet": ("dm-sonnet",),
     "airflow": ("apache-airflow",),
     "kafka": ("kafka-python",),
-    "neptune": ("neptune-client",),
+    "neptune": ("neptune", "neptune-client"),
     "osgeo": ("gdal",),
     "pkg_resources": ("setuptools",),
     "_pytest": ("pytest",),
@@ -101,21 +102,19 @@ KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "google.api_core": ("google-api-core",),
     "google.generativeai": ("google-generativeai",),
     "googleapiclient": ("google-api-python-client",),
-    "sentencepiece": ("sentencepiece",),
     "win32api": ("pywin32",),
     "win32com": ("pywin32",),
     "wx": ("wxpython",),
     "gi": ("pygobject",),
-    "xgboost": ("xgboost-cpu",),
+    "xgboost": ("xgboost", "xgboost-cpu"),
     "llama_cpp": ("llama-cpp-python",),
-    "docopt": ("docopt-ng",),
+    "docopt": ("docopt", "docopt-ng"),
     "ruamel": ("ruamel-yaml",),
     "jax": ("jax", "jaxlib"),
     "pydantic_settings": ("pydantic-settings",),
     "sklearn_pandas": ("sklearn-pandas",),
     "category_encoders": ("category-encoders",),
-    "mlflow": ("mlflow-skinny",),
-    "lightgbm": ("lightgbm",),
+    "mlflow": ("mlflow", "mlflow-skinny"),
     "readability": ("readability-lxml",),
     "speech_recognition": ("speechrecognition",),
     "websocket": ("websocket-client",),
@@ -125,10 +124,125 @@ KNOWN_DISTRIBUTIONS: Mapping[str, tuple[str, ...]] = {
     "ldap": ("python-ldap",),
     "socks": ("pysocks",),
     "dns": ("dnspython",),
-    "markdown": ("markdown",),
     "pyximport": ("cython",),
     "Cython": ("cython",),
     "sklearnex": ("scikit-learn-intelex",),
+}
+
+#: Distribution -> the distributions it always installs with it (its unconditional requirements that code imports
+#: directly), so that `import numpy` is declared by `pandas`. A maintained table of the common ML stacks.
+BRINGS: Mapping[str, tuple[str, ...]] = {
+    "pandas": ("numpy", "python-dateutil", "pytz", "tzdata"),
+    "scikit-learn": ("numpy", "scipy", "joblib", "threadpoolctl"),
+    "scipy": ("numpy",),
+    "matplotlib": ("numpy", "pillow", "pyparsing", "cycler", "kiwisolver", "packaging", "python-dateutil",
+                   "fonttools", "contourpy"),
+    "seaborn": ("matplotlib", "pandas", "numpy"),
+    "statsmodels": ("numpy", "scipy", "pandas", "patsy", "packaging"),
+    "torch": ("typing-extensions", "filelock", "sympy", "networkx", "jinja2", "fsspec"),
+    "torchvision": ("torch", "numpy", "pillow"),
+    "torchaudio": ("torch",),
+    "timm": ("torch", "torchvision", "pyyaml", "huggingface-hub", "safetensors"),
+    "lightning": ("pytorch-lightning", "lightning-utilities", "torchmetrics", "torch", "fsspec", "packaging",
+                  "pyyaml", "tqdm", "typing-extensions", "lightning-fabric"),
+    "pytorch-lightning": ("lightning-utilities", "torchmetrics", "torch", "fsspec", "packaging", "pyyaml", "tqdm",
+                          "typing-extensions"),
+    "torchmetrics": ("torch", "numpy", "lightning-utilities", "packaging"),
+    "transformers": ("huggingface-hub", "numpy", "packaging", "pyyaml", "regex", "requests", "tokenizers",
+                     "safetensors", "tqdm", "filelock"),
+    "sentence-transformers": ("transformers", "torch", "numpy", "scikit-learn", "scipy", "huggingface-hub",
+                              "tqdm", "pillow"),
+    "datasets": ("numpy", "pandas", "pyarrow", "requests", "tqdm", "huggingface-hub", "fsspec", "pyyaml",
+                 "filelock", "dill", "multiprocess", "xxhash", "aiohttp", "packaging"),
+    "accelerate": ("torch", "numpy", "packaging", "psutil", "pyyaml", "huggingface-hub", "safetensors"),
+    "diffusers": ("huggingface-hub", "numpy", "pillow", "requests", "safetensors", "regex", "filelock"),
+    "huggingface-hub": ("requests", "tqdm", "pyyaml", "filelock", "fsspec", "packaging", "typing-extensions"),
+    "hydra-core": ("omegaconf", "antlr4-python3-runtime", "packaging"),
+    "omegaconf": ("pyyaml", "antlr4-python3-runtime"),
+    "tensorflow": ("numpy", "keras", "protobuf", "h5py", "packaging", "requests", "absl-py", "tensorboard",
+                   "ml-dtypes", "typing-extensions", "six", "wrapt", "grpcio", "termcolor", "opt-einsum"),
+    "tensorflow-cpu": ("numpy", "keras", "protobuf", "h5py", "packaging", "requests", "absl-py", "tensorboard"),
+    "keras": ("numpy", "h5py", "absl-py", "rich", "namex", "packaging", "ml-dtypes", "optree"),
+    "xgboost": ("numpy", "scipy"),
+    "lightgbm": ("numpy", "scipy"),
+    "catboost": ("numpy", "pandas", "scipy", "matplotlib", "plotly", "graphviz", "six"),
+    "shap": ("numpy", "scipy", "scikit-learn", "pandas", "tqdm", "packaging", "numba", "cloudpickle", "slicer"),
+    "imbalanced-learn": ("numpy", "scipy", "scikit-learn", "joblib", "threadpoolctl"),
+    "mlflow": ("mlflow-skinny", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib", "flask", "jinja2",
+               "sqlalchemy", "alembic", "docker", "pyarrow", "markdown", "graphene", "gunicorn"),
+    "mlflow-skinny": ("click", "cloudpickle", "requests", "pyyaml", "packaging", "protobuf", "sqlparse",
+                      "gitpython", "importlib-metadata", "cachetools", "databricks-sdk"),
+    "wandb": ("click", "gitpython", "requests", "psutil", "pyyaml", "protobuf", "sentry-sdk", "setproctitle",
+              "platformdirs", "pydantic"),
+    "optuna": ("numpy", "sqlalchemy", "alembic", "tqdm", "pyyaml", "packaging", "colorlog"),
+    "streamlit": ("numpy", "pandas", "pillow", "altair", "pydeck", "requests", "packaging", "protobuf", "pyarrow",
+                  "click", "tornado", "toml", "rich", "tenacity", "cachetools", "typing-extensions", "watchdog",
+                  "gitpython", "blinker"),
+    "gradio": ("numpy", "pandas", "pillow", "fastapi", "uvicorn", "httpx", "huggingface-hub", "jinja2",
+               "pydantic", "pyyaml", "requests", "matplotlib", "orjson", "packaging", "python-multipart",
+               "gradio-client", "typer", "starlette"),
+    "fastapi": ("starlette", "pydantic", "typing-extensions", "anyio"),
+    "starlette": ("anyio",),
+    "pydantic": ("pydantic-core", "typing-extensions", "annotated-types"),
+    "uvicorn": ("click", "h11"),
+    "flask": ("werkzeug", "jinja2", "click", "itsdangerous", "blinker", "markupsafe"),
+    "requests": ("urllib3", "idna", "certifi", "charset-normalizer"),
+    "httpx": ("httpcore", "anyio", "certifi", "idna", "sniffio"),
+    "boto3": ("botocore", "s3transfer", "jmespath"),
+    "botocore": ("urllib3", "python-dateutil", "jmespath"),
+    "typer": ("click", "rich", "typing-extensions", "shellingham"),
+    "rich": ("pygments", "markdown-it-py"),
+    "jupyter": ("notebook", "ipykernel", "ipython", "ipywidgets", "nbformat", "nbconvert", "jupyter-console",
+                "jupyterlab", "jupyter-client", "jupyter-core", "traitlets"),
+    "jupyterlab": ("notebook", "ipykernel", "ipython", "nbformat", "jupyter-server", "jupyter-core", "jinja2",
+                   "tornado", "traitlets"),
+    "notebook": ("ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-server", "jinja2", "tornado",
+                 "traitlets"),
+    "ipykernel": ("ipython", "jupyter-client", "traitlets", "tornado", "psutil", "packaging"),
+    "ipywidgets": ("ipython", "traitlets", "widgetsnbextension"),
+    "nbconvert": ("nbformat", "jinja2", "traitlets", "pygments", "bleach", "markupsafe"),
+    "pytest": ("packaging", "pluggy", "iniconfig"),
+    "sphinx": ("docutils", "jinja2", "pygments", "babel", "packaging", "requests", "imagesize", "alabaster"),
+    "cookiecutter": ("jinja2", "click", "requests", "pyyaml", "python-slugify", "arrow", "rich", "binaryornot"),
+    "dvc": ("pyyaml", "ruamel-yaml", "requests", "tqdm", "packaging", "psutil", "rich", "pydantic", "omegaconf",
+            "hydra-core", "gitpython", "networkx", "dvc-data", "funcy"),
+    "dvclive": ("dvc", "pyyaml", "ruamel-yaml", "funcy", "gto", "dvc-render", "psutil"),
+    "pyaml": ("pyyaml",),
+    "prefect": ("httpx", "pydantic", "pyyaml", "rich", "typer", "anyio", "jinja2", "pendulum", "python-dateutil",
+                "sqlalchemy", "fastapi", "uvicorn", "cloudpickle", "fsspec", "click", "packaging", "toml", "orjson"),
+    "zenml": ("click", "pydantic", "pyyaml", "rich", "sqlalchemy", "packaging", "python-dateutil", "psutil",
+              "requests", "gitpython", "passlib", "distro", "docker", "cloudpickle", "sqlmodel"),
+    "evidently": ("pandas", "numpy", "plotly", "scikit-learn", "scipy", "statsmodels", "pydantic", "pyyaml",
+                  "requests", "nltk", "fastapi", "uvicorn", "typer", "rich", "fsspec"),
+    "bentoml": ("numpy", "pydantic", "pyyaml", "requests", "rich", "click", "starlette", "uvicorn", "httpx",
+                "jinja2", "psutil", "packaging", "attrs", "cattrs", "fs", "cloudpickle"),
+    "ray": ("numpy", "requests", "pyyaml", "packaging", "protobuf", "click", "filelock", "jsonschema", "msgpack",
+            "aiosignal", "frozenlist"),
+    "nltk": ("click", "joblib", "regex", "tqdm"),
+    "spacy": ("numpy", "requests", "tqdm", "pydantic", "jinja2", "packaging", "typer", "thinc", "srsly"),
+    "gensim": ("numpy", "scipy", "smart-open"),
+    "plotly": ("packaging", "narwhals", "tenacity"),
+    "altair": ("jinja2", "jsonschema", "numpy", "pandas", "packaging", "narwhals", "toolz"),
+    "opencv-python": ("numpy",),
+    "opencv-python-headless": ("numpy",),
+    "opencv-contrib-python": ("numpy",),
+    "albumentations": ("numpy", "scipy", "scikit-image", "pyyaml", "opencv-python-headless", "pydantic"),
+    "scikit-image": ("numpy", "scipy", "networkx", "pillow", "imageio", "tifffile", "packaging", "lazy-loader"),
+    "onnxruntime": ("numpy", "protobuf", "packaging", "flatbuffers", "sympy", "coloredlogs"),
+    "dask": ("click", "cloudpickle", "fsspec", "packaging", "partd", "pyyaml", "toolz"),
+    "pyspark": ("py4j",),
+    "feature-engine": ("numpy", "pandas", "scikit-learn", "scipy", "statsmodels"),
+    "mlserver": ("fastapi", "uvicorn", "pydantic", "numpy", "pandas", "protobuf", "grpcio", "starlette",
+                 "python-dotenv", "click", "orjson", "aiofiles", "py-grpc-prometheus", "starlette-exporter"),
+    "locust": ("requests", "flask", "gevent", "psutil", "pyzmq", "msgpack", "werkzeug", "configargparse"),
+    "pyarrow": ("numpy",),
+    "sqlalchemy": ("typing-extensions", "greenlet"),
+    "great-expectations": ("pandas", "numpy", "jinja2", "requests", "pyyaml", "jsonschema", "ruamel-yaml",
+                           "scipy", "tqdm", "altair", "marshmallow", "pydantic"),
+    "kedro": ("click", "pyyaml", "rich", "omegaconf", "fsspec", "cookiecutter", "dynaconf", "toml",
+              "attrs", "gitpython"),
+    "fire": ("termcolor",),
+    "python-jose": ("ecdsa", "rsa", "pyasn1"),
 }
 
 #: Imports provided by the environment a file runs in rather than by a distribution anyone declares.
@@ -191,6 +305,7 @@ class Import:
     level: int = 0
     names: tuple[str, ...] = ()
     optional: bool = False
+    in_function: bool = False  # inside a `def`: imported when the function runs (a lazy import)
 
     @property
     def top(self) -> str:
@@ -199,7 +314,11 @@ class Import:
 
 
 _OPTIONAL_HANDLERS = re.compile(r"^except\b\s*(?::|.*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)")
-_OPTIONAL_HEADER = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b|^if\s+(?:not\s+)?(?:typing\.)?TYPE_CHECKING\b")
+_OPTIONAL_HEADER = re.compile(
+    r"\b(?:ImportError|ModuleNotFoundError)\b|^if\s+(?:not\s+)?(?:typing\.)?TYPE_CHECKING\b"
+    r"|^(?:el)?if\b.*(?:find_spec|module_available|package_available|is_available|_available\b|_AVAILABLE\b|"
+    r"\bHAS_[A-Z0-9_]+|\bhas_[a-z0-9_]+|\b_?USE_[A-Z0-9_]+|_INSTALLED\b|_installed\b|is_installed|importlib\.util)"
+)
 
 
 def scan_imports(text: str) -> list[Import]:
@@ -244,9 +363,9 @@ def scan_imports(text: str) -> list[Import]:
         if indent:
             if lines is None:
                 lines = text.split("\n")
-            optional = _is_optional(lines, line - 1, indent, strings, text)
-            if optional:
-                imports = [Import(i.module, i.line, i.level, i.names, True) for i in imports]
+            optional, in_function = _context(lines, line - 1, indent)
+            if optional or in_function:
+                imports = [Import(i.module, i.line, i.level, i.names, optional, in_function) for i in imports]
         found.extend(imports)
     return found
 
@@ -306,11 +425,13 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return index >= 0 and spans[index][0] < pos < spans[index][1]
 
 
-def _is_optional(lines: list[str], index: int, indent: int, strings: list[tuple[int, int]], text: str) -> bool:
-    """Whether the import on `lines[index]` (indented by `indent`) sits in a block that makes it optional: the
-    enclosing block headers are the nearest lines above with less indentation that end with `:`."""
+def _context(lines: list[str], index: int, indent: int) -> tuple[bool, bool]:
+    """Whether the import on `lines[index]` (indented by `indent`) sits in a block that makes it optional, and
+    whether it sits in a function: the enclosing block headers are the nearest lines above with less
+    indentation that end with `:`."""
     current = indent
     row = index - 1
+    in_function = False
     while row >= 0 and current > 0:
         raw = lines[row]
         stripped = raw.lstrip()
@@ -323,12 +444,28 @@ def _is_optional(lines: list[str], index: int, indent: int, strings: list[tuple[
         header = stripped.split("#", 1)[0].rstrip()
         if not header.endswith(":"):
             continue  # a continuation line or a string's, not a block header
+        if header.startswith((")", "]", "}")):  # `) -> Tensor:` ends a signature written over several lines
+            header = _statement_start(lines, row, depth)
         if _OPTIONAL_HEADER.search(header) or header.startswith("except") and _OPTIONAL_HANDLERS.match(header):
-            return True  # `if TYPE_CHECKING:`, `with suppress(ImportError):`, the fallback in `except ImportError:`
-        if header.startswith("try") and header[3:].strip() == ":":
-            return _try_catches_import_errors(lines, row + 1, depth)
+            return True, in_function  # `if TYPE_CHECKING:`, `with suppress(ImportError):`, `except ImportError:`
+        if header.startswith("try") and header[3:].strip() == ":" and _try_catches_import_errors(lines, row + 1, depth):
+            return True, in_function
+        if header.startswith(("def ", "async def ")):
+            in_function = True
         current = depth
-    return False
+    return False, in_function
+
+
+def _statement_start(lines: list[str], row: int, depth: int) -> str:
+    """The first line of the statement whose last line is `lines[row + 1]`: the nearest line above at the same
+    indentation that does not close a bracket."""
+    for raw in reversed(lines[max(0, row - 200):row + 1]):
+        stripped = raw.lstrip()
+        if stripped and not stripped.startswith("#") and len(raw) - len(stripped) == depth and not stripped.startswith(
+            (")", "]", "}")
+        ):
+            return stripped
+    return ""
 
 
 def _try_catches_import_errors(lines: list[str], try_row: int, depth: int) -> bool:
@@ -351,6 +488,9 @@ def _try_catches_import_errors(lines: list[str], try_row: int, depth: int) -> bo
 
 _MAGIC_PREFIXES = ("%", "!", "?")
 _INSTALL = re.compile(r"^[!%]\s*(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+(?P<args>.*)$")
+#: `subprocess.run(["python", "-m", "pip", "install", "skorch", "torch_geometric"])`: the quoted words after it.
+_LISTED_INSTALL = re.compile(r"""['"]pip3?['"]\s*,\s*['"]install['"]\s*,(?P<args>[^\])]*)""")
+_WRITTEN_MODULE = re.compile(r"^%%(?:writefile|file)\s+(?:-a\s+)?(?P<path>\S+\.py)\s*$", re.M)
 
 
 def cell_source(cell: Mapping[str, Any]) -> str:
@@ -377,16 +517,31 @@ def notebook_source(cells: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]
 
 
 def notebook_installs(cells: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The arguments of the notebook's `!pip install` / `%pip install` / `%conda install` lines."""
+    """What the notebook installs itself: the arguments of its `!pip install` / `%pip install` / `%conda
+    install` lines (in code or raw cells) and of a `pip install` it runs through `subprocess`."""
     words = []
     for cell in cells:
-        if cell.get("cell_type") != "code":
+        if cell.get("cell_type") not in ("code", "raw"):
             continue
-        for line in cell_source(cell).split("\n"):
+        source = cell_source(cell)
+        if "install" not in source:
+            continue
+        for line in source.split("\n"):
             match = _INSTALL.match(line.strip())
             if match:
                 words += [w.strip("'\"") for w in match.group("args").split() if not w.startswith("-")]
+        for match in _LISTED_INSTALL.finditer(source):
+            words += [w for w in re.findall(r"""['"]([^'"]+)['"]""", match.group("args")) if not w.startswith("-")]
     return words
+
+
+def notebook_modules(cells: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Module names the notebook writes itself (`%%writefile helpers.py`, `%%file mprun_demo.py`)."""
+    return [
+        match.group("path").rsplit("/", 1)[-1][:-3]
+        for cell in cells if cell.get("cell_type") == "code"
+        for match in _WRITTEN_MODULE.finditer(cell_source(cell))
+    ]
 
 
 # Which names are the repository's own, and which are third-party.
@@ -436,6 +591,16 @@ def distributions(module: str, names: tuple[str, ...] = ()) -> frozenset[str]:
             found.update(KNOWN_DISTRIBUTIONS.get(prefix, ()))
     top = module.split(".", 1)[0]
     found.update(_installed().get(top, ()))
+    return frozenset(found)
+
+
+def with_dependencies(names: Iterable[str]) -> frozenset[str]:
+    """The distributions together with what they always install (`BRINGS`, followed three levels deep)."""
+    found = set(names)
+    frontier = set(found)
+    for _ in range(3):
+        frontier = {dep for name in frontier for dep in BRINGS.get(name, ())} - found
+        found |= frontier
     return frozenset(found)
 
 

@@ -5,8 +5,9 @@ Read through the existing parsers (requirements files with their `-r` includes, 
 dependency groups, Poetry, PDM and uv groups, `[build-system]`, setuptools' `dynamic` files), `setup.cfg`
 (configparser, no interpolation) and `setup.py` (its `setup(...)` call read from the syntax tree, never run).
 
-A declaration file covers the files in its folder and below; a folder that holds no Python file or notebook
-(`requirements/`, `docker/`, `binder/`) passes its declarations to the folder above. A `Scope` is one such folder
+A declaration file covers the files in its folder and below; a folder named for declarations (`requirements/`,
+`docker/`, `binder/`, `envs/`...) that holds no Python file or notebook passes its declarations to the folder
+above. A `Scope` is one such folder
 with everything declared there, and says when something it declares cannot be read (`setup.py` computing its
 `install_requires`, a dynamic dependency list without its file), in which case nothing may be called undeclared
 under it.
@@ -38,6 +39,12 @@ REQUIREMENTS_INPUTS = ("requirements*.in", "**/requirements/*.in", "*-requiremen
 #: Words in a requirements file's name (or a group's) that say it is for development, not for running the code.
 DEV_WORDS = re.compile(r"(?:^|[-_./])(?:dev|devel|develop|test|tests|testing|lint|linting|docs?|ci|style|format|"
                        r"typing|types|check|qa|build|release|bench|benchmarks?|notebooks?)(?:[-_./]|$)", re.I)
+#: Folders that hold a project's declaration files rather than code: their declarations cover the folder above.
+DECLARATION_FOLDERS = frozenset({
+    "requirements", "reqs", "requirement", "deps", "dependencies", "env", "envs", "environment", "environments",
+    "conda", "binder", ".binder", "docker", ".docker", ".devcontainer", "devcontainer", "ci", ".ci", ".github",
+    "build", "deploy", "deployment", "infra", "container", "containers", "setup", "install", "installation",
+})
 #: Folders whose declaration files are fixtures or templates, not the project's.
 _FIXTURE_PARTS = frozenset({"tests", "test", "fixtures", "testdata", "test_data", "__fixtures__"})
 #: Packages that are only ever in a requirements file as someone else's dependency: two of them in a fully pinned
@@ -82,8 +89,19 @@ class Scope:
         """The PEP 503 names of everything declared here."""
         return frozenset(d.name for d in self.declared)
 
+    @property
+    def manifest(self) -> bool:
+        """Declared by a dependency file of the project, not only by `pip install` in a Dockerfile (an image
+        says what the image needs, not what every script beside it needs)."""
+        return any(not _is_dockerfile(path) for path in self.files)
 
-def _is_dev(path: str) -> bool:
+
+def _is_dockerfile(path: str) -> bool:
+    name = posixpath.basename(path).lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile")
+
+
+def is_development_file(path: str) -> bool:
     return DEV_WORDS.search(posixpath.basename(path).rsplit(".", 1)[0]) is not None or any(
         DEV_WORDS.fullmatch(part) for part in path.split("/")[:-1]
     )
@@ -109,8 +127,8 @@ class Collector:
         requirement_files = [
             f.path for f in repo.matching(REQUIREMENTS_FILES + REQUIREMENTS_INPUTS) if _project_file(f.path)
         ]
-        for path in sorted(requirement_files, key=_is_dev):  # main files first: an include is read once
-            self._requirements(path, runtime=not _is_dev(path))
+        for path in sorted(requirement_files, key=is_development_file):  # main files first: an include is read once
+            self._requirements(path, runtime=not is_development_file(path))
         for f in repo.matching(CONDA_FILES):
             if _project_file(f.path):
                 self._conda(f.path)
@@ -137,7 +155,7 @@ class Collector:
         scopes: dict[str, Scope] = {}
         for path in sorted(set(self.by_file) | set(self.unreadable)):
             folder = posixpath.dirname(path)
-            while folder and folder not in code_folders:
+            while folder and folder not in code_folders and posixpath.basename(folder).lower() in DECLARATION_FOLDERS:
                 folder = posixpath.dirname(folder)
             scope = scopes.setdefault(folder, Scope(folder))
             scope.files.append(path)
@@ -181,7 +199,7 @@ class Collector:
             return
         included = posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
         if included in self.repo.paths:
-            self._requirements(included, runtime and not _is_dev(included))
+            self._requirements(included, runtime and not is_development_file(included))
         else:
             self._cannot_read(base, f"`-r {target}` is not in the repository")
 
@@ -190,7 +208,7 @@ class Collector:
         if text is None:
             return
         entries = parse_environment(text)
-        runtime = not _is_dev(path) and not _frozen(text, [e for e in entries if isinstance(e, Dep) and e.pip])
+        runtime = not is_development_file(path) and not _frozen(text, [e for e in entries if isinstance(e, Dep) and e.pip])
         self.by_file.setdefault(path, [])
         for entry in entries:
             if isinstance(entry, Include):
@@ -354,14 +372,14 @@ class Collector:
 
 
 def _frozen(text: str, entries: list[Any]) -> bool:
-    """A generated lock rather than a list of choices: pip-compile's `# via` notes, or a fully pinned list naming
-    packages that are only ever someone else's dependency (`pip freeze`, `conda env export`)."""
+    """A generated lock rather than a list of choices: pip-compile's `# via` notes, or a list naming packages that
+    are only ever someone else's dependency (`pip freeze`, `conda env export`): three of them, or two when
+    everything is pinned."""
     if "# via" in text or "pip-compile" in text or "uv pip compile" in text:
         return True
     deps = [e for e in entries if isinstance(e, Dep)]
-    if not deps or any(d.problem is not None for d in deps):
-        return False
-    return len({d.name for d in deps} & TRANSITIVE_MARKERS) >= 2
+    markers = len({d.name for d in deps} & TRANSITIVE_MARKERS)
+    return markers >= 3 or (markers >= 2 and all(d.problem is None for d in deps))
 
 
 def _table(data: Any, key: str) -> dict[str, Any]:

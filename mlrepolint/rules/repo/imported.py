@@ -10,12 +10,13 @@ from typing import Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.imports import (
-    KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, local_names,
-    notebook_installs, notebook_source, provided_names, scan_imports,
+    KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
+    notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
 )
-from mlrepolint.rules.repo.declared import Declared, Scope, collect
+from mlrepolint.rules.repo.declared import Declared, Scope, is_development_file, collect
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.pins import canonical
+from mlrepolint.rules.repo.roles import roles_of
 
 UNDECLARED_DEPENDENCY = Rule(
     code="MLR510",
@@ -111,7 +112,7 @@ USED_WITHOUT_IMPORT = (
     "pydot", "graphviz", "tabulate", "jinja2", "numexpr", "bottleneck", "soundfile", "audioread", "av",
     "nvidia-*", "cuda-*", "jaxlib", "tensorflow-io*", "tensorflow-estimator", "tf-keras", "locust",
     "supervisor", "honcho", "prometheus-client", "greenlet", "pyngrok", "gdown", "kaggle", "nvidia-ml-py*",
-    "pynvml",
+    "pynvml", "hydra-*",
 )
 
 #: Other files whose text can name a dependency the project runs (Dockerfiles, shell scripts, CI, configs, docs).
@@ -119,8 +120,7 @@ TOOL_FILES = (
     "Dockerfile*", "*.Dockerfile", "Containerfile*", "Makefile", "*.mk", "Procfile", "*.sh", "*.bash", "*.yml",
     "*.yaml", "*.toml", "*.cfg", "*.ini", "*.md", "*.rst", "*.txt", "*.json", "MLproject", "Justfile",
 )
-#: At most this much of a Python file, notebook or other file is read.
-READ_LIMIT = 2_000_000
+#: At most this much of another file is read.
 OTHER_LIMIT = 256 * 1024
 
 
@@ -154,17 +154,21 @@ class DependencyUseChecker(RepoChecker):
             name: tuple(canonical(d) for d in ([value] if isinstance(value, str) else value))
             for name, value in dict(options["package-map"]).items()
         }
-        local = local_names(f.path for f in repo.files)
+        self.roles = roles_of(repo, ctx)
+        local = self.roles.first_party | self._notebook_modules()
         self.declaration_files = {path for scope in scopes for path in scope.files}
         self.texts: dict[str, str] = {}  # code files read, for unused-dependency's search of names
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
+        packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
         for f in repo.files:
             covering = [s for s in scopes if s.covers(f.path)]  # outermost first
             if not covering or not _is_code(f.path) or f.path in self.declaration_files:
                 continue
+            examined = any(s.manifest for s in covering)
             readable = not any(s.unreadable for s in covering)
-            declared = frozenset().union(*(s.names for s in covering))
+            declared = with_dependencies(frozenset().union(*(s.names for s in covering)))
+            in_package = posixpath.dirname(f.path) in packages
             for imported, cell, installs in self._imports(f.path):
                 if not is_third_party(imported.module, local, imported.level) or imported.top in ignored:
                     continue
@@ -173,12 +177,13 @@ class DependencyUseChecker(RepoChecker):
                 candidates = distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ()))
                 for scope in covering:
                     used[scope.folder].update(candidates)
-                if imported.optional or not readable:
-                    continue
+                if imported.optional or (imported.in_function and in_package) or not (readable and examined):
+                    continue  # optional, a library's lazy import of an optional feature, or not judged here
                 key = _module_key(imported)
-                use = uses.setdefault((covering[-1].folder, key), _Use(key))
+                nearest = [s for s in covering if s.manifest][-1]
+                use = uses.setdefault((nearest.folder, key), _Use(key))
                 use.files.add(f.path)
-                if candidates & (declared | installs):
+                if candidates & (declared | with_dependencies(installs)):
                     continue
                 use.undeclared += 1
                 if use.first is None:
@@ -187,6 +192,16 @@ class DependencyUseChecker(RepoChecker):
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
         self._report_unused(scopes, used)
+
+    def _notebook_modules(self) -> frozenset[str]:
+        """Modules the repository's notebooks write themselves (`%%writefile helpers.py`)."""
+        found: set[str] = set()
+        for f in self.repo.files:
+            if f.path.endswith(".ipynb"):
+                notebook = load_notebook(self.repo, f.path)
+                if notebook is not None and notebook.error is None and "%%" in notebook.text:
+                    found.update(notebook_modules(notebook.cells))
+        return frozenset(found)
 
     def _imports(self, path: str) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
         """(import, notebook cell or None, names the notebook installs itself) of one file."""
@@ -200,8 +215,7 @@ class DependencyUseChecker(RepoChecker):
                 for imported in scan_imports(source):
                     yield imported, cell, installs
             return
-        size = self.repo.size(path)
-        text = self.repo.read_text(path) if size is not None and size <= READ_LIMIT else None
+        text = self.roles.text(path)
         if text is None:
             return
         self.texts[path] = text
@@ -245,7 +259,12 @@ class DependencyUseChecker(RepoChecker):
         if not candidates:
             return
         others = self._other_texts()
+        brought = {
+            s.folder: with_dependencies(d.name for d in s.declared if d.name in used[s.folder]) for s in scopes
+        }
         for scope, declared in candidates:
+            if declared.name in brought[scope.folder]:
+                continue  # also installed by a dependency the code uses: pinning it is a choice, not waste
             words = _spellings(declared.name)
             if any(_mentions(self.texts[p], words) for p in covered[scope.folder]) or any(
                 _mentions(text, words) for text in others
@@ -291,10 +310,7 @@ def _suggestion(imported: Import) -> str:
     """The distribution to add: the table's first entry for a name that differs, else the name itself."""
     key = _module_key(imported)
     known = KNOWN_DISTRIBUTIONS.get(key) or KNOWN_DISTRIBUTIONS.get(imported.top)
-    if known and key not in ("torch", "tensorflow", "keras", "jax", "mlflow", "xgboost", "lightgbm", "IPython",
-                             "sentencepiece", "tensorboard", "markdown"):
-        return known[0]
-    return canonical(key.replace(".", "-"))
+    return known[0] if known else canonical(key.replace(".", "-"))
 
 
 def _used_without_import(name: str) -> bool:
@@ -318,11 +334,12 @@ def _mentions(text: str, words: set[str]) -> bool:
     return False
 
 
-def _preference(path: str) -> int | None:
-    """Which declaration file a fix should name first (None: not one to name)."""
+def _preference(path: str) -> tuple[int, bool, str] | None:
+    """Which declaration file a fix should name first (None: not one to name): the main requirements file, then
+    pyproject.toml, setup.py..., development files last."""
     name = posixpath.basename(path)
     for rank, pattern in enumerate(("requirements*.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
                                      "environment*.y*ml", "*requirements*.in", "*.txt")):
         if fnmatch(name, pattern):
-            return rank
+            return rank, is_development_file(path), path
     return None
