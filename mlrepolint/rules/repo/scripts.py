@@ -78,9 +78,9 @@ SCRIPT_WITHOUT_CLI = Rule(
         "`batch_size=32`, `n_estimators=100`...) while it reads neither arguments nor a config: no "
         "`argparse`, `click`, `typer`, `fire`, `hydra`, `omegaconf`, `jsonargparse`, absl `flags`, `docopt`, "
         "`tyro`, `sys.argv`, environment variables, `input()`, a YAML / JSON / TOML / INI file it loads, "
-        "`wandb.config` or an Optuna trial, in the script or in a repository-local module it imports; and it "
-        "imports no local module named like a config (`config`, `settings`, `params`, `hparams`, "
-        "`constants`). Scripts under `docs/` and in Sphinx galleries are left out. The finding is on the first "
+        "`wandb.config`, an Optuna trial or an `exec`'d configurator (nanoGPT's), in the script or in a "
+        "repository-local module it imports; and it imports no local module named like a config (`config`, "
+        "`settings`, `params`, `hparams`, `constants`). Scripts under `docs/` and in Sphinx galleries are left out. The finding is on the first "
         "hard-coded hyper-parameter; the rubric counts training and evaluation scripts."
     ),
     rationale=(
@@ -117,7 +117,8 @@ _CONFIG_TEXT = re.compile(
     r"\b(?:argparse|click|typer|fire|hydra|omegaconf|OmegaConf|jsonargparse|absl|docopt|tyro|simple_parsing|"
     r"configargparse|ml_collections|gin|configparser|ConfigParser|LightningCLI|HfArgumentParser|"
     r"BaseSettings|dotenv|sys\.argv|argv|environ|getenv|input\(|safe_load|yaml\.load|json\.load|toml\.load|"
-    r"tomllib|tomli|wandb\.config|optuna|trial\.suggest|streamlit|gradio|sagemaker|mlflow\.projects)\b"
+    r"tomllib|tomli|wandb\.config|optuna|trial\.suggest|streamlit|gradio|sagemaker|mlflow\.projects|"
+    r"configurator|exec)\b"
 )
 #: Local modules whose name says they hold the configuration.
 _CONFIG_MODULE = re.compile(r"(?:^|[._])(?:config|configs|cfg|conf|settings|params|parameters|hparams|hyperparams|"
@@ -319,8 +320,8 @@ def _unseeded_randomised_steps(tree: ast.Module, names: _Names) -> bool:
     """A scikit-learn randomised step without `random_state` (NumPy's global generator not seeded)."""
     for call in _calls(tree):
         short = names.resolve(dotted_name(call.func)).rsplit(".", 1)[-1]
-        if keyword_value(call, "random_state") is not None:
-            continue
+        if keyword_value(call, "random_state") is not None or any(k.arg is None for k in call.keywords):
+            continue  # seeded, or `**params` that may hold the seed
         if short in RANDOMISED:
             if short == "train_test_split" and _false(keyword_value(call, "shuffle")):
                 continue

@@ -15,7 +15,7 @@ UNSAFE_DESERIALIZATION = Rule(
     severity=Severity.WARNING,
     summary="Loading a pickle, checkpoint, YAML file or Hub model in a way that can run code",
     description=(
-        "Reports, in every Python file, calls that can execute code hidden in the data they load:\n\n"
+        "Reports, in Python files other than tests, calls that can execute code hidden in the data they load:\n\n"
         "- `torch.load(...)` without `weights_only=True`, or with `weights_only=False`. When the project "
         "declares a torch requirement whose every allowed version is 2.6 or later (`torch>=2.6`, "
         "`torch==2.7.1`), `weights_only=True` is already the default and only an explicit `False` is reported.\n"
@@ -27,8 +27,9 @@ UNSAFE_DESERIALIZATION = Rule(
         "- `trust_remote_code=True` passed to Hugging Face `from_pretrained`, `pipeline` or `load_dataset`.\n\n"
         "Names are resolved through the file's imports (`import torch as T`, `from joblib import load`, "
         "`from yaml import load, SafeLoader`). An argument that is not a literal (`weights_only=args.safe`, "
-        "`Loader=loader`) is the author's decision and is not reported. The rubric counts the loading calls: the "
-        "share that are safe."
+        "`Loader=loader`) is the author's decision and is not reported, nor is `pickle.loads(pickle.dumps(x))` "
+        "(a deep copy). Test files are left out: they load fixtures they wrote, or round-trip a pickle to test "
+        "it. The rubric counts the loading calls: the share that are safe."
     ),
     rationale=(
         "Checkpoints, pickled models and datasets travel: downloaded from a model hub, a shared drive, a bucket "
@@ -76,8 +77,8 @@ class UnsafeDeserializationChecker(PythonChecker):
 
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Classify every call whose resolved name is a loader: the safe ones are examined, the others reported."""
-        if _PREFILTER.search(file.text) is None:
-            return
+        if file.is_test or _PREFILTER.search(file.text) is None:
+            return  # tests load the fixtures they wrote, or round-trip a pickle to test it
         names = ImportedNames(file)
         if not names.modules() & _RELEVANT_MODULES and "trust_remote_code" not in file.text:
             return  # no loader is imported: no walk of the expressions
@@ -114,6 +115,8 @@ def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default
             return "`torch.load(..., weights_only=False)` unpickles the file (can run code from it)"
         return ""
     if name in UNPICKLING_CALLS:
+        if call.args and isinstance(call.args[0], ast.Call) and (dotted_name(call.args[0].func) or "").endswith("dumps"):
+            return ""  # `pickle.loads(pickle.dumps(obj))`: a copy of an object, nothing from outside
         return f"{UNPICKLING_CALLS[name]} can run code from the data it loads; use a format that holds only data"
     if name == "numpy.load":
         if constant(keyword_value(call, "allow_pickle")) is True:

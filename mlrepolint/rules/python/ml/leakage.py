@@ -19,7 +19,8 @@ DATA_LEAKAGE = Rule(
         "Reports two narrow, high-confidence patterns in Python files other than tests:\n\n"
         "- A scaler, encoder, imputer, feature selector, decomposition, vectorizer or resampler "
         "(`StandardScaler`, `MinMaxScaler`, `OneHotEncoder`, `TargetEncoder`, `SimpleImputer`, `SelectKBest`, "
-        "`PCA`, `TfidfVectorizer`, `SMOTE`, ...) fitted (`fit`, `fit_transform`, `fit_resample`) on data that the "
+        "`PCA`, `TfidfVectorizer`, `SMOTE`, ...), or a `ColumnTransformer` / `Pipeline` made only of such steps, "
+        "fitted (`fit`, `fit_transform`, `fit_resample`) on data that the "
         "same function (or module) afterwards splits with `train_test_split` or cross-validates with "
         "`cross_val_score` / `cross_validate` / `cross_val_predict`. Data counts as the same when it is the "
         "fitted variable, the variable assigned the transformed result, or one assigned later from an expression "
@@ -62,6 +63,15 @@ PREPROCESSORS = frozenset({
     "LatentDirichletAllocation", "FactorAnalysis", "TfidfVectorizer", "CountVectorizer", "TfidfTransformer",
     "DictVectorizer", "SMOTE", "ADASYN", "BorderlineSMOTE", "SVMSMOTE", "SMOTENC", "RandomOverSampler",
     "RandomUnderSampler", "NearMiss", "TomekLinks", "SMOTETomek", "SMOTEENN",
+})
+#: What a preprocessing composite may hold besides learned preprocessing: stateless steps and other composites.
+STATELESS = frozenset({
+    "Binarizer", "FunctionTransformer", "PolynomialFeatures", "SplineTransformer", "MissingIndicator",
+    "HashingVectorizer", "FeatureHasher", "OneToOneFeatureMixin",
+})
+COMPOSITES = frozenset({
+    "ColumnTransformer", "make_column_transformer", "Pipeline", "make_pipeline", "FeatureUnion", "make_union",
+    "make_column_selector",
 })
 FIT_METHODS = ("fit", "fit_transform", "fit_resample")
 #: Splits and cross-validation: call name (last part) -> index of the data argument.
@@ -211,12 +221,25 @@ class LeakageChecker(PythonChecker):
 
     @staticmethod
     def _constructed(value: ast.expr) -> str | None:
-        """The preprocessor class `value` constructs (`StandardScaler()`, `preprocessing.MinMaxScaler(...)`)."""
-        if isinstance(value, ast.Call):
-            klass = (dotted_name(value.func) or "").rsplit(".", 1)[-1]
-            if klass in PREPROCESSORS:
-                return klass
-        return None
+        """The preprocessor class `value` constructs (`StandardScaler()`, `preprocessing.MinMaxScaler(...)`), or
+        the composite one (`make_column_transformer((RobustScaler(), cols), ...)`, a `Pipeline` of scalers and
+        encoders) when everything inside it is preprocessing, with no model at its end."""
+        if not isinstance(value, ast.Call):
+            return None
+        klass = (dotted_name(value.func) or "").rsplit(".", 1)[-1]
+        if klass in PREPROCESSORS:
+            return klass
+        if klass not in COMPOSITES:
+            return None
+        inner = [
+            (dotted_name(sub.func) or "").rsplit(".", 1)[-1]
+            for sub in ast.walk(value) if isinstance(sub, ast.Call) and sub is not value
+        ]
+        classes = [name for name in inner if name[:1].isupper() or name in COMPOSITES]
+        if any(name not in PREPROCESSORS | STATELESS | COMPOSITES for name in classes):
+            return None  # a model inside: fitting it is training, not preprocessing
+        learned = [name for name in classes if name in PREPROCESSORS]
+        return f"{klass}` of `{learned[0]}" if learned else None
 
     def _preprocessor(self, receiver: ast.expr, preprocessors: dict[str, str]) -> str | None:
         if isinstance(receiver, ast.Name):

@@ -51,11 +51,13 @@ DIRECT_FORWARD_CALL = Rule(
     severity=Severity.WARNING,
     summary="`module.forward(x)` called directly instead of `module(x)`",
     description=(
-        "Reports a call of `.forward(...)` on an object (`model.forward(x)`, `self.encoder.forward(h)`, "
-        "`self.forward(x)`) in a file that imports PyTorch or a library built on it (`torch`, `lightning`, "
-        "`pytorch_lightning`, `transformers`, `timm`, `torchvision`, ...). Not reported: `super().forward(x)` "
-        "and `Base.forward(self, x)` (a subclass calling its parent's implementation), calls inside a "
-        "`__call__` method (a class implementing its own call protocol), and files that define their own "
+        "Reports a call of `.forward(...)` on an object (`model.forward(x)`, `self.encoder.forward(h)`) in a "
+        "file that imports PyTorch or a library built on it (`torch`, `lightning`, `pytorch_lightning`, "
+        "`transformers`, `timm`, `torchvision`, ...). Not reported: `super().forward(x)` and "
+        "`Base.forward(self, x)` (a subclass calling its parent's implementation), `self.forward(x)` (a module "
+        "calling its own forward from another of its methods), calls inside a `__call__` method (a class "
+        "implementing its own call protocol), test files (a test calls `forward` to test it), files that use "
+        "skorch (whose `NeuralNet.forward(X)` is its inference API), and files that define their own "
         "`forward` / `backward` classes outside `torch.autograd.Function` (hand-written networks in NumPy). "
         "The rubric counts `forward` calls."
     ),
@@ -74,7 +76,7 @@ DIRECT_FORWARD_CALL = Rule(
 TORCH_MODULES = frozenset({
     "torch", "lightning", "pytorch_lightning", "transformers", "timm", "torchvision", "torchaudio", "torchtext",
     "torch_geometric", "accelerate", "diffusers", "peft", "fairseq", "detectron2", "mmcv", "mmengine",
-    "sentence_transformers", "lightning_fabric", "skorch", "ignite", "monai", "fastai",
+    "sentence_transformers", "lightning_fabric", "ignite", "monai", "fastai",
 })
 #: The receiver of `.step(...)` names an optimizer.
 _OPTIMIZER_RE = re.compile(r"opt")
@@ -210,11 +212,12 @@ class ForwardCallChecker(PythonChecker):
 
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Look at every `.forward(...)` call in a file that uses PyTorch."""
-        if ".forward(" not in file.text:
-            return
+        if ".forward(" not in file.text or file.is_test:
+            return  # a test calls `forward` to test it
         names = ImportedNames(file)
-        if not names.modules() & TORCH_MODULES:
-            return
+        modules = names.modules()
+        if not modules & TORCH_MODULES or "skorch" in modules:
+            return  # skorch's `NeuralNet.forward(X)` is its inference API, not a module's forward
         skipped = _skipped_spans(file)
         if skipped is None:
             return  # hand-written forward/backward classes: `.forward` is not a torch module's here
@@ -227,6 +230,8 @@ class ForwardCallChecker(PythonChecker):
             receiver = func.value
             if isinstance(receiver, ast.Call) and dotted_name(receiver.func) == "super":
                 continue  # super().forward(x)
+            if isinstance(receiver, ast.Name) and receiver.id == "self":
+                continue  # the module's own methods (`predict_step` -> `self.forward`): the class's choice
             if call.args and isinstance(call.args[0], ast.Name) and call.args[0].id == "self" and not (
                 isinstance(receiver, ast.Name) and receiver.id == "self"
             ):
