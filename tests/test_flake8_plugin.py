@@ -114,7 +114,7 @@ def test_plugin_load_imports_nothing_heavy():
 
 def test_third_party_checkers_run_inside_flake8(repo, plugin_site):
     root = repo({"train.py": TRAIN})
-    proc = run_tool("flake8", "--select", "MLR4", ".", cwd=root, env={"PYTHONPATH": str(plugin_site)})
+    proc = run_tool("flake8", "--select", "MLR49", ".", cwd=root, env={"PYTHONPATH": str(plugin_site)})
     assert proc.stdout.splitlines() == [
         "./train.py:7:13: MLR490 `torch.load(...)` without `weights_only=True` (torch-load-without-weights-only)",
         "./train.py:8:13: MLR490 `torch.load(...)` with `weights_only=False` (torch-load-without-weights-only)",

@@ -68,7 +68,7 @@ def test_json_rubric_contract(fixture_repo):
     assert list(doc)[-3:] == ["score", "grade", "categories"]
     assert [c["id"] for c in doc["categories"]] == [
         "code-quality", "documentation", "structure", "testing", "dependencies", "data-hygiene", "security",
-        "containers", "logging-errors", "configuration",
+        "containers", "logging-errors", "configuration", "reproducibility",
     ]
     testing = next(c for c in doc["categories"] if c["id"] == "testing")
     assert testing == {
@@ -207,14 +207,14 @@ def test_grade_a_folder_of_repositories_with_a_broken_one(fixture_repo, tmp_path
     rows = list(csv.reader(io.StringIO(run.out)))
     assert rows[0] == ["repository", "score", "grade", "code-quality", "documentation", "structure", "testing",
                        "dependencies", "data-hygiene", "security", "containers", "logging-errors",
-                       "configuration", "error"]
+                       "configuration", "reproducibility", "error"]
     names = [row[0] for row in rows[1:]]
     assert names == ["submissions/clean-project", "submissions/notebook-ported", "submissions/zz-broken"]
     clean, ported, broken = rows[1:]
     assert clean[2] == "A" and ported[2] == "F"
     assert clean[rows[0].index("containers")] == "n/a"
     assert ported[rows[0].index("testing")] == "0.0"
-    assert broken[1:-1] == [""] * 12
+    assert broken[1:-1] == [""] * 13
     assert broken[-1] == "ValueError: has a .git entry but git cannot read it"
 
 
@@ -225,7 +225,7 @@ def test_grade_text_and_markdown_tables(fixture_repo, tmp_path):
     assert text.code == 0
     header, first, second = text.out.splitlines()
     assert header.split()[:4] == ["repository", "score", "grade", "code-quality"]
-    assert header.split()[-1] == "configuration"  # no error column when every repository linted
+    assert header.split()[-1] == "reproducibility"  # no error column when every repository linted
     assert first.split()[0] == "clean-project" and first.split()[2] == "A"
     assert second.split()[0] == "notebook-ported" and second.split()[2] == "F"
     markdown = run_cli("grade", "clean-project", "--format", "markdown", cwd=tmp_path).out.splitlines()

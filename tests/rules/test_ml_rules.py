@@ -50,6 +50,7 @@ DESERIALIZATION = {
     "safe_torch.py": (
         "import torch\n\nstate = torch.load('model.pt', weights_only=True)\n"
         "other = torch.load('model.pt', weights_only=args.safe)\n"  # the author's decision
+        "third = torch.load('model.pt', **load_kwargs)\n"  # the caller's keywords may say weights_only
     ),
     "json_load.py": "import json\n\nconfig = json.load(open('config.json'))\nmodel.load_state_dict(state)\n",
     "unrelated_load.py": "def load(path):\n    return open(path).read()\n\n\ntext = load('x.txt')\n",
@@ -74,6 +75,11 @@ def test_unsafe_deserialization(ml_run):
         "`weights_only=True` or require torch>=2.6"
     )
     assert messages[("joblib_from.py", 3)].startswith("`joblib.load` can run code from the data it loads")
+    severities = {(f["path"], f["line"]): f["severity"] for f in ml_run.findings if f["code"] == "MLR410"}
+    assert severities[("deserialization/torch_alias.py", 3)] == "warning"
+    assert severities[("deserialization/yaml_loads.py", 4)] == "warning"
+    assert severities[("deserialization/joblib_from.py", 3)] == "info"  # a pickle: the format is the problem
+    assert severities[("deserialization/pandas_numpy.py", 4)] == "info"
     assert messages[("hub.py", 4)] == (
         "`from_pretrained(..., trust_remote_code=True)` runs Python code downloaded from the Hub repository"
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from mlrepolint.api import RepoView
-from mlrepolint.imports import install_words_to_names, url_name
+from mlrepolint.rules.repo.imports import install_words_to_names, url_name
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.conda import parse_environment
 from mlrepolint.rules.repo.dependencies import CONDA_FILES, REQUIREMENTS_FILES
@@ -426,6 +426,41 @@ def _code_folders(paths: Iterable[str]) -> set[str]:
                 folders.add(folder)
                 folder = posixpath.dirname(folder)
     return folders
+
+
+#: conda's `name=1.2`, `name==1.2`, `name>=1.2`, `name 1.2 build` specs, for reading a version bound.
+_CONDA_SPEC = re.compile(r"^(?:[^:\s]+::)?[A-Za-z0-9_.\-]+\s*(?P<op>==|>=|<=|!=|=|>|<|~=)?\s*(?P<version>[0-9][^\s,=]*)")
+
+
+def guarantees_at_least(declared: Iterable[Declared], names: Iterable[str], minimum: str) -> bool:
+    """True when the distribution is declared and every declaration of it allows only versions from `minimum`
+    on (`torch>=2.6`, `torch==2.7.1`, `torch~=2.6`, conda's `pytorch=2.6.0`); False when any declaration allows
+    an older one, names no version, or cannot be read."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.version import InvalidVersion, Version
+
+    wanted = set(names)
+    found = [d for d in declared if d.name in wanted]
+    if not found:
+        return False
+    floor = Version(minimum)
+    for declaration in found:
+        bounds: list[tuple[str, str]] = []
+        try:
+            requirement = Requirement(declaration.text)
+            bounds = [(spec.operator, spec.version) for spec in requirement.specifier]
+        except InvalidRequirement:
+            match = _CONDA_SPEC.match(declaration.text.strip())
+            if match is not None:
+                op = match.group("op") or "=="
+                bounds = [("==" if op == "=" else op, match.group("version").rstrip(".*"))]
+        try:
+            if not any(op in ("==", "===", ">=", "~=", ">") and Version(version.rstrip(".*")) >= floor
+                       for op, version in bounds):
+                return False
+        except InvalidVersion:
+            return False
+    return True
 
 
 def collect(repo: RepoView) -> list[Scope]:

@@ -9,7 +9,7 @@ from fnmatch import fnmatch
 from typing import Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-from mlrepolint.imports import (
+from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
     notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
 )

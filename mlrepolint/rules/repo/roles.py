@@ -13,7 +13,7 @@ import weakref
 from functools import cached_property
 
 from mlrepolint.api import Context, RepoView, is_test_path
-from mlrepolint.imports import Import, local_names, scan_imports
+from mlrepolint.rules.repo.imports import Import, local_names, scan_imports
 
 #: Files that run as part of a tool, never as the project's own program.
 NOT_SCRIPTS = frozenset({

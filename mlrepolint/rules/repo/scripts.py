@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value
-from mlrepolint.imports import scan_imports
+from mlrepolint.rules.repo.imports import scan_imports
 from mlrepolint.rules.repo.roles import roles_of
 
 UNSEEDED_TRAINING = Rule(

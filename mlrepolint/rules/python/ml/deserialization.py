@@ -20,14 +20,16 @@ UNSAFE_DESERIALIZATION = Rule(
         "declares a torch requirement whose every allowed version is 2.6 or later (`torch>=2.6`, "
         "`torch==2.7.1`), `weights_only=True` is already the default and only an explicit `False` is reported.\n"
         "- `pickle`, `cPickle`, `_pickle`, `cloudpickle`, `dill` and `joblib` `load` / `loads` (and "
-        "`pickle.Unpickler`), `pandas.read_pickle`, `numpy.load(..., allow_pickle=True)`.\n"
+        "`pickle.Unpickler`), `pandas.read_pickle` (reported at `info`: the format itself runs code, and the "
+        "fix is another format), `numpy.load(..., allow_pickle=True)`.\n"
         "- `yaml.load` / `yaml.load_all` without a safe loader (`Loader=yaml.SafeLoader`, `CSafeLoader`, "
         "`BaseLoader` or `FullLoader` are safe; none, `Loader`, `UnsafeLoader`, `CLoader` are not), and "
         "`yaml.unsafe_load`.\n"
         "- `trust_remote_code=True` passed to Hugging Face `from_pretrained`, `pipeline` or `load_dataset`.\n\n"
         "Names are resolved through the file's imports (`import torch as T`, `from joblib import load`, "
         "`from yaml import load, SafeLoader`). An argument that is not a literal (`weights_only=args.safe`, "
-        "`Loader=loader`) is the author's decision and is not reported, nor is `pickle.loads(pickle.dumps(x))` "
+        "`Loader=loader`, `torch.load(f, **kwargs)`) is the author's decision and is not reported, nor is "
+        "`pickle.loads(pickle.dumps(x))` "
         "(a deep copy). Test files are left out: they load fixtures they wrote, or round-trip a pickle to test "
         "it. The rubric counts the loading calls: the share that are safe."
     ),
@@ -93,17 +95,20 @@ class UnsafeDeserializationChecker(PythonChecker):
                 continue
             examined += 1
             if verdict:
-                found.append((call.lineno, call.col_offset + 1, verdict))
+                found.append((call.lineno, call.col_offset + 1, verdict, name in UNPICKLING_CALLS))
         if examined:
             ctx.examine(UNSAFE_DESERIALIZATION, examined)
-        for line, column, why in sorted(found):
-            ctx.report(UNSAFE_DESERIALIZATION, line, column, why)
+        for line, column, why, pickled in sorted(found):
+            # A pickle is the format itself (the fix is another format): worth a look, not a warning.
+            ctx.report(UNSAFE_DESERIALIZATION, line, column, why, severity=Severity.INFO if pickled else None)
 
 
 def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default: bool) -> str | None:
     """None: not a loading call; "": a loading call used safely; else why it can run code from what it loads."""
     if name == "torch.load":
         weights_only = keyword_value(call, "weights_only")
+        if weights_only is None and any(k.arg is None for k in call.keywords):
+            return ""  # `torch.load(f, **load_kwargs)`: the caller's keywords may say weights_only
         if weights_only is None:
             if torch_safe_default:
                 return ""
