@@ -39,7 +39,7 @@ def test_text_output_lines_sorted_by_path_and_line_then_rubric_and_summary(repo)
 def test_findings_of_every_kind_are_merged_in_path_and_position_order(repo):
     # One file with per-file findings (MLR1, E5), a repository finding (MLR402, the secrets scan) and a whole-run
     # finding (ruff's E501 when it is the backend), interleaved by line: the report orders them all by position.
-    key = "AKIA" + "IOSFODNN7EXAMPLE"  # split, so this repository's own scan does not flag it
+    key = "AKIA" + "Q3EGRUE5KD7Z4XWT"  # split, so this repository's own scan does not flag it
     long_line = "x = '" + "y" * 90 + "'\n"
     root = repo({
         "a.py": f'"""Doc."""\nKEY = "{key}"\n\n\ndef f():\n    pass\n' + long_line,

@@ -170,6 +170,10 @@ RUN_LINES = [
     ("RUN pip install \\\n    torchaudio==2.3.1 \\\n    'torch'\n", [4]),
     ("RUN --mount=type=cache,target=/root/.cache pip install torch\n", [2]),
     ('RUN pip install "git+https://github.com/org/features.git@main"\n', [2]),
+    ("ONBUILD RUN pip install torch\n", [2]),
+    ('RUN pip install mkdocstrings==0.21.2 "mkdocstrings[python]>=0.18"\n', []),  # pinned by the same command
+    ("onbuild run pip install torch==2.3.1 transformers\n", [2]),
+    ("ONBUILD COPY . /app\n", []),
     ("RUN pip install torch==2.*\n", [2]),
     # not reported
     ("RUN pip install torch==2.3.1\n", []),

@@ -29,6 +29,8 @@ REQUIREMENT_LINES = [
     (f"features @ git+{REPO}@v1.2.0\n", [1]),
     (f"-e git+{REPO}@main#egg=features\n", [1]),
     ('torch>=2; python_version < "3.12"\n', [1]),
+    ('requests>=2; platform_version == "a/b"\n', [1]),  # a slash in a marker is not a path
+    ('requests>=2; sys_platform == "win32" and platform_release == "C:\\\\x"\n', [1]),
     ("pandas  # the dataframe library\n", [1]),
     ("pandas --hash=sha256:abc\n", [1]),
     ("numpy==1.26.4\n\n# a comment\npandas\n", [4]),
@@ -43,6 +45,8 @@ REQUIREMENT_LINES = [
     (f"git+{REPO}@{SHA}#egg=features\n", []),
     (f"features @ git+{REPO}@{SHA}\n", []),
     ("-e .\n", []),
+    ("-e path\n", []),  # after -e, pip takes a local folder or a VCS URL, never a package name
+    ("--editable libs/features[dev]\n", []),
     ("--editable ./libs/features\n", []),
     ("./libs/features\n", []),
     ("dist/features-1.0-py3-none-any.whl\n", []),
@@ -52,6 +56,7 @@ REQUIREMENT_LINES = [
     ("numpy==1.26.4 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\n", []),
     ("${FEATURES_PACKAGE}\n", []),
     ("pip\nsetuptools\nwheel\n", []),
+    ("mkdocstrings==0.21.2\nmkdocstrings[python]>=0.18\n", []),  # pip merges the two: pinned
 ]
 
 
@@ -132,6 +137,30 @@ def test_includes_and_constraints(tmp_path, files, expected):
 def test_a_malformed_line_is_a_parse_error_and_the_rest_is_checked(tmp_path):
     files = {"requirements.txt": "torch==2.3.1\nnot a requirement!\nscipy\n"}
     assert locations(tmp_path, files) == [("MLR001", "requirements.txt", 2), ("MLR501", "requirements.txt", 3)]
+
+
+def test_an_invalid_marker_is_a_parse_error_even_with_a_slash(tmp_path):
+    files = {"requirements.txt": 'numpy; os_name ==\nrequests; platform_version = "a/b"\npandas\n'}
+    assert locations(tmp_path, files) == [
+        ("MLR001", "requirements.txt", 1), ("MLR001", "requirements.txt", 2), ("MLR501", "requirements.txt", 3),
+    ]
+
+
+MLFLOW_FILES = {
+    "MLproject": "name: churn\nconda_env: envs/train.yaml\nentry_points:\n  main:\n    command: python train.py\n",
+    "envs/train.yaml": "name: churn\ndependencies:\n  - python=3.11\n  - numpy\n  - pip:\n    - mlflow==2.14.1\n",
+    "conda.yaml": "dependencies:\n  - pandas=2.2.2\n  - scikit-learn>=1.4\n",
+    "python_env.yaml": 'python: "3.11"\nbuild_dependencies:\n  - pip\ndependencies:\n  - mlflow>=2\n  - torch==2.3.1\n',
+    "other/MLproject": "name: x\npython_env: env.yaml\n",
+    "other/env.yaml": "dependencies:\n  - lightgbm\n",
+}
+
+
+def test_mlflow_environment_files(tmp_path):
+    assert locations(tmp_path, MLFLOW_FILES) == [
+        ("MLR501", "conda.yaml", 3), ("MLR501", "envs/train.yaml", 4), ("MLR501", "other/env.yaml", 2),
+        ("MLR501", "python_env.yaml", 5),
+    ]
 
 
 CONDA_LINES = [
@@ -294,6 +323,8 @@ def test_missing_lock_file_lock_files_option(tmp_path):
             [("MLR001", "requirements.txt", 1), ("MLR501", "requirements.txt", 2)],
         ),
         ({"requirements.txt": "\ufeffpandas\n"}, [("MLR501", "requirements.txt", 1)]),
+        # saved as UTF-16 (PowerShell's `pip freeze >` does): read by its byte order mark, as pip reads it
+        ({"requirements.txt": "pandas\r\nnumpy==1.26.4\r\n".encode("utf-16")}, [("MLR501", "requirements.txt", 1)]),
         (
             {"requirements.txt": b"pandas\r\nnumpy==1.26.4\r\n\xff\xfe\r\n"},
             [("MLR001", "requirements.txt", 3), ("MLR501", "requirements.txt", 1)],

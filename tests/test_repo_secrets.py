@@ -1,40 +1,61 @@
 """hardcoded-secret (MLR402): detectors, the files scanned, masking, and that no secret is ever printed.
 
-Every fake secret is assembled at run time, so this file holds none that a scanner (this one included) would find.
+Every fake secret is assembled at run time (split literals, or drawn from a seeded generator), so this file holds
+none that a scanner (this one included) would find.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import random
+import string
 
 import pytest
 from conftest import make_git_repo, run_cli, write_files
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
-from mlrepolint.rules.repo.secrets.scan import LITERALS_RE
+from mlrepolint.rules.repo.secrets.scan import literal_triggers
+
+RNG = random.Random(402)
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
 
 
 def fake(*parts: str) -> str:
     return "".join(parts)
 
 
+def draw(length: int, alphabet: str = ALNUM) -> str:
+    """A random body; one that has letters and digits when its alphabet has both (as real tokens do)."""
+    mixed = any(c.isdigit() for c in alphabet) and any(c.isalpha() for c in alphabet)
+    while True:
+        value = "".join(RNG.choice(alphabet) for _ in range(length))
+        if not mixed or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+            return value
+
+
+def b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
 S = {
-    "aws_id": fake("AKIA", "IOSFODNN7EXAMPLE"),
-    "aws_secret": fake("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY"),
+    "aws_id": fake("AKIA", "Q3EGRUE5KD7Z4XWT"),
+    "aws_secret": fake("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYz3kq8W1eRt"),
     "github": fake("ghp_", "a1B2c3D4e5F6g7H8i9J0", "k1L2m3N4o5P6q7R8"),
     "gitlab": fake("glpat-", "Ab3dEf6hIj9kLm2nOp5q"),
-    "slack": fake("xoxb-", "1234567890-abcdefGHIJ"),
-    "hf": fake("hf_", "AbCdEfGhIjKlMnOpQr", "StUvWxYz12345678"),
+    "slack": fake("xoxb-", "263594206564-", "FGqddMF8t08v8N7Oq4i57vs1"),
+    "hf": fake("hf_", "QJPYADbNZNWUpZuQ", "JgcVJxsXPBEFmgWkQK"),
     "openai": fake("sk-proj-", "Ab12Cd34Ef56", "Gh78Ij90Kl12"),
-    "anthropic": fake("sk-ant-", "api03-", "Zx12Cd34Ef56Gh78", "Ij90Kl12Mn34"),
+    "anthropic": fake("sk-ant-", "api03-", draw(93, ALNUM + "_-"), "AA"),
     "generic": fake("q8Zr", "T4vLm2Xw9Pk7"),
     "password": fake("S3cr", "etPassw0rd"),
     "pk_body": fake("MIIEpAIBAAKCAQEA", "3Tz2mr7SZiAMfQyuvBjM9Oi", "Z1BjP5CE/Wm/Rr500P"),
-    "gsa_id": fake("0123456789abcdef", "0123456789abcdef", "01234567"),
+    "gsa_id": fake("3f9c2a7b1d4e", "8f6a0c5b9e2d7f", "1a3c5e7b9d0f2a"),
     "outputs_token": fake("ghp_", "Z9y8X7w6V5u4T3s2R1q0", "P9o8N7m6L5k4J3i2"),
-    "image_key": fake("AKIA", "ZZZZYYYYXXXXWWWW"),
+    "image_key": fake("AKIA", "ZQYVXWUTSRPNMKJH"),
     "allowed": fake("ghp_", "F4k3F4k3F4k3F4k3F4k3", "F4k3F4k3F4k3F4k3"),
-    "noqa": fake("AKIA", "NOQANOQANOQANOQA"),
+    "noqa": fake("AKIA", "NQ4ANQ7ANQ2ANQ3A"),
 }
 PRIVATE_KEY = fake("-----BEGIN RSA ", "PRIVATE KEY-----\n", S["pk_body"], "\n-----END RSA ", "PRIVATE KEY-----")
 PRAGMA = fake("# mlrepolint", ": allow-secret")
@@ -73,6 +94,17 @@ SERVICE_ACCOUNT = json.dumps(
     indent=2,
 )
 
+PRESIGNED = fake(
+    "https://bucket.s3.amazonaws.com/data.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=",
+    "AKIA", "Q3EGRUE5KD7Z4XWT", "%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240101T000000Z",
+    "&X-Amz-Expires=3600&X-Amz-Security-Token=", draw(120), "&X-Amz-Signature=", draw(64, HEX),
+)
+GCS_SIGNED = fake(
+    "https://storage.googleapis.com/b/o.bin?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=",
+    "sa%40proj.iam.gserviceaccount.com%2F20240101%2Fauto%2Fstorage%2Fgoog4_request",
+    "&X-Goog-Date=20240101T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=", draw(256, HEX),
+)
+
 NOTEBOOK = json.dumps(
     {
         "cells": [
@@ -84,6 +116,8 @@ NOTEBOOK = json.dumps(
                     {"output_type": "stream", "name": "stdout", "text": [f"token {S['outputs_token']}\n"]},
                     {"output_type": "display_data", "metadata": {},
                      "data": {"image/png": f"iVBORw0KGgo{S['image_key']}AAAA", "text/plain": ["<Figure>"]}},
+                    {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                     "data": {"text/plain": [f"'{PRESIGNED}'"], "text/html": [f"<a href='{PRESIGNED}'>x</a>"]}},
                 ],
             },
         ],
@@ -99,9 +133,10 @@ FILES = {
     "Dockerfile": f"FROM python:3.11\nARG HF_TOKEN\nENV GITLAB_TOKEN={S['gitlab']}\n",
     "demo.ipynb": NOTEBOOK,
     ".env": f"GITHUB_TOKEN={S['github']}\n",
-    ".env.example": f"GITHUB_TOKEN={S['github']}\n",  # a template: not scanned
+    ".env.example": "GITHUB_TOKEN=ghp_" + "x" * 36 + "\nOPENAI_API_KEY=<your-key>\n",  # a template: placeholders
     "package-lock.json": json.dumps({"integrity": "sha512-" + "Ab1" * 30, "token": S["generic"]}),
-    "notes.txt": f"key {S['aws_id']}\n",  # not a scanned kind
+    "data/train.csv": f"id,key\n1,{S['aws_id']}\n",  # tabular data is not read
+    "links.md": f"Download: {PRESIGNED}\nAlso {GCS_SIGNED}\n",
     "broken.py": f'KEY = "{S["aws_id"]}"\ndef broken(:\n',  # a parse error must not print the line either
 }
 
@@ -138,22 +173,22 @@ def test_python_file_positives_at_their_lines(run):
 @pytest.mark.parametrize(
     "path, kinds",
     [
-        ("config.py", ["AWS access key id `AKIA************MPLE`", "OpenAI-style API key",
+        ("config.py", ["AWS access key id `AKIA************4XWT`", "OpenAI-compatible API key",
                        "high-entropy literal assigned to `api_key` (`q8Zr********9Pk7`)",
                        "password in URL `postgres://admin:********@db.example.com`", "private key block (RSA)",
                        "Anthropic API key"]),
-        ("settings.yaml", ["AWS secret access key `wJal********************************EKEY`",
-                           "Hugging Face token `hf_A"]),
-        ("keys/service-account.json", ["Google service-account key (private_key_id `0123", "private key block"]),
+        ("settings.yaml", ["AWS secret access key `wJal********************************1eRt`",
+                           "Hugging Face token `hf_Q"]),
+        ("keys/service-account.json", ["Google service-account key (private_key_id `3f9c"]),
         ("Dockerfile", ["GitLab token `glpa"]),
         (".env", ["GitHub token `ghp_"]),
         ("demo.ipynb", ["Slack token", "GitHub token"]),
-        ("scratch.py", ["AWS access key id `AKIA************MPLE` in an untracked file"]),
+        ("scratch.py", ["AWS access key id `AKIA************4XWT` in an untracked file"]),
     ],
 )
 def test_each_detector_names_the_kind_with_a_masked_value(run, path, kinds):
     messages = [f["message"] for f in run.findings if f["code"] == "MLR402" and f["path"] == path]
-    assert len(messages) == len(kinds)
+    assert len(messages) == len(kinds), messages
     for message, kind in zip(messages, kinds):
         assert message.startswith(f"hardcoded {kind}"), message
     assert {f["severity"] for f in run.findings if f["code"] == "MLR402"} == {"error"}
@@ -163,17 +198,15 @@ def test_lines_in_yaml_json_docker_and_notebooks(run):
     assert secret_lines(run, "settings.yaml") == [1, 3]
     assert secret_lines(run, "Dockerfile") == [3]
     assert secret_lines(run, ".env") == [1]
-    assert secret_lines(run, "keys/service-account.json") == [
-        line_of(SERVICE_ACCOUNT, "private_key_id"), line_of(SERVICE_ACCOUNT, '"private_key"'),
-    ]
-    # Notebook findings sit on the .ipynb line that holds the cell source or output line.
+    # One finding for a service-account key, on its private key (the key id is not a second secret).
+    assert secret_lines(run, "keys/service-account.json") == [line_of(SERVICE_ACCOUNT, '"private_key"')]
+    # Notebook findings sit on the .ipynb line that holds the cell source or output line; the presigned URL in
+    # the outputs (its key id, session token and signature) is not reported, neither in text nor in HTML.
     assert secret_lines(run, "demo.ipynb") == [line_of(NOTEBOOK, "slack ="), line_of(NOTEBOOK, "token ghp_")]
 
 
-@pytest.mark.parametrize(
-    "path", [".env.example", "package-lock.json", "notes.txt"],
-)
-def test_files_not_scanned(run, path):
+@pytest.mark.parametrize("path", [".env.example", "package-lock.json", "data/train.csv", "links.md"])
+def test_files_without_secrets_or_not_read(run, path):
     assert secret_lines(run, path) == []
 
 
@@ -185,13 +218,167 @@ def test_no_secret_appears_in_any_output(repo_root, run):
     for secret in [*S.values(), PRIVATE_KEY]:
         for output in (run.out, run.err, text.out, text.err, quiet.out):
             assert secret not in output
-    assert "AKIA************MPLE" in text.out
+    assert "AKIA************4XWT" in text.out
 
 
 def test_pragma_and_noqa_allow_a_fake_secret(run):
     lines = secret_lines(run, "config.py")
     assert line_of(CONFIG_PY, "TEST_TOKEN") not in lines
     assert line_of(CONFIG_PY, "AWS_OTHER") not in lines
+
+
+# --- Every provider: a true positive that must fire, and a placeholder that must not ---------------------------
+
+JWT = fake(b64({"alg": "HS256", "typ": "JWT"}), ".", b64({"sub": "1234567890", "name": "Ada"}), ".", draw(43))
+ANON_JWT = fake(b64({"alg": "HS256", "typ": "JWT"}), ".", b64({"iss": "supabase", "role": "anon"}), ".", draw(43))
+GSK = draw(52)
+
+#: (case id, path, content, kind the finding names) -- each must be found once, on the line holding the secret:
+#: the first line of a key file, else the last line that is not a closing brace.
+POSITIVES = [
+    ("wandb-login", "train.py", f'"""Train."""\nimport wandb\nwandb.login(key="{draw(40, HEX)}")\n',
+     "Weights & Biases API key"),
+    ("wandb-env", "scripts/setup.sh", f"#!/bin/sh\nexport WANDB_API_KEY={draw(40, HEX)}\n",
+     "Weights & Biases API key assigned to `WANDB_API_KEY`"),
+    ("wandb-cli", "notes/login.txt", f"!wandb login {draw(40, HEX)}\n", "Weights & Biases API key"),
+    ("kaggle-json", "kaggle.json", f'{{"username": "ada", "key": "{draw(32, HEX)}"}}\n', "Kaggle API key"),
+    ("google-api-key", "config/maps.toml", f'[maps]\napi = "AIza{draw(35, ALNUM + "-_")}"\n', "Google API key"),
+    ("stripe-live", "billing.cfg", f"[stripe]\nsecret = sk_live_{draw(24)}\n", "Stripe secret key"),
+    ("stripe-restricted", "billing.ini", f"[stripe]\nkey = rk_live_{draw(24)}\n", "Stripe secret key"),
+    ("pypi", ".pypirc", f"[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc{draw(80, ALNUM + '_-')}\n",
+     "PyPI upload token"),
+    ("jwt", "client.py", f'"""Client."""\nHEADERS = {{"Authorization": "Bearer {JWT}"}}\n', "JSON Web Token"),
+    ("sendgrid", "mail.yaml", f"sendgrid: SG.{draw(22)}.{draw(43)}\n", "SendGrid API key"),
+    ("twilio", "notify.txt", f"twilio SK{draw(32, HEX)}\n", "Twilio API key"),
+    ("groq", "llm.py", f'"""LLM."""\nclient = Groq(api_key="gsk_{GSK}")\n', "Groq API key"),
+    ("npm", ".npmrc", f"//registry.npmjs.org/:_authToken=npm_{draw(36)}\n", "npm access token"),
+    ("azure", "storage.txt",
+     f"DefaultEndpointsProtocol=https;AccountName=ml;AccountKey={draw(86, ALNUM + '+/')}==;EndpointSuffix=x\n",
+     "Azure storage account key"),
+    ("gitlab-deploy", "ci/deploy.sh", f"git clone https://x:gldt-{draw(20)}@gitlab.com/a/b\n", "GitLab token"),
+    ("gitlab-runner", "ci/runner.toml", f'[[runners]]\ntoken = "glrt-{draw(20)}"\n', "GitLab token"),
+    ("gitlab-job", "ci/job.txt", f"CI token glcbt-64_{draw(20)}\n", "GitLab token"),
+    ("slack-app", "bot/app.env.sh", f"SLACK_APP=xapp-1-A{draw(10, string.digits)}-{draw(13, string.digits)}-"
+     f"{draw(64, HEX)}\n", "Slack app token"),
+    ("slack-legacy", "bot/legacy", f"xoxo-{draw(6, string.digits)}-{draw(6, string.digits)}-"
+     f"{draw(6, string.digits)}-{draw(18, HEX)}\n", "Slack token"),
+    ("slack-workflow", "bot/hooks.md", f"POST https://hooks.slack.com/workflows/T{draw(10).upper()}/A{draw(10)}/"
+     f"{draw(18, string.digits)}/{draw(24)}\n", "Slack webhook URL"),
+    ("slack-trigger", "bot/trigger.txt", f"https://hooks.slack.com/triggers/T{draw(10)}/{draw(13, string.digits)}/"
+     f"{draw(32, HEX)}\n", "Slack webhook URL"),
+    ("hf-org", "hub.py", f'"""Hub."""\nHF = "api_org_{fake("PsvVHMtfecsbsdSc", "IMRjhReQYUBOZqOJTs")}"\n',
+     "Hugging Face organization token"),
+    ("aws-secret-as-access-key", "aws.py", f'"""AWS."""\naws_access_key = "{S["aws_secret"]}"\n',
+     "AWS secret access key"),
+    ("name-with-suffix", "prod.py", f'"""Prod."""\nWANDB_API_KEY_PROD = "{draw(40, HEX)}"\n',
+     "Weights & Biases API key assigned to `WANDB_API_KEY_PROD`"),
+    ("name-in-the-middle", "app.py", f'"""App."""\nsome_api_token_123 = "{draw(30)}"\n',
+     "high-entropy literal assigned to `some_api_token_123`"),
+    ("key-keyword-argument", "service.py", f'"""Service."""\nclient = Client(key="{draw(32)}")\n',
+     "high-entropy literal assigned to `key`"),
+    ("json-key-field", "creds/app.json", f'{{\n  "user": "ml",\n  "key": "{draw(40)}"\n}}\n',
+     "high-entropy literal assigned to `key`"),
+    ("environ-default", "env.py", f'"""Env."""\nos.environ.setdefault("OPENAI_API_KEY", "{draw(24)}")\n',
+     "OpenAI API key assigned to `OPENAI_API_KEY`"),
+    ("id-rsa", "deploy/id_rsa", PRIVATE_KEY.replace("RSA ", "OPENSSH ") + "\n", "private key block (OPENSSH)"),
+    ("pem", "certs/server.pem", PRIVATE_KEY + "\n", "private key block (RSA)"),
+    ("key-file", "certs/tls.key", PRIVATE_KEY.replace("RSA ", "EC ") + "\n", "private key block (EC)"),
+    ("netrc", ".netrc", f"machine api.wandb.ai\n  login user\n  password {draw(40, HEX)}\n",
+     "password in a .netrc entry for `api.wandb.ai`"),
+    ("html-export", "report.html", f"<pre>token = {fake('ghp_', draw(36))}</pre>\n", "GitHub token"),
+    ("extensionless", "Makefile", f"deploy:\n\tHF_TOKEN=hf_{fake('jCBaQngSHiHDRYOc', 'sMcifUcysGyaiybUWz')} ./up\n",
+     "Hugging Face token"),
+]
+
+#: (case id, path, content) -- none of these may be reported.
+PLACEHOLDERS = [
+    ("wandb-placeholder", "train.py", '"""Train."""\nimport wandb\nwandb.login(key="<your-wandb-key>")\n'),
+    ("wandb-env-redacted", "scripts/setup.sh", "export WANDB_API_KEY=" + "x" * 40 + "\n"),
+    ("kaggle-template", "kaggle.json", '{"username": "ada", "key": "YOUR_KAGGLE_KEY"}\n'),
+    ("google-repeated", "config/maps.toml", '[maps]\napi = "AIza' + "a" * 35 + '"\n'),
+    ("stripe-redacted", "billing.cfg", "[stripe]\nsecret = sk_live_" + "x" * 24 + "\n"),
+    ("pypi-redacted", ".pypirc", "[pypi]\npassword = pypi-AgEIcHlwaS5vcmc" + "X" * 60 + "\n"),
+    ("jwt-redacted", "client.py", '"""Client."""\nT = "eyJ' + "x" * 20 + ".eyJ" + "x" * 20 + '.sig"\n'),
+    ("jwt-public-anon-key", "web.py", f'"""Web."""\nSUPABASE_ANON_KEY = "{ANON_JWT}"\n'),
+    ("sendgrid-redacted", "mail.yaml", "sendgrid: SG." + "x" * 22 + "." + "x" * 43 + "\n"),
+    ("twilio-sequence", "notify.txt", "twilio SK" + HEX * 2 + "\n"),
+    ("groq-placeholder", "llm.py", '"""LLM."""\nclient = Groq(api_key="gsk_your_key_here")\n'),
+    ("npm-template", ".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
+    ("azure-repeated", "storage.txt", "AccountName=ml;AccountKey=" + "A" * 86 + "==\n"),
+    ("gitlab-redacted", "ci/deploy.sh", "TOKEN=glpat-" + "X" * 11 + "-" + "X" * 8 + "\n"),
+    ("slack-hashes", "bot/legacy", fake("xoxp-", "572370529330-573807301142-572331691188-", "#" * 20) + "\n"),
+    ("slack-redacted-bot", "bot/bot.txt", "xoxb-" + "x" * 9 + "-" + "x" * 10 + "-" + "x" * 12 + "\n"),
+    ("hf-redacted", "hub.py", '"""Hub."""\nHF = "hf_' + "x" * 34 + '"\n'),
+    ("hf-identifier", "hub_ids.py", '"""Hub."""\nfrom huggingface_hub import hf_hub_download\n'
+     "x = hf_requiredCharacteristicTypesForDisplayMetadata\n"),
+    ("github-redacted", "gh.py", '"""GH."""\nTOKEN = "ghp_' + "x" * 36 + '"\n'),
+    ("aws-redacted", "aws.txt", "key = AKIA" + "X" * 16 + "\n"),
+    ("aws-repeated", "aws2.txt", "key = AKIA" + "Z" * 16 + "\n"),
+    ("random-string-here", "token.py", '"""Token."""\napi_token = "RANDOMSTRINGHERE42"\n'),
+    ("angle-placeholder", "cfg.yaml", "token: <your-token>\n"),
+    ("maven-coordinates", "build.gradle", 'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"\n'),
+    ("secret-name-metadata", "names.py", '"""Names."""\nsecret_name = "prod/db/credentials-7f3a"\n'
+     'token_url = "https://auth.example.org/oauth2/v1/token"\nmax_tokens = "AbCdEf123456"\n'),
+    ("key-word-value", "widgets.py", '"""UI."""\nst.text_input("Name", key="user_name_input_2")\n'),
+    ("certificate-only", "certs/ca.pem",
+     "-----BEGIN CERTIFICATE-----\n" + S["pk_body"] + "\n-----END CERTIFICATE-----\n"),
+    ("netrc-variable", ".netrc", "machine api.wandb.ai\n  login user\n  password $WANDB_API_KEY\n"),
+    ("default-db-password", "compose.yml", "url: postgresql://postgres:postgres@db:5432/app\n"),
+    ("password-named-in-url", "docs/aws.md",
+     "mlflow server --backend-store-uri postgresql://DB_USER:DB_PASSWORD@DB_ENDPOINT:5432/DB_NAME\n"),
+    ("html-page-token", "site/page.html",
+     f"<script defer data-cf-beacon='{{\"rayId\":\"686ec2\",\"token\":\"{draw(32, HEX)}\"}}'></script>\n"),
+    ("prose-about-a-variable", "scripts/README.md", "- `HF_TOKEN`: HuggingFace API token (instead of --token)\n"),
+    ("example-name", "docs/hydra.md",
+     f"    env_set:\n      MY_KEY: {draw(30, string.ascii_lowercase + string.digits)}\n"),
+    ("one-word-value", "login.py", '"""Login."""\npassword = "HuggingFace"\n'),
+]
+
+
+@pytest.fixture(scope="module")
+def providers(tmp_path_factory):
+    files = {f"tp/{case}/{path}": content for case, path, content, _ in POSITIVES}
+    files.update({f"ph/{case}/{path}": content for case, path, content in PLACEHOLDERS})
+    files["tp/pkcs12/certs/client.p12"] = bytes([0x30, 0x82, 0x0A, 0x1F, 0x02, 0x01, 0x03]) + bytes(range(256))
+    root = make_git_repo(tmp_path_factory.mktemp("providers") / "repo", files)
+    run = run_cli("--format", "json", "--select", "MLR402", str(root))
+    assert run.code == 1, run.err
+    return run
+
+
+@pytest.mark.parametrize("case, path, content, kind", POSITIVES, ids=[p[0] for p in POSITIVES])
+def test_each_provider_is_found_once_on_its_line(providers, case, path, content, kind):
+    found = [f for f in providers.findings if f["path"] == f"tp/{case}/{path}"]
+    lines = content.splitlines()
+    line = 1 if content.startswith("-----BEGIN") else max(n for n, text in enumerate(lines, 1) if text != "}")
+    assert [f["line"] for f in found] == [line]
+    assert found[0]["message"].startswith(f"hardcoded {kind}"), found[0]["message"]
+
+
+@pytest.mark.parametrize("case, path, content", PLACEHOLDERS, ids=[p[0] for p in PLACEHOLDERS])
+def test_placeholders_and_look_alikes_are_not_reported(providers, case, path, content):
+    assert [f["message"] for f in providers.findings if f["path"] == f"ph/{case}/{path}"] == []
+
+
+def test_a_pkcs12_key_store_is_reported_by_name(providers):
+    found = [(f["line"], f["message"]) for f in providers.findings if f["path"] == "tp/pkcs12/certs/client.p12"]
+    assert found == [(None, "hardcoded PKCS#12 key store (`.p12`), which bundles a private key: rotate it and "
+                            "read it from the environment")]
+
+
+def test_no_provider_secret_is_printed(providers):
+    for _, _, content, _ in POSITIVES:
+        last = content.rstrip("\n").splitlines()[-1]
+        for word in last.replace('"', " ").replace("=", " ").split():
+            if len(word) >= 24:
+                assert word not in providers.out
+
+
+def test_one_finding_per_secret_per_line(repo):
+    token = fake("ghp_", draw(36))
+    root = repo({"notes.txt": f"{token} and again {token}\nGITHUB_TOKEN={token}\n"})
+    run = run_cli("--format", "json", "--select", "MLR402", str(root))
+    assert run.locations() == [("MLR402", "notes.txt", 1), ("MLR402", "notes.txt", 2)]
 
 
 NEGATIVES = [
@@ -206,6 +393,13 @@ NEGATIVES = [
     'url = "https://user:{password}@host/path"\n',
     'secret_name = "prod/db/credentials"\n',
     'parser.add_argument("--token", default=None)\n',
+    'model = AutoModel.from_pretrained("bert-base-uncased", token=True)\n',
+    'path = hf_hub_download(repo_id="org/model", filename="model.safetensors")\n',
+    'tokenizer.pad_token = tokenizer.eos_token\n',
+    'key = "dataset_v2_final"\n',
+    'cache_key = "3f1c2a9d0b8e7f6a5b4c3d2e1f0a9b8c"\n',
+    'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"\n',
+    'token = "dev-token-2024"\n',
 ]
 
 
@@ -232,6 +426,11 @@ def test_max_file_size_skips_large_files(repo):
     assert run_cli("--format", "json", str(root)).locations("MLR402") == []
 
 
+def test_binary_files_are_not_scanned(repo):
+    root = repo({"blob": b"\x00\x01binary " + S["aws_id"].encode() + b"\n", "notes": f"id {S['aws_id']}\n"})
+    assert run_cli("--format", "json", "--select", "MLR402", str(root)).locations() == [("MLR402", "notes", 1)]
+
+
 def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
     root = repo({"broken.ipynb": '{"cells": [\n  "x = \'' + S["aws_id"] + '\'"\n'})
     run = run_cli("--format", "json", "--select", "MLR001,MLR3,MLR4", str(root))
@@ -240,6 +439,5 @@ def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
 
 
 @pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
-def test_every_trigger_string_is_found_by_the_one_pass_search(literal):
-    match = LITERALS_RE.search(f"x = {literal}y")
-    assert match is not None and match.group() == literal
+def test_every_trigger_string_is_found_by_the_trigger_search(literal):
+    assert literal_triggers(f"x = {literal}y") == [(4, literal)]

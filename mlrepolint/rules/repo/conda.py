@@ -55,3 +55,19 @@ def parse_environment(text: str) -> list[Entry]:
                 if entry is not None:
                     entries.append(entry)
     return entries
+
+
+def parse_python_env(text: str) -> list[Entry]:
+    """The entries of an MLflow `python_env.yaml`: `dependencies` and `build_dependencies` are pip requirements."""
+    documents, problem = yamlnodes.compose(text)
+    if problem is not None:
+        return [problem]
+    entries: list[Entry] = []
+    for document in documents:
+        for key in ("build_dependencies", "dependencies"):
+            for item in yamlnodes.sequence(yamlnodes.get(document, key)):
+                requirement = yamlnodes.scalar(item)
+                entry = line_entry(requirement.strip(), yamlnodes.line_of(item)) if requirement else None
+                if entry is not None:
+                    entries.append(entry)
+    return entries

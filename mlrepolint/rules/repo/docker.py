@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import posixpath
-import re
-import shlex
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping
 
 from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.rules.repo.compose import pulled_images
 from mlrepolint.rules.repo.dockerfile import (
-    Instruction, arg_declarations, flags_and_words, parse_dockerfile, substitute,
+    MAX_EXPANSION, Instruction, arg_declarations, flags_and_words, parse_dockerfile, substitute,
 )
 from mlrepolint.rules.repo.images import floating, tag_is_literal
-from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, canonical, is_local_path, requirement_dep
+from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
+from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.textfiles import read_declaration
 
 DOCKERFILES = (
@@ -22,22 +19,6 @@ DOCKERFILES = (
     "!*.dockerignore",
 )
 COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
-PIP_RE = re.compile(r"^pip[0-9.]*$")
-SEPARATOR_RE = re.compile(r"^[;&|]+$")
-REDIRECT_RE = re.compile(r"^[0-9]*(?:[<>]+&?)(?P<target>.*)$")  # `>log`, `2>`, `2>&1`, `<in`
-#: `pip install` options that take a value as the next word (`--index-url URL`, `-t DIR`).
-VALUE_OPTIONS = frozenset(
-    {
-        "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
-        "--src", "--upgrade-strategy", "--platform", "--python-version", "--implementation", "--abi",
-        "--no-binary", "--only-binary", "--progress-bar", "--trusted-host", "--proxy", "--retries", "--timeout",
-        "--exists-action", "--cert", "--client-cert", "--cache-dir", "--log", "--log-file", "-C",
-        "--config-settings", "--global-option", "--install-option", "--report", "--python", "--root-user-action",
-        "--keyring-provider", "--use-feature", "--use-deprecated", "--python-path",
-        "-r", "--requirement", "-c", "--constraint", "-e", "--editable",
-    }
-)
-
 DOCKER_LATEST_TAG = Rule(
     code="MLR601",
     name="docker-latest-tag",
@@ -82,7 +63,8 @@ DOCKER_UNPINNED_INSTALL = Rule(
     summary="`pip install` of a package without an exact version in a Dockerfile",
     description=(
         "Reports a package named on a `pip install`, `pip3 install`, `python -m pip install` or `uv pip "
-        "install` command in a Dockerfile `RUN` instruction (shell or exec form, `&&` chains, heredocs) "
+        "install` command in a Dockerfile `RUN` instruction (shell or exec form, `&&` chains, heredocs, and "
+        "`ONBUILD RUN`, which runs in every image built from this one) "
         "without an exact pin, by the same rules as `unpinned-requirement` (`==X`, `===X`, one archive URL, a "
         "VCS commit). Not reported: `-r requirements.txt` / `--requirement` (that file is checked by "
         "`unpinned-requirement`), `.`, local paths and wheels, `$VARIABLES`, packages in `ignore-packages`, "
@@ -103,65 +85,6 @@ DOCKER_UNPINNED_INSTALL = Rule(
     good="COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
     options={"ignore-packages": IGNORED_PACKAGES},
 )
-
-
-def shell_commands(args: str) -> Iterator[list[str]]:
-    """The words of each simple command in a `RUN` (exec form, or shell form split at `;`, `&&`, `||`, `|`)."""
-    if args.startswith("["):
-        try:
-            words = json.loads(args)
-        except ValueError:
-            words = None
-        if isinstance(words, list) and all(isinstance(w, str) for w in words):
-            yield words
-            return
-    for line in args.split("\n"):
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
-        lexer.whitespace_split = True
-        try:
-            tokens = list(lexer)
-        except ValueError:  # unbalanced quotes: not a command we can read
-            continue
-        command: list[str] = []
-        for token in tokens:
-            if SEPARATOR_RE.match(token):
-                yield command
-                command = []
-            else:
-                command.append(token)
-        yield command
-
-
-def pip_install_arguments(words: Sequence[str]) -> tuple[list[str], bool] | None:
-    """The package arguments of a `pip install` command (None for any other command), and whether it passes
-    a constraint file."""
-    for index, word in enumerate(words):
-        if PIP_RE.match(posixpath.basename(word)) and "install" in words[index + 1:]:
-            rest = list(words[words.index("install", index + 1) + 1:])
-            break
-    else:
-        return None
-    packages: list[str] = []
-    constrained = False
-    position = 0
-    while position < len(rest):
-        word = rest[position]
-        position += 1
-        redirect = REDIRECT_RE.match(word)
-        if redirect is not None:
-            position += 0 if redirect.group("target") else 1  # `> log.txt`: the next word is the target
-            continue
-        if not word.startswith("-"):
-            packages.append(word)
-            continue
-        name, eq, value = word.partition("=")
-        constrained = constrained or name in ("-c", "--constraint") or word.startswith("-c")
-        if name in VALUE_OPTIONS and not eq:
-            value = rest[position] if position < len(rest) else ""
-            position += 1
-        if name in ("-e", "--editable") and value and not is_local_path(value):
-            packages.append(value)  # `-e git+https://...@ref#egg=x`
-    return packages, constrained
 
 
 class ContainerChecker(RepoChecker):
@@ -189,11 +112,27 @@ class ContainerChecker(RepoChecker):
         global_args: dict[str, str | None] = {}  # ARGs before the first FROM: the only ones FROM can use
         stages: set[str] = set()
         in_stage = False
+        too_long_reported = False  # one finding for a whole chain of ARGs expanding each other
         for instruction in parse_dockerfile(text):
             keyword = instruction.keyword
+            if keyword == "ONBUILD":  # `ONBUILD RUN pip install ...` runs in every image built FROM this one
+                inner, _, inner_args = instruction.args.partition(" ")
+                keyword = inner.upper()
+                instruction = Instruction(keyword, inner_args.strip(), instruction.line, instruction.lines)
             if keyword == "ARG" and not in_stage:
                 for name, default in arg_declarations(instruction.args):
-                    global_args[name] = substitute(default, global_args)[0] if default is not None else None
+                    value = substitute(default, global_args)[0] if default is not None else None
+                    if value is not None and len(value) > MAX_EXPANSION:
+                        value = None
+                        if not too_long_reported:
+                            too_long_reported = True
+                            ctx.report(
+                                PARSE_ERROR, instruction.line, None,
+                                f"`ARG {name}` expands to more than {MAX_EXPANSION:,} characters: its value is "
+                                "not used",
+                                path=path,
+                            )
+                    global_args[name] = value
             elif keyword == "FROM":
                 in_stage = True
                 words = flags_and_words(instruction.args)[1]
@@ -242,15 +181,17 @@ class ContainerChecker(RepoChecker):
 
     def _check_run(self, ctx: Context, path: str, instruction: Instruction) -> None:
         ignored = {canonical(name) for name in ctx.options(DOCKER_UNPINNED_INSTALL)["ignore-packages"]}
-        for words in shell_commands(instruction.args):
+        try:
+            commands = list(shell_commands(instruction.args))
+        except NestingError as exc:
+            ctx.report(PARSE_ERROR, instruction.line, None, f"unreadable `RUN`: {exc}", path=path)
+            return
+        for words in commands:
             found = pip_install_arguments(words)
             if found is None:
                 continue
             packages, constrained = found
-            for package in packages:
-                dep = requirement_dep(package, instruction.line) if "$" not in package else None
-                if not isinstance(dep, Dep):
-                    continue  # a local path, a variable, or shell syntax that is not a requirement
+            for package, dep in requested(packages, instruction.line):
                 ctx.examine(DOCKER_UNPINNED_INSTALL)
                 if dep.problem is None or constrained or dep.name in ignored:
                     continue

@@ -101,25 +101,42 @@ def _heredoc_end(lines: list[str], start: int, word: str, strip: bool) -> int | 
     return None
 
 
-def substitute(value: str, variables: Mapping[str, str | None]) -> tuple[str, list[str]]:
-    """`value` with `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` replaced; also the names of the
-    variables that have no value (an `ARG` without a default, or never declared)."""
-    missing: list[str] = []
+#: The longest value an `ARG` may expand to: past it the ARGs expand each other (each doubling the last), and
+#: the expansion stops there rather than growing exponentially.
+MAX_EXPANSION = 4096
 
-    def replace(match: re.Match) -> str:
+
+def substitute(
+    value: str, variables: Mapping[str, str | None], limit: int = MAX_EXPANSION
+) -> tuple[str, list[str]]:
+    """`value` with `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` replaced; also the names of the
+    variables that have no value (an `ARG` without a default, or never declared). The result is cut just past
+    `limit` characters, so expanding is linear in the value whatever the variables hold."""
+    missing: list[str] = []
+    pieces: list[str] = []
+    size = 0
+    position = 0
+    for match in VAR_RE.finditer(value):
         name = match.group("braced") or match.group("plain")
         current = variables.get(name)
         op, word = match.group("op"), match.group("word") or ""
         if op in (":-", "-"):
-            return current if current else word
-        if op in (":+", "+"):
-            return word if current else ""
-        if current is None:
+            replaced = current if current else word
+        elif op in (":+", "+"):
+            replaced = word if current else ""
+        elif current is None:
             missing.append(name)
-            return match.group(0)
-        return current
-
-    return VAR_RE.sub(replace, value), missing
+            replaced = match.group(0)
+        else:
+            replaced = current
+        for piece in (value[position: match.start()], replaced):
+            pieces.append(piece)
+            size += len(piece)
+        position = match.end()
+        if size > limit:
+            return "".join(pieces)[: limit + 1], missing
+    pieces.append(value[position:])
+    return "".join(pieces)[: limit + 1], missing
 
 
 def arg_declarations(args: str) -> list[tuple[str, str | None]]:

@@ -62,14 +62,18 @@ def is_url(text: str) -> bool:
 
 
 def is_local_path(text: str) -> bool:
-    """A folder or archive on disk (`.`, `./pkg`, `../libs/x`, `/wheels/x.whl`, `dist/x-1.0.tar.gz`)."""
+    """A folder or archive on disk (`.`, `./pkg`, `../libs/x`, `/wheels/x.whl`, `dist/x-1.0.tar.gz`).
+
+    As pip does, the environment marker is split off first: `requests>=2; platform_version == "a/b"` is a
+    requirement whatever its marker holds."""
     if is_url(text):
         return False
-    if text.startswith((".", "/", "~")):
+    head = text.split(";", 1)[0].strip()
+    if head.startswith((".", "/", "~")):
         return True
-    if "@" in text:  # `name @ https://...`: a PEP 508 URL requirement
+    if "@" in head:  # `name @ https://...`: a PEP 508 URL requirement
         return False
-    return "/" in text or "\\" in text or text.lower().endswith(ARCHIVE_SUFFIXES)
+    return "/" in head or "\\" in head or head.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def url_problem(url: str) -> str | None:
@@ -108,19 +112,25 @@ def requirement_dep(text: str, line: int) -> Dep | Problem | None:
     """
     from packaging.requirements import InvalidRequirement, Requirement
 
+    shown = text if len(text) <= 80 else text[:77] + "..."
     if is_url(text):  # a bare URL: `git+https://host/repo.git@ref#egg=name`, `https://host/pkg-1.0.whl`
         egg = re.search(r"[#&]egg=([A-Za-z0-9_.-]+)", text)
-        return Dep(canonical(egg.group(1)) if egg else text, line, text, url_problem(text))
+        try:
+            problem = url_problem(text)
+        except ValueError as exc:  # `Invalid IPv6 URL`: brackets in the host
+            return Problem(line, f"invalid requirement `{shown}`: {exc}")
+        return Dep(canonical(egg.group(1)) if egg else text, line, text, problem)
     if is_local_path(text):
         return None
     try:
         req = Requirement(text)
+        problem = url_problem(req.url) if req.url else specifier_problem(str(req.specifier))
     except InvalidRequirement as exc:
-        shown = text if len(text) <= 80 else text[:77] + "..."
         return Problem(line, f"invalid requirement `{shown}`: {str(exc).splitlines()[0]}")
+    except ValueError as exc:  # `name @ git+https://host[[`: a URL urllib cannot split
+        return Problem(line, f"invalid requirement `{shown}`: {exc}")
     except RecursionError:  # markers nested in thousands of parentheses
         return Problem(line, "invalid requirement: its marker is nested too deeply to read")
-    problem = url_problem(req.url) if req.url else specifier_problem(str(req.specifier))
     return Dep(canonical(req.name), line, text, problem)
 
 

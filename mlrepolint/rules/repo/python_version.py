@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import configparser
 import re
 import sys
 from pathlib import PurePosixPath
@@ -24,11 +26,13 @@ PYTHON_VERSION_UNDECLARED = Rule(
     summary="The project does not declare which Python version it needs",
     description=(
         "Reports a repository with Python files or notebooks that declares its Python version nowhere: not in "
-        "`pyproject.toml` (`requires-python`, or Poetry's `python` dependency), `setup.py` / `setup.cfg` "
-        "(`python_requires`), `.python-version`, `runtime.txt`, `.tool-versions`, a conda environment file "
-        "(`- python=3.11`), a `Pipfile` (`python_version`), or a Dockerfile whose base image is a pinned "
-        "`python:3.x` tag (`python:latest` and an untagged `python` are not pins). The rubric counts one "
-        "requirement."
+        "`pyproject.toml` (`requires-python`, or Poetry's `python` dependency), `setup.py` (`python_requires`, "
+        "passed directly, through a variable, or in a dict passed as `**kwargs`; the file is parsed, never run), "
+        "`setup.cfg` (`[options] python_requires`, where a `setup.py` that calls a bare `setup()` delegates it), "
+        "`.python-version`, `runtime.txt` (`python-3.9.7` or `3.9`), `.tool-versions`, a conda environment file "
+        "(`- python=3.11`), a `Pipfile` (`python_version`), an MLflow `python_env.yaml` (`python: 3.10`), or a "
+        "Dockerfile whose base image is a pinned `python:3.x` tag (`python:latest` and an untagged `python` are "
+        "not pins). The rubric counts one requirement."
     ),
     rationale=(
         "Pickled models, NumPy and PyTorch wheels and even `dict` ordering differ between Python versions; a "
@@ -40,10 +44,11 @@ PYTHON_VERSION_UNDECLARED = Rule(
 )
 
 _PYTHON_REQUIRES_RE = re.compile(r"python_requires\s*=")
+_RUNTIME_RE = re.compile(r"^\s*(?:python-)?\d+\.\d+", re.IGNORECASE | re.MULTILINE)
 _CONDA_PYTHON_RE = re.compile(r"^\s*-\s*python\s*[=<>~!]", re.MULTILINE)
+_PYTHON_ENV_RE = re.compile(r"^python\s*:\s*[\"']?\d", re.MULTILINE)
 _PIPFILE_RE = re.compile(r"^\s*python_(full_)?version\s*=", re.MULTILINE)
 _TOOL_VERSIONS_RE = re.compile(r"^\s*python\s+\d", re.MULTILINE)
-_RUNTIME_RE = re.compile(r"python-\d", re.IGNORECASE)
 _FROM_PYTHON_RE = re.compile(
     r"^\s*FROM\s+(?:--platform=\S+\s+)?(?:\S+/)?python:(?P<tag>\S+)", re.IGNORECASE | re.MULTILINE
 )
@@ -60,6 +65,62 @@ def _pyproject(text: str) -> bool:
     poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
     deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
     return isinstance(deps, dict) and bool(deps.get("python"))
+
+
+def _declared_value(node: ast.AST | None, constants: dict[str, ast.AST]) -> bool:
+    """True unless the value is plainly empty: `None`, `""`, or a name bound to one. A value computed some other
+    way (a call, an attribute) is declared all the same; reading it would need running the file."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        node = constants[node.id]
+    if isinstance(node, ast.Constant):
+        return bool(node.value)
+    return node is not None
+
+
+def _setup_py(text: str) -> bool:
+    """`python_requires` anywhere setup.py can pass it to `setup()`: a keyword (`setup(python_requires=X)`,
+    `dict(python_requires=X)`), a dict key (`{"python_requires": X}`), or an item set later
+    (`kwargs["python_requires"] = X`); X a literal or a module-level name bound to one."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return bool(_PYTHON_REQUIRES_RE.search(text))  # not Python we can read: the plain text says it
+    constants: dict[str, ast.AST] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            constants[stmt.targets[0].id] = stmt.value
+    try:
+        nodes = list(ast.walk(tree))
+    except RecursionError:
+        return bool(_PYTHON_REQUIRES_RE.search(text))
+    for node in nodes:
+        if isinstance(node, ast.keyword) and node.arg == "python_requires":
+            if _declared_value(node.value, constants):
+                return True
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == "python_requires" and _declared_value(
+                    value, constants
+                ):
+                    return True
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                    and target.slice.value == "python_requires" and _declared_value(node.value, constants)
+                ):
+                    return True
+    return False
+
+
+def _setup_cfg(text: str) -> bool:
+    """`[options] python_requires = >=3.9` (what setuptools reads when setup.py delegates to setup.cfg)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except (configparser.Error, ValueError):
+        return bool(_PYTHON_REQUIRES_RE.search(text))
+    return bool(parser.get("options", "python_requires", fallback="").strip())
 
 
 def _dockerfile(text: str) -> bool:
@@ -79,11 +140,13 @@ def _is_conda_env(name: str) -> bool:
 #: (does this root-level file name declare a version?, does its text?) -- checked in this order.
 DECLARATIONS: tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...] = (
     (lambda name: name == "pyproject.toml", _pyproject),
-    (lambda name: name in ("setup.py", "setup.cfg"), lambda text: bool(_PYTHON_REQUIRES_RE.search(text))),
+    (lambda name: name == "setup.py", _setup_py),
+    (lambda name: name == "setup.cfg", _setup_cfg),
     (lambda name: name == ".python-version", lambda text: bool(text.strip())),
     (lambda name: name == "runtime.txt", lambda text: bool(_RUNTIME_RE.search(text))),
     (lambda name: name == ".tool-versions", lambda text: bool(_TOOL_VERSIONS_RE.search(text))),
     (lambda name: name == "Pipfile", lambda text: bool(_PIPFILE_RE.search(text))),
+    (lambda name: name in ("python_env.yaml", "python_env.yml"), lambda text: bool(_PYTHON_ENV_RE.search(text))),
     (_is_conda_env, lambda text: bool(_CONDA_PYTHON_RE.search(text))),
     (_is_dockerfile, _dockerfile),
 )

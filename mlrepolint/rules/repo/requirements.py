@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from mlrepolint.rules.repo.pins import Dep, Entry, Include, Problem, is_local_path, requirement_dep
+from mlrepolint.rules.repo.pins import Entry, Include, is_url, requirement_dep
 
 # pip's own pattern: a comment starts a line or follows whitespace (so `pkg#egg` in a URL is not a comment).
 COMMENT_RE = re.compile(r"(^|\s+)#.*$")
@@ -60,9 +60,9 @@ def line_entry(text: str, line: int) -> Entry | None:
         if include is not None:
             return Include(include[1], line, constraint=INCLUDE_OPTIONS[include[0]])
         editable = option_value(text, EDITABLE_OPTIONS)
-        if editable is not None and not is_local_path(editable[1]):
+        if editable is not None and is_url(editable[1]):
             return requirement_dep(editable[1], line)  # `-e git+https://...@ref#egg=x`
-        return None  # `--index-url URL`, `-f DIR`, `--hash=...`, `-e .`
+        return None  # `--index-url URL`, `-f DIR`, `--hash=...`, `-e .`, `-e path` (pip takes a folder or a URL)
     # Like pip: the requirement ends where the first per-requirement option (`--hash`, `--config-settings`) starts.
     words = text.split(" ")
     for index, word in enumerate(words):
@@ -83,9 +83,3 @@ def parse_requirements(text: str) -> list[Entry]:
         if entry is not None:
             entries.append(entry)
     return entries
-
-
-def fully_pinned(entries: list[Entry]) -> bool:
-    """True for a requirements file that pins everything it lists (a lock file in all but name)."""
-    deps = [e for e in entries if isinstance(e, Dep)]
-    return bool(deps) and all(e.problem is None for e in deps) and not any(isinstance(e, Problem) for e in entries)

@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional, Tuple
 
 from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity
 from mlrepolint.rules.repo.envfiles import is_env_file
-from mlrepolint.rules.repo.hygiene import base_name, suffix_of
+from mlrepolint.rules.repo.hygiene import base_name, is_lfs_pointer, suffix_of
 from mlrepolint.rules.repo.notebooks import load_notebook
-from mlrepolint.rules.repo.secrets.detectors import PYTHON
+from mlrepolint.rules.repo.secrets.detectors import MARKUP, PYTHON
 from mlrepolint.rules.repo.secrets.scan import scan_text
 
+#: (line, column, masked description) of one secret in a file.
+Found = Tuple[Optional[int], Optional[int], str]
+
 CONFIG_SUFFIXES = frozenset(".yaml .yml .json .toml .ini .cfg .conf .properties".split())
-#: Lockfiles are full of integrity hashes and never hold credentials.
-LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock"})
+#: Lockfiles and scanner baselines are full of hashes and never hold credentials.
+LOCKFILES = frozenset(
+    {
+        "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock", "yarn.lock", "poetry.lock",
+        "uv.lock", "pdm.lock", "pipfile.lock", "cargo.lock", "go.sum", "conda-lock.yml", "gemfile.lock",
+        ".secrets.baseline",  # detect-secrets' baseline: hashes of what it found, never values
+    }
+)
+#: Files never read: binary formats (images, archives, weights, compiled code) and tabular data, whose bytes are
+#: not written by hand; a key committed in one of them is beyond a text scan.
+NOT_SCANNED_SUFFIXES = frozenset(
+    """
+    .png .jpg .jpeg .gif .bmp .tif .tiff .webp .ico .svg .psd .heic .mp3 .mp4 .wav .flac .ogg .avi .mov .mkv .webm
+    .pdf .zip .gz .tgz .tar .tar.gz .bz2 .xz .7z .rar .zst .whl .egg .jar .war .so .dll .dylib .exe .o .a .lib
+    .pyc .pyo .pyd .class .wasm .woff .woff2 .ttf .otf .eot .pt .pth .bin .ckpt .safetensors .onnx .tflite .pb
+    .h5 .hdf5 .keras .pkl .pickle .joblib .npy .npz .mat .parquet .feather .arrow .avro .orc .db .sqlite
+    .sqlite3 .csv .tsv .xls .xlsx .lmdb .tfrecord .idx .pack .map .lock
+    """.split()
+)
+#: PKCS#12 key stores (`.p12`, `.pfx`): binary bundles of a private key and its certificate, reported by name.
+KEY_STORE_SUFFIXES = frozenset({".p12", ".pfx"})
+BINARY_SNIFF = 8192
 
 HARDCODED_SECRET = Rule(
     code="MLR402",
@@ -23,17 +46,52 @@ HARDCODED_SECRET = Rule(
     severity=Severity.ERROR,
     summary="Credential hardcoded in code, a notebook or a config file",
     description=(
-        "Reports provider-specific credentials: AWS access key ids and secret access keys, private key blocks "
-        "(`-----BEGIN ... PRIVATE KEY-----` followed by a key body), GitHub, GitLab, Slack, Hugging Face, "
-        "OpenAI- and Anthropic-style tokens, Google service-account JSON keys, passwords in URLs "
-        "(`scheme://user:password@host`), and a high-entropy literal assigned to a name like `api_key`, "
-        "`secret`, `token` or `password`. Scanned: Python files, notebooks (cell sources and text outputs; image "
-        "data is skipped), YAML, JSON, TOML, INI and CFG files, Dockerfiles and `.env` files, each once; files "
-        "larger than `max-file-size` bytes (notebooks excepted) are skipped. Not flagged: values read from the "
-        "environment (`os.environ[...]`, `os.getenv(\"X\")`), empty values, placeholders (`<your-key>`, `xxx`, "
-        "`changeme`, `${VAR}`, `{{ var }}`), `.env.example`-style templates, lockfiles, and lines carrying "
-        "`# mlrepolint: allow-secret` (for plainly fake test fixtures). The secret itself is never printed: "
-        "findings show its kind and a masked form such as `AKIA************MPLE`."
+        "Reports credentials by their provider-specific shape, wherever they appear: AWS access key ids and "
+        "secret access keys; GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`); GitLab tokens "
+        "(`glpat-`, `gldt-`, `glrt-`, `glcbt-`, `glptt-`, `glft-`, `glimt-`, `glagent-`, `gloas-`, `glsoat-`, "
+        "`glffct-`, runner registration `GR1348941...`, `_gitlab_session`); Slack tokens (`xoxb-`, `xoxp-`, "
+        "`xoxa-`, `xoxr-`, `xoxs-`, `xoxo-`, `xoxe-`, `xapp-`) and webhook, workflow and trigger URLs; Hugging "
+        "Face tokens (`hf_`, `api_org_`); OpenAI (`sk-`, `sk-proj-`...; other `sk-` keys as OpenAI-compatible), "
+        "Anthropic (`sk-ant-api03-`, `sk-ant-admin01-`), Groq (`gsk_`), Perplexity (`pplx-`) and Databricks "
+        "(`dapi`) keys; Google API keys (`AIza...`); Stripe secret and restricted keys (`sk_live_`, `rk_live_`, "
+        "`sk_test_`...); PyPI upload tokens (`pypi-AgEI...`); npm tokens (`npm_`); SendGrid keys (`SG.`); Twilio "
+        "API keys (`SK` + 32 hex); Azure storage account keys (`AccountKey=`); JSON Web Tokens (a JSON header "
+        "and payload; a Supabase-style public `anon` key is not reported); private key blocks (`-----BEGIN ... "
+        "PRIVATE KEY-----` followed by a key body, OpenSSH, PGP, SSH2 and PuTTY keys), in any file (`id_rsa`, "
+        "`*.pem`, `*.key`...); PKCS#12 key stores (`*.p12`, `*.pfx`) by name; Google service-account JSON keys "
+        "(`\"type\": \"service_account\"` with a `private_key`, one finding); Weights & Biases keys "
+        "(`wandb.login(key=...)`, `wandb login KEY`, `WANDB_API_KEY=`); Kaggle keys (`kaggle.json`); `.netrc` "
+        "passwords (`machine ... login ... password ...`); passwords in URLs (`scheme://user:password@host`); "
+        "and a random-looking literal assigned to a secret-looking name wherever the secret word sits in it "
+        "(`api_key`, `WANDB_API_KEY_PROD`, `some_api_token_123`, `client_secret`, `db_pass`, `mySecretString`), "
+        "through `=`, `:`, `:=`, `=>`, a JSON or YAML key, or a call such as `os.environ.setdefault(\"API_KEY\", "
+        "\"...\")`. A bare `key` (`key=` keyword arguments, JSON `\"key\"` fields) counts only for a "
+        "machine-made token of 20+ characters.\n\n"
+        "Scanned: every text file of the repository, each once: Python files, notebooks (cell sources and text "
+        "outputs; image data is skipped), YAML, JSON, TOML, INI and CFG files, Dockerfiles, `.env` files (and "
+        "their templates), shell scripts, `.txt`, Markdown and extensionless files; HTML pages for "
+        "provider-shaped keys only (their page tokens, analytics beacons and CSRF nonces, are public). Not "
+        "read: binary files, "
+        "images, archives, model weights, tabular data (`.csv`, `.parquet`...), lockfiles, and files larger than "
+        "`max-file-size` bytes (notebooks excepted).\n\n"
+        "Not flagged: values read from the environment (`os.environ[...]`, `os.getenv(\"X\")`), empty values, "
+        "placeholders and redactions (`<your-token>`, `${VAR}`, `{{ var }}`, `ghp_xxxx...`, "
+        "`AKIAXXXXXXXXXXXXXXXX`, `...-####`, `RANDOMSTRINGHERE`, runs and ascending sequences of characters, "
+        "`changeme`, `EXAMPLE` keys, a single word such as `HuggingFace`), names that describe a secret rather "
+        "than hold it (`secret_name`, `token_url`, `max_tokens`, `public_key`, `pad_token`, `csrf_token`), the "
+        "example names of docs (`MY_KEY`, `your_token`), prose that describes a variable (`HF_TOKEN`: the "
+        "token...), code identifiers that start like a token (`hf_hub_download`), database-image default "
+        "passwords in URLs (`postgres:postgres@`) and upper-case names standing for one "
+        "(`postgresql://DB_USER:DB_PASSWORD@...`), presigned S3 and GCS URLs (`X-Amz-Credential` with "
+        "`X-Amz-Signature`, `X-Goog-Signature`: a time-limited grant, not a leaked key), keys that SDKs and "
+        "emulators publish on purpose, and lines carrying `# mlrepolint: allow-secret` (for plainly fake test "
+        "fixtures). One finding per secret per line. The secret itself is never printed: findings show its "
+        "kind and a masked form such as `AKIA************2345`.\n\n"
+        "Sources: the token shapes follow the public rule lists of gitleaks (`cmd/generate/config/rules/`) and "
+        "detect-secrets (`detect_secrets/plugins/`), Nosey Parker's Groq rule and the providers' documentation "
+        "(Weights & Biases: 40-character legacy and longer new keys; Kaggle: `kaggle.json`). "
+        "`benchmarks/secrets_agreement.py` measures agreement with both projects' published true- and "
+        "false-positive samples per kind (see `benchmarks/RESULTS.md`)."
     ),
     rationale=(
         "A key in a repository is a key published: clones, forks, CI logs and notebook exports all carry it, and "
@@ -53,21 +111,28 @@ HARDCODED_SECRET = Rule(
 
 
 def file_kind(file: RepoFile) -> str | None:
-    """How a file is scanned (`python`, `notebook`, `config`, `docker`, `env`), or None when it is not."""
+    """How a file is scanned (`python`, `notebook`, `config`, `docker`, `env`, `keystore`, `markup`, `text`), or
+    None when it is not read."""
     name = base_name(file.path)
     suffix = suffix_of(name)
+    lowered = name.lower()
     if suffix in (".py", ".pyi"):
         return PYTHON
     if suffix == ".ipynb":
         return "notebook"
+    if lowered in LOCKFILES or suffix in NOT_SCANNED_SUFFIXES or lowered.endswith((".min.js", ".min.css")):
+        return None
+    if suffix in KEY_STORE_SUFFIXES:
+        return "keystore"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return MARKUP
     if suffix in CONFIG_SUFFIXES:
-        return None if name in LOCKFILES else "config"
-    lowered = name.lower()
+        return "config"
     if lowered.startswith(("dockerfile", "containerfile")) or lowered.endswith(".dockerfile"):
         return "docker"
     if is_env_file(name):
         return "env"
-    return None
+    return "text"
 
 
 def _text(value: Any) -> str:
@@ -111,37 +176,55 @@ class SecretChecker(RepoChecker):
                 continue
             if kind == "notebook":
                 found = self._scan_notebook(repo, file.path)
+            elif kind == "keystore":
+                found = self._key_store(repo, file.path)
             else:
-                size = repo.size(file.path)
-                text = repo.read_text(file.path) if size is not None and size <= max_size else None
-                if text is None:
-                    continue
-                found = [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
+                found = self._scan_file(repo, file.path, kind, max_size)
+            if found is None:
+                continue
             ctx.examine(HARDCODED_SECRET)
             advice = (
                 " in an untracked file: read it from the environment before it is committed"
                 if repo.is_git and not file.tracked else ": rotate it and read it from the environment"
             )
-            for line, column, description in found:
+            for line, column, description in dict.fromkeys(found):  # one finding per secret per line
                 ctx.report(HARDCODED_SECRET, line, column, f"hardcoded {description}{advice}", path=file.path)
 
     @staticmethod
-    def _scan_notebook(repo: RepoView, path: str) -> list[tuple[int | None, int | None, str]]:
+    def _scan_file(repo: RepoView, path: str, kind: str, max_size: int) -> list[Found] | None:
+        """Scan a text file; None when it is too large, unreadable or binary (a NUL byte near the start)."""
+        size = repo.size(path)
+        text = repo.read_text(path) if size is not None and size <= max_size else None
+        if text is None or "\x00" in text[:BINARY_SNIFF]:
+            return None
+        return [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
+
+    @staticmethod
+    def _key_store(repo: RepoView, path: str) -> list[Found] | None:
+        """A PKCS#12 file is a private key by construction; a Git LFS pointer to one is not in the repository."""
+        size = repo.size(path)
+        if size is None or size == 0 or is_lfs_pointer(repo, path, size):
+            return None
+        return [(None, None, f"PKCS#12 key store (`{suffix_of(base_name(path))}`), which bundles a private key")]
+
+    @staticmethod
+    def _scan_notebook(repo: RepoView, path: str) -> list[Found] | None:
         """Scan cell sources and outputs; place each hit on the notebook file's line holding it."""
         notebook = load_notebook(repo, path)
         if notebook is None:
-            return []
+            return None
         if notebook.error is not None:  # not JSON: scan it as text, a key is a key
             return [(hit.line, hit.column, hit.description) for hit in scan_text(notebook.text, "text")]
-        found: list[tuple[int | None, int | None, str]] = []
+        found: list[Found] = []
         cursor = 0
         for text, kind in notebook_pieces(notebook.cells):
             if not text:
                 continue
             for hit in scan_text(text, kind):
+                line_start = text.rfind("\n", 0, hit.offset) + 1
                 line_end = text.find("\n", hit.offset)
-                # Jupyter writes JSON with ensure_ascii=False; the escaped line start finds the file line.
-                needle = json.dumps(text[hit.offset: line_end if line_end >= 0 else len(text)], ensure_ascii=False)
+                # Jupyter writes JSON with ensure_ascii=False; the escaped line finds the file line.
+                needle = json.dumps(text[line_start: line_end if line_end >= 0 else len(text)], ensure_ascii=False)
                 needle = needle[1:-1][:40]
                 at = notebook.text.find(needle, cursor)
                 if at < 0:
