@@ -20,15 +20,16 @@ import configparser
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from mlrepolint.api import RepoView
-from mlrepolint.rules.repo.imports import install_words_to_names, url_name
+from mlrepolint.rules.repo.imports import url_name
 from mlrepolint.rules.repo import tomltext
-from mlrepolint.rules.repo.conda import parse_environment
-from mlrepolint.rules.repo.dependencies import CONDA_FILES, REQUIREMENTS_FILES
-from mlrepolint.rules.repo.docker import DOCKERFILES, pip_install_arguments, shell_commands
+from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
+from mlrepolint.rules.repo.dependencies import CONDA_FILES, PYTHON_ENV_FILES, REQUIREMENTS_FILES
+from mlrepolint.rules.repo.docker import DOCKERFILES
 from mlrepolint.rules.repo.dockerfile import parse_dockerfile
+from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.pins import Dep, Include, canonical, requirement_dep
 from mlrepolint.rules.repo.pipfile import parse_pipfile
 from mlrepolint.rules.repo.requirements import parse_requirements
@@ -131,7 +132,10 @@ class Collector:
             self._requirements(path, runtime=not is_development_file(path))
         for f in repo.matching(CONDA_FILES):
             if _project_file(f.path):
-                self._conda(f.path)
+                self._conda(f.path, parse_environment)
+        for f in repo.matching(PYTHON_ENV_FILES):  # MLflow's python_env.yaml
+            if _project_file(f.path):
+                self._conda(f.path, parse_python_env)
         for f in repo.files:
             if not _project_file(f.path):
                 continue
@@ -203,11 +207,11 @@ class Collector:
         else:
             self._cannot_read(base, f"`-r {target}` is not in the repository")
 
-    def _conda(self, path: str) -> None:
+    def _conda(self, path: str, parse: Callable[[str], list[Any]]) -> None:
         text = read_declaration(self.repo, path)
         if text is None:
             return
-        entries = parse_environment(text)
+        entries = parse(text)
         runtime = not is_development_file(path) and not _frozen(text, [e for e in entries if isinstance(e, Dep) and e.pip])
         self.by_file.setdefault(path, [])
         for entry in entries:
@@ -233,11 +237,15 @@ class Collector:
         for instruction in parse_dockerfile(text):
             if instruction.keyword != "RUN":
                 continue
-            for words in shell_commands(instruction.args):
+            try:
+                commands = list(shell_commands(instruction.args))
+            except NestingError:
+                continue  # the container rules report it
+            for words in commands:
                 found = pip_install_arguments(words)
                 if found is not None:
-                    for name in install_words_to_names(found[0]):
-                        self._add(path, name, instruction.line, name, runtime=False)
+                    for _, dep in requested(found[0], instruction.line):
+                        self._dep(path, dep, runtime=False)
 
     # pyproject.toml, setup.cfg, setup.py.
 

@@ -638,8 +638,8 @@ def _installed() -> dict[str, frozenset[str]]:
                 top = (dist.read_text("top_level.txt") or "").split()
                 for name in top:
                     mapping.setdefault(name, set()).add(canonical(dist.metadata["Name"] or ""))
-    except Exception:  # broken metadata of some installed distribution: the table still answers  # noqa: MLR803
-        pass
+    except Exception:  # broken metadata of some installed distribution: the table still answers
+        return {}
     return {name: frozenset(dists) for name, dists in mapping.items()}
 
 
