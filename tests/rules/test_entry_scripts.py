@@ -45,7 +45,7 @@ FILES = {
     "keras_fit.py": (
         "import sys\n\nfrom tensorflow import keras\n\nkeras.Sequential([]).fit(x, y, epochs=int(sys.argv[1]))\n"
     ),
-    # scikit-learn: a random forest without random_state (fit on line 8; n_estimators on line 7), seeded, and
+    # scikit-learn: a random forest without random_state (line 7, with its hard-coded n_estimators), seeded, and
     # deterministic
     "sklearn_rf.py": (
         "from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.model_selection import train_test_split\n"
@@ -108,7 +108,7 @@ def test_unseeded_training(run):
     assert sorted(run.locations("MLR310")) == [
         ("MLR310", "keras_fit.py", 5),
         ("MLR310", "lightning_fit.py", 7),
-        ("MLR310", "sklearn_rf.py", 8),
+        ("MLR310", "sklearn_rf.py", 7),
         ("MLR310", "torch_train.py", 10),
     ]
     messages = {f["path"]: f["message"] for f in run.findings if f["code"] == "MLR310"}
@@ -116,6 +116,11 @@ def test_unseeded_training(run):
         "`loss.backward(...)` trains with PyTorch randomness, and no seed is set here or in the local modules this "
         "script imports: call `torch.manual_seed(seed)` (and `np.random.seed`, `random.seed`) at the start, or "
         "`lightning.seed_everything(seed)`"
+    )
+    assert messages["sklearn_rf.py"] == (
+        "`RandomForestClassifier(...)` is randomised and given no `random_state`, and NumPy's global generator is "
+        "not seeded here or in the local modules this script imports: pass `random_state=seed` to the randomised "
+        "steps (or call `np.random.seed(seed)`)"
     )
 
 

@@ -37,8 +37,8 @@ UNSEEDED_TRAINING = Rule(
         "repository-local module it imports, directly or through other local modules (`from utils import "
         "setup; setup()` where `utils.py` calls `torch.manual_seed`). Any call whose name contains `seed` "
         "counts, as does `np.random.default_rng(<seed>)`. A Hugging Face `Trainer` seeds itself (its "
-        "`TrainingArguments.seed`). The finding is on the first training call; the rubric counts training "
-        "scripts."
+        "`TrainingArguments.seed`). The finding is on the first training call (for scikit-learn, on the first "
+        "randomised step without `random_state`); the rubric counts training scripts."
     ),
     rationale=(
         "Weight initialisation, dropout, data shuffling, augmentation and train/test splits all draw random "
@@ -134,6 +134,8 @@ HYPER_PARAMETERS = frozenset({
 })
 #: scikit-learn's randomised steps (by class or function name): they need a `random_state`.
 RANDOMISED = frozenset({
+    "EasyEnsembleClassifier", "BalancedBaggingClassifier", "BalancedRandomForestClassifier", "RUSBoostClassifier",
+    "ClusterCentroids", "CondensedNearestNeighbour", "OneSidedSelection", "ADASYN", "BorderlineSMOTE",
     "train_test_split", "shuffle", "RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier",
     "ExtraTreesRegressor", "GradientBoostingClassifier", "GradientBoostingRegressor",
     "HistGradientBoostingClassifier", "HistGradientBoostingRegressor", "DecisionTreeClassifier",
@@ -194,14 +196,19 @@ class EntryScriptChecker(RepoChecker):
         reachable = list(self._local_texts(path, text))
         if training is not None:
             ctx.examine(UNSEEDED_TRAINING)
-            if not training.seeded_itself and not self._seeded(training, tree, names, text, reachable):
-                call = training.call
-                shown = dotted_name(call.func) or "fit"
-                ctx.report(
-                    UNSEEDED_TRAINING, call.lineno, call.col_offset + 1,
+            unseeded = self._unseeded(training, tree, names, text, reachable)
+            if unseeded is not None:
+                shown = dotted_name(unseeded.func) or "fit"
+                what = (
+                    f"`{shown}(...)` is randomised and given no `random_state`, and NumPy's global generator is "
+                    "not seeded here or in the local modules this script imports"
+                    if training.needs == "sklearn" else
                     f"`{shown}(...)` trains with {_LIBRARY_TITLES[training.needs]} randomness, and no seed is set "
-                    f"here or in the local modules this script imports: {_SEED_HINTS[training.needs]}",
-                    path=path,
+                    "here or in the local modules this script imports"
+                )
+                ctx.report(
+                    UNSEEDED_TRAINING, unseeded.lineno, unseeded.col_offset + 1,
+                    f"{what}: {_SEED_HINTS[training.needs]}", path=path,
                 )
         if _GALLERY.search(path) or not (training is not None or _evaluates(tree)):
             return
@@ -221,14 +228,16 @@ class EntryScriptChecker(RepoChecker):
             path=path,
         )
 
-    def _seeded(
+    def _unseeded(
         self, training: _Training, tree: ast.Module, names: _Names, text: str, reachable: list[tuple[str, str]]
-    ) -> bool:
-        if _SEED_CALL.search(text) or any(_SEED_CALL.search(local) for _, local in reachable):
-            return True
+    ) -> ast.Call | None:
+        """The call to report (the training call, or scikit-learn's first unseeded randomised step), or None
+        when the script is seeded."""
+        if training.seeded_itself or _SEED_CALL.search(text) or any(_SEED_CALL.search(t) for _, t in reachable):
+            return None
         if training.needs == "sklearn":
-            return not _unseeded_randomised_steps(tree, names)
-        return False
+            return _unseeded_randomised_step(tree, names)
+        return training.call
 
     def _local_texts(self, path: str, text: str) -> Iterator[tuple[str, str]]:
         """(module name, text) of the repository-local modules `path` imports, through other local modules too."""
@@ -316,8 +325,8 @@ def _training(tree: ast.Module, names: _Names) -> _Training | None:
     return None
 
 
-def _unseeded_randomised_steps(tree: ast.Module, names: _Names) -> bool:
-    """A scikit-learn randomised step without `random_state` (NumPy's global generator not seeded)."""
+def _unseeded_randomised_step(tree: ast.Module, names: _Names) -> ast.Call | None:
+    """The first scikit-learn randomised step without `random_state`."""
     for call in _calls(tree):
         short = names.resolve(dotted_name(call.func)).rsplit(".", 1)[-1]
         if keyword_value(call, "random_state") is not None or any(k.arg is None for k in call.keywords):
@@ -325,10 +334,10 @@ def _unseeded_randomised_steps(tree: ast.Module, names: _Names) -> bool:
         if short in RANDOMISED:
             if short == "train_test_split" and _false(keyword_value(call, "shuffle")):
                 continue
-            return True
+            return call
         if short in _SHUFFLED_SPLITTERS and _true(keyword_value(call, "shuffle")):
-            return True
-    return False
+            return call
+    return None
 
 
 def _true(node: ast.expr | None) -> bool:
