@@ -22,7 +22,10 @@ def notebook(*cells: str) -> str:
 
 FILES = {
     # The root project: requirements.txt with an include, a development file, a notebook.
-    "requirements.txt": "pandas==2.2.2\n-r requirements/ml.txt\nrich==13.7.1\ngunicorn==22.0.0\ncelery==5.4.0\n",
+    "requirements.txt": (
+        "pandas==2.2.2\n-r requirements/ml.txt\nrich==13.7.1\ngunicorn==22.0.0\ncelery==5.4.0\n"
+        "urllib3==2.2.1\n"  # a pin of someone else's dependency, not a choice to judge
+    ),
     "requirements/ml.txt": "scikit-learn==1.5.0\n",
     "requirements-dev.txt": "pytest==8.2.0\n",
     "Procfile": "worker: celery -A tasks worker\n",

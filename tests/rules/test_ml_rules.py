@@ -52,6 +52,11 @@ DESERIALIZATION = {
         "other = torch.load('model.pt', weights_only=args.safe)\n"  # the author's decision
         "third = torch.load('model.pt', **load_kwargs)\n"  # the caller's keywords may say weights_only
     ),
+    "fallback.py": (
+        "import torch\n\n\ndef load(path, weights_only=True):\n    try:\n"
+        "        return torch.load(path, weights_only=weights_only)\n    except TypeError:  # torch < 1.13\n"
+        "        return torch.load(path)\n"
+    ),
     "json_load.py": "import json\n\nconfig = json.load(open('config.json'))\nmodel.load_state_dict(state)\n",
     "unrelated_load.py": "def load(path):\n    return open(path).read()\n\n\ntext = load('x.txt')\n",
     "tests/test_pickling.py": "import pickle\n\n\ndef test_roundtrip(net):\n    assert pickle.loads(pickle.dumps(net))\n",

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Iterator
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, is_test_path
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
     notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
 )
-from mlrepolint.rules.repo.declared import Declared, Scope, is_development_file, collect
+from mlrepolint.rules.repo.declared import TRANSITIVE_MARKERS, Declared, Scope, collect, is_development_file
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.pins import canonical
 from mlrepolint.rules.repo.roles import roles_of
@@ -36,7 +36,9 @@ UNDECLARED_DEPENDENCY = Rule(
         "nothing at all is another rule's finding).\n\n"
         "Not reported: the standard library (of any Python 3 version), the repository's own modules (any "
         "Python file's name and any folder holding Python files), relative imports, optional imports (inside "
-        "`try:` ... `except ImportError:`, under `if TYPE_CHECKING:`), generated `*_pb2` modules, modules the "
+        "`try:` ... `except ImportError:`, under `if TYPE_CHECKING:` or an availability check such as `if "
+        "_WANDB_AVAILABLE:` / `if find_spec(...)`, and imports inside functions of a package module or a test, "
+        "which load an optional feature), generated `*_pb2` modules, modules the "
         "environment provides (`google.colab`, IPython in a notebook), names in `ignore-modules`, and everything "
         "under a declaration that cannot be read statically (a `setup.py` that computes `install_requires`). "
         "An import name is matched to distributions through a maintained table of names that differ "
@@ -77,7 +79,9 @@ UNUSED_DEPENDENCY = Rule(
         "extras, build requirements, conda packages (their names are not import names), tools and servers "
         "that run from the command line (`gunicorn`, `uvicorn`, `jupyter`, `dvc`, `pytest`, linters), backends "
         "other libraries load by themselves (`pyarrow`, `openpyxl`, `psycopg2`, `python-multipart`, "
-        "`tensorboard`, `accelerate`, `sentencepiece`, `protobuf`, ...), type stubs and plugins, names in "
+        "`tensorboard`, `accelerate`, `sentencepiece`, `protobuf`, ...), type stubs and plugins, pins of "
+        "packages that are only ever another package's dependency (`urllib3`, `certifi`, `six`), a dependency "
+        "that a used one installs anyway, names in "
         "`ignore-packages`, and a distribution whose name (or import name) appears anywhere in the "
         "repository's code, notebooks, shell scripts, Dockerfiles, Makefiles, CI and config files or README "
         "(`engine=\"openpyxl\"`, `report_to=\"wandb\"`, `CMD uvicorn app:app`). The rubric counts the main "
@@ -112,7 +116,8 @@ USED_WITHOUT_IMPORT = (
     "pydot", "graphviz", "tabulate", "jinja2", "numexpr", "bottleneck", "soundfile", "audioread", "av",
     "nvidia-*", "cuda-*", "jaxlib", "tensorflow-io*", "tensorflow-estimator", "tf-keras", "locust",
     "supervisor", "honcho", "prometheus-client", "greenlet", "pyngrok", "gdown", "kaggle", "nvidia-ml-py*",
-    "pynvml", "hydra-*",
+    "pynvml", "hydra-*", "mlserver*", "torchserve", "torch-model-archiver", "torch-workflow-archiver",
+    "seldon-core",
 )
 
 #: Other files whose text can name a dependency the project runs (Dockerfiles, shell scripts, CI, configs, docs).
@@ -168,7 +173,9 @@ class DependencyUseChecker(RepoChecker):
             examined = any(s.manifest for s in covering)
             readable = not any(s.unreadable for s in covering)
             declared = with_dependencies(frozenset().union(*(s.names for s in covering)))
-            in_package = posixpath.dirname(f.path) in packages
+            # A library's (or a test's) import inside a function is of an optional feature: the test skips
+            # without it, the library asks for it when the feature is used.
+            lazy_is_optional = posixpath.dirname(f.path) in packages or is_test_path(f.path)
             for imported, cell, installs in self._imports(f.path):
                 if not is_third_party(imported.module, local, imported.level) or imported.top in ignored:
                     continue
@@ -177,7 +184,7 @@ class DependencyUseChecker(RepoChecker):
                 candidates = distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ()))
                 for scope in covering:
                     used[scope.folder].update(candidates)
-                if imported.optional or (imported.in_function and in_package) or not (readable and examined):
+                if imported.optional or (imported.in_function and lazy_is_optional) or not (readable and examined):
                     continue  # optional, a library's lazy import of an optional feature, or not judged here
                 key = _module_key(imported)
                 nearest = [s for s in covering if s.manifest][-1]
@@ -253,8 +260,9 @@ class DependencyUseChecker(RepoChecker):
                     continue
                 seen.add(declared.name)
                 ctx.examine(UNUSED_DEPENDENCY)
-                if declared.name in used[scope.folder] or declared.name in ignored or _used_without_import(declared.name):
-                    continue
+                if (declared.name in used[scope.folder] or declared.name in ignored or declared.name in TRANSITIVE_MARKERS
+                        or _used_without_import(declared.name)):
+                    continue  # imported, ignored, a pin of someone else's dependency, or a tool
                 candidates.append((scope, declared))
         if not candidates:
             return

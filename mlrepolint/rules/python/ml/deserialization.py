@@ -30,7 +30,8 @@ UNSAFE_DESERIALIZATION = Rule(
         "`from yaml import load, SafeLoader`). An argument that is not a literal (`weights_only=args.safe`, "
         "`Loader=loader`, `torch.load(f, **kwargs)`) is the author's decision and is not reported, nor is "
         "`pickle.loads(pickle.dumps(x))` "
-        "(a deep copy). Test files are left out: they load fixtures they wrote, or round-trip a pickle to test "
+        "(a deep copy), nor a `torch.load` in a function that handles `weights_only` itself (a fallback for old "
+        "torch builds). Test files are left out: they load fixtures they wrote, or round-trip a pickle to test "
         "it. The rubric counts the loading calls: the share that are safe."
     ),
     rationale=(
@@ -85,6 +86,7 @@ class UnsafeDeserializationChecker(PythonChecker):
         if not names.modules() & _RELEVANT_MODULES and "trust_remote_code" not in file.text:
             return  # no loader is imported: no walk of the expressions
         torch_safe_default = torch_load_safe_by_default(ctx)
+        deciding = _spans_deciding_weights_only(file)
         found = []
         examined = 0
         for call in file.nodes(ast.Call):
@@ -93,6 +95,8 @@ class UnsafeDeserializationChecker(PythonChecker):
             verdict = _verdict(call, name, names, torch_safe_default) if name is not None else None
             if verdict is None:
                 continue
+            if verdict and name == "torch.load" and any(a <= call.lineno <= b for a, b in deciding):
+                verdict = ""  # a function that handles `weights_only` itself (a fallback for old torch builds)
             examined += 1
             if verdict:
                 found.append((call.lineno, call.col_offset + 1, verdict, name in UNPICKLING_CALLS))
@@ -150,6 +154,20 @@ def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default
             return f"`{short}(..., trust_remote_code=True)` runs Python code downloaded from the Hub repository"
         return ""
     return None
+
+
+def _spans_deciding_weights_only(file: PythonFile) -> list[tuple[int, int]]:
+    """Line spans of the functions that mention `weights_only` (a parameter, a branch on it, a call passing it):
+    their `torch.load` without it is a decision, such as the fallback for a torch build that lacks the keyword."""
+    if "weights_only" not in file.text:
+        return []
+    lines = file.lines
+    spans = []
+    for node in file.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        begin, end = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        if any("weights_only" in line for line in lines[begin - 1:end]):
+            spans.append((begin, end))
+    return spans
 
 
 #: Top-level modules whose imports can bring a loader into the file.
