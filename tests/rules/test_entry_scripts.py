@@ -90,6 +90,11 @@ FILES = {
     "evaluate.py": (
         "import torch\n\n\ndef main():\n    model = load_model()\n    batch_size = 64\n    model.eval()\n" + GUARD
     ),
+    # Notebooks saved as scripts: a notebook beside it, or nbconvert's markers.
+    "chapter.py": "import torch\n\n\ndef main():\n" + TORCH_LOOP + GUARD,
+    "chapter.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
+    "exported.py": "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport torch\n\n\ndef main():\n" + TORCH_LOOP,
+    "not_exported.py": "#!/usr/bin/env python\n# coding: utf-8\n\nimport torch\n\n\ndef main():\n" + TORCH_LOOP,
     # A Sphinx gallery example: documentation, not a script to configure.
     "docs/examples/plot_forest.py": (
         "from sklearn.ensemble import RandomForestClassifier\n\n"
@@ -108,6 +113,7 @@ def test_unseeded_training(run):
     assert sorted(run.locations("MLR310")) == [
         ("MLR310", "keras_fit.py", 5),
         ("MLR310", "lightning_fit.py", 7),
+        ("MLR310", "not_exported.py", 11),
         ("MLR310", "sklearn_rf.py", 7),
         ("MLR310", "torch_train.py", 10),
     ]

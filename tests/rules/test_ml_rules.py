@@ -220,6 +220,11 @@ ZERO_GRAD = {
         "            optimizer.zero_grad()\n            loss = model(data)\n            loss.backward()\n"
         "            return loss\n        optimizer.step(closure)\n"
     ),
+    "distributed_autograd.py": (
+        "import torch.distributed.autograd as dist_autograd\n\n\ndef train(model, opt, data):\n"
+        "    for batch in data:\n        with dist_autograd.context() as context_id:\n"
+        "            dist_autograd.backward(context_id, [model(batch)])\n            opt.step(context_id)\n"
+    ),
     "rl_env_step.py": (
         "def act(env, policy):\n    for _ in range(100):\n        action = policy(state)\n"
         "        state, reward, done, info = env.step(action)\n        reward.backward()\n"
@@ -261,6 +266,10 @@ FORWARD = {
         "    def backward(self, g):\n        return g\n\n\nout = Dense().forward(np.ones(3))\n"
     ),
     "no_torch.py": "out = pipeline.forward(x)\n",
+    "rpc.py": (
+        "import torch\n\n\ndef step(rref, remote_emb_module, x):\n"
+        "    return rref.rpc_sync().forward(x) + remote_emb_module.forward(x)\n"
+    ),
     "skorch_net.py": "import torch\nfrom skorch import NeuralNet\n\ny = net.forward(X)\n",
     "tests/test_forward.py": "import torch\n\n\ndef test_forward(model, x):\n    assert model.forward(x) is not None\n",
 }

@@ -117,7 +117,7 @@ USED_WITHOUT_IMPORT = (
     "nvidia-*", "cuda-*", "jaxlib", "tensorflow-io*", "tensorflow-estimator", "tf-keras", "locust",
     "supervisor", "honcho", "prometheus-client", "greenlet", "pyngrok", "gdown", "kaggle", "nvidia-ml-py*",
     "pynvml", "hydra-*", "mlserver*", "torchserve", "torch-model-archiver", "torch-workflow-archiver",
-    "seldon-core",
+    "seldon-core", "lmdb", "portalocker", "torchdata", "aiohttp", "pycocotools",
 )
 
 #: Other files whose text can name a dependency the project runs (Dockerfiles, shell scripts, CI, configs, docs).

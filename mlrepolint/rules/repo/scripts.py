@@ -24,7 +24,8 @@ UNSEEDED_TRAINING = Rule(
     summary="A training script uses randomness and sets no seed",
     description=(
         "Reports an entry script (a file run as a program: it has a `__main__` guard, a `#!` line or work at "
-        "its top level, and is not a test, a library module others import, or packaging) that trains a model "
+        "its top level, and is not a test, a library module others import, packaging, or a notebook saved as a "
+        "script: a notebook of the same name beside it, or nbconvert's `# In[1]:` markers) that trains a model "
         "and draws random numbers from a library it never seeds:\n\n"
         "- PyTorch: `loss.backward()` with `optimizer.step()`, or a Lightning `trainer.fit(...)`, with no "
         "`torch.manual_seed`, `seed_everything` or `set_seed` call;\n"
@@ -176,7 +177,7 @@ class EntryScriptChecker(RepoChecker):
             text = self._text(f.path)
             if text is None or _TRAINS_OR_EVALUATES.search(text) is None:
                 continue
-            if not self.roles.is_entry_script(f.path, text):
+            if not self.roles.is_entry_script(f.path, text) or _notebook_export(f.path, text, repo.paths):
                 continue
             try:
                 tree = ast.parse(text)
@@ -289,6 +290,12 @@ _SEED_HINTS = {
     "numpy": "call `np.random.seed(seed)` or draw from `np.random.default_rng(seed)`",
     "sklearn": "pass `random_state=seed` to the randomised steps (or call `np.random.seed(seed)`)",
 }
+
+
+def _notebook_export(path: str, text: str, paths: frozenset[str]) -> bool:
+    """A notebook saved as a script (`jupyter nbconvert --to script`, jupytext): a notebook of the same name
+    beside it, or nbconvert's `# In[1]:` cell markers. Notebooks are not entry scripts."""
+    return path[:-3] + ".ipynb" in paths or "\n# In[" in text
 
 
 def _calls(tree: ast.AST) -> list[ast.Call]:

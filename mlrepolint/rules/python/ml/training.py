@@ -20,7 +20,8 @@ MISSING_ZERO_GRAD = Rule(
         "`manual_backward`) and an optimizer's `.step()` (a receiver whose name says optimizer: `optimizer`, "
         "`opt`, `self.optim`, `optimizers[i]`, or `scaler.step(optimizer)`) and resets no gradients anywhere in "
         "the loop: no `zero_grad()` on the optimizer or the model, no `p.grad = None`, no `p.grad.zero_()`, no "
-        "call of a helper named `*zero_grad*`, `*reset_grad*` or `*clear_grad*`. Only the innermost such loop "
+        "call of a helper named `*zero_grad*`, `*reset_grad*` or `*clear_grad*` (distributed autograd, "
+        "`dist_autograd.backward`, keeps each iteration's gradients in its own context and is left out). Only the innermost such loop "
         "is reported, at its optimizer step. Not reported: gradient accumulation whose step is guarded by a step "
         "counter (`if (i + 1) % accumulation == 0:`) in a function that resets the gradients elsewhere; a step "
         "inside an LBFGS-style closure (the loop itself calls no `backward`). The rubric counts training loops."
@@ -56,7 +57,9 @@ DIRECT_FORWARD_CALL = Rule(
         "`transformers`, `timm`, `torchvision`, ...). Not reported: `super().forward(x)` and "
         "`Base.forward(self, x)` (a subclass calling its parent's implementation), `self.forward(x)` (a module "
         "calling its own forward from another of its methods), calls inside a `__call__` method (a class "
-        "implementing its own call protocol), test files (a test calls `forward` to test it), files that use "
+        "implementing its own call protocol), RPC proxies and remote modules (`rref.rpc_sync().forward(x)`, "
+        "`remote_module.forward(x)`: the RPC API names the method), test files (a test calls `forward` to test "
+        "it), files that use "
         "skorch (whose `NeuralNet.forward(X)` is its inference API), and files that define their own "
         "`forward` / `backward` classes outside `torch.autograd.Function` (hand-written networks in NumPy). "
         "The rubric counts `forward` calls."
@@ -106,6 +109,7 @@ class _LoopFacts:
         self.backward = False
         self.steps: list[ast.Call] = []
         self.zeroes = False
+        self.distributed = False
         self.inner: list[ast.AST] = []
         for node in _nodes_outside_definitions([*loop.body, *loop.orelse]):
             if isinstance(node, _LOOPS):
@@ -115,6 +119,8 @@ class _LoopFacts:
             elif isinstance(node, ast.Call):
                 last = _last_name(node)
                 if last in ("backward", "manual_backward"):
+                    if "dist_autograd" in (dotted_name(node.func) or ""):
+                        self.distributed = True  # gradients live in the iteration's autograd context
                     self.backward = True
                 elif last == "step" and _is_optimizer_step(node):
                     self.steps.append(node)
@@ -179,7 +185,7 @@ class TrainingLoopChecker(PythonChecker):
             if any(id(inner) in training for inner in facts.inner):
                 continue  # an inner loop is the training step: it is the one judged
             ctx.examine(MISSING_ZERO_GRAD)
-            if facts.zeroes:
+            if facts.zeroes or facts.distributed:
                 continue
             function = functions.get(id(facts.loop))
             if function is not None and all(_guarded_by_counter(step, function) for step in facts.steps) and any(
@@ -232,6 +238,8 @@ class ForwardCallChecker(PythonChecker):
                 continue  # super().forward(x)
             if isinstance(receiver, ast.Name) and receiver.id == "self":
                 continue  # the module's own methods (`predict_step` -> `self.forward`): the class's choice
+            if _remote(receiver):
+                continue  # `rref.rpc_sync().forward(x)`, a RemoteModule: the RPC API calls `forward` by name
             if call.args and isinstance(call.args[0], ast.Name) and call.args[0].id == "self" and not (
                 isinstance(receiver, ast.Name) and receiver.id == "self"
             ):
@@ -243,6 +251,15 @@ class ForwardCallChecker(PythonChecker):
                 DIRECT_FORWARD_CALL, call.lineno, call.col_offset + 1,
                 f"`{shown}.forward(...)` skips the module's hooks; call `{shown}(...)` instead",
             )
+
+
+def _remote(receiver: ast.expr) -> bool:
+    """An RPC proxy (`rref.remote()`, `rref.rpc_async()`, `rref.rpc_sync()`) or a remote module by its name."""
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        if receiver.func.attr in ("remote", "rpc_async", "rpc_sync"):
+            return True
+    name = (dotted_name(receiver) or "").lower()
+    return "remote" in name or "rref" in name
 
 
 def _skipped_spans(file: PythonFile) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
