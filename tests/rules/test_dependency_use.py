@@ -160,3 +160,16 @@ def test_utf16_requirements_file_as_pip_reads_it(repo):
     files = {"requirements.txt": b"\xff\xfe" + text.encode("utf-16-le"), "a.py": "import pandas\nimport numpy\n"}
     run = lint_json(repo(files), "--select", "MLR510,MLR511")
     assert run.findings == []
+
+
+def test_a_guard_around_a_definition_does_not_make_its_body_optional(repo):
+    files = {
+        "requirements.txt": "numpy==1.26.4\n",
+        "train.py": (
+            "try:\n    import numpy\n\n    def plot():\n        import matplotlib\n"  # 5: runs when plot() is called
+            "except ImportError:\n    numpy = None\n"
+            "try:\n    import seaborn\nexcept ImportError:\n    seaborn = None\n"  # guarded: optional
+        ),
+    }
+    run = lint_json(repo(files), "--select", "MLR510")
+    assert run.locations("MLR510") == [("MLR510", "train.py", 5)]

@@ -451,8 +451,8 @@ def _context(lines: list[str], index: int, indent: int) -> tuple[bool, bool]:
             return True, in_function  # `if TYPE_CHECKING:`, `with suppress(ImportError):`, `except ImportError:`
         if header.startswith("try") and header[3:].strip() == ":" and _try_catches_import_errors(lines, row + 1, depth):
             return True, in_function
-        if header.startswith(("def ", "async def ")):
-            in_function = True
+        if header.startswith(("def ", "async def ", "class ")):
+            return False, header[0] != "c"  # a guard outside a definition does not make its body's imports optional
         current = depth
     return False, in_function
 
