@@ -14,6 +14,7 @@ DESERIALIZATION = {
     "torch_alias.py": "import torch as T\n\nstate = T.load('model.pt')\n",  # 3
     "torch_false.py": "import torch\n\nstate = torch.load('model.pt', weights_only=False)\n",  # 3
     "torch_from.py": "from torch import load\n\nstate = load('model.pt', map_location='cpu')\n",  # 3
+    "pickle_renamed.py": "from pickle import loads as restore\n\nobj = restore(blob)\n",  # 3: only the import says load
     "joblib_from.py": "from joblib import load\n\nmodel = load('model.joblib')\n",  # 3
     "pickles.py": (
         "import pickle\nimport dill\nimport cloudpickle as cp\n\n"
@@ -69,7 +70,7 @@ def test_unsafe_deserialization(ml_run):
         ("MLR410", "hub.py", 4), ("MLR410", "hub.py", 5), ("MLR410", "hub.py", 6),
         ("MLR410", "joblib_from.py", 3),
         ("MLR410", "pandas_numpy.py", 4), ("MLR410", "pandas_numpy.py", 5),
-        ("MLR410", "pickles.py", 5), ("MLR410", "pickles.py", 6), ("MLR410", "pickles.py", 7),
+        ("MLR410", "pickle_renamed.py", 3), ("MLR410", "pickles.py", 5), ("MLR410", "pickles.py", 6), ("MLR410", "pickles.py", 7),
         ("MLR410", "pickles.py", 8),
         ("MLR410", "torch_alias.py", 3), ("MLR410", "torch_false.py", 3), ("MLR410", "torch_from.py", 3),
         ("MLR410", "yaml_loads.py", 4), ("MLR410", "yaml_loads.py", 5), ("MLR410", "yaml_loads.py", 6),

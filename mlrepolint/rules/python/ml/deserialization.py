@@ -70,7 +70,10 @@ UNSAFE_YAML_LOADERS = ("Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader")
 REMOTE_CODE_CALLS = ("from_pretrained", "pipeline", "load_dataset")
 
 #: Text that must appear for any call above to be in the file: without it, no walk of the expressions.
-_PREFILTER = re.compile(r"load|Unpickler|read_pickle|trust_remote_code")
+#: A loader's name as a whole word, not only as a call: `from joblib import load as restore` names it at the import,
+#: `partial(torch.load, ...)` passes it; `download(` and `load_state_dict(` are not loaders.
+_PREFILTER = re.compile(r"\b(?:load|loads|load_all|unsafe_load|unsafe_load_all)\b|Unpickler|read_pickle|"
+                        r"trust_remote_code")  # every name above holds "load" except trust_remote_code
 
 
 class UnsafeDeserializationChecker(PythonChecker):
@@ -80,10 +83,11 @@ class UnsafeDeserializationChecker(PythonChecker):
 
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Classify every call whose resolved name is a loader: the safe ones are examined, the others reported."""
-        if file.is_test or _PREFILTER.search(file.text) is None:
+        text = file.text
+        if not ("load" in text or "trust_remote_code" in text) or _PREFILTER.search(text) is None or file.is_test:
             return  # tests load the fixtures they wrote, or round-trip a pickle to test it
         names = ImportedNames(file)
-        if not names.modules() & _RELEVANT_MODULES and "trust_remote_code" not in file.text:
+        if not names.modules() & _RELEVANT_MODULES and "trust_remote_code" not in text:
             return  # no loader is imported: no walk of the expressions
         torch_safe_default = torch_load_safe_by_default(ctx)
         deciding = _spans_deciding_weights_only(file)

@@ -79,6 +79,8 @@ SPLITS = {"train_test_split": 0, "cross_val_score": 1, "cross_validate": 1, "cro
 _TEST_WORDS = frozenset({"test", "tst", "val", "valid", "validation", "holdout", "dev", "eval"})
 _TRAIN_WORDS = frozenset({"train", "trn", "trainval", "training", "full", "all"})
 _WORD_RE = re.compile(r"[a-z]+")
+_FIT_CALL = re.compile(r"\.fit(?:_transform|_resample)?\s*\(")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -152,14 +154,25 @@ class LeakageChecker(PythonChecker):
 
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Walk each scope's statements in order, tracking what was fitted on which data."""
-        if "fit" not in file.text or file.is_test:
-            return
+        if "fit" not in file.text or _FIT_CALL.search(file.text) is None or file.is_test:
+            return  # no fit call: no walk
         names = ImportedNames(file)
-        scopes = [file.tree, *file.nodes(ast.FunctionDef, ast.AsyncFunctionDef)]
+        text = file.text
+        fit_lines: list[int] = []
+        line, counted = 1, 0
+        for match in _FIT_CALL.finditer(text):  # lines counted as the matches go down the text, not from the top
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            fit_lines.append(line)
+        functions = [n for n in file.nodes(ast.FunctionDef, ast.AsyncFunctionDef) if isinstance(n, _FUNCTIONS)]
+        scopes: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef] = [file.tree] + [
+            node for node in functions  # only the functions that fit something are walked
+            if any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in fit_lines)
+        ]
         found: list[tuple[int, int, str]] = []
         fits = False
         for scope in scopes:
-            scope_found, scope_fits = self._scope(scope.body, names)  # type: ignore[attr-defined]
+            scope_found, scope_fits = self._scope(scope.body, names)
             found += scope_found
             fits = fits or scope_fits
         if not fits:
