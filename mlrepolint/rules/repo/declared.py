@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from mlrepolint.api import RepoView
+from mlrepolint.api import RepoFile, RepoView, gitignore_spec
 from mlrepolint.rules.repo.imports import url_name
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
@@ -103,6 +103,8 @@ def _is_dockerfile(path: str) -> bool:
 
 
 def is_development_file(path: str) -> bool:
+    """Whether a requirements file is for development, by its name or a folder's (`requirements-dev.txt`,
+    `requirements/test.txt`, `ci/requirements.txt`)."""
     return DEV_WORDS.search(posixpath.basename(path).rsplit(".", 1)[0]) is not None or any(
         DEV_WORDS.fullmatch(part) for part in path.split("/")[:-1]
     )
@@ -125,15 +127,19 @@ class Collector:
     def scopes(self) -> list[Scope]:
         """One scope per folder that declares something, the root first, then by path."""
         repo = self.repo
+        # Names first, then the patterns, on the few files whose name can match (matching every file of a large
+        # repository against every pattern costs more than reading the declarations).
+        texts = [f for f in repo.files if f.path.endswith((".txt", ".in", ".TXT"))]  # `RepoFile.suffix` builds a path
+        yamls = [f for f in repo.files if f.path.endswith((".yml", ".yaml", ".YML", ".YAML"))]
         requirement_files = [
-            f.path for f in repo.matching(REQUIREMENTS_FILES + REQUIREMENTS_INPUTS) if _project_file(f.path)
+            f.path for f in _matching(texts, REQUIREMENTS_FILES + REQUIREMENTS_INPUTS) if _project_file(f.path)
         ]
         for path in sorted(requirement_files, key=is_development_file):  # main files first: an include is read once
             self._requirements(path, runtime=not is_development_file(path))
-        for f in repo.matching(CONDA_FILES):
+        for f in _matching(yamls, CONDA_FILES):
             if _project_file(f.path):
                 self._conda(f.path, parse_environment)
-        for f in repo.matching(PYTHON_ENV_FILES):  # MLflow's python_env.yaml
+        for f in _matching(yamls, PYTHON_ENV_FILES):  # MLflow's python_env.yaml
             if _project_file(f.path):
                 self._conda(f.path, parse_python_env)
         for f in repo.files:
@@ -147,7 +153,8 @@ class Collector:
                 self._setup_cfg(f.path)
             elif f.name == "setup.py":
                 self._setup_py(f.path)
-        for f in repo.matching(DOCKERFILES):
+        containers = [f for f in repo.files if "ockerfile" in f.name or "ontainerfile" in f.name]
+        for f in _matching(containers, DOCKERFILES):
             if _project_file(f.path):
                 self._dockerfile(f.path)
         return self._group()
@@ -388,6 +395,11 @@ def _frozen(text: str, entries: list[Any]) -> bool:
     deps = [e for e in entries if isinstance(e, Dep)]
     markers = len({d.name for d in deps} & TRANSITIVE_MARKERS)
     return markers >= 3 or (markers >= 2 and all(d.problem is None for d in deps))
+
+
+def _matching(files: list[RepoFile], patterns: tuple[str, ...]) -> list[RepoFile]:
+    spec = gitignore_spec(patterns)
+    return [f for f in files if spec.match_file(f.path)]
 
 
 def _table(data: Any, key: str) -> dict[str, Any]:

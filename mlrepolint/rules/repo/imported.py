@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Iterator
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, is_test_path
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
     notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
@@ -125,6 +125,9 @@ TOOL_FILES = (
     "Dockerfile*", "*.Dockerfile", "Containerfile*", "Makefile", "*.mk", "Procfile", "*.sh", "*.bash", "*.yml",
     "*.yaml", "*.toml", "*.cfg", "*.ini", "*.md", "*.rst", "*.txt", "*.json", "MLproject", "Justfile",
 )
+_TOOL_NAMES = ("Dockerfile", "Containerfile", "Makefile", "Procfile", "MLproject", "Justfile")
+_TOOL_SUFFIXES = (".dockerfile", ".mk", ".sh", ".bash", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".md", ".rst",
+                  ".txt", ".json")
 #: At most this much of another file is read.
 OTHER_LIMIT = 256 * 1024
 
@@ -166,35 +169,53 @@ class DependencyUseChecker(RepoChecker):
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
         packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
+        manifests = {s.folder: s.manifest for s in scopes}
+        judged: dict[tuple[str, ...], tuple[bool, frozenset[str], Scope | None]] = {}  # per set of covering scopes
+        analysed: dict[tuple[str, tuple[str, ...], int], tuple[frozenset[str], str] | None] = {}
         for f in repo.files:
-            covering = [s for s in scopes if s.covers(f.path)]  # outermost first
-            if not covering or not _is_code(f.path) or f.path in self.declaration_files:
+            if not _is_code(f.path) or f.path in self.declaration_files:
                 continue
-            examined = any(s.manifest for s in covering)
-            readable = not any(s.unreadable for s in covering)
-            declared = with_dependencies(frozenset().union(*(s.names for s in covering)))
+            covering = [s for s in scopes if s.covers(f.path)]  # outermost first
+            if not covering:
+                continue
+            key = tuple(s.folder for s in covering)
+            if key not in judged:
+                nearest = [s for s in covering if manifests[s.folder]]
+                readable = not any(s.unreadable for s in covering)
+                judged[key] = (
+                    readable and bool(nearest), with_dependencies(frozenset().union(*(s.names for s in covering))),
+                    nearest[-1] if nearest else None,
+                )
+            judge, declared, nearest_manifest = judged[key]
             # A library's (or a test's) import inside a function is of an optional feature: the test skips
             # without it, the library asks for it when the feature is used.
             lazy_is_optional = posixpath.dirname(f.path) in packages or is_test_path(f.path)
+            imported_here: set[frozenset[str]] = set()
             for imported, cell, installs in self._imports(f.path):
-                if not is_third_party(imported.module, local, imported.level) or imported.top in ignored:
-                    continue
-                if cell is not None and imported.top == "IPython":
-                    continue  # a notebook's kernel provides it
-                candidates = distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ()))
-                for scope in covering:
-                    used[scope.folder].update(candidates)
-                if imported.optional or (imported.in_function and lazy_is_optional) or not (readable and examined):
+                what = analysed.get((imported.module, imported.names, imported.level))
+                if what is None:  # the same statement recurs in many files: its analysis is done once
+                    third_party = is_third_party(imported.module, local, imported.level) and imported.top not in ignored
+                    what = analysed[(imported.module, imported.names, imported.level)] = (
+                        (distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ())),
+                         _module_key(imported)) if third_party else None
+                    )
+                if what is None or (cell is not None and imported.top == "IPython"):
+                    continue  # not third-party; or IPython, which a notebook's kernel provides
+                candidates, module_key = what
+                imported_here.add(candidates)
+                if imported.optional or (imported.in_function and lazy_is_optional) or not judge:
                     continue  # optional, a library's lazy import of an optional feature, or not judged here
-                key = _module_key(imported)
-                nearest = [s for s in covering if s.manifest][-1]
-                use = uses.setdefault((nearest.folder, key), _Use(key))
+                assert nearest_manifest is not None  # judged only where a manifest covers the file
+                use = uses.setdefault((nearest_manifest.folder, module_key), _Use(module_key))
                 use.files.add(f.path)
-                if candidates & (declared | with_dependencies(installs)):
+                if candidates & declared or (installs and candidates & with_dependencies(installs)):
                     continue
                 use.undeclared += 1
                 if use.first is None:
                     use.first, use.first_path, use.first_cell = imported, f.path, cell
+            for scope in covering:
+                for candidates in imported_here:
+                    used[scope.folder].update(candidates)
         by_folder = {s.folder: s for s in scopes}
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
@@ -226,9 +247,8 @@ class DependencyUseChecker(RepoChecker):
         if text is None:
             return
         self.texts[path] = text
-        if "import" in text:
-            for imported in scan_imports(text):
-                yield imported, None, frozenset()
+        for imported in self.roles.imports(path):
+            yield imported, None, frozenset()
 
     def _report_undeclared(self, use: _Use, scope: Scope) -> None:
         self.ctx.examine(UNDECLARED_DEPENDENCY)
@@ -266,15 +286,22 @@ class DependencyUseChecker(RepoChecker):
                 candidates.append((scope, declared))
         if not candidates:
             return
-        others = self._other_texts()
+        others = [text.lower() for text in self._other_texts()]
+        lowered_texts: dict[str, str] = {}
+
+        def lowered(path: str) -> str:  # each file lowered once, however many declarations are compared with it
+            if path not in lowered_texts:
+                lowered_texts[path] = self.texts[path].lower()
+            return lowered_texts[path]
+
         brought = {
             s.folder: with_dependencies(d.name for d in s.declared if d.name in used[s.folder]) for s in scopes
         }
         for scope, declared in candidates:
             if declared.name in brought[scope.folder]:
                 continue  # also installed by a dependency the code uses: pinning it is a choice, not waste
-            words = _spellings(declared.name)
-            if any(_mentions(self.texts[p], words) for p in covered[scope.folder]) or any(
+            words = {word.lower() for word in _spellings(declared.name)}
+            if any(_mentions(lowered(p), words) for p in covered[scope.folder]) or any(
                 _mentions(text, words) for text in others
             ):
                 continue
@@ -289,8 +316,13 @@ class DependencyUseChecker(RepoChecker):
         """The text of the repository's other small files that can name a tool it runs (not the declaration
         files themselves: declaring a package is not using it)."""
         found = []
-        for f in self.repo.matching(TOOL_FILES):
-            if f.path in self.declaration_files or f.path.endswith((".py", ".ipynb")):
+        # Names first, the patterns only on the files whose name can match (see `declared.Collector.scopes`).
+        candidates = [
+            f for f in self.repo.files if f.name.startswith(_TOOL_NAMES) or f.path.lower().endswith(_TOOL_SUFFIXES)
+        ]
+        spec = gitignore_spec(TOOL_FILES)
+        for f in candidates:
+            if f.path in self.declaration_files or not spec.match_file(f.path):
                 continue
             size = self.repo.size(f.path)
             text = self.repo.read_text(f.path) if size is not None and size <= OTHER_LIMIT else None
@@ -333,11 +365,10 @@ def _spellings(name: str) -> set[str]:
 
 
 def _mentions(text: str, words: set[str]) -> bool:
-    """Whether the text names one of the words (case-insensitively, as a whole word: `engine="pyarrow"`)."""
-    lowered = text.lower()
+    """Whether the (lower-cased) text names one of the (lower-case) words as a whole word (`engine="pyarrow"`,
+    `CMD uvicorn app:app`); a substring test first, the word boundaries only where it is found."""
     for word in words:
-        word = word.lower()
-        if word in lowered and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
+        if word in text and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
             return True
     return False
 
@@ -346,8 +377,9 @@ def _preference(path: str) -> tuple[int, bool, str] | None:
     """Which declaration file a fix should name first (None: not one to name): the main requirements file, then
     pyproject.toml, setup.py..., development files last."""
     name = posixpath.basename(path)
-    for rank, pattern in enumerate(("requirements*.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
-                                     "environment*.y*ml", "*requirements*.in", "*.txt")):
+    patterns = ("requirements*.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment*.y*ml",
+                "*requirements*.in", "*.txt")
+    for rank, pattern in enumerate(patterns):
         if fnmatch(name, pattern):
             return rank, is_development_file(path), path
     return None

@@ -27,8 +27,7 @@ import bisect
 import functools
 import re
 import sys
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
 
@@ -253,6 +252,8 @@ ENVIRONMENT_MODULES = frozenset({
     "dbutils",
 })
 
+_ENVIRONMENT_TOPS = frozenset(name.split(".", 1)[0] for name in ENVIRONMENT_MODULES)
+
 #: Modules removed from the standard library in recent versions (code for older Pythons still imports them)
 #: and Python 2 names that code guarded by a version check imports.
 _REMOVED_STDLIB = frozenset({
@@ -294,12 +295,12 @@ def is_stdlib(name: str) -> bool:
     return name.split(".", 1)[0] in STDLIB
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(NamedTuple):
     """One imported module: `import a.b` gives `a.b`; `from a import b, c` gives `a` with names (`b`, `c`).
 
     `level` counts the leading dots of a relative import (its module is then relative, never third-party);
-    `line` is 1-based; `optional` says the code runs without it (see the module docstring)."""
+    `line` is 1-based; `optional` says the code runs without it (see the module docstring). A named tuple: a large
+    repository has tens of thousands of import statements."""
 
     module: str
     line: int
@@ -324,10 +325,12 @@ _OPTIONAL_HEADER = re.compile(
 
 def scan_imports(text: str) -> list[Import]:
     """Every import statement of Python source, nested ones included, from the text (see the module docstring)."""
+    # A `find` loop rather than a regex over the text: `import` is rare, and a regex tries every position.
     found: list[Import] = []
-    strings = _triple_quoted_spans(text) if ('"""' in text or "'''" in text) else []
+    strings: _Strings | None = None
     lines: list[str] | None = None
     find, rfind, length = text.find, text.rfind, len(text)
+    line, counted = 1, 0  # the line number at `counted`, advanced as the statements go down the text
     pos = 0
     while True:
         at = find("import", pos)
@@ -342,7 +345,9 @@ def scan_imports(text: str) -> list[Import]:
         stripped = raw.lstrip()
         if not stripped.startswith(("import ", "from ", "import\t", "from\t")):
             continue
-        if strings and _inside(strings, start):
+        if strings is None:
+            strings = _Strings(text)
+        if strings.inside(start):
             continue
         statement = stripped.split("#", 1)[0].rstrip()
         if "(" in statement and ")" not in statement:  # `from x import (\n    a,\n    b,\n)`
@@ -356,7 +361,8 @@ def scan_imports(text: str) -> list[Import]:
             following = length if following < 0 else following
             statement = statement[:-1] + " " + text[pos + 1:following].split("#", 1)[0].strip()
             pos = following
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", counted, start)
+        counted = start
         indent = len(raw) - len(stripped)
         imports = _parse_statement(statement.strip(), line)
         if not imports:
@@ -373,12 +379,13 @@ def scan_imports(text: str) -> list[Import]:
 
 def _parse_statement(statement: str, line: int) -> list[Import]:
     """The imports of one `import ...` / `from ... import ...` statement (with `;` a second statement ends it)."""
-    statement = statement.split(";", 1)[0].strip()
-    if statement.startswith("import"):
+    if ";" in statement:
+        statement = statement.split(";", 1)[0].strip()
+    if statement[0] == "i":  # import a, b.c as d
         found = []
         for part in statement[6:].split(","):
-            module = part.strip().split(" as ", 1)[0].strip()
-            if _is_dotted(module):
+            module = part.split(" as ", 1)[0].strip()
+            if module.replace(".", "_").isidentifier():
                 found.append(Import(module, line))
         return found
     source, sep, names = statement[4:].partition(" import")
@@ -387,43 +394,43 @@ def _parse_statement(statement: str, line: int) -> list[Import]:
     source = source.strip()
     module = source.lstrip(".")
     level = len(source) - len(module)
-    if module and not _is_dotted(module) or not (module or level):
+    if (module and not module.replace(".", "_").isidentifier()) or not (module or level):
         return []
-    listed = tuple(
-        name for name in (p.strip().split(" as ", 1)[0].strip().strip("()").strip() for p in names.split(","))
-        if name.isidentifier()
-    )
-    return [Import(module, line, level, listed)]
+    listed = []
+    for part in names.replace("(", " ").replace(")", " ").split(","):
+        name = part.split(" as ", 1)[0].strip()
+        if name.isidentifier():
+            listed.append(name)
+    return [Import(module, line, level, tuple(listed))]
 
 
-def _is_dotted(name: str) -> bool:
-    return bool(name) and all(part.isidentifier() for part in name.split("."))
+class _Strings:
+    """The triple-quoted strings of a text, found by pairing the quotes in order, only as far into the text as
+    asked (imports sit near the top; a long file's docstrings further down are never looked for). Approximate: a
+    triple quote inside a one-line string or a comment is rare enough to ignore."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int]] = []
+        self.scanned = 0 if ('"""' in text or "'''" in text) else len(text)
 
-def _triple_quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each triple-quoted string, found by pairing the quotes in order (approximate: a triple
-    quote inside a one-line string or a comment is rare enough to ignore)."""
-    spans = []
-    pos = 0
-    find = text.find
-    while True:
-        double, single = find('"""', pos), find("'''", pos)
-        if double < 0 and single < 0:
-            break
-        start, quote = (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
-        end = find(quote, start + 3)
-        if end < 0:
-            spans.append((start, len(text)))
-            break
-        spans.append((start, end + 3))
-        pos = end + 3
-    return spans
-
-
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether `pos` lies inside one of the (sorted, disjoint) spans."""
-    index = bisect.bisect_right(spans, (pos, sys.maxsize)) - 1
-    return index >= 0 and spans[index][0] < pos < spans[index][1]
+    def inside(self, pos: int) -> bool:
+        """Whether `pos` lies inside a triple-quoted string."""
+        text, find = self.text, self.text.find
+        while self.scanned <= pos:
+            double, single = find('"""', self.scanned), find("'''", self.scanned)
+            if double < 0 and single < 0:
+                self.scanned = len(text) + 1
+                break
+            begin, quote = (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
+            end = find(quote, begin + 3)
+            end = len(text) if end < 0 else end + 3
+            self.spans.append((begin, end))
+            self.scanned = end
+        if not self.spans or pos < self.spans[0][0]:
+            return False
+        index = bisect.bisect_right(self.spans, (pos, sys.maxsize)) - 1
+        return index >= 0 and self.spans[index][0] < pos < self.spans[index][1]
 
 
 def _context(lines: list[str], index: int, indent: int) -> tuple[bool, bool]:
@@ -571,8 +578,10 @@ def is_third_party(module: str, local: frozenset[str] | set[str], level: int = 0
     if level or not module:
         return False
     top = module.split(".", 1)[0]
-    if top in local or is_stdlib(top) or top.endswith(("_pb2", "_pb2_grpc")):
+    if top in local or top in STDLIB or top.endswith(("_pb2", "_pb2_grpc")):
         return False
+    if top not in _ENVIRONMENT_TOPS:
+        return True
     return not any(module == env or module.startswith(env + ".") for env in ENVIRONMENT_MODULES)
 
 

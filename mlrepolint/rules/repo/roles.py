@@ -34,6 +34,7 @@ class Roles:
         self.repo = repo
         self.python = [f.path for f in repo.files if f.path.endswith(".py")]
         self._texts: dict[str, str | None] = {}
+        self._imports: dict[str, list[Import]] = {}
 
     def text(self, path: str) -> str | None:
         """The file's text, read once (None when unreadable or too large)."""
@@ -41,6 +42,14 @@ class Roles:
             size = self.repo.size(path)
             self._texts[path] = self.repo.read_text(path) if size is not None and size <= READ_LIMIT else None
         return self._texts[path]
+
+    def imports(self, path: str) -> list[Import]:
+        """The file's import statements (`imports.scan_imports`), read once and shared by the rules that ask."""
+        found = self._imports.get(path)
+        if found is None:
+            text = self.text(path)
+            found = self._imports[path] = scan_imports(text) if text is not None and "import" in text else []
+        return found
 
     @cached_property
     def first_party(self) -> frozenset[str]:
@@ -99,10 +108,7 @@ class Roles:
         """The Python files some other Python file of the repository imports."""
         found: set[str] = set()
         for path in self.python:
-            text = self.text(path)
-            if text is None or "import" not in text:
-                continue
-            for imported in scan_imports(text):
+            for imported in self.imports(path):
                 for _, target in self.local_targets(path, imported):
                     if target != path:
                         found.add(target)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value
-from mlrepolint.rules.repo.imports import scan_imports
 from mlrepolint.rules.repo.roles import roles_of
 
 UNSEEDED_TRAINING = Rule(
@@ -111,8 +110,8 @@ SCRIPT_WITHOUT_CLI = Rule(
 _TRAINS_OR_EVALUATES = re.compile(
     r"\.fit(?:_generator)?\(|backward\(|\.train\(|\.evaluate\(|\.predict(?:_proba)?\(|\.eval\(\)"
 )
-#: A seed call anywhere in a text (a call whose name contains "seed"), or a seeded NumPy generator.
-_SEED_CALL = re.compile(r"^[^#\n]*?(?:\w*seed\w*\s*\(|default_rng\(\s*[^)\s]|RandomState\(\s*[^)\s])", re.M | re.I)
+#: A seed call (a call whose name contains "seed"), or a seeded NumPy generator.
+_SEED_CALL = re.compile(r"seed\w*\s*\(|default_rng\(\s*[^)\s]|RandomState\(\s*[^)\s]", re.I)
 #: Ways a script takes its settings from outside: imports, calls and names, in its text or a local module's.
 _CONFIG_TEXT = re.compile(
     r"\b(?:argparse|click|typer|fire|hydra|omegaconf|OmegaConf|jsonargparse|absl|docopt|tyro|simple_parsing|"
@@ -149,7 +148,23 @@ _SHUFFLED_SPLITTERS = frozenset({"KFold", "StratifiedKFold", "GroupKFold", "Repe
 _GALLERY = re.compile(r"(?:^|/)(?:docs?|doc_src|documentation)/|(?:^|/)plot_[^/]*\.py$")
 #: Local modules followed from a script, at most this deep.
 MAX_DEPTH = 4
-READ_LIMIT = 2_000_000
+
+
+def _may_train_or_evaluate(text: str) -> bool:
+    """Substrings first (each a C-speed scan), then the pattern: most files are neither."""
+    return ("fit" in text or "backward(" in text or "train(" in text or "evaluate(" in text or "predict" in text
+            or ".eval()" in text) and _TRAINS_OR_EVALUATES.search(text) is not None
+
+
+def _calls_a_seed(text: str) -> bool:
+    """Whether the text calls a seed function outside a comment (looked for only where the word appears)."""
+    if not ("seed" in text or "Seed" in text or "SEED" in text or "default_rng" in text or "RandomState" in text):
+        return False
+    for match in _SEED_CALL.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "#" not in text[line_start:match.start()]:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -170,12 +185,11 @@ class EntryScriptChecker(RepoChecker):
         """Parse the entry scripts that train or evaluate; read the local modules they import."""
         self.repo = repo
         self.roles = roles_of(repo, ctx)
-        self.texts: dict[str, str | None] = {}
         for f in repo.files:
             if not f.path.endswith(".py"):
                 continue
             text = self._text(f.path)
-            if text is None or _TRAINS_OR_EVALUATES.search(text) is None:
+            if text is None or not _may_train_or_evaluate(text):
                 continue
             if not self.roles.is_entry_script(f.path, text) or _notebook_export(f.path, text, repo.paths):
                 continue
@@ -186,10 +200,7 @@ class EntryScriptChecker(RepoChecker):
             self._check_script(f.path, text, tree, ctx)
 
     def _text(self, path: str) -> str | None:
-        if path not in self.texts:
-            size = self.repo.size(path)
-            self.texts[path] = self.repo.read_text(path) if size is not None and size <= READ_LIMIT else None
-        return self.texts[path]
+        return self.roles.text(path)  # read once, shared with the other rules that read Python files
 
     def _check_script(self, path: str, text: str, tree: ast.Module, ctx: Context) -> None:
         names = _Names(tree)
@@ -234,7 +245,7 @@ class EntryScriptChecker(RepoChecker):
     ) -> ast.Call | None:
         """The call to report (the training call, or scikit-learn's first unseeded randomised step), or None
         when the script is seeded."""
-        if training.seeded_itself or _SEED_CALL.search(text) or any(_SEED_CALL.search(t) for _, t in reachable):
+        if training.seeded_itself or _calls_a_seed(text) or any(_calls_a_seed(t) for _, t in reachable):
             return None
         if training.needs == "sklearn":
             return _unseeded_randomised_step(tree, names)
@@ -248,7 +259,7 @@ class EntryScriptChecker(RepoChecker):
             current, source, depth = frontier.pop()
             if depth >= MAX_DEPTH:
                 continue
-            for imported in scan_imports(source):
+            for imported in self.roles.imports(current):
                 for module, target in self.roles.local_targets(current, imported):
                     if target in seen:
                         continue
