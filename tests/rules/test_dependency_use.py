@@ -173,3 +173,12 @@ def test_a_guard_around_a_definition_does_not_make_its_body_optional(repo):
     }
     run = lint_json(repo(files), "--select", "MLR510")
     assert run.locations("MLR510") == [("MLR510", "train.py", 5)]
+
+
+def test_a_pin_of_what_a_used_dependency_installs_is_not_unused(repo):
+    files = {
+        "requirements.txt": "ultralytics==8.3.48\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\npolars==1.17.1\n",
+        "detect.py": "from ultralytics import YOLO\n",  # ultralytics runs on torch: the CUDA build pinned is a choice
+    }
+    run = lint_json(repo(files), "--select", "MLR511")
+    assert run.locations("MLR511") == [("MLR511", "requirements.txt", 4)]

@@ -168,6 +168,8 @@ BRINGS: Mapping[str, tuple[str, ...]] = {
     "catboost": ("numpy", "pandas", "scipy", "matplotlib", "plotly", "graphviz", "six"),
     "shap": ("numpy", "scipy", "scikit-learn", "pandas", "tqdm", "packaging", "numba", "cloudpickle", "slicer"),
     "imbalanced-learn": ("numpy", "scipy", "scikit-learn", "joblib", "threadpoolctl"),
+    "ultralytics": ("torch", "torchvision", "numpy", "matplotlib", "opencv-python", "pillow", "pyyaml", "requests",
+                    "scipy", "tqdm", "psutil", "py-cpuinfo", "pandas", "seaborn", "ultralytics-thop"),
     "mlflow": ("mlflow-skinny", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib", "flask", "jinja2",
                "sqlalchemy", "alembic", "docker", "pyarrow", "markdown", "graphene", "gunicorn"),
     "mlflow-skinny": ("click", "cloudpickle", "requests", "pyyaml", "packaging", "protobuf", "sqlparse",
