@@ -1,8 +1,10 @@
-"""Docs as tests: every built-in per-file rule finds its declared `bad` example and not its `good` one, so the
-examples in docs/rules/ cannot rot. Written over the registry, so every rule added later is covered."""
+"""Docs as tests: every built-in per-file rule (and each repository rule in FILE_EXAMPLES) finds its declared `bad`
+example and not its `good` one, so the examples in docs/rules/ cannot rot. Written over the registry, so every
+rule added later is covered."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,13 +18,17 @@ from mlrepolint.rules.testreports import TEST_REPORT_RULES
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
 EXAMPLE_PATHS: dict[str, str] = {"MLR203": "src/churn/__init__.py"}  # import-time-configuration: a package's
 DEFAULT_EXAMPLE_PATH = "train.py"
+#: Repository rules whose examples are files: one Python file (linted as a training script), or several files,
+#: each after a `# path` line (`# requirements.txt`, then `# train.py`).
+FILE_EXAMPLES = ("MLR310", "MLR510", "MLR511", "MLR902")
+_FILE_HEADER = re.compile(r"^# (?P<path>[\w./-]+)$", re.M)
 
 
 def _is_per_file(rule: Rule) -> bool:
     if rule in TEST_REPORT_RULES:  # their examples are reports (tests/test_test_reports.py proves them)
         return False
     plugin = load_registry().plugin_of(rule)
-    return plugin is None or issubclass(plugin.checker, PythonChecker)  # None: the engine's own rules
+    return plugin is None or issubclass(plugin.checker, PythonChecker) or rule.code in FILE_EXAMPLES
 
 
 def _cases() -> list:
@@ -31,10 +37,20 @@ def _cases() -> list:
             for kind in ("bad", "good")]
 
 
+def _example_files(rule: Rule, source: str) -> dict[str, str]:
+    """The files an example stands for: `# path` sections, or one file."""
+    headers = list(_FILE_HEADER.finditer(source))
+    if rule.code not in FILE_EXAMPLES or not headers or headers[0].start() != 0:
+        return {EXAMPLE_PATHS.get(rule.code, DEFAULT_EXAMPLE_PATH): source}
+    ends = [match.start() for match in headers[1:]] + [len(source)]
+    return {match["path"]: source[match.end() + 1:end].rstrip("\n") + "\n" for match, end in zip(headers, ends)}
+
+
 def _codes_found(root: Path, rule: Rule, source: str) -> list[str]:
-    path = root / EXAMPLE_PATHS.get(rule.code, DEFAULT_EXAMPLE_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(source, encoding="utf-8")
+    for name, text in _example_files(rule, source).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     result = Engine(root, False, Settings(select=("ALL",))).run([root])
     return [f.code for f in result.findings]
 
