@@ -425,7 +425,8 @@ def list_rules() -> None:
         plugin = registry.plugin_of(rule)
         origin = f"  [plugin {plugin.distribution} {plugin.version}]" if plugin and not plugin.builtin else ""
         click.echo(
-            f"{rule.code}  {rule.name:<{width}}  {rule.category:<{category_width}}  {rule.severity.value:<7}  {rule.summary}"
+            f"{rule.code}  {rule.name:<{width}}  {rule.category:<{category_width}}  {rule.severity.value:<7}  "
+            f"{rule.summary}"
             f"{default}{origin}"
         )
 

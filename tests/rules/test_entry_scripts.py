@@ -93,7 +93,9 @@ FILES = {
     # Notebooks saved as scripts: a notebook beside it, or nbconvert's markers.
     "chapter.py": "import torch\n\n\ndef main():\n" + TORCH_LOOP + GUARD,
     "chapter.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
-    "exported.py": "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport torch\n\n\ndef main():\n" + TORCH_LOOP,
+    "exported.py": (
+        "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport torch\n\n\ndef main():\n" + TORCH_LOOP
+    ),
     "not_exported.py": "#!/usr/bin/env python\n# coding: utf-8\n\nimport torch\n\n\ndef main():\n" + TORCH_LOOP,
     # A Sphinx gallery example: documentation, not a script to configure.
     "docs/examples/plot_forest.py": (

@@ -60,7 +60,9 @@ DESERIALIZATION = {
     ),
     "json_load.py": "import json\n\nconfig = json.load(open('config.json'))\nmodel.load_state_dict(state)\n",
     "unrelated_load.py": "def load(path):\n    return open(path).read()\n\n\ntext = load('x.txt')\n",
-    "tests/test_pickling.py": "import pickle\n\n\ndef test_roundtrip(net):\n    assert pickle.loads(pickle.dumps(net))\n",
+    "tests/test_pickling.py": (
+        "import pickle\n\n\ndef test_roundtrip(net):\n    assert pickle.loads(pickle.dumps(net))\n"
+    ),
     "tests/test_fixture.py": "import pickle\n\n\ndef test_fixture():\n    assert pickle.load(open('f.pkl', 'rb'))\n",
 }
 
@@ -206,7 +208,8 @@ ZERO_GRAD = {
         "        if (i + 1) % accumulation == 0:\n            optimizer.step()\n"
     ),
     "accumulation_reset_in_loop.py": (
-        "def train(model, loader, optimizer):\n    for i, batch in enumerate(loader):\n        model(batch).backward()\n"
+        "def train(model, loader, optimizer):\n    for i, batch in enumerate(loader):\n"
+        "        model(batch).backward()\n"
         "        if i % 4 == 0:\n            optimizer.step()\n            model.zero_grad(set_to_none=True)\n"
     ),
     "grad_none.py": (
@@ -258,7 +261,8 @@ FORWARD = {
         "        return super().forward(x) + nn.Linear.forward(self, x) + super(Child, self).forward(x)\n"
     ),
     "own_method.py": (
-        "import torch\n\n\nclass Net(torch.nn.Module):\n    def predict_step(self, x):\n        return self.forward(x)\n"
+        "import torch\n\n\nclass Net(torch.nn.Module):\n    def predict_step(self, x):\n"
+        "        return self.forward(x)\n"
     ),
     "call_protocol.py": (
         "import torch\n\n\nclass Layer:\n    def __call__(self, x):\n        return self.impl.forward(x)\n"

@@ -57,7 +57,10 @@ UNDECLARED_DEPENDENCY = Rule(
         "Add the distribution (the message names it) to the dependency file that covers the importing code, "
         "with a version; for an optional feature, guard the import with `try:` / `except ImportError:`."
     ),
-    bad="# requirements.txt\npandas==2.2.2\n\n# train.py\nimport pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n",
+    bad=(
+        "# requirements.txt\npandas==2.2.2\n\n# train.py\nimport pandas as pd\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+    ),
     good=(
         "# requirements.txt\npandas==2.2.2\nscikit-learn==1.5.0\n\n# train.py\nimport pandas as pd\n"
         "from sklearn.linear_model import LogisticRegression\n"
@@ -92,7 +95,10 @@ UNUSED_DEPENDENCY = Rule(
         "you do use, and is one more thing to keep pinned and patched; a list that says more than the code "
         "needs no longer tells anyone what the code needs."
     ),
-    fix="Remove the dependency, or move it to a development group or an extra if a tool or an optional feature uses it.",
+    fix=(
+        "Remove the dependency, or move it to a development group or an extra if a tool or an optional feature "
+        "uses it."
+    ),
     bad="# requirements.txt\npandas==2.2.2\nrequests==2.32.3\n\n# train.py\nimport pandas as pd\n",
     good="# requirements.txt\npandas==2.2.2\n\n# train.py\nimport pandas as pd\n",
     options={"ignore-packages": ()},
@@ -280,8 +286,9 @@ class DependencyUseChecker(RepoChecker):
                     continue
                 seen.add(declared.name)
                 ctx.examine(UNUSED_DEPENDENCY)
-                if (declared.name in used[scope.folder] or declared.name in ignored or declared.name in TRANSITIVE_MARKERS
-                        or _used_without_import(declared.name)):
+                name = declared.name
+                if (name in used[scope.folder] or name in ignored or name in TRANSITIVE_MARKERS
+                        or _used_without_import(name)):
                     continue  # imported, ignored, a pin of someone else's dependency, or a tool
                 candidates.append((scope, declared))
         if not candidates:
@@ -355,8 +362,10 @@ def _suggestion(imported: Import) -> str:
 
 
 def _used_without_import(name: str) -> bool:
-    return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) or (p.startswith("*") and name.endswith(p[1:]))
-               for p in USED_WITHOUT_IMPORT)
+    return any(
+        name == p or (p.endswith("*") and name.startswith(p[:-1])) or (p.startswith("*") and name.endswith(p[1:]))
+        for p in USED_WITHOUT_IMPORT
+    )
 
 
 def _spellings(name: str) -> set[str]:

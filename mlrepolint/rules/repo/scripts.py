@@ -80,7 +80,8 @@ SCRIPT_WITHOUT_CLI = Rule(
         "`tyro`, `sys.argv`, environment variables, `input()`, a YAML / JSON / TOML / INI file it loads, "
         "`wandb.config`, an Optuna trial or an `exec`'d configurator (nanoGPT's), in the script or in a "
         "repository-local module it imports; and it imports no local module named like a config (`config`, "
-        "`settings`, `params`, `hparams`, `constants`). Scripts under `docs/` and in Sphinx galleries are left out. The finding is on the first "
+        "`settings`, `params`, `hparams`, `constants`). Scripts under `docs/` and in Sphinx galleries are left out. "
+        "The finding is on the first "
         "hard-coded hyper-parameter; the rubric counts training and evaluation scripts."
     ),
     rationale=(

@@ -128,7 +128,8 @@ def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default
             return "`torch.load(..., weights_only=False)` unpickles the file (can run code from it)"
         return ""
     if name in UNPICKLING_CALLS:
-        if call.args and isinstance(call.args[0], ast.Call) and (dotted_name(call.args[0].func) or "").endswith("dumps"):
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Call) and (dotted_name(first.func) or "").endswith("dumps"):
             return ""  # `pickle.loads(pickle.dumps(obj))`: a copy of an object, nothing from outside
         return f"{UNPICKLING_CALLS[name]} can run code from the data it loads; use a format that holds only data"
     if name == "numpy.load":

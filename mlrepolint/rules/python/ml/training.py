@@ -21,7 +21,8 @@ MISSING_ZERO_GRAD = Rule(
         "`opt`, `self.optim`, `optimizers[i]`, or `scaler.step(optimizer)`) and resets no gradients anywhere in "
         "the loop: no `zero_grad()` on the optimizer or the model, no `p.grad = None`, no `p.grad.zero_()`, no "
         "call of a helper named `*zero_grad*`, `*reset_grad*` or `*clear_grad*` (distributed autograd, "
-        "`dist_autograd.backward`, keeps each iteration's gradients in its own context and is left out). Only the innermost such loop "
+        "`dist_autograd.backward`, keeps each iteration's gradients in its own context and is left out). "
+        "Only the innermost such loop "
         "is reported, at its optimizer step. Not reported: gradient accumulation whose step is guarded by a step "
         "counter (`if (i + 1) % accumulation == 0:`) in a function that resets the gradients elsewhere; a step "
         "inside an LBFGS-style closure (the loop itself calls no `backward`). The rubric counts training loops."
@@ -71,7 +72,9 @@ DIRECT_FORWARD_CALL = Rule(
         "them silently, so the model that is evaluated is not quite the model that was trained."
     ),
     fix="Call the module (`model(x)`, `self.encoder(h)`); keep `super().forward(x)` for a parent's implementation.",
-    bad="import torch\n\n\ndef predict(model, batch):\n    with torch.no_grad():\n        return model.forward(batch)\n",
+    bad=(
+        "import torch\n\n\ndef predict(model, batch):\n    with torch.no_grad():\n        return model.forward(batch)\n"
+    ),
     good="import torch\n\n\ndef predict(model, batch):\n    with torch.no_grad():\n        return model(batch)\n",
 )
 
