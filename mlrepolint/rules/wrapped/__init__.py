@@ -177,6 +177,12 @@ class Wrappers:
                     self._setup_warnings.append(str(exc))
         return self._setup_warnings
 
+    def _wanted(self, code: str) -> bool:
+        """True when the selection keeps this flake8 code (flake8 then runs only the checks that can report it)."""
+        from mlrepolint.rules.wrapped.flake8 import rule_name
+
+        return self.selection.enabled(code, rule_name(code))
+
     def checks_style(self) -> bool:
         """True when a wrapped tool is set to run on the files: without one, the PEP 8 rate has nothing to count
         and the rubric must not give it a free score. Decided from the settings and the standard code prefixes,
@@ -194,7 +200,8 @@ class Wrappers:
         from mlrepolint.rules.wrapped import flake8
 
         try:
-            return flake8.flake8_findings(self._flake8, module.path, module.lines, module.tree)
+            return flake8.flake8_findings(self._flake8, module.path, module.lines, module.tree, self._wanted,
+                                          module.text)
         except flake8.Flake8Failed as exc:
             self._failures.setdefault("flake8", []).append(f"{module.path}: {exc}")
             return []

@@ -7,6 +7,11 @@ is what the per-file path calls: flake8's plugin loading and option parsing happ
 then each call only runs the checks. flake8 applies its own `select`/`ignore`, `per-file-ignores`, `exclude` and
 `# noqa` (with its multi-line-string and `# flake8: noqa` rules), so what comes back is what flake8 would print.
 
+Only what can be reported runs: of pycodestyle's checks, those that can emit a code both flake8's settings and the
+run's selection report (NeMo's configuration selects two pycodestyle codes of ~70: the other checks were 40% of
+the run); a violation of any other code is dropped as it is reported, before flake8 looks for its `# noqa` line,
+and a file without `noqa` anywhere is not tokenized a second time to map its lines for `# noqa`.
+
 `[flake8:local-plugins]` would import code from the repository: it is dropped with a warning unless
 `trust-repo-config` is set.
 """
@@ -16,8 +21,9 @@ from __future__ import annotations
 import configparser
 import functools
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from mlrepolint.rules.base import Finding
 from mlrepolint.rules.wrapped import (
@@ -270,6 +276,127 @@ class _Setup:
     guide: Any
     collector: _Collector
     exclude: list[str]
+    plans: dict[Any, _Plan] = field(default_factory=dict)  # by the run's `wanted` predicate
+
+    def plan(self, wanted: Callable[[str], bool] | None) -> _Plan:
+        """What to run for files under this set-up and selection (built once per process)."""
+        plan = self.plans.get(wanted)
+        if plan is None:
+            plan = self.plans[wanted] = _Plan(self, wanted)
+        return plan
+
+
+class _Plan:
+    """The checks to run and the codes to keep: a code flake8 would report in some file (any of its
+    `per-file-ignores` style guides) that the run's selection (`wanted`) keeps too."""
+
+    def __init__(self, setup: _Setup, wanted: Callable[[str], bool] | None) -> None:
+        self._guides = setup.guide.style_guides
+        self._wanted = wanted
+        self._decided: dict[str, bool] = {}
+        self.checkers = _narrowed(setup.plugins.checkers, self.reported)
+
+    def reported(self, code: str) -> bool:
+        """True when a violation of `code` can be reported (decided once a code)."""
+        decided = self._decided.get(code)
+        if decided is None:
+            from flake8.style_guide import Decision
+
+            decided = self._decided[code] = (self._wanted is None or self._wanted(code)) and any(
+                guide.should_report_error(code) is Decision.Selected for guide in self._guides
+            )
+        return decided
+
+
+#: A code in a pycodestyle check's docstring or message strings.
+_CODE_RE = re.compile(r"\b[A-Z][0-9]{3}\b")
+#: What flake8's `# noqa` comments contain, in any case: a file without it needs no noqa line mapping.
+_NOQA_RE = re.compile("noqa", re.IGNORECASE)
+_KINDS = ("logical_line", "physical_line")
+
+
+@functools.lru_cache(maxsize=None)
+def _pycodestyle_checks() -> dict[str, list[tuple[Any, frozenset[str], tuple[str, ...]]]] | None:
+    """pycodestyle's checks by kind, each with every code it can emit and its parameter names, in the order
+    flake8's pycodestyle plugin calls them; None when that plugin does not call exactly the checks pycodestyle
+    registers (another pycodestyle than this was written for: then nothing is narrowed)."""
+    try:
+        import pycodestyle
+        from flake8.plugins import pycodestyle as bridge
+
+        registry = pycodestyle._checks
+    except (ImportError, AttributeError):
+        return None
+    checks: dict[str, list[tuple[Any, frozenset[str], tuple[str, ...]]]] = {}
+    for kind in _KINDS:
+        found = []
+        for check, (codes, args) in registry.get(kind, {}).items():
+            if getattr(bridge, f"_{check.__name__}", None) is not check:
+                return None
+            # The docstring lists what pycodestyle's own --select goes by; two checks emit a code it omits (E133,
+            # E101), so the message strings are read too.
+            emitted = {code for code in codes if code} | set(_CODE_RE.findall(" ".join(_strings(check.__code__))))
+            found.append((check, frozenset(emitted), tuple(args)))
+        checks[kind] = sorted(found, key=lambda item: item[0].__name__)  # the plugin's (alphabetical) order
+    bridged = {value for name, value in vars(bridge).items()
+               if name.startswith("_") and getattr(value, "__module__", None) == "pycodestyle"}
+    if bridged != {check for kind in _KINDS for check, _, _ in checks[kind]}:
+        return None
+    return checks
+
+
+def _strings(code: Any) -> Iterator[str]:
+    """The string constants of a code object and of the code objects nested in it."""
+    for const in code.co_consts:
+        if isinstance(const, str):
+            yield const
+        elif hasattr(const, "co_consts"):
+            yield from _strings(const)
+        elif isinstance(const, tuple):
+            yield from (item for item in const if isinstance(item, str))
+
+
+def _narrowed(checkers: Any, reported: Callable[[str], bool]) -> Any:
+    """flake8's checkers with its two pycodestyle plugins calling only the checks that can emit a reported code
+    (a plugin left with none is dropped)."""
+    checks = _pycodestyle_checks()
+    if checks is None:
+        return checkers
+    from flake8.plugins import pycodestyle as bridge
+
+    bridges = {"logical_line": bridge.pycodestyle_logical, "physical_line": bridge.pycodestyle_physical}
+    lists = {}
+    for kind in _KINDS:
+        plugins = []
+        for plugin in getattr(checkers, kind):
+            if plugin.obj is not bridges[kind]:
+                plugins.append(plugin)
+                continue
+            keep = [(check, args) for check, codes, args in checks[kind] if any(map(reported, sorted(codes)))]
+            if keep:
+                parameters = {name: True for _, args in keep for name in args if name != kind}
+                run = _logical(keep) if kind == "logical_line" else _physical(keep)
+                plugins.append(plugin._replace(obj=run, parameters=parameters))
+        lists[kind] = plugins
+    return checkers._replace(**lists)
+
+
+def _logical(checks: list[tuple[Any, tuple[str, ...]]]) -> Callable[..., Iterator[Any]]:
+    def pycodestyle_logical(**values: Any) -> Iterator[Any]:
+        for check, args in checks:
+            yield from check(*[values[name] for name in args])
+
+    return pycodestyle_logical
+
+
+def _physical(checks: list[tuple[Any, tuple[str, ...]]]) -> Callable[..., Iterator[Any]]:
+    def pycodestyle_physical(**values: Any) -> Iterator[Any]:
+        for check, args in checks:
+            found = check(*[values[name] for name in args])
+            if found is not None:
+                yield found
+
+    return pycodestyle_physical
 
 
 _ACTIVE: dict[Flake8Config, _Setup] = {}
@@ -352,10 +479,29 @@ def _checker_class() -> type:
     from flake8.processor import FileProcessor
 
     class TextChecker(FileChecker):
-        def __init__(self, *, lines: list[str], tree: ast.Module | None, **kwargs: Any) -> None:
+        def __init__(
+            self, *, lines: list[str], tree: ast.Module | None, reported: Callable[[str], bool], noqa: bool,
+            **kwargs: Any,
+        ) -> None:
             self._lines = lines
             self._tree = tree
+            self._reported = reported
+            self._noqa = noqa
             super().__init__(**kwargs)
+
+        def report(self, error_code: str | None, line_number: int, column: int, text: str) -> str:
+            """Keep a violation only if it can be reported, and look for its `# noqa` line only in a file that
+            has one: flake8 maps every line for noqa by tokenizing the whole file again on the first violation."""
+            if error_code is None:
+                error_code, text = text.split(" ", 1)
+            if not self._reported(error_code):
+                return error_code
+            if getattr(self, "processor", None) is None:
+                line = None
+            else:
+                line = self.processor.noqa_line_for(line_number) if self._noqa else ""
+            self.results.append((error_code, line_number, column, text, line))
+            return error_code
 
         def _make_processor(self) -> FileProcessor:
             processor = FileProcessor(self.filename, self.options, lines=self._lines)
@@ -382,20 +528,26 @@ def _excluded(setup: _Setup, root: str, path: str) -> bool:
 
 
 def flake8_findings(
-    config: Flake8Config, path: str, lines: Sequence[str], tree: ast.Module | None = None
+    config: Flake8Config, path: str, lines: Sequence[str], tree: ast.Module | None = None,
+    wanted: Callable[[str], bool] | None = None, text: str | None = None,
 ) -> list[Finding]:
-    """flake8's findings for one file (`path` relative to the root, `lines` with their endings).
+    """flake8's findings for one file (`path` relative to the root, `lines` with their endings, `text` the same
+    joined when the caller has it).
 
-    `tree`, when given, is the already parsed module, so the file is not parsed twice. Raises Flake8Unavailable
-    when flake8 cannot run at all, Flake8Failed when it fails on this file.
+    `tree`, when given, is the already parsed module, so the file is not parsed twice. `wanted`, when given, is
+    the run's selection (a code it rejects is never reported, so its checks need not run; the same function each
+    call). Raises Flake8Unavailable when flake8 cannot run at all, Flake8Failed when it fails on this file.
     """
     setup = _setup(config)
     if _excluded(setup, config.root, path):
         return []
     filename = os.path.join(config.root, *path.split("/"))
+    plan = setup.plan(wanted)
+    noqa = _NOQA_RE.search("".join(lines) if text is None else text) is not None
     try:
         checker = _checker_class()(
-            filename=filename, plugins=setup.plugins.checkers, options=setup.options, lines=list(lines), tree=tree
+            filename=filename, plugins=plan.checkers, options=setup.options, lines=list(lines), tree=tree,
+            reported=plan.reported, noqa=noqa,
         )
         _, results, _ = checker.run_checks()
     except Exception as exc:  # a plugin's bug must not stop the run
