@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from fnmatch import fnmatchcase
 
 from mlrepolint.api import (
@@ -104,6 +105,10 @@ SWALLOWED_EXCEPTION = Rule(
 )
 
 _SUPPRESS_CALLS = ("suppress", "contextlib.suppress")
+#: `print` as a name of its own, then what can follow the callee of a call (its `(`, or the `)` or a comment of a
+#: parenthesized callee): `fingerprint`, `pprint`, `print_fn`, `console.print` and "print the loss" in a docstring
+#: call no builtin, and a plain substring test sent every file mentioning them into the walk of every expression.
+_PRINT_NAME = re.compile(r"(?<![.\w])print[\s\\]*[(#)]")
 _STDOUT = ("sys.stdout", "sys.stderr")
 
 
@@ -127,7 +132,7 @@ def _prints(file: PythonFile, allowed: tuple[str, ...]) -> list[ast.Call]:
     From the file's one shared walk: a call lies inside a node exactly when its position lies in the node's
     span (a function's span starts at its first decorator), so no second walk of the tree is needed.
     """
-    if "print" not in file.text:  # no call of print without its name: spare the walk of every expression
+    if _PRINT_NAME.search(file.text) is None:  # no call of print: spare the walk of every expression
         return []
     prints = [call for call in file.nodes(ast.Call) if _is_print(call)]  # type: ignore[arg-type]
     if not prints:
