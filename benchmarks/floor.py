@@ -1,13 +1,16 @@
 """The floor: read and `ast.parse` every file listed in FILE, in JOBS processes, and nothing else.
 
-Usage: python benchmarks/floor.py FILE JOBS   (FILE holds one path per line, relative to the working directory)
+Usage: python benchmarks/floor.py FILE JOBS   (see --help)
+
+What mlrepolint's own rules are measured against (`benchmarks/run.py`): the least any linter that parses each
+file must do. Worker processes are forked, as mlrepolint's are on Linux, and fed in chunks of the same size.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import multiprocessing
-import sys
 
 
 def parse(path: str) -> None:
@@ -20,17 +23,29 @@ def parse(path: str) -> None:
         pass
 
 
+def arguments() -> argparse.Namespace:
+    """FILE and JOBS from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("file", metavar="FILE",
+                        help="a text file listing the Python files to parse, one path a line, relative to the "
+                             "working directory (run.py writes it from mlrepolint's own file list)")
+    parser.add_argument("jobs", metavar="JOBS", type=int,
+                        help="processes to parse in: 1 parses in this process, more forks that many workers")
+    return parser.parse_args()
+
+
 def main() -> None:
     """Parse every listed file in the given number of processes."""
-    with open(sys.argv[1], encoding="utf-8") as handle:
+    args = arguments()
+    with open(args.file, encoding="utf-8") as handle:
         paths = handle.read().splitlines()
-    jobs = int(sys.argv[2])
-    if jobs == 1:
+    if args.jobs <= 1:
         for path in paths:
             parse(path)
         return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for _ in pool.imap_unordered(parse, paths, chunksize=max(1, min(32, len(paths) // (jobs * 8)))):
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        chunk = max(1, min(32, len(paths) // (args.jobs * 8)))
+        for _ in pool.imap_unordered(parse, paths, chunksize=chunk):
             pass
 
 
