@@ -72,7 +72,7 @@ def step_outputs(tmp: Path) -> dict[str, str]:
 
 
 def test_action_declares_its_inputs_outputs_and_steps():
-    assert set(action()["inputs"]) == {"path", "args", "fail-under", "version"}
+    assert set(action()["inputs"]) == {"path", "args", "fail-under", "version", "cache"}
     assert action()["runs"]["using"] == "composite"
     assert step_named("Run mlrepolint")["id"] == "mlrepolint"
     assert {name: spec["value"] for name, spec in action()["outputs"].items()} == {
@@ -80,6 +80,18 @@ def test_action_declares_its_inputs_outputs_and_steps():
     run = step_named("Run mlrepolint")["run"]
     assert "--format github" in run and '--output-format "markdown:$summary"' in run
     assert '>> "$GITHUB_STEP_SUMMARY"' in run and "--fail-under" in run
+
+
+def test_the_cache_is_restored_before_the_run_and_saved_after_it():
+    steps = [step["name"] for step in action()["runs"]["steps"]]
+    cache = step_named("Restore and save the mlrepolint cache")
+    assert steps.index(cache["name"]) < steps.index("Run mlrepolint")
+    assert cache["uses"] == "actions/cache@v4"  # restores here, saves in its post step, after the run
+    assert cache["if"] == "inputs.cache == 'true'" and action()["inputs"]["cache"]["default"] == "true"
+    # The cache folder, and the key its files are authenticated with (without it a restored cache is a miss).
+    assert cache["with"]["path"].split() == [".mlrepolint_cache", "~/.cache/mlrepolint/key"]
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].strip()
+    assert key.endswith("${{ github.sha }}") and key.startswith(restore) and restore.endswith("-")
 
 
 def test_run_step_annotates_summarises_and_fails_on_errors(tmp_path):
