@@ -43,7 +43,7 @@ class C :
 w = """one
 two {0}
 """.format(1) # noqa
-very_long_name_for_a_line = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+LONG_LINE
 result = (1 +
           2)
 result = (1
@@ -56,8 +56,8 @@ def g():
     local = 1
     for i in range(3): print(i)
     return [i for i in range(3)]
-trailing = 1   
-'''
+TRAILING_SPACES
+'''.replace("LONG_LINE", f"very_long_name_for_a_line = '{'a' * 100}'").replace("TRAILING_SPACES", "trailing = 1   ")
 NO_NEWLINE = "a = 1\nb = 2"
 BLANK_AT_END = "a = 1\n\n\n"
 FILE_NOQA = "# flake8: noqa\nimport os\nx=1\n"
