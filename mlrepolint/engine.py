@@ -391,6 +391,7 @@ class Engine:
             line=violation.line,
             column=violation.column,
             message=violation.message,
+            cell=violation.cell,
         )
 
     @cached_property
@@ -542,7 +543,7 @@ def _in_cells(found: list[Finding], module: PythonFile) -> list[Finding]:
     assert cells is not None
     placed = []
     for finding in found:
-        if finding.line is None:
+        if finding.line is None or finding.cell is not None:  # the whole notebook, or already in its cell
             placed.append(finding)
             continue
         where = cells.locate(finding.line)

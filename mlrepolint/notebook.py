@@ -38,6 +38,7 @@ SEPARATOR_LINES = 2
 # A line magic or a shell escape (`%matplotlib inline`, `!pip install x`, `%%time` handled apart), possibly after
 # an assignment (`files = !ls`, `t = %timeit -o f()`); and IPython help (`df.head?`, `??np.mean`).
 _MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<target>[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*)?[!%][^=]")
+_OPAQUE = re.compile(r"^[ \t]*%(?:run|load|store)\b", re.MULTILINE)
 _HELP = re.compile(r"^[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 
@@ -113,7 +114,8 @@ def python_source(source: str) -> str | None:
         name = lines[first].lstrip()[2:].split(None, 1)
         if not name or name[0] not in PYTHON_CELL_MAGICS:
             return None
-        lines[first] = ""
+        target = name[1].split()[-1] if name[0] == "capture" and len(name) > 1 else ""
+        lines[first] = f"{target} = ..." if target.isidentifier() else ""  # `%%capture out` defines `out`
     continued = False
     for number, line in enumerate(lines):
         if continued:  # a magic's backslash-continued line
@@ -147,6 +149,8 @@ class Cell:
     empty: bool = False
     #: Lines dropped before `start`: blank lines at the top of the cell.
     lead: int = 0
+    #: The cell runs a magic that defines names no parse can see (`%run script.py`, `%load`, `%store -r`).
+    opaque: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,8 @@ def notebook_module(path: str, notebook: Notebook) -> tuple[PythonFile, list[tup
             pieces.append("\n" * SEPARATOR_LINES)
         pieces.append(code)
         body.extend(tree.body)
-        cells.append(Cell(number, start, len(kept), count, outputs, lead=lead))
+        opaque = "%" in source and _OPAQUE.search(source) is not None
+        cells.append(Cell(number, start, len(kept), count, outputs, lead=lead, opaque=opaque))
         line = start + len(kept)
     tree = ast.Module(body=body, type_ignores=[])
     return PythonFile(path=path, text="".join(pieces), tree=tree, notebook=CellMap.of(cells)), failures

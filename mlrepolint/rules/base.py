@@ -151,6 +151,7 @@ class Violation:
     path: str | None = None  # repository checkers name the file; per-file checkers leave it None
     severity: Severity | None = None  # lower than the rule's for one finding (it cannot be checked); None: the rule's
     units: int = 1  # how many of the rule's examined units this finding stands for (repository rules)
+    cell: int | None = None  # a notebook's cell, when the finding is about a cell that is not in its module
 
 
 class Context:
@@ -176,11 +177,13 @@ class Context:
         path: str | None = None,
         severity: Severity | None = None,
         units: int = 1,
+        cell: int | None = None,
     ) -> None:
         """Record one violation of `rule`; `severity` lowers one finding below the rule's (the user's
         configured severity for the rule still wins). A repository rule's one finding may stand for several of
-        the units it examined (`units`: "3 test functions where 20 are expected" fails 17)."""
-        self.violations.append(Violation(rule, line, column, message, path, severity, max(1, units)))
+        the units it examined (`units`: "3 test functions where 20 are expected" fails 17). In a notebook, `cell`
+        names a cell (with `line` within it) for a finding about a cell outside its module (an empty cell)."""
+        self.violations.append(Violation(rule, line, column, message, path, severity, max(1, units), cell))
 
     def examine(self, rule: Rule, count: int = 1) -> None:
         """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""
