@@ -11,7 +11,9 @@ from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
 from mlrepolint.rules.registry import load_registry
+from mlrepolint.rules.python.notebooks import NotebookHygieneChecker
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
+from notebooks import code, from_script, notebook
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
 EXAMPLE_PATHS: dict[str, str] = {"MLR203": "src/churn/__init__.py"}  # import-time-configuration: a package's
@@ -37,9 +39,18 @@ def _cases() -> list:
 
 
 def _codes_found(root: Path, rule: Rule, source: str) -> list[str]:
-    path = root / EXAMPLE_PATHS.get(rule.code, DEFAULT_EXAMPLE_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(source, encoding="utf-8")
+    if rule in NotebookHygieneChecker.rules:  # a notebook as a script (`# In[1]:`), or a listing of notebooks
+        names = source.split()
+        if all(name.endswith(".ipynb") for name in names):
+            files = {name: notebook(code("import os\n")) for name in names}
+        else:
+            files = {"analysis.ipynb": from_script(source)}
+    else:
+        files = {EXAMPLE_PATHS.get(rule.code, DEFAULT_EXAMPLE_PATH): source}
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     result = Engine(root, False, Settings(select=("ALL",))).run([root])
     return [f.code for f in result.findings]
 

@@ -1,6 +1,8 @@
 """Notebook hygiene: what makes a notebook hard to re-run top to bottom or to find again.
 
-These rules look only at notebooks (`file.notebook` is their cell map); a `.py` file is never examined.
+These rules look only at notebooks (`file.notebook` is their cell map); a `.py` file is never examined. Their
+examples are notebooks in the form `jupyter nbconvert --to script` writes them: each cell under `# In[N]:` (its
+execution count) or `# In[ ]:` (never run).
 """
 
 from __future__ import annotations
@@ -44,8 +46,14 @@ NOTEBOOK_LATE_IMPORT = Rule(
         "be installed, and a cell run on its own fails on a name a later import defines."
     ),
     fix="Move the imports to the first code cell.",
-    bad="# cell 1\nimport pandas as pd\n# cell 4\nfrom sklearn.linear_model import LogisticRegression\n",
-    good="# cell 1\nimport pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n",
+    bad=(
+        "# In[1]:\nimport pandas as pd\n\n# In[2]:\ndf = pd.read_csv('data.csv')\n\n"
+        "# In[3]:\nfrom sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression()\n"
+    ),
+    good=(
+        "# In[1]:\nimport pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
+        "# In[2]:\ndf = pd.read_csv('data.csv')\n\n# In[3]:\nmodel = LogisticRegression()\n"
+    ),
 )
 
 NOTEBOOK_EMPTY_CELL = Rule(
@@ -57,8 +65,8 @@ NOTEBOOK_EMPTY_CELL = Rule(
     description="Reports each code cell with no source (or only whitespace). Applies to notebooks only.",
     rationale="Empty cells are leftovers of editing: noise in the notebook and in every diff of it.",
     fix="Delete the empty cells.",
-    bad='{"cell_type": "code", "source": [], "outputs": []}\n',
-    good="(no empty code cells)\n",
+    bad="# In[1]:\nimport pandas as pd\n\n# In[ ]:\n\n\n# In[2]:\ndf = pd.read_csv('data.csv')\n",
+    good="# In[1]:\nimport pandas as pd\n\n# In[2]:\ndf = pd.read_csv('data.csv')\n",
 )
 
 NOTEBOOK_USE_BEFORE_DEFINE = Rule(
@@ -78,8 +86,8 @@ NOTEBOOK_USE_BEFORE_DEFINE = Rule(
         "top (a reviewer, CI, the author next month) gets a NameError, or worse, a stale value."
     ),
     fix="Move the cell that defines the name above the cell that uses it, then restart and run all cells.",
-    bad="# cell 1\nprint(df.shape)\n# cell 2\ndf = load()\n",
-    good="# cell 1\ndf = load()\n# cell 2\nprint(df.shape)\n",
+    bad="# In[2]:\nprint(df.shape)\n\n# In[1]:\nimport pandas as pd\ndf = pd.read_csv('data.csv')\n",
+    good="# In[1]:\nimport pandas as pd\ndf = pd.read_csv('data.csv')\n\n# In[2]:\nprint(df.shape)\n",
 )
 
 NOTEBOOK_UNRUN_CELL = Rule(
@@ -98,8 +106,14 @@ NOTEBOOK_UNRUN_CELL = Rule(
         "so the results shown below it may not be what the notebook computes."
     ),
     fix="Restart the kernel and run all cells, or strip the outputs (`nbstripout`).",
-    bad="In [1]: df = load()\nIn [ ]: df = df.dropna()\nIn [2]: df.describe()\n",
-    good="In [1]: df = load()\nIn [2]: df = df.dropna()\nIn [3]: df.describe()\n",
+    bad=(
+        "# In[1]:\nimport pandas as pd\ndf = pd.read_csv('data.csv')\n\n# In[ ]:\ndf = df.dropna()\n\n"
+        "# In[2]:\ndf.describe()\n"
+    ),
+    good=(
+        "# In[1]:\nimport pandas as pd\ndf = pd.read_csv('data.csv')\n\n# In[2]:\ndf = df.dropna()\n\n"
+        "# In[3]:\ndf.describe()\n"
+    ),
 )
 
 #: Jupyter's names for a new notebook and for a copy (`Untitled.ipynb`, `Untitled3.ipynb`, `train-Copy1.ipynb`).
