@@ -210,8 +210,9 @@ def notebook_module(path: str, notebook: Notebook) -> tuple[PythonFile, list[tup
             lead += 1
         while kept and not kept[-1].strip():
             kept.pop()
+        opaque = "%" in source and _OPAQUE.search(source) is not None
         if not kept:  # only magics: nothing of it is Python
-            cells.append(Cell(number, line, 0, count, outputs, in_module=False))
+            cells.append(Cell(number, line, 0, count, outputs, in_module=False, opaque=opaque))
             continue
         code = "\n".join(kept) + "\n"
         start = line + (SEPARATOR_LINES if pieces else 0)
@@ -232,7 +233,6 @@ def notebook_module(path: str, notebook: Notebook) -> tuple[PythonFile, list[tup
             pieces.append("\n" * SEPARATOR_LINES)
         pieces.append(code)
         body.extend(tree.body)
-        opaque = "%" in source and _OPAQUE.search(source) is not None
         cells.append(Cell(number, start, len(kept), count, outputs, lead=lead, opaque=opaque))
         line = start + len(kept)
     tree = ast.Module(body=body, type_ignores=[])

@@ -168,13 +168,15 @@ class NotebookHygieneChecker(PythonChecker):
     @staticmethod
     def _use_before_define(by_cell: list[tuple[int, list[ast.stmt]]], cells: CellMap, ctx: Context) -> None:
         scopes = [_Scope(statements) for _, statements in by_cell]
-        opaque = {c.number for c in cells.cells if c.opaque}
+        opaque = min((c.number for c in cells.cells if c.opaque), default=None)
         later: dict[str, int] = {}  # name -> the first cell (by position in by_cell) defining it
         for index, scope in enumerate(scopes):
             for name in scope.bound:
                 later.setdefault(name, index)
         defined_everywhere = set().union(*(s.declared_global for s in scopes)) if scopes else set()
         for index, (number, _) in enumerate(by_cell):
+            if opaque is not None and number > opaque:
+                return  # a `%run` above: anything may be defined from here on
             scope = scopes[index]
             reported: set[str] = set()
             for node in scope.loads:
@@ -187,7 +189,7 @@ class NotebookHygieneChecker(PythonChecker):
                 ctx.report(NOTEBOOK_USE_BEFORE_DEFINE, node.lineno, node.col_offset + 1,
                            f"`{name}` is used here but first defined in cell {defining} below: run from the top, "
                            "this cell fails with a NameError; move the definition up")
-            if scope.star or number in opaque:
+            if scope.star:
                 return  # anything may be defined from here on
 
 
