@@ -10,8 +10,8 @@ import pytest
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
-from mlrepolint.rules.registry import load_registry
 from mlrepolint.rules.python.notebooks import NotebookHygieneChecker
+from mlrepolint.rules.registry import load_registry
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
 from notebooks import code, from_script, notebook
 

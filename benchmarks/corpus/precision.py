@@ -29,7 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_FINDINGS = HERE / "findings"
-DEFAULT_JUDGMENTS = HERE / "judgments.json"
+#: The judgments: one file for most rules; the notebook rules' on the notebook-heavy repositories in their own.
+DEFAULT_JUDGMENTS = (HERE / "judgments.json", HERE / "judgments-notebooks.json")
 DEFAULT_RANKING = HERE / "ranking.json"
 DEFAULT_MANIFEST = HERE / "manifest.json"
 VERDICTS = ("tp", "fp", "debatable")
@@ -310,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     """Print the table, a sample, the patterns, the misses or the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=Path, default=DEFAULT_FINDINGS, help="folder of run.py's findings")
-    parser.add_argument("--judgments", type=Path, default=DEFAULT_JUDGMENTS)
+    parser.add_argument("--judgments", type=Path, action="append",
+                        help="a judgments file (repeatable; default: judgments.json and judgments-notebooks.json)")
     parser.add_argument("--size", type=int, default=15, help="findings in each rule's sample (default 15)")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown")
     mode = parser.add_mutually_exclusive_group()
@@ -324,7 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     runs = load_runs(args.findings)
     if not runs:
         parser.error(f"no findings in {args.findings}: run benchmarks/corpus/run.py first")
-    data = load_judgments(args.judgments) if args.judgments.exists() else {}
+    data: dict = {}
+    for path in args.judgments or DEFAULT_JUDGMENTS:
+        part = load_judgments(path) if path.exists() else {}
+        for key in ("judgments", "misses"):
+            data.setdefault(key, []).extend(part.get(key, []))
     judgments = data.get("judgments", [])
     found = findings_of(runs)
     lines: list[str]
