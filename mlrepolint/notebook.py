@@ -38,6 +38,8 @@ SEPARATOR_LINES = 2
 # A line magic or a shell escape (`%matplotlib inline`, `!pip install x`, `%%time` handled apart), possibly after
 # an assignment (`files = !ls`, `t = %timeit -o f()`); and IPython help (`df.head?`, `??np.mean`).
 _MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<target>[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*)?[!%][^=]")
+# `%time x = f()`, `%timeit f()`, `%prun f()`: the statement after the magic is Python, and it runs.
+_TIMED = re.compile(r"^(?P<indent>[ \t]*)%(?:time|timeit|prun)[ \t]+(?P<statement>[^-\s].*)$")
 _OPAQUE = re.compile(r"^[ \t]*%(?:run|load|store)\b", re.MULTILINE)
 _HELP = re.compile(r"^[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
@@ -123,7 +125,11 @@ def python_source(source: str) -> str | None:
             lines[number] = ""
             continue
         magic = _MAGIC.match(line)
-        if magic is not None:
+        timed = _TIMED.match(line) if magic is not None and magic.group("target") is None else None
+        if timed is not None:  # the timed statement stays (its columns move left by the magic's width)
+            lines[number] = timed.group("indent") + timed.group("statement")
+            continued = False  # a backslash there continues the Python statement
+        elif magic is not None:
             indent, target = magic.group("indent"), magic.group("target")
             lines[number] = f"{indent}{target} = ..." if target else (f"{indent}pass" if indent else "")
             continued = line.endswith("\\")

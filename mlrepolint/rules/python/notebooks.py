@@ -97,9 +97,10 @@ NOTEBOOK_UNRUN_CELL = Rule(
     severity=Severity.INFO,
     summary="Notebook has a code cell that was never run among cells that were",
     description=(
-        "Reports, in a notebook committed with execution counts, each non-empty code cell without one (never "
-        "run) while other code cells have one. A notebook whose outputs are stripped has no counts at all and "
-        "is not reported. Applies to notebooks only."
+        "Reports, in a notebook committed with execution counts, each code cell with Python code and neither a "
+        "count nor outputs (never run) while other code cells have a count. A notebook whose outputs are "
+        "stripped has no counts at all and is not reported; nor is a cell of shell commands only (`!pip "
+        "install`), often left unrun on purpose. Applies to notebooks only."
     ),
     rationale=(
         "The saved outputs do not come from the code as committed: a cell added or changed later was never run, "
@@ -115,6 +116,9 @@ NOTEBOOK_UNRUN_CELL = Rule(
         "# In[3]:\ndf.describe()\n"
     ),
 )
+
+#: Names IPython defines in every kernel (a later `from IPython.display import display` does not define them).
+_IPYTHON_NAMES = frozenset(("display", "get_ipython", "In", "Out", "exit", "quit", "_", "__", "___"))
 
 #: Jupyter's names for a new notebook and for a copy (`Untitled.ipynb`, `Untitled3.ipynb`, `train-Copy1.ipynb`).
 _DEFAULT_NAME = re.compile(r"^(?:Untitled\d*|.*-Copy\d+)\.ipynb$")
@@ -142,7 +146,7 @@ class NotebookHygieneChecker(PythonChecker):
         counted = [c for c in cells.cells if c.execution_count is not None]
         if counted:
             for cell in cells.cells:
-                if cell.execution_count is None and not cell.empty:
+                if cell.execution_count is None and not cell.outputs and cell.in_module:  # not only `!pip`
                     ctx.report(NOTEBOOK_UNRUN_CELL, None, None,
                                "code cell never run while the cells around it were: its outputs below may not "
                                "come from this code; restart and run all cells", cell=cell.number)
@@ -182,7 +186,8 @@ class NotebookHygieneChecker(PythonChecker):
             for node in scope.loads:
                 name = node.id
                 first = later.get(name)
-                if first is None or first <= index or name in reported or name in defined_everywhere:
+                if first is None or first <= index or name in reported or name in defined_everywhere \
+                        or name in _IPYTHON_NAMES:
                     continue
                 reported.add(name)
                 defining = by_cell[first][0]
