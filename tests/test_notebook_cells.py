@@ -138,12 +138,14 @@ def test_hygiene_rules_each_at_its_cell(repo):
     assert messages["MLR308"].startswith("`df` is used here but first defined in cell 4 below")
 
 
-def test_use_before_define_stops_at_a_star_import_or_run_magic(repo):
+def test_use_before_define_knows_ipython_and_stops_at_a_run_magic(repo):
     root = repo({"nb.ipynb": notebook(
-        code("print(a)\n"),
-        code("%run setup.py\n"),
+        code("print(a)\ndisplay(a)\n"),  # `display` is IPython's, whatever a later cell imports
+        code("%time z = sum([1, 2])\n"),  # the timed statement runs: it defines z
+        code("print(z)\n"),
+        code("%run setup.py\n"),  # may define anything: the check ends here
         code("print(b)\n"),
-        code("a = b = 1\n"),
+        code("from IPython.display import display\na = b = z = 1\n"),
     )})
     assert cells_of(lint_json(root, "--select", "notebook-use-before-define")) == [("MLR308", 1, 1, 7)]
 
@@ -167,3 +169,12 @@ def test_a_notebook_is_parsed_once_and_cached_with_its_cells(repo):
     first = cells_of(lint_json(root, "--select", "bare-except"))
     second = cells_of(lint_json(root, "--select", "bare-except"))  # from the cache
     assert first == second == [("MLR802", 2, 3, 1)]
+
+
+def test_a_path_in_a_branch_switching_on_the_platform_is_not_hardcoded(repo):
+    root = repo({"nb.ipynb": notebook(
+        code("import os\nON_KAGGLE = os.path.exists('/kaggle/input')\n"),
+        code("if ON_KAGGLE:\n    path = '/kaggle/input/titanic/train.csv'\nelse:\n    path = 'data/train.csv'\n"),
+        code("other = '/kaggle/input/titanic/test.csv'\n"),
+    )})
+    assert cells_of(lint_json(root, "--select", "hardcoded-path")) == [("MLR901", 3, 1, 9)]
