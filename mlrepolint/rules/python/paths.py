@@ -28,8 +28,8 @@ HARDCODED_PATH = Rule(
         "(`C:\\\\Users\\\\...`, `D:/data`). Not flagged: docstrings, URLs, system paths (`/dev/null`, "
         "`/usr/bin/env`, `/tmp`), container mount points (`/data`, `/workspace`: add them to `prefixes` where "
         "they are machine-specific), a bare prefix such as a web route `\"/home/\"`, strings in decorators (routes), "
-        "paths in either branch of an `if ... else` that switches on where the code runs (`if ON_KAGGLE:`, "
-        "`if IN_COLAB:`, `if os.path.exists(...)`, `if \"X\" in os.environ:`), which already has its way out, "
+        "paths in a branch of an `if` that switches on where the code runs (`if ON_KAGGLE:`, "
+        "`if IN_COLAB:`, `if os.path.exists(...)`, `if \"X\" in os.environ:`), used only where they exist, "
         "a path whose existence is asked (`os.path.exists(\"/kaggle/input\")`), "
         "and test files unless `include-tests` is on. The rubric counts modules: the share free of such paths."
     ),
@@ -109,7 +109,8 @@ _WHERE_WORDS = ("kaggle", "colab", "environ", "getenv", "exists", "isdir", "is_d
 
 
 def _switched_nodes(file: PythonFile) -> set[int]:
-    """ids of every node in either branch of an `if ... else` whose test asks where the code runs."""
+    """ids of every node in a branch of an `if` whose test asks where the code runs (the path is then only used
+    where it exists), and of every path whose existence is asked."""
     found: set[int] = set()
     for call in file.nodes(ast.Call):  # `os.path.exists("/kaggle/input")` asks where it runs
         assert isinstance(call, ast.Call)
@@ -120,8 +121,6 @@ def _switched_nodes(file: PythonFile) -> set[int]:
                 found.update(id(sub) for sub in ast.walk(call.func.value))
     for node in file.nodes(ast.If):
         assert isinstance(node, ast.If)
-        if not node.orelse:
-            continue
         words = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node.test)
                  if isinstance(n, (ast.Name, ast.Attribute))]
         if any(w in word.lower() for word in words for w in _WHERE_WORDS):
