@@ -577,9 +577,8 @@ def _in_order(results: list[FileResult], others: list[Finding]) -> list[Finding]
 
 
 #: `Finding.sort_key` for findings with a line and column (a C function, not a method call per finding).
-_BY_PLACE = operator.itemgetter(Finding._fields.index("path"), Finding._fields.index("cell"), Finding._fields.index("line"),
-                                Finding._fields.index("column"), Finding._fields.index("code"),
-                                Finding._fields.index("message"))
+_BY_PLACE = operator.itemgetter(*(Finding._fields.index(name) for name in ("path", "cell", "line", "column", "code",
+                                                                           "message")))
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

@@ -157,7 +157,9 @@ def as_dict(result: Result) -> dict[str, Any]:
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
             "level": LEVELS[finding.severity],
-            "message": {"text": encodable(f"{finding.cell_place()}: {finding.message}" if finding.cell else finding.message)},
+            "message": {"text": encodable(
+                f"{finding.cell_place()}: {finding.message}" if finding.cell else finding.message
+            )},
             "locations": [{"physicalLocation": physical}],
             "partialFingerprints": {FINGERPRINT: print_},
         })

@@ -122,7 +122,8 @@ class Finding(NamedTuple):
         if self.cell is None:
             return ""
         line = "" if self.line is None else f", line {self.line}"
-        return f"cell {self.cell}{line}" + ("" if self.column is None or self.line is None else f", column {self.column}")
+        column = "" if self.column is None or self.line is None else f", column {self.column}"
+        return f"cell {self.cell}{line}{column}"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of one finding."""

@@ -262,7 +262,8 @@ class _Scope(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.visit(expression)
-        local = {t.id for s in node.body for t in ast.walk(s) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+        local = {t.id for s in node.body for t in ast.walk(s)
+                 if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
         local |= {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         self._hidden.append(local)
         for statement in node.body:
