@@ -32,6 +32,10 @@ from mlrepolint.source import ParseFailure, PythonFile
 #: (`%%bash`, `%%html`, `%%writefile`, `%%sql`...) is not Python and the cell is skipped.
 PYTHON_CELL_MAGICS = frozenset(("time", "timeit", "capture", "prun", "debug", "memit", "autoreload"))
 
+#: Up to this many lines into the module a cell is parsed behind newlines (its line numbers come out right at the
+#: cost of a blank line each); further down, the tree is renumbered instead (a walk, about half a parse).
+PAD_LINES = 5000
+
 #: Lines cells are separated by in the module: two blank lines, so a `def` opening a cell is not a style finding.
 SEPARATOR_LINES = 2
 
@@ -193,8 +197,9 @@ def notebook_module(path: str, notebook: Notebook) -> tuple[PythonFile, list[tup
     """The notebook's code cells as one Python module, each cell parsed once, and (cell number, failure) for each
     cell that does not parse (left out of the module, so the other cells are still linted, as Jupyter runs them).
 
-    Each cell is parsed at its place in the module (behind as many newlines as lines come before it), so the trees'
-    line numbers are module lines without a second walk over them; cells are separated by `SEPARATOR_LINES`."""
+    Each cell is parsed at its place in the module (behind as many newlines as lines come before it, up to
+    `PAD_LINES`), so the trees' line numbers are module lines without a second walk over them; cells are separated
+    by `SEPARATOR_LINES`."""
     cells: list[Cell] = []
     failures: list[tuple[int, ParseFailure]] = []
     body: list[ast.stmt] = []
@@ -222,10 +227,13 @@ def notebook_module(path: str, notebook: Notebook) -> tuple[PythonFile, list[tup
             continue
         code = "\n".join(kept) + "\n"
         start = line + (SEPARATOR_LINES if pieces else 0)
+        padded = start - 1 <= PAD_LINES
         try:
-            tree = ast.parse("\n" * (start - 1) + code, filename=path)
+            tree = ast.parse("\n" * (start - 1) + code if padded else code, filename=path)
+            if not padded:
+                ast.increment_lineno(tree, start - 1)
         except SyntaxError as exc:
-            at = exc.lineno - start + 1 + lead if exc.lineno else None
+            at = exc.lineno - (start - 1 if padded else 0) + lead if exc.lineno else None
             column = exc.offset if exc.offset and exc.offset > 0 and at else None
             failures.append((number, ParseFailure(f"syntax error: {exc.msg}", at if at and at > 0 else None, column)))
             cells.append(Cell(number, line, 0, count, outputs, in_module=False))
