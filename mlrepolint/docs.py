@@ -33,6 +33,7 @@ def rule_markdown(rule: Rule, example_language: str = "python") -> str:
         f"- Category: {CATEGORIES[rule.category]} (`{rule.category}`)",
         f"- Default severity: {rule.severity.value}",
         f"- Enabled by default: {'yes' if rule.default_enabled else 'no'}",
+        *([_in_notebooks(rule)] if example_language == "python" else []),
         "",
         "## What it does",
         "",
@@ -60,6 +61,13 @@ def rule_markdown(rule: Rule, example_language: str = "python") -> str:
         f"Everywhere: `ignore = [\"{rule.code}\"]` in `[tool.mlrepolint]`, or per path with `per-file-ignores`.",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _in_notebooks(rule: Rule) -> str:
+    """Whether a per-file rule runs in notebooks' code cells (the notebook profile)."""
+    if rule.notebooks:
+        return "- In notebooks: runs in the code cells (`notebooks = false` in its table turns that off)"
+    return "- In notebooks: does not run in the code cells (`notebooks = true` in its table turns it on)"
 
 
 def example_language(registry: Registry, rule: Rule) -> str:

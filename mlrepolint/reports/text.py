@@ -18,7 +18,9 @@ COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 
 
 def location(finding: Finding) -> str:
-    """`path:line:col` (or `path:line`, or `path` for whole-file findings)."""
+    """`path:line:col` (or `path:line`, or `path` for whole-file findings); in a notebook `path:cell N:line:col`."""
+    if finding.cell is not None:
+        return ":".join([finding.path, f"cell {finding.cell}", *(str(v) for v in (finding.line, finding.column) if v)])
     if finding.line is None:
         return finding.path
     if finding.column is None:
@@ -104,7 +106,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     summary line."""
     lines = [
         f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({f.rule})"  # format_finding's, inlined: 100,000s
-        if not color and f.column is not None and f.line is not None else format_finding(f, color)
+        if not color and f.column is not None and f.line is not None and f.cell is None else format_finding(f, color)
         for f in printable_findings(result.findings)  # a file name can hold a newline: never a forged line
     ]
     if not quiet:

@@ -22,6 +22,7 @@ VERBOSE_FLAGS = ("verbose", "verbosity", "debug", "show_progress")
 PRINT_IN_MODULE = Rule(
     code="MLR801",
     name="print-in-module",
+    notebooks=False,
     category="logging-errors",
     severity=Severity.WARNING,
     summary="`print` used for reporting in an importable module instead of `logging`",
