@@ -161,7 +161,8 @@ class Project:
     roles: Mapping[str, Role] = field(default_factory=dict)
     #: Python files some file of the repository imports -> the first such importer.
     imported: Mapping[str, str] = field(default_factory=dict)
-    #: Python file -> the repository's Python files its import statements load (in the order they are imported).
+    #: Python file -> the repository's Python files its import statements name, in order (`from a.b import c`:
+    #: `a/b.py`, and `a/b/c.py` when it is a module; not the parent packages Python loads on the way).
     local_imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Top-level names the repository's own files can be imported as (`first_party_names`): an import of one of
     #: these is never a third-party dependency.
@@ -1041,10 +1042,10 @@ def _resolve_imports(build: _Build) -> None:
         for level, module, names in facts.imports:
             if not level and module.partition(".")[0] not in local and module.partition(".")[0] not in build.by_dotted:
                 continue
-            for target, loose_names in _import_targets(build, importer, level, module, names, loose, bases):
+            for target, loose_names, named in _import_targets(build, importer, level, module, names, loose, bases):
                 if target != importer:
                     build.imported.setdefault(target, importer)
-                    if importer.endswith(".py"):
+                    if named and importer.endswith(".py"):
                         build.local_imports.setdefault(importer, {})[target] = None
                 if loose_names is not None and importer.endswith(".py"):
                     _note_helpers(build, importer, target, module, loose_names)
@@ -1063,8 +1064,10 @@ def _bases(folder: str) -> tuple[str, ...]:
 def _import_targets(
     build: _Build, importer: str, level: int, module: str, names: tuple[str, ...], loose: set[str],
     bases: tuple[str, ...],
-) -> Iterator[tuple[str, tuple[str, ...] | None]]:
-    """(repository file, names imported from it when it is a loose module) for one import statement."""
+) -> Iterator[tuple[str, tuple[str, ...] | None, bool]]:
+    """(repository file, names imported from it when it is a loose module, whether the statement names it) for
+    one import statement: `from a.b import c` names `a/b.py` (and `a/b/c.py` when it is a module) and loads
+    `a/__init__.py` on the way."""
     by_dotted, modules = build.by_dotted, build.modules
     if level:
         if build.top.get(importer) is None:
@@ -1075,7 +1078,7 @@ def _import_targets(
         target = ".".join(base + ([module] if module else []))
         for name in (target, *(f"{target}.{n}" for n in names)):
             if name in by_dotted:
-                yield by_dotted[name], None
+                yield by_dotted[name], None, True
         return
     first, dot, _ = module.partition(".")
     if first in by_dotted:
@@ -1085,23 +1088,23 @@ def _import_targets(
                 prefix = f"{prefix}.{part}" if prefix else part
                 found = by_dotted.get(prefix)
                 if found:
-                    yield found, None
+                    yield found, None, prefix == module
         else:
-            yield by_dotted[first], None
+            yield by_dotted[first], None, True
         for name in names:
             found = by_dotted.get(f"{module}.{name}")
             if found:
-                yield found, None
+                yield found, None, True
         return
     relative = module.replace(".", "/")
     for base in bases:
         for candidate in (f"{base}{relative}.py", f"{base}{relative}/__init__.py"):
             if candidate in modules:
-                yield candidate, (names if candidate in loose else None)
+                yield candidate, (names if candidate in loose else None), True
                 for name in names:
                     sub = f"{base}{relative}/{name}.py"
                     if sub in modules:
-                        yield sub, None
+                        yield sub, None, True
                 if dot and f"{base}{first}/" not in build.packages and candidate in loose:
                     folder = f"{base}{first}/"
                     build.packages.setdefault(folder, Package(

@@ -420,7 +420,7 @@ def test_explain_text(repo, tmp_path):
     rows = {line.split()[0]: line.split(None, 2)[1:] for line in lines[6:] if not line.split()[0] == "imports"}
     assert rows["scripts/train.py"] == ["entry-script", "run by Makefile (`python scripts/train.py`)"]
     below = lines[lines.index(next(line for line in lines if line.lstrip().startswith("scripts/train.py"))) + 1]
-    assert below.split() == ["imports", "src/churn/__init__.py,", "src/churn/features.py"]
+    assert below.split() == ["imports", "src/churn/features.py"]
     assert rows["src/churn/api.py"] == ["app-module", "(fastapi)  defines a FastAPI app"]
     assert rows["src/churn/features.py"] == ["library-module", "module `churn.features` of package `churn`"]
     assert rows["src/churn/__init__.py"] == ["package-init", "the `__init__` of package `churn`"]
@@ -445,7 +445,7 @@ def test_explain_json_and_path(repo):
     ]
     one = run_cli("explain", "scripts/train.py", "--format", "json", cwd=root).json
     assert [(f["path"], f["role"], f["imports"]) for f in one["files"]] == [
-        ("scripts/train.py", "entry-script", ["src/churn/__init__.py", "src/churn/features.py"])
+        ("scripts/train.py", "entry-script", ["src/churn/features.py"])
     ]
     # What an import of the repository's own code starts with (the dependency rules' first-party answer).
     assert one["first_party"] == [
