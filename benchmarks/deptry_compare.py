@@ -99,6 +99,7 @@ def deptry_sets(issues: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run both tools on every checked-out repository, print the comparison; 2 when deptry is missing."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dest", type=Path, default=HERE / "corpus" / "repos")
     parser.add_argument("--manifest", type=Path, default=HERE / "corpus" / "manifest.json")
@@ -156,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind, c in counts.items():
         print(f"{kind}: both {c['both']}, only mlrepolint {c['ours']}, only deptry {c['deptry']}")
     ratio = totals["ours_s"] / totals["deptry_s"] if totals["deptry_s"] else float("nan")
-    print(f"wall time (best of two, repositories where deptry ran): mlrepolint {totals['ours_s']:.1f} s, deptry {totals['deptry_s']:.1f} s, "
+    print(f"wall time (best of two, repositories where deptry ran): mlrepolint {totals['ours_s']:.1f} s, "
+          f"deptry {totals['deptry_s']:.1f} s, "
           f"mlrepolint / deptry = {ratio:.2f}")
     print(f"deptry could not run on {len(skipped)} repositories (no declaration it reads)")
     verdicts: dict[tuple[str, str], dict[str, int]] = {}

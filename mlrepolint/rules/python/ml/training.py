@@ -61,7 +61,8 @@ DIRECT_FORWARD_CALL = Rule(
         "implementing its own call protocol), RPC proxies and remote modules (`rref.rpc_sync().forward(x)`, "
         "`remote_module.forward(x)`: the RPC API names the method), a receiver built from a class the same "
         "file defines without a module among its bases (`nmesc = NMESC(...)`, `self.clusterer = Spectral(...)`, "
-        "where `class NMESC:` derives from nothing: a plain object whose `forward` is just a method), test files (a test calls `forward` to test "
+        "where `class NMESC:` derives from nothing: a plain object whose `forward` is just a method), test "
+        "files (a test calls `forward` to test "
         "it), files that use "
         "skorch (whose `NeuralNet.forward(X)` is its inference API), and files that define their own "
         "`forward` / `backward` classes outside `torch.autograd.Function` (hand-written networks in NumPy). "
@@ -276,7 +277,8 @@ def _forward_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, ast.AST, ast.Cl
             elif isinstance(child, _FUNCTIONS + (ast.Lambda,)):
                 stack.append((child, child, cls))
             else:
-                if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "forward":
+                func = child.func if isinstance(child, ast.Call) else None
+                if isinstance(func, ast.Attribute) and func.attr == "forward":
                     found.append((child, function, cls))
                 stack.append((child, function, cls))
     found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
@@ -345,7 +347,7 @@ class _PlainObjects:
                         arguments.kwarg]:
                 if arg is not None:
                     found.setdefault(arg.arg, []).append(None)
-        body = function.body if isinstance(function, (ast.Module, *_FUNCTIONS)) else [function.body]  # type: ignore[attr-defined]
+        body = function.body if isinstance(function, (ast.Module, *_FUNCTIONS)) else [function.body]  # type: ignore
         assigned: set[int] = set()  # the Name nodes an `x = value` binds, whose value is known
         nodes = list(_nodes_outside_definitions(body))
         for node in nodes:
