@@ -207,7 +207,7 @@ class ProjectFilesChecker(RepoChecker):
             return
         expected = max(1, math.ceil(len(modules) * max(0.0, float(options["tests-per-module"]))))
         ctx.examine(MISSING_TESTS, expected)
-        suite = tests_exercising(repo)
+        suite = tests_exercising(repo, ctx.project)
         have = min(suite.functions, expected)
         if have >= expected:
             return
