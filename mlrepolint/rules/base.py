@@ -55,13 +55,33 @@ class Severity(str, enum.Enum):
         return ("error", "warning", "info").index(self.value)
 
 
+class Applicability(str, enum.Enum):
+    """When `--fix` applies a rule's fix (ruff's names): a safe fix keeps the code's meaning and runs with
+    `--fix`; an unsafe one may change it (or reads something outside the repository) and needs `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Autofix:
+    """A fix `mlrepolint --fix` can make for a rule's findings: how safe it is, and what it changes."""
+
+    applicability: Applicability
+    what: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.applicability, Applicability):
+            object.__setattr__(self, "applicability", Applicability(self.applicability))
+
+
 @dataclass(frozen=True)
 class Rule:
     """The one declaration of a rule.
 
     `description` says what the rule does, `rationale` why it matters in an ML repository, `fix` how to fix a
     finding; `bad` and `good` are short examples. `options` maps each option name to its default value; the
-    default's type is the option's type.
+    default's type is the option's type. `autofixes` are the fixes `--fix` can make (mlrepolint/fixes/ makes them).
     """
 
     code: str
@@ -76,6 +96,11 @@ class Rule:
     good: str = ""
     options: Mapping[str, Any] = field(default_factory=dict)
     default_enabled: bool = True
+    autofixes: tuple[Autofix, ...] = ()
+
+    def fixable(self, applicability: Applicability) -> bool:
+        """True when the rule has a fix of that applicability."""
+        return any(fix.applicability is applicability for fix in self.autofixes)
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.rules.base import Applicability, Autofix
 from mlrepolint.rules.repo.hygiene import allowed, presence
 
 NOTEBOOK_WITH_OUTPUTS = Rule(
@@ -42,6 +43,13 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
     ),
     good='{"cell_type": "code", "execution_count": null, "source": ["df.head()"], "outputs": []}\n',
     options={"allow": ()},
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Strips the code cells' outputs and execution counts and the metadata nbstripout strips (`collapsed`, "
+        "`scrolled`, `execution`, `ExecuteTime`; the notebook's `signature` and `widgets`), keeping the cells "
+        "marked `keep_output` (cell metadata or tag, as nbstripout reads it); the file keeps its own indentation "
+        "and key order, so the diff is only the outputs.",
+    ),),
 )
 
 NOTEBOOK_EXECUTION_ORDER = Rule(
