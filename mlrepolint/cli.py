@@ -279,8 +279,11 @@ def _fix(engine, result, run, unsafe: bool, pin_from_env: bool, write: bool, qui
         result = after
     else:
         fixed = 0
-    _note(f"fixed {fixes.plural(fixed, 'finding')} in {fixes.plural(len(written), 'file')}, "
-          f"{len(result.findings)} remaining{more}")
+    if not edits:
+        _note(f"nothing to fix{more}")
+    else:
+        _note(f"fixed {fixes.plural(fixed, 'finding')} in {fixes.plural(len(written), 'file')}, "
+              f"{len(result.findings)} remaining{more}")
     return result
 
 

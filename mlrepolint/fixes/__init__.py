@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from mlrepolint.project import ENTRY_SCRIPT
 from mlrepolint.rules.base import Applicability, Finding
 
 NOTEBOOK = "notebook-with-outputs"
@@ -113,7 +114,7 @@ def _notebook(repo, path: str, group: list[Finding], result: Plan) -> None:
 def _pins(repo, unpinned: list[Finding], result: Plan, from_env: bool) -> None:
     from fnmatch import fnmatch
 
-    from mlrepolint.fixes.pins import Locks, environment, fix
+    from mlrepolint.fixes.pins import ENVIRONMENT, Locks, environment, fix
 
     locks = Locks(repo)
     if not locks.by_folder and not from_env:
@@ -131,8 +132,7 @@ def _pins(repo, unpinned: list[Finding], result: Plan, from_env: bool) -> None:
         pinned_lines = {p.line for p in pins}
         unsafe = any(p.applicability is Applicability.UNSAFE for p in pins)
         sources = sorted({p.source for p in pins})
-        notes = [f"pinned from {source}" if source != "the installed environment" else
-                 f"pinned from the installed environment {environment()}" for source in sources]
+        notes = [f"pinned from {source}" + (f" {environment()}" if source == ENVIRONMENT else "") for source in sources]
         result.edits.append(Edit(
             path, data, new.encode("utf-8", errors="surrogateescape"), [f for f in group if f.line in pinned_lines],
             Applicability.UNSAFE if unsafe else Applicability.SAFE, notes,
@@ -143,7 +143,7 @@ def _script(repo, project, options, path: str, group: list[Finding], result: Pla
     from mlrepolint.fixes.mainfunc import Refused, fix
 
     role = project.role(path)
-    if role is None or role.kind != "entry-script":
+    if role is None or role.kind != ENTRY_SCRIPT:
         return  # a library module's work is not the script fix's: nothing to say for each one
     data = repo.read_bytes(path)
     if data is None:

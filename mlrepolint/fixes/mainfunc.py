@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from mlrepolint.astutil import is_main_guard
 from mlrepolint.project import ENTRY_SCRIPT, Project
 from mlrepolint.rules.python.structure import TOP_LEVEL_EXECUTION, _Scope
 from mlrepolint.source import ParseFailure, decode_source, parse_text
@@ -75,7 +76,7 @@ def _spans(node: ast.stmt, line: int) -> bool:
 
 def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and isinstance(node, ast.Global):
+        if isinstance(node, ast.Global):
             raise Refused(f"line {node.lineno} has a `global` statement")
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             raise Refused(f"line {node.lineno} is a star import (`from {node.module} import *`)")
@@ -88,8 +89,6 @@ def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
 
 
 def _is_main_guard(node: ast.If) -> bool:
-    from mlrepolint.astutil import is_main_guard
-
     return is_main_guard(node)
 
 
@@ -123,8 +122,6 @@ def _check(top: list[_Statement], moved: set[int]) -> None:
         for name in sorted(stmt.later & moved_binds):
             raise Refused(f"`{name}` is read by a function or class at module level (line {stmt.node.lineno}) "
                           "and would become local to main()")
-        if i > first and isinstance(stmt.node, (ast.Assign, ast.AnnAssign)) and "__all__" in stmt.binds:
-            pass
     exported = _all_names(top)
     for name in sorted(exported & moved_binds):
         raise Refused(f"`__all__` exports `{name}`, which would move into main()")
@@ -186,6 +183,24 @@ class _Names(ast.NodeVisitor):
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._function(node, None)
 
+    def _comprehension(self, node) -> None:
+        """A comprehension runs at once, in its own scope: its loop variables are not the module's."""
+        inner = _Statement(node)
+        names = _Names(inner)
+        for child in ast.iter_child_nodes(node):
+            names.visit(child)
+        self.stmt.reads |= inner.reads - inner.binds
+        self.stmt.later |= inner.later
+        self.stmt.binds |= {n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)
+                            and isinstance(n.target, ast.Name)}  # `:=` binds in the enclosing scope
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self.stmt.reads.add(node.target.id)  # `x += 1` reads x too
+        self.generic_visit(node)
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.stmt.binds.add(node.name)
         for child in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
@@ -222,8 +237,6 @@ def _free_names(function) -> set[str]:
 def _analyse(node: ast.stmt) -> _Statement:
     stmt = _Statement(node)
     _Names(stmt).visit(node)
-    if isinstance(node, ast.ExceptHandler):  # pragma: no cover - handlers are not statements
-        pass
     for inner in ast.walk(node):
         if isinstance(inner, ast.ExceptHandler) and inner.name:
             stmt.binds.add(inner.name)
@@ -232,6 +245,16 @@ def _analyse(node: ast.stmt) -> _Statement:
         elif isinstance(inner, ast.MatchMapping) and inner.rest:
             stmt.binds.add(inner.rest)
     return stmt
+
+
+def _leading_blanks(lines) -> list:
+    """The blank lines before the first comment of a statement's leading lines."""
+    blanks = []
+    for line in lines:
+        if line.comment is not None:
+            break
+        blanks.append(line)
+    return blanks
 
 
 def _rewrite(data: bytes, top: list[_Statement], moved: set[int]) -> bytes:
@@ -255,18 +278,25 @@ def _rewrite(data: bytes, top: list[_Statement], moved: set[int]) -> bytes:
         if (owner[i] in moving) != (i in moved):
             raise Refused(f"line {stmt.node.lineno} joins work and declarations with `;`")
     kept, inside = [], []
+    blank: list = []  # the blank lines above a moved statement stay where it was, above what follows it
     for i, statement in enumerate(module.body):
-        (inside if i in moving else kept).append(statement)
+        if i in moving:
+            inside.append(statement)
+            blank = blank or _leading_blanks(statement.leading_lines)
+        else:
+            if blank and not statement.leading_lines:
+                statement = statement.with_changes(leading_lines=blank)
+            kept.append(statement)
+            blank = []
     first = inside[0]
     lines = list(first.leading_lines)
     while lines and lines[0].comment is None:
         lines.pop(0)
     inside[0] = first.with_changes(leading_lines=lines)
-    blank = [cst.EmptyLine(), cst.EmptyLine()] if kept else []
     docstring = cst.parse_statement(DOCSTRING + "\n", config=module.config_for_parsing)
     main = cst.FunctionDef(
         name=cst.Name("main"), params=cst.Parameters(), body=cst.IndentedBlock(body=[docstring, *inside]),
-        leading_lines=blank,
+        leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if kept else [],
     )
     guard = cst.parse_statement(GUARD.replace("\n", module.default_newline).replace("    ", module.default_indent),
                                 config=module.config_for_parsing)

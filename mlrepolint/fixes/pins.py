@@ -19,7 +19,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from mlrepolint.repo import RepoView
 from mlrepolint.rules.base import Applicability, Finding
@@ -29,6 +29,8 @@ from mlrepolint.rules.repo.requirements import parse_requirements
 
 LOCK_NAMES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "conda-lock.yml", "conda-lock.yaml")
 LOCK_READ_BYTES = 64 * 1024 * 1024
+#: The source of a version read from the running interpreter's environment.
+ENVIRONMENT = "the installed environment"
 _NAME = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
 
 
@@ -160,11 +162,10 @@ def fix(text: str, path: str, findings: Iterable[Finding], locks: Locks, from_en
             left.append((finding, "the requirement is a URL: pin it to a commit or an archive by hand"))
             continue
         found = locks.version(path, dep.name)
-        source, applicability = (found[1], Applicability.SAFE) if found else ("", Applicability.SAFE)
-        version = found[0] if found else None
+        version, source, applicability = (*found, Applicability.SAFE) if found else (None, "", Applicability.SAFE)
         if version is None and from_env:
             version = environment_version(requirement.name)
-            source, applicability = "the installed environment", Applicability.UNSAFE
+            source, applicability = ENVIRONMENT, Applicability.UNSAFE
         if version is None:
             why = "no lock file of the repository locks one version of it" if not from_env else \
                 "neither a lock file nor the installed environment has it"
@@ -190,6 +191,3 @@ def _pinned(written: str, requirement, version: str) -> str:
     marker_text = (" " if requirement_part.endswith(" ") else "") + ";" + marker if semicolon else ""
     return f"{name}=={version}{marker_text}"
 
-
-def lock_names(locks: Mapping[str, object]) -> str:
-    return ", ".join(sorted(locks))

@@ -1,0 +1,359 @@
+"""`--fix`, `--fix --unsafe-fixes`, `--fix-diff` and `--pin-from-env`, through the real executable on tmp git
+repositories: each fix, what it keeps, its refusals, idempotence, the write's safety, the summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run_cli
+
+OUTPUT_CELL = {
+    "cell_type": "code", "execution_count": 3, "metadata": {"collapsed": False, "tags": []},
+    "outputs": [{"name": "stdout", "output_type": "stream", "text": ["hello\n"]}], "source": ["print('hello')"],
+}
+KEPT_CELL = {
+    "cell_type": "code", "execution_count": 4, "metadata": {"tags": ["keep_output"]},
+    "outputs": [{"data": {"text/plain": ["0.5"]}, "execution_count": 4, "metadata": {}, "output_type": "execute_result"}],
+    "source": ["0.5"],
+}
+MARKDOWN_CELL = {"cell_type": "markdown", "metadata": {}, "source": ["# Título"]}
+
+
+def notebook(*cells: dict, **metadata) -> dict:
+    return {"cells": list(cells), "metadata": {"kernelspec": {"name": "python3"}, **metadata}, "nbformat": 4,
+            "nbformat_minor": 5}
+
+
+def nbformat_text(document: dict) -> str:
+    """As Jupyter writes a notebook: indent 1, sorted keys, UTF-8, a final newline."""
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def status(root: Path) -> str:
+    return git(root, "status", "--porcelain")
+
+
+def fix(root: Path, *args: str):
+    return run_cli("--fix", "--no-cache", "-q", *args, cwd=root)
+
+
+# notebook-with-outputs
+
+
+def test_fix_strips_outputs_keeps_keep_output_cells_and_the_file_layout(repo):
+    root = repo({"nb/explore.ipynb": nbformat_text(notebook(OUTPUT_CELL, KEPT_CELL, MARKDOWN_CELL, signature="x"))})
+    run = fix(root)
+    assert "fixed" in run.err and "nb/explore.ipynb" in git(root, "diff", "--name-only")
+    text = (root / "nb/explore.ipynb").read_text(encoding="utf-8")
+    stripped = dict(OUTPUT_CELL, execution_count=None, outputs=[], metadata={"tags": []})
+    kept = dict(KEPT_CELL, execution_count=None, outputs=[dict(KEPT_CELL["outputs"][0], execution_count=None)])
+    assert text == nbformat_text(notebook(stripped, kept, MARKDOWN_CELL))  # same layout: the diff is the outputs
+    assert "# Título" in text  # not escaped: the file was UTF-8 as written
+    assert git(root, "diff", "--cached") == ""  # the index is the user's
+
+
+def test_fix_keeps_key_order_indentation_and_numbers_as_written(repo):
+    text = (
+        '{\n    "nbformat": 4,\n    "nbformat_minor": 2,\n    "metadata": {"ratio": 1.50},\n    "cells": [\n'
+        '        {\n            "source": ["x = 1e-5"],\n            "outputs": [{"output_type": "stream", "name": '
+        '"stdout", "text": ["1e-05"]}],\n            "metadata": {},\n            "execution_count": 7,\n'
+        '            "cell_type": "code"\n        }\n    ]\n}'
+    )
+    document = json.loads(text)
+    four = json.dumps(document, indent=4)  # hand-written layouts that json writes the same way
+    root = repo({"a.ipynb": four.replace("1.5", "1.50")})
+    fix(root)
+    after = (root / "a.ipynb").read_text()
+    assert '"ratio": 1.50' in after and after.index('"nbformat"') < after.index('"cells"')
+    assert '\n            "outputs": [],\n            "metadata": {},\n            "execution_count": null,' in after
+    assert not after.endswith("\n")  # no final newline before, none after
+
+
+def test_a_notebook_whose_layout_cannot_be_kept_is_left_with_a_reason(repo):
+    odd = json.dumps(notebook(OUTPUT_CELL), indent=1).replace('"cells": [', '"cells":   [')
+    root = repo({"odd.ipynb": odd})
+    run = fix(root)
+    assert (root / "odd.ipynb").read_text() == odd
+    assert "odd.ipynb: outputs not stripped: its JSON layout cannot be written back unchanged" in run.err
+
+
+def test_a_second_fix_changes_nothing(repo):
+    root = repo({
+        "a.ipynb": nbformat_text(notebook(OUTPUT_CELL)), "data/train.csv": "a,b\n" + "1,2\n" * 20,
+        ".gitignore": "__pycache__/\n", ".env": "X=1\n",
+        "requirements.txt": "pandas>=2\n", "uv.lock": '[[package]]\nname = "pandas"\nversion = "2.2.2"\n',
+        "train.py": SCRIPT,
+    })
+    first = fix(root, "--unsafe-fixes")
+    assert "fixed" in first.err
+    git(root, "add", "-A")
+    second = fix(root, "--unsafe-fixes")
+    assert status(root).strip() and git(root, "diff") == ""  # nothing changed on disk
+    assert "mlrepolint: nothing to fix" in second.err
+
+
+# .gitignore
+
+
+def test_gitignore_gaps_are_appended_under_a_comment_in_the_files_line_endings(repo):
+    existing = "# mine\r\n__pycache__/\r\n*.log"  # no final newline
+    root = repo({".gitignore": existing, "data/train.csv": "a,b\n" + "1,2\n" * 20, ".env": "TOKEN=x\n",
+                 "nb.ipynb": nbformat_text(notebook(MARKDOWN_CELL))})
+    fix(root)
+    text = (root / ".gitignore").read_bytes().decode()
+    assert text.startswith(existing + "\r\n\r\n# Added by mlrepolint --fix")
+    assert text.endswith("\r\ndata/\r\n.env\r\n.ipynb_checkpoints/\r\n")
+    after = run_cli("--format", "json", "--no-cache", cwd=root)
+    assert not [f for f in after.findings if f["rule"] == "gitignore-gaps"]
+    assert git(root, "check-ignore", "-q", "--no-index", "data/train.csv") == ""
+
+
+def test_missing_gitignore_is_created(repo):
+    root = repo({"train.py": '"""T."""\n', "data/x.csv": "a\n" + "1\n" * 30})
+    run = fix(root)
+    text = (root / ".gitignore").read_text()
+    assert text.startswith("# Added by mlrepolint --fix") and "__pycache__/\n" in text and "data/\n" in text
+    assert "MLR703" not in run.out
+    assert status(root) == "?? .gitignore\n"  # created, never added to the index
+
+
+# unpinned-requirement from a lock file
+
+
+@pytest.mark.parametrize("lock_name, lock_text", [
+    ("uv.lock", 'version = 1\n[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
+                'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n'),
+    ("poetry.lock", '[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
+                    'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n'),
+    ("Pipfile.lock", json.dumps({"default": {"pandas": {"version": "==2.2.2"}, "requests": {"version": "==2.32.3"}},
+                                 "develop": {"scikit-learn": {"version": "==1.5.0"}}})),
+    ("conda-lock.yml", "package:\n  - name: pandas\n    version: 2.2.2\n    manager: pip\n  - name: requests\n"
+                       "    version: 2.32.3\n  - name: scikit-learn\n    version: 1.5.0\n"),
+])
+def test_unpinned_requirements_are_pinned_from_the_lock_file(repo, lock_name, lock_text):
+    requirements = (
+        "# app\npandas>=2.0  # dataframes\nrequests[socks] >=2 ; python_version >= \"3.8\"\nScikit_Learn\n"
+        "torch>=2\ngit+https://github.com/org/x.git@main#egg=x\n"
+    )
+    root = repo({"requirements.txt": requirements, lock_name: lock_text})
+    run = fix(root)
+    assert (root / "requirements.txt").read_text() == (
+        "# app\npandas==2.2.2  # dataframes\nrequests[socks]==2.32.3 ; python_version >= \"3.8\"\n"
+        "Scikit_Learn==1.5.0\ntorch>=2\ngit+https://github.com/org/x.git@main#egg=x\n"
+    )
+    assert f"requirements.txt: pinned from {lock_name}" in run.err
+    assert "requirements.txt:5: MLR501 `torch>=2`" in run.out  # the lock does not have it: left, reported
+
+
+def test_a_lock_version_the_line_does_not_allow_or_two_locks_disagreeing_are_left(repo):
+    root = repo({
+        "requirements.txt": "pandas<2\nnumpy\n",
+        "uv.lock": '[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "numpy"\nversion = "1.26.4"\n',
+        "poetry.lock": '[[package]]\nname = "numpy"\nversion = "2.0.0"\n',
+    })
+    fix(root)
+    assert (root / "requirements.txt").read_text() == "pandas<2\nnumpy\n"
+
+
+def test_pin_from_env_pins_to_the_installed_version_and_names_the_environment(repo):
+    from importlib import metadata
+
+    root = repo({"requirements.txt": "click>=7  # cli\nno-such-package-here\n"})
+    refused = run_cli("--fix", "--pin-from-env", cwd=root)
+    assert refused.code == 2 and "--pin-from-env is an unsafe fix" in refused.err
+    run = fix(root, "--unsafe-fixes", "--pin-from-env")
+    assert (root / "requirements.txt").read_text() == f"click=={metadata.version('click')}  # cli\nno-such-package-here\n"
+    assert f"pinned from the installed environment {sys.prefix}" in run.err
+
+
+# Fix text for what only git can fix
+
+
+def test_committed_files_get_the_exact_git_commands(repo):
+    root = repo({"data/my data.csv": "a,b\n" + "1,2\n" * 20, ".gitignore": "x\n"})
+    run = run_cli("--format", "json", "--no-cache", cwd=root)
+    message = next(f["message"] for f in run.findings if f["rule"] == "committed-dataset")
+    assert "`git rm --cached -- 'data/my data.csv'` (it stays on disk) and add `/data/my data.csv` to .gitignore" in message
+    assert "`git lfs track -- 'data/my data.csv'`" in message and "`dvc add 'data/my data.csv'`" in message
+    (root / ".gitignore").write_text("/data/my data.csv\n")
+    git(root, "rm", "-q", "--cached", "--", "data/my data.csv")  # the commands work as printed
+    assert git(root, "status", "--porcelain", "--ignored", "data/") == 'D  "data/my data.csv"\n!! data/\n'
+    assert (root / "data/my data.csv").exists()
+
+
+# --fix-diff
+
+
+def test_fix_diff_prints_masked_unified_diffs_and_writes_nothing(repo):
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    cell = dict(OUTPUT_CELL, outputs=[{"name": "stdout", "output_type": "stream", "text": [f"token {token}\n"]}])
+    files = {"a.ipynb": nbformat_text(notebook(cell)), "requirements.txt": "pandas\n", ".gitignore": "x\n",
+             "uv.lock": '[[package]]\nname = "pandas"\nversion = "2.2.2"\n'}
+    root = repo(files)
+    run = run_cli("--fix-diff", "--no-cache", cwd=root)
+    assert run.code == 1
+    assert "--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1 +1 @@\n-pandas\n+pandas==2.2.2\n" in run.out
+    assert "--- a/a.ipynb\n+++ b/a.ipynb\n" in run.out and '-   "outputs": [\n' in run.out
+    assert token not in run.out and "ghp_" in run.out  # masked, as every message is
+    assert "+.ipynb_checkpoints/\n" in run.out  # the notebook asks for its checkpoints to be ignored
+    assert "would fix 3 findings in 3 files" in run.err
+    assert status(root) == ""  # nothing written
+    clean = repo({"README.md": "# x\n"}, name="clean")
+    assert run_cli("--fix-diff", cwd=clean).code == 0
+
+
+# Safety
+
+
+def test_fix_never_writes_through_a_symlink_and_keeps_modes(repo, tmp_path):
+    outside = tmp_path / "outside.ipynb"
+    outside.write_text(nbformat_text(notebook(OUTPUT_CELL)))
+    root = repo({"real/a.ipynb": nbformat_text(notebook(OUTPUT_CELL)), "requirements.txt": "pandas\n",
+                 "uv.lock": '[[package]]\nname = "pandas"\nversion = "2.2.2"\n'})
+    os.symlink(outside, root / "link.ipynb")
+    os.symlink("real", root / "linked")
+    os.symlink("a.ipynb", root / "real" / "alias.ipynb")
+    (root / "requirements.txt").chmod(0o640)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "links")
+    before_outside = outside.read_text()
+    run = fix(root)
+    assert outside.read_text() == before_outside
+    assert (root / "link.ipynb").is_symlink() and (root / "real" / "alias.ipynb").is_symlink()
+    assert stat.S_IMODE((root / "requirements.txt").stat().st_mode) == 0o640
+    assert (root / "requirements.txt").read_text() == "pandas==2.2.2\n"
+    assert '"outputs": []' in (root / "real" / "a.ipynb").read_text()
+    assert "Traceback" not in run.err
+    assert sorted(p.name for p in root.rglob("*mlrepolint-fix*")) == []  # no temporary file left
+
+
+def test_fix_with_json_output_reports_what_is_left(repo):
+    root = repo({"requirements.txt": "pandas\ntorch\n", "uv.lock": '[[package]]\nname = "pandas"\nversion = "2"\n',
+                 ".gitignore": "x\n"})
+    run = run_cli("--fix", "--no-cache", "--format", "json", cwd=root)
+    assert [(f["path"], f["line"]) for f in run.findings if f["rule"] == "unpinned-requirement"] == [
+        ("requirements.txt", 2)]
+    assert "mlrepolint: fixed 1 finding in 1 file," in run.err
+
+
+def test_fix_flags_are_usage_errors_where_they_make_no_sense(repo):
+    root = repo({"README.md": "# x\n"})
+    for args, message in [
+        (("--unsafe-fixes",), "--unsafe-fixes needs --fix"),
+        (("--fix", "--fix-diff"), "give one"),
+        (("--fix", "--write-baseline", "b.json"), "--write-baseline records findings: run it without --fix"),
+        (("grade", "--fix", "."), "grade never changes the repositories it scores"),
+    ]:
+        run = run_cli(*args, cwd=root)
+        assert run.code == 2 and message in run.err and "Traceback" not in run.err, (args, run.err)
+    assert status(root) == ""
+
+
+def test_hook_fix_fixes_only_the_named_files(repo):
+    root = repo({"a.ipynb": nbformat_text(notebook(OUTPUT_CELL)), "b.ipynb": nbformat_text(notebook(OUTPUT_CELL)),
+                 ".gitignore": "x\n", "data/train.csv": "a,b\n" + "1,2\n" * 20})
+    run_cli("hook", "--fix", "--no-cache", "a.ipynb", cwd=root)
+    assert git(root, "diff", "--name-only") == "a.ipynb\n"  # not b.ipynb, not .gitignore
+
+
+# The unsafe fix: a script's work into main()
+
+SCRIPT = '''#!/usr/bin/env python
+"""Train a model."""
+import json
+import sys
+
+LR = 0.5  # learning rate
+
+
+def load(path):
+    """Read the numbers."""
+    with open(path) as f:
+        return json.load(f)
+
+
+# Load the data.
+data = load(sys.argv[1] if len(sys.argv) > 1 else "data.json")
+total = sum(data) * LR  # keep this comment
+for x in data:
+    print("x", x)
+print("total", total)
+'''
+
+
+def run_python(root: Path, *args: str) -> str:
+    return subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def test_unsafe_fix_moves_the_work_into_main_and_the_script_behaves_the_same(repo):
+    root = repo({"train.py": SCRIPT, "data.json": "[1, 2, 3]\n", ".gitignore": "x\n"})
+    (root / "train.py").chmod(0o755)
+    before = run_python(root, "train.py")
+    safe = fix(root)
+    assert (root / "train.py").read_text() == SCRIPT  # not a safe fix
+    assert "more findings with --unsafe-fixes)" in safe.err
+    run = fix(root, "--unsafe-fixes")
+    fixed = (root / "train.py").read_text()
+    assert fixed == SCRIPT.split("# Load the data.")[0] + '''def main():
+    """Run the script (what used to run when the module was imported)."""
+    # Load the data.
+    data = load(sys.argv[1] if len(sys.argv) > 1 else "data.json")
+    total = sum(data) * LR  # keep this comment
+    for x in data:
+        print("x", x)
+    print("total", total)
+
+
+if __name__ == "__main__":
+    main()
+'''
+    assert run_python(root, "train.py") == before
+    assert run_python(root, "-c", "import train; print('imported')") == "imported\n"  # importing does no work
+    assert stat.S_IMODE((root / "train.py").stat().st_mode) == 0o755
+    assert "MLR201" not in run.out and "MLR202" not in run.out
+    assert "fixed" in run.err
+
+
+@pytest.mark.parametrize("extra, reason", [
+    ("\n\ndef report():\n    return total\n", "`total` is read by a function or class at module level"),
+    ("\n\ndef bump():\n    global LR\n    LR = 1\n", "has a `global` statement"),
+    ("\n__all__ = ['total']\n", "`__all__` exports `total`"),
+    ("\nfrom os.path import *\n", "is a star import"),
+    ("\nLR = 0.1\n", "`LR` is bound again"),
+    ("\ntotal = 0\n", "`total` is bound by the moved work and at module level"),
+    ("\nprint(globals())\n", "calls `globals()`"),
+    ("\n\nclass Report:\n    value = total\n", "reads `total` when it runs"),
+])
+def test_unsafe_fix_refuses_moves_that_could_change_meaning(repo, extra, reason):
+    root = repo({"train.py": SCRIPT + extra, "data.json": "[1]\n"})
+    run = fix(root, "--unsafe-fixes")
+    assert (root / "train.py").read_text() == SCRIPT + extra
+    assert f"train.py: not moved into main(): " in run.err and reason in run.err, run.err
+    assert len([line for line in run.err.splitlines() if "not moved" in line]) == 1  # one line
+
+
+def test_unsafe_fix_refuses_a_script_another_module_imports(repo):
+    root = repo({"train.py": SCRIPT, "report.py": "from train import total\n", "data.json": "[1]\n"})
+    fix(root, "--unsafe-fixes")
+    assert (root / "train.py").read_text() == SCRIPT
+
+
+def test_unsafe_fix_moves_later_statements_that_read_moved_names(repo):
+    script = (
+        'import json\n\nraw = json.load(open("d.json"))\nFEATURES = ["a"]\nrows = [r for r in raw if r]\n'
+        'print(len(rows), FEATURES)\n'
+    )
+    root = repo({"run.py": script, "d.json": "[1, 0, 2]\n"})
+    before = run_python(root, "run.py")
+    fix(root, "--unsafe-fixes")
+    fixed = (root / "run.py").read_text()
+    assert fixed.startswith('import json\n\nFEATURES = ["a"]\n\n\ndef main():\n')
+    assert "    rows = [r for r in raw if r]\n" in fixed
+    assert run_python(root, "run.py") == before
