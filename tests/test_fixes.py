@@ -205,7 +205,7 @@ def test_fix_diff_prints_masked_unified_diffs_and_writes_nothing(repo):
     assert "+.ipynb_checkpoints/\n" in run.out  # the notebook asks for its checkpoints to be ignored
     assert "would fix 3 findings in 3 files" in run.err
     assert status(root) == ""  # nothing written
-    clean = repo({"README.md": "# x\n"}, name="clean")
+    clean = repo({"README.md": "# x\n", ".gitignore": "x\n"}, name="clean")
     assert run_cli("--fix-diff", cwd=clean).code == 0
 
 
