@@ -357,3 +357,14 @@ def test_unsafe_fix_moves_later_statements_that_read_moved_names(repo):
     assert fixed.startswith('import json\n\nFEATURES = ["a"]\n\n\ndef main():\n')
     assert "    rows = [r for r in raw if r]\n" in fixed
     assert run_python(root, "run.py") == before
+
+
+def test_a_script_that_defines_main_and_calls_it_gets_the_guard_around_the_call(repo):
+    script = 'import sys\n\n\ndef main():\n    """Run."""\n    print("ran", sys.argv[1:])\n\n\n# Go.\nmain()\n'
+    root = repo({"job.py": script})
+    before = run_python(root, "job.py")
+    fix(root, "--unsafe-fixes")
+    assert (root / "job.py").read_text() == script.replace("# Go.\nmain()\n", 'if __name__ == "__main__":\n'
+                                                            '    # Go.\n    main()\n')
+    assert run_python(root, "job.py") == before
+    assert run_python(root, "-c", "import job") == ""

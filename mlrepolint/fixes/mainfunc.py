@@ -67,7 +67,13 @@ def fix(path: str, data: bytes, project: Project, options) -> bytes:
     moved = {i for i, stmt in enumerate(top) if any(_spans(stmt.node, line) for line in work_lines)}
     moved = _close(top, moved)
     _check(top, moved)
-    return _rewrite(data, top, moved)
+    # A script that defines `main` and calls it (or anything else that binds no name) at module level needs
+    # only the guard around those calls; moving work that binds names needs a function, and `main` is taken.
+    has_main = any("main" in stmt.binds for i, stmt in enumerate(top) if i not in moved)
+    binds = set().union(*(top[i].binds for i in moved))
+    if has_main and binds:
+        raise Refused(f"it defines `main` already, and the work binds names (`{sorted(binds)[0]}`)")
+    return _rewrite(data, top, moved, in_function=not has_main)
 
 
 def _spans(node: ast.stmt, line: int) -> bool:
@@ -84,8 +90,6 @@ def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
             raise Refused(f"line {node.lineno} calls `{node.func.id}()`, which reaches names by string")
         if isinstance(node, ast.If) and _is_main_guard(node):
             raise Refused(f"it has a main guard already (line {node.lineno}): move the rest of its work by hand")
-    if any("main" in stmt.binds for stmt in top):
-        raise Refused("it defines `main` already")
 
 
 def _is_main_guard(node: ast.If) -> bool:
@@ -257,9 +261,9 @@ def _leading_blanks(lines) -> list:
     return blanks
 
 
-def _rewrite(data: bytes, top: list[_Statement], moved: set[int]) -> bytes:
-    """The module with the moved statements in `def main():` and the guard at the end (libcst: everything else
-    is written back as it was)."""
+def _rewrite(data: bytes, top: list[_Statement], moved: set[int], in_function: bool = True) -> bytes:
+    """The module with the moved statements in `def main():` and the guard at the end, or (not `in_function`)
+    in the guard itself; libcst writes everything else back as it was."""
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -293,15 +297,19 @@ def _rewrite(data: bytes, top: list[_Statement], moved: set[int]) -> bytes:
     while lines and lines[0].comment is None:
         lines.pop(0)
     inside[0] = first.with_changes(leading_lines=lines)
-    docstring = cst.parse_statement(DOCSTRING + "\n", config=module.config_for_parsing)
-    main = cst.FunctionDef(
-        name=cst.Name("main"), params=cst.Parameters(), body=cst.IndentedBlock(body=[docstring, *inside]),
-        leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if kept else [],
-    )
     guard = cst.parse_statement(GUARD.replace("\n", module.default_newline).replace("    ", module.default_indent),
                                 config=module.config_for_parsing)
-    guard = guard.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-    result = module.with_changes(body=[*kept, main, guard])
+    two_blank = [cst.EmptyLine(), cst.EmptyLine()] if kept else []
+    if not in_function:
+        guard = guard.with_changes(body=guard.body.with_changes(body=inside), leading_lines=two_blank)
+        result = module.with_changes(body=[*kept, guard])
+    else:
+        docstring = cst.parse_statement(DOCSTRING + "\n", config=module.config_for_parsing)
+        main = cst.FunctionDef(
+            name=cst.Name("main"), params=cst.Parameters(), body=cst.IndentedBlock(body=[docstring, *inside]),
+            leading_lines=two_blank,
+        )
+        result = module.with_changes(body=[*kept, main, guard.with_changes(leading_lines=[cst.EmptyLine()] * 2)])
     new = result.bytes
     try:
         compile(new, "<fixed>", "exec", dont_inherit=True)

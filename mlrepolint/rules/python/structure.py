@@ -18,7 +18,8 @@ MAIN_FUNCTION_FIX = Autofix(
     Applicability.UNSAFE,
     "In an entry script without a main guard: moves the module-level work into `def main():` and adds `if "
     "__name__ == \"__main__\": main()`, keeping imports, constants, definitions and declarations at module level "
-    "and every comment. Refused, with the reason, when the move could change what the script does: a moved name "
+    "and every comment (a script that defines `main` and calls it at module level gets the guard around the call). "
+    "Refused, with the reason, when the move could change what the script does: a moved name "
     "is read by a function or class at module level or is rebound there, a `global` statement, `__all__` naming "
     "a moved name, a star import, `globals()`/`locals()`/`vars()`/`exec`/`eval`, or another module of the "
     "repository importing the script.",
