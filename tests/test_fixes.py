@@ -368,3 +368,19 @@ def test_a_script_that_defines_main_and_calls_it_gets_the_guard_around_the_call(
                                                             '    # Go.\n    main()\n')
     assert run_python(root, "job.py") == before
     assert run_python(root, "-c", "import job") == ""
+
+
+def test_reports_say_which_findings_fix_can_fix(repo):
+    root = repo({"a.ipynb": nbformat_text(notebook(OUTPUT_CELL)), "run.py": "import os\n\nos.listdir('.')\n",
+                 ".gitignore": ".ipynb_checkpoints/\n"})
+    text = " ".join(run_cli("--no-cache", cwd=root).out.split())
+    assert "MLR303 notebook-with-outputs (1 finding): " in text
+    assert "list tutorial folders in `allow`. (`mlrepolint --fix` can fix these.)" in text
+    assert "(`mlrepolint --fix --unsafe-fixes` can fix these.)" in text  # missing-main-guard
+    assert "MLR103" not in text or text.count("can fix these") == 3  # a rule without a fix says nothing
+    sarif = json.loads(run_cli("--no-cache", "--format", "sarif", cwd=root).out)
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["MLR303"]["properties"]["fixes"] == ["safe"]
+    assert rules["MLR202"]["properties"]["fixes"] == ["unsafe"]
+    assert "fixes" not in rules["MLR701"]["properties"]
+    assert run_cli("rule", "MLR501").out.count("- Fixable: `--fix` (safe), `--fix --unsafe-fixes` (unsafe)") == 1
