@@ -384,3 +384,16 @@ def test_reports_say_which_findings_fix_can_fix(repo):
     assert rules["MLR202"]["properties"]["fixes"] == ["unsafe"]
     assert "fixes" not in rules["MLR701"]["properties"]
     assert run_cli("rule", "MLR501").out.count("- Fixable: `--fix` (safe), `--fix --unsafe-fixes` (unsafe)") == 1
+
+
+def test_unsafe_fix_keeps_what_runs_after_the_work_after_it(repo):
+    script = (
+        'import random\n\nrandom.seed(1)\nfirst = random.random()\n'
+        'print("first", round(first, 6))\nrandom.seed(2)\nSCALE = 10\nprint("second", round(random.random() * SCALE, 6))\n'
+    )
+    root = repo({"draw.py": script})
+    before = run_python(root, "draw.py")
+    fix(root, "--unsafe-fixes")
+    fixed = (root / "draw.py").read_text()
+    assert "\nSCALE = 10\n" in fixed and "    random.seed(2)\n" in fixed  # the constant stays, the call moves
+    assert run_python(root, "draw.py") == before

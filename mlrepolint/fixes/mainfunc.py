@@ -86,8 +86,11 @@ def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
             raise Refused(f"line {node.lineno} has a `global` statement")
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             raise Refused(f"line {node.lineno} is a star import (`from {node.module} import *`)")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in _DYNAMIC or (node.func.id == "dir" and not node.args)):
             raise Refused(f"line {node.lineno} calls `{node.func.id}()`, which reaches names by string")
+        if isinstance(node, ast.Import) and any(alias.name == "__main__" for alias in node.names):
+            raise Refused(f"line {node.lineno} imports `__main__`, which reaches the script's names")
         if isinstance(node, ast.If) and _is_main_guard(node):
             raise Refused(f"it has a main guard already (line {node.lineno}): move the rest of its work by hand")
 
@@ -96,12 +99,40 @@ def _is_main_guard(node: ast.If) -> bool:
     return is_main_guard(node)
 
 
+def _declaration(node: ast.stmt) -> bool:
+    """A statement that only declares: an import, a definition, or an assignment whose value calls nothing (a
+    constant). Anything else after the work moves with it, so that what it does still happens after the work
+    (`np.random.seed(0)` after a random draw, a `print`, a `logging.basicConfig`)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
+        return True
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Constant)  # a string used as a comment
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        value = node.value
+        return value is None or not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)) for n in _eager(value))
+    return False
+
+
+def _eager(node: ast.AST):
+    """The nodes of an expression evaluated when it is (not those inside lambdas)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            continue
+        yield current
+        stack.extend(ast.iter_child_nodes(current))
+
+
 def _close(top: list[_Statement], moved: set[int]) -> set[int]:
-    """The work, and every later statement that reads a name the work binds (in order, transitively)."""
+    """The work, every later statement that does more than declare, and every later statement that reads a name
+    the moved ones bind (in order, transitively)."""
     first = min(moved)
     bound: set[str] = set()
     for i in range(first, len(top)):
         stmt = top[i]
+        if i not in moved and not _declaration(stmt.node):
+            moved.add(i)
         if i not in moved and stmt.reads & bound:
             if isinstance(stmt.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
                                       ast.ImportFrom)):
