@@ -20,7 +20,8 @@ OUTPUT_CELL = {
 }
 KEPT_CELL = {
     "cell_type": "code", "execution_count": 4, "metadata": {"tags": ["keep_output"]},
-    "outputs": [{"data": {"text/plain": ["0.5"]}, "execution_count": 4, "metadata": {}, "output_type": "execute_result"}],
+    "outputs": [{"data": {"text/plain": ["0.5"]}, "execution_count": 4, "metadata": {},
+                 "output_type": "execute_result"}],
     "source": ["0.5"],
 }
 MARKDOWN_CELL = {"cell_type": "markdown", "metadata": {}, "source": ["# Título"]}
@@ -127,29 +128,34 @@ def test_missing_gitignore_is_created(repo):
 # unpinned-requirement from a lock file
 
 
-@pytest.mark.parametrize("lock_name, lock_text", [
-    ("uv.lock", 'version = 1\n[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
-                'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n'),
-    ("poetry.lock", '[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
-                    'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n'),
-    ("Pipfile.lock", json.dumps({"default": {"pandas": {"version": "==2.2.2"}, "requests": {"version": "==2.32.3"}},
-                                 "develop": {"scikit-learn": {"version": "==1.5.0"}}})),
-    ("conda-lock.yml", "package:\n  - name: pandas\n    version: 2.2.2\n    manager: pip\n  - name: requests\n"
-                       "    version: 2.32.3\n  - name: scikit-learn\n    version: 1.5.0\n"),
-])
-def test_unpinned_requirements_are_pinned_from_the_lock_file(repo, lock_name, lock_text):
+LOCKS = {
+    "uv.lock": 'version = 1\n[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
+               'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n',
+    "poetry.lock": '[[package]]\nname = "pandas"\nversion = "2.2.2"\n[[package]]\nname = "requests"\n'
+                   'version = "2.32.3"\n[[package]]\nname = "scikit-learn"\nversion = "1.5.0"\n',
+    "Pipfile.lock": json.dumps({"default": {"pandas": {"version": "==2.2.2"}, "requests": {"version": "==2.32.3"}},
+                                "develop": {"scikit-learn": {"version": "==1.5.0"}}}),
+    "conda-lock.yml": "package:\n  - name: pandas\n    version: 2.2.2\n    manager: pip\n  - name: requests\n"
+                      "    version: 2.32.3\n  - name: scikit-learn\n    version: 1.5.0\n",
+}
+
+
+def test_unpinned_requirements_are_pinned_from_the_lock_file(repo):
     requirements = (
         "# app\npandas>=2.0  # dataframes\nrequests[socks] >=2 ; python_version >= \"3.8\"\nScikit_Learn\n"
         "torch>=2\ngit+https://github.com/org/x.git@main#egg=x\n"
     )
-    root = repo({"requirements.txt": requirements, lock_name: lock_text})
+    files = {f"{i}/requirements.txt": requirements for i in range(len(LOCKS))}  # each folder with its own lock
+    files.update({f"{i}/{name}": text for i, (name, text) in enumerate(LOCKS.items())})
+    root = repo(files)
     run = fix(root)
-    assert (root / "requirements.txt").read_text() == (
-        "# app\npandas==2.2.2  # dataframes\nrequests[socks]==2.32.3 ; python_version >= \"3.8\"\n"
-        "Scikit_Learn==1.5.0\ntorch>=2\ngit+https://github.com/org/x.git@main#egg=x\n"
-    )
-    assert f"requirements.txt: pinned from {lock_name}" in run.err
-    assert "requirements.txt:5: MLR501 `torch>=2`" in run.out  # the lock does not have it: left, reported
+    for i, name in enumerate(LOCKS):
+        assert (root / f"{i}/requirements.txt").read_text() == (
+            "# app\npandas==2.2.2  # dataframes\nrequests[socks]==2.32.3 ; python_version >= \"3.8\"\n"
+            "Scikit_Learn==1.5.0\ntorch>=2\ngit+https://github.com/org/x.git@main#egg=x\n"
+        ), name
+        assert f"{i}/requirements.txt: pinned from {i}/{name}" in run.err
+        assert f"{i}/requirements.txt:5: MLR501 `torch>=2`" in run.out  # the lock does not have it: left, reported
 
 
 def test_a_lock_version_the_line_does_not_allow_or_two_locks_disagreeing_are_left(repo):
@@ -169,7 +175,8 @@ def test_pin_from_env_pins_to_the_installed_version_and_names_the_environment(re
     refused = run_cli("--fix", "--pin-from-env", cwd=root)
     assert refused.code == 2 and "--pin-from-env is an unsafe fix" in refused.err
     run = fix(root, "--unsafe-fixes", "--pin-from-env")
-    assert (root / "requirements.txt").read_text() == f"click=={metadata.version('click')}  # cli\nno-such-package-here\n"
+    pinned = f"click=={metadata.version('click')}  # cli\nno-such-package-here\n"
+    assert (root / "requirements.txt").read_text() == pinned
     assert f"pinned from the installed environment {sys.prefix}" in run.err
 
 
@@ -180,7 +187,8 @@ def test_committed_files_get_the_exact_git_commands(repo):
     root = repo({"data/my data.csv": "a,b\n" + "1,2\n" * 20, ".gitignore": "x\n"})
     run = run_cli("--format", "json", "--no-cache", cwd=root)
     message = next(f["message"] for f in run.findings if f["rule"] == "committed-dataset")
-    assert "`git rm --cached -- 'data/my data.csv'` (it stays on disk) and add `/data/my data.csv` to .gitignore" in message
+    assert "`git rm --cached -- 'data/my data.csv'` (it stays on disk) and add `/data/my data.csv` to .gitignore" \
+        in message
     assert "`git lfs track -- 'data/my data.csv'`" in message and "`dvc add 'data/my data.csv'`" in message
     (root / ".gitignore").write_text("/data/my data.csv\n")
     git(root, "rm", "-q", "--cached", "--", "data/my data.csv")  # the commands work as printed
@@ -282,6 +290,7 @@ def load(path):
 # Load the data.
 data = load(sys.argv[1] if len(sys.argv) > 1 else "data.json")
 total = sum(data) * LR  # keep this comment
+
 for x in data:
     print("x", x)
 print("total", total)
@@ -306,6 +315,7 @@ def test_unsafe_fix_moves_the_work_into_main_and_the_script_behaves_the_same(rep
     # Load the data.
     data = load(sys.argv[1] if len(sys.argv) > 1 else "data.json")
     total = sum(data) * LR  # keep this comment
+
     for x in data:
         print("x", x)
     print("total", total)
@@ -318,25 +328,29 @@ if __name__ == "__main__":
     assert run_python(root, "-c", "import train; print('imported')") == "imported\n"  # importing does no work
     assert stat.S_IMODE((root / "train.py").stat().st_mode) == 0o755
     assert "MLR201" not in run.out and "MLR202" not in run.out
+    assert "W293" not in run.out  # a blank line moved into main() is not indented
     assert "fixed" in run.err
 
 
-@pytest.mark.parametrize("extra, reason", [
-    ("\n\ndef report():\n    return total\n", "`total` is read by a function or class at module level"),
-    ("\n\ndef bump():\n    global LR\n    LR = 1\n", "has a `global` statement"),
-    ("\n__all__ = ['total']\n", "`__all__` exports `total`"),
-    ("\nfrom os.path import *\n", "is a star import"),
-    ("\nLR = 0.1\n", "`LR` is bound again"),
-    ("\ntotal = 0\n", "`total` is bound by the moved work and at module level"),
-    ("\nprint(globals())\n", "calls `globals()`"),
-    ("\n\nclass Report:\n    value = total\n", "reads `total` when it runs"),
-])
-def test_unsafe_fix_refuses_moves_that_could_change_meaning(repo, extra, reason):
-    root = repo({"train.py": SCRIPT + extra, "data.json": "[1]\n"})
+REFUSALS = {
+    "reads.py": ("\n\ndef report():\n    return total\n", "`total` is read by a function or class at module level"),
+    "global.py": ("\n\ndef bump():\n    global LR\n    LR = 1\n", "has a `global` statement"),
+    "all.py": ("\n__all__ = ['total']\n", "`__all__` exports `total`"),
+    "star.py": ("\nfrom os.path import *\n", "is a star import"),
+    "rebinds.py": ("\nLR = 0.1\n", "`LR` is bound again"),
+    "shadows.py": ("\ntotal = 0\n", "`total` is bound by the moved work and at module level"),
+    "dynamic.py": ("\nprint(globals())\n", "calls `globals()`"),
+    "classes.py": ("\n\nclass Report:\n    value = total\n", "reads `total` when it runs"),
+}
+
+
+def test_unsafe_fix_refuses_moves_that_could_change_meaning(repo):
+    root = repo({**{name: SCRIPT + extra for name, (extra, _) in REFUSALS.items()}, "data.json": "[1]\n"})
     run = fix(root, "--unsafe-fixes")
-    assert (root / "train.py").read_text() == SCRIPT + extra
-    assert f"train.py: not moved into main(): " in run.err and reason in run.err, run.err
-    assert len([line for line in run.err.splitlines() if "not moved" in line]) == 1  # one line
+    for name, (extra, reason) in REFUSALS.items():
+        assert (root / name).read_text() == SCRIPT + extra
+        lines = [line for line in run.err.splitlines() if line.startswith(f"mlrepolint: warning: {name}: ")]
+        assert len(lines) == 1 and "not moved into main(): " in lines[0] and reason in lines[0], (name, run.err)
 
 
 def test_unsafe_fix_refuses_a_script_another_module_imports(repo):
@@ -364,8 +378,8 @@ def test_a_script_that_defines_main_and_calls_it_gets_the_guard_around_the_call(
     root = repo({"job.py": script})
     before = run_python(root, "job.py")
     fix(root, "--unsafe-fixes")
-    assert (root / "job.py").read_text() == script.replace("# Go.\nmain()\n", 'if __name__ == "__main__":\n'
-                                                            '    # Go.\n    main()\n')
+    guarded = 'if __name__ == "__main__":\n    # Go.\n    main()\n'
+    assert (root / "job.py").read_text() == script.replace("# Go.\nmain()\n", guarded)
     assert run_python(root, "job.py") == before
     assert run_python(root, "-c", "import job") == ""
 
@@ -389,7 +403,8 @@ def test_reports_say_which_findings_fix_can_fix(repo):
 def test_unsafe_fix_keeps_what_runs_after_the_work_after_it(repo):
     script = (
         'import random\n\nrandom.seed(1)\nfirst = random.random()\n'
-        'print("first", round(first, 6))\nrandom.seed(2)\nSCALE = 10\nprint("second", round(random.random() * SCALE, 6))\n'
+        'print("first", round(first, 6))\nrandom.seed(2)\nSCALE = 10\n'
+        'print("second", round(random.random() * SCALE, 6))\n'
     )
     root = repo({"draw.py": script})
     before = run_python(root, "draw.py")
@@ -397,3 +412,17 @@ def test_unsafe_fix_keeps_what_runs_after_the_work_after_it(repo):
     fixed = (root / "draw.py").read_text()
     assert "\nSCALE = 10\n" in fixed and "    random.seed(2)\n" in fixed  # the constant stays, the call moves
     assert run_python(root, "draw.py") == before
+
+
+def test_hostile_names_and_links_are_never_written_through_and_print_escaped(repo, tmp_path):
+    outside = tmp_path / "their.gitignore"
+    outside.write_text("mine\n")
+    root = repo({"x\n+++ b/forged.ipynb": nbformat_text(notebook(OUTPUT_CELL)), "data/train.csv": "a\n" + "1\n" * 30})
+    os.symlink(outside, root / ".gitignore")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "link")
+    preview = run_cli("--fix-diff", "--no-cache", cwd=root)
+    assert "--- a/x\\x0a+++ b/forged.ipynb\n" in preview.out and "\n+++ b/forged.ipynb\n" not in preview.out
+    fix(root)
+    assert outside.read_text() == "mine\n" and (root / ".gitignore").is_symlink()
+    assert '"outputs": []' in (root / "x\n+++ b/forged.ipynb").read_text()

@@ -45,15 +45,18 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def run(executable: str, root: Path, *args: str) -> subprocess.CompletedProcess:
+    """`mlrepolint --no-cache ARGS .` in root."""
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run([executable, "--no-cache", *args, "."], cwd=root, env=env, capture_output=True, text=True)
 
 
 def keys(findings: list[dict], rule: str) -> Counter:
+    """The rule's findings by file and message (lines move when a script is restructured)."""
     return Counter((f["path"], f["message"]) for f in findings if f["rule"] == rule)
 
 
 def measure(executable: str, source: Path, work: Path, extra: list[str]) -> dict:
+    """Lint, fix and fix again a copy of one checkout; the figures."""
     copy = work / source.name
     shutil.copytree(source, copy, symlinks=True)
     try:
@@ -97,6 +100,7 @@ def measure(executable: str, source: Path, work: Path, extra: list[str]) -> dict
 
 
 def main() -> None:
+    """Measure every materialised repository (or those named) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=HERE / "repos")
     parser.add_argument("--work", type=Path, default=None)

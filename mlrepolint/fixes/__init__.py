@@ -84,6 +84,9 @@ def plan(engine, findings: Sequence[Finding], unsafe: bool = False, pin_from_env
     scripts = [f for name in MAIN for f in by_rule.get(name, ())]
     for path, group in _by_path(scripts).items():
         _script(repo, project, options, path, group, result)
+    # Only files of the repository's listing are ever rewritten; the one file a fix may create is the root
+    # .gitignore (a finding's path could name anything a plugin reported).
+    result.edits = [e for e in result.edits if e.path in repo.paths or (e.path == ".gitignore" and e.before is None)]
     return result
 
 

@@ -21,7 +21,9 @@ COMMENT = "# Added by mlrepolint --fix: data, secrets, environments and checkpoi
 PYTHON_BASICS = ("__pycache__/", "*.py[cod]", ".ipynb_checkpoints/", ".env", ".venv/")
 
 
-def fix(repo: RepoView, project: Project, options, findings: Iterable[Finding]) -> tuple[bytes | None, bytes, list[str]]:
+def fix(
+    repo: RepoView, project: Project, options, findings: Iterable[Finding]
+) -> tuple[bytes | None, bytes, list[str]]:
     """(the current `.gitignore` or None, its fixed content, the entries added). Entries come from the reported
     findings only: a `missing-gitignore` finding creates the file, `gitignore-gaps` findings append to it."""
     findings = list(findings)

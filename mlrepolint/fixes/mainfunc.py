@@ -109,7 +109,8 @@ def _declaration(node: ast.stmt) -> bool:
         return isinstance(node.value, ast.Constant)  # a string used as a comment
     if isinstance(node, (ast.Assign, ast.AnnAssign)):
         value = node.value
-        return value is None or not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)) for n in _eager(value))
+        effects = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)
+        return value is None or not any(isinstance(n, effects) for n in _eager(value))
     return False
 
 
@@ -323,6 +324,9 @@ def _rewrite(data: bytes, top: list[_Statement], moved: set[int], in_function: b
                 statement = statement.with_changes(leading_lines=blank)
             kept.append(statement)
             blank = []
+    # A blank line above a moved statement stays blank inside the function (libcst would indent it: W293).
+    inside = [s.with_changes(leading_lines=[line.with_changes(indent=False) if line.comment is None else line
+                                            for line in s.leading_lines]) for s in inside]
     first = inside[0]
     lines = list(first.leading_lines)
     while lines and lines[0].comment is None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from json.encoder import _make_iterencode  # type: ignore[attr-defined]  # the pure-Python encoder, to write numbers as read
+# The pure-Python encoder, which takes the function that writes a float: numbers are written back as they were read.
+from json.encoder import _make_iterencode  # type: ignore[attr-defined]
 from typing import Any
 
 #: Cell metadata nbstripout strips by default (the view state and timing of a run).

@@ -104,6 +104,7 @@ class Locks:
             folder = posixpath.dirname(folder)
 
     def versions(self, lock: str) -> dict[str, set[str]]:
+        """What one lock file locks, read on first use (a lock file too large or unreadable locks nothing)."""
         if lock not in self._read:
             size = self.repo.size(lock)
             data = self.repo.read_bytes(lock, LOCK_READ_BYTES) if size is not None and size <= LOCK_READ_BYTES else None
@@ -135,7 +136,9 @@ def environment() -> str:
     return f"{sys.prefix} (Python {sys.version.split()[0]}, {sys.executable})"
 
 
-def fix(text: str, path: str, findings: Iterable[Finding], locks: Locks, from_env: bool) -> tuple[str, list[Pin], list[tuple[Finding, str]]]:
+def fix(
+    text: str, path: str, findings: Iterable[Finding], locks: Locks, from_env: bool
+) -> tuple[str, list[Pin], list[tuple[Finding, str]]]:
     """The requirements file with the findings' lines pinned, what was pinned, and each finding left (why)."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.version import InvalidVersion, Version
@@ -190,4 +193,3 @@ def _pinned(written: str, requirement, version: str) -> str:
     requirement_part, semicolon, marker = written.partition(";")
     marker_text = (" " if requirement_part.endswith(" ") else "") + ";" + marker if semicolon else ""
     return f"{name}=={version}{marker_text}"
-

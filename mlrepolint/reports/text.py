@@ -91,7 +91,8 @@ def fixes(findings: list[Finding], color: bool = False) -> list[str]:
         if rule is None or not rule.fix:
             continue
         label = f"{code} {rule.name} ({count} finding{'s' if count != 1 else ''}):"
-        text = textwrap.fill(f"{label} {rule.fix}{fix_flags(rule)}", FIX_WIDTH, initial_indent="  ", subsequent_indent="      ",
+        text = textwrap.fill(f"{label} {rule.fix}{fix_flags(rule)}", FIX_WIDTH, initial_indent="  ",
+                             subsequent_indent="      ",
                              break_on_hyphens=False)
         if color:
             text = text.replace(code, click.style(code, fg=COLORS[rule.severity], bold=True), 1)
