@@ -60,7 +60,7 @@ def fix(path: str, data: bytes, project: Project, options) -> bytes:
     body = file.tree.body
     scope = _Scope(file, role, options(TOP_LEVEL_EXECUTION), project.io_helpers.get(path, {}))
     top = [_analyse(node) for node in body]
-    _refuse_dynamic(file.tree, top)
+    _refuse_dynamic(file.tree)
     work_lines = [node.lineno for node, _ in scope.work(body)]
     if not work_lines:
         raise Refused("nothing at module level does work")
@@ -80,7 +80,8 @@ def _spans(node: ast.stmt, line: int) -> bool:
     return node.lineno <= line <= (node.end_lineno or node.lineno)
 
 
-def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
+def _refuse_dynamic(tree: ast.Module) -> None:
+    """Refuse what no reading of names can account for, and a script that has a guard already."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Global):
             raise Refused(f"line {node.lineno} has a `global` statement")
@@ -91,12 +92,8 @@ def _refuse_dynamic(tree: ast.Module, top: list[_Statement]) -> None:
             raise Refused(f"line {node.lineno} calls `{node.func.id}()`, which reaches names by string")
         if isinstance(node, ast.Import) and any(alias.name == "__main__" for alias in node.names):
             raise Refused(f"line {node.lineno} imports `__main__`, which reaches the script's names")
-        if isinstance(node, ast.If) and _is_main_guard(node):
+        if isinstance(node, ast.If) and is_main_guard(node):
             raise Refused(f"it has a main guard already (line {node.lineno}): move the rest of its work by hand")
-
-
-def _is_main_guard(node: ast.If) -> bool:
-    return is_main_guard(node)
 
 
 def _declaration(node: ast.stmt) -> bool:
