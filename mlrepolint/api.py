@@ -81,11 +81,13 @@ from mlrepolint.project import (
     Role,
 )
 from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
-from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
+from mlrepolint.rules.base import (
+    CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
+)
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
-API_VERSION = (1, 2)  # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles)
+API_VERSION = (1, 3)  # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: Autofix
 
 __all__ = [
     "API_VERSION",
@@ -108,6 +110,8 @@ __all__ = [
     "TEMPLATE",
     "TEST",
     "TEST_FIXTURE",
+    "Applicability",
+    "Autofix",
     "Context",
     "Package",
     "Project",

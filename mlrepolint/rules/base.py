@@ -65,7 +65,8 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Autofix:
-    """A fix `mlrepolint --fix` can make for a rule's findings: how safe it is, and what it changes."""
+    """A fix `mlrepolint --fix` can make for a rule's findings: how safe it is, and what it changes. The fixes
+    themselves are mlrepolint's own (mlrepolint/fixes/), for built-in rules: a plugin's rule declares none."""
 
     applicability: Applicability
     what: str

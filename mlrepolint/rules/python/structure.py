@@ -9,9 +9,8 @@ from typing import Iterator
 
 from mlrepolint.api import (
     APP_MODULE, CONFIG, ENTRY_SCRIPT, GENERATED, LIBRARY_MODULE, PACKAGE_INIT, TEMPLATE, Context, PythonChecker,
-    PythonFile, Role, Rule, Severity, dotted_name, is_main_guard, matches,
+    PythonFile, Role, Rule, Severity, dotted_name, is_main_guard, matches, Applicability, Autofix,
 )
-from mlrepolint.rules.base import Applicability, Autofix
 
 #: The unsafe fix of both rules: the same restructuring, made once per script.
 MAIN_FUNCTION_FIX = Autofix(

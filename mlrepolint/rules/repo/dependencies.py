@@ -10,8 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Callable
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoView, Rule, Severity
-from mlrepolint.rules.base import Applicability, Autofix
+from mlrepolint.api import Applicability, Autofix, Context, PARSE_ERROR, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.ci import CI_UNPINNED_INSTALL, check_ci_installs
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env

@@ -11,8 +11,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoFile, RepoView, Rule, Severity
-from mlrepolint.rules.base import Applicability, Autofix
+from mlrepolint.api import Applicability, Autofix, Context, PARSE_ERROR, RepoChecker, RepoFile, RepoView, Rule, Severity
 from mlrepolint.rules.repo.hygiene import allowed, presence
 
 NOTEBOOK_WITH_OUTPUTS = Rule(

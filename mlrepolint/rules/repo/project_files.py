@@ -11,9 +11,8 @@ from typing import Iterator
 
 from mlrepolint.api import (
     COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
-    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
+    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines, Applicability, Autofix,
 )
-from mlrepolint.rules.base import Applicability, Autofix
 from mlrepolint.rules.repo.artifacts import (
     ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
 )
