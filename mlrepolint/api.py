@@ -91,13 +91,15 @@ from mlrepolint.project import (
     Role,
 )
 from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
-from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
+from mlrepolint.rules.base import (
+    CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
+)
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
-# CellMap, Cell, the notebook reader)
-API_VERSION = (1, 3)
+# CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes)
+API_VERSION = (1, 4)
 
 __all__ = [
     "API_VERSION",
@@ -123,6 +125,8 @@ __all__ = [
     "TEMPLATE",
     "TEST",
     "TEST_FIXTURE",
+    "Applicability",
+    "Autofix",
     "Context",
     "Package",
     "Project",

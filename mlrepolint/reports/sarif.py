@@ -61,6 +61,8 @@ def rule_descriptor(rule: Rule, registry: Registry) -> dict[str, Any]:
     builtin = rule in registry.builtin_rules
 
     properties: dict[str, Any] = {"category": rule.category, "tags": [rule.category, "mlrepolint"]}
+    if rule.autofixes:  # what `mlrepolint --fix` can do for the rule's findings: ["safe"], ["safe", "unsafe"]
+        properties["fixes"] = sorted({fix.applicability.value for fix in rule.autofixes})
     if rule.category == "security":
         properties["security-severity"] = CRITICAL.get(rule.name, SECURITY_SEVERITY[rule.severity])
     descriptor: dict[str, Any] = {

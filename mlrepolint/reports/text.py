@@ -93,12 +93,23 @@ def fixes(findings: list[Finding], color: bool = False) -> list[str]:
         if rule is None or not rule.fix:
             continue
         label = f"{code} {rule.name} ({count} finding{'s' if count != 1 else ''}):"
-        text = textwrap.fill(f"{label} {rule.fix}", FIX_WIDTH, initial_indent="  ", subsequent_indent="      ",
+        text = textwrap.fill(f"{label} {rule.fix}{fix_flags(rule)}", FIX_WIDTH, initial_indent="  ",
+                             subsequent_indent="      ",
                              break_on_hyphens=False)
         if color:
             text = text.replace(code, click.style(code, fg=COLORS[rule.severity], bold=True), 1)
         lines.append(text)
     return ["How to fix:", *lines] if lines else []
+
+
+def fix_flags(rule) -> str:
+    """` (--fix can fix these.)`: the flags of the safest fix the rule declares, or nothing."""
+    from mlrepolint.rules.base import Applicability
+
+    for applicability, flags in ((Applicability.SAFE, "--fix"), (Applicability.UNSAFE, "--fix --unsafe-fixes")):
+        if rule.fixable(applicability):
+            return f" (`mlrepolint {flags}` can fix these.)"
+    return ""
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:

@@ -57,13 +57,34 @@ class Severity(str, enum.Enum):
         return ("error", "warning", "info").index(self.value)
 
 
+class Applicability(str, enum.Enum):
+    """When `--fix` applies a rule's fix (ruff's names): a safe fix keeps the code's meaning and runs with
+    `--fix`; an unsafe one may change it (or reads something outside the repository) and needs `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Autofix:
+    """A fix `mlrepolint --fix` can make for a rule's findings: how safe it is, and what it changes. The fixes
+    themselves are mlrepolint's own (mlrepolint/fixes/), for built-in rules: a plugin's rule declares none."""
+
+    applicability: Applicability
+    what: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.applicability, Applicability):
+            object.__setattr__(self, "applicability", Applicability(self.applicability))
+
+
 @dataclass(frozen=True)
 class Rule:
     """The one declaration of a rule.
 
     `description` says what the rule does, `rationale` why it matters in an ML repository, `fix` how to fix a
     finding; `bad` and `good` are short examples. `options` maps each option name to its default value; the
-    default's type is the option's type.
+    default's type is the option's type. `autofixes` are the fixes `--fix` can make (mlrepolint/fixes/ makes them).
     """
 
     code: str
@@ -82,6 +103,11 @@ class Rule:
     #: structure (its docstring, main guard, top-level code, prints) do not. `notebooks = true|false` in the
     #: rule's table of the configuration overrides it.
     notebooks: bool = True
+    autofixes: tuple[Autofix, ...] = ()
+
+    def fixable(self, applicability: Applicability) -> bool:
+        """True when the rule has a fix of that applicability."""
+        return any(fix.applicability is applicability for fix in self.autofixes)
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):

@@ -11,8 +11,8 @@ import weakref
 from typing import Any
 
 from mlrepolint.api import (
-    PARSE_ERROR, Context, Notebook, RepoChecker, RepoFile, RepoView, Rule, Severity, execution_count, keeps_output,
-    parse_notebook,
+    PARSE_ERROR, Applicability, Autofix, Context, Notebook, RepoChecker, RepoFile, RepoView, Rule, Severity,
+    execution_count, keeps_output, parse_notebook,
 )
 from mlrepolint.rules.repo.hygiene import allowed, presence
 
@@ -45,6 +45,13 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
     ),
     good='{"cell_type": "code", "execution_count": null, "source": ["df.head()"], "outputs": []}\n',
     options={"allow": ()},
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Strips the code cells' outputs and execution counts and the metadata nbstripout strips (`collapsed`, "
+        "`scrolled`, `execution`, `ExecuteTime`; the notebook's `signature` and `widgets`), keeping the cells "
+        "marked `keep_output` (cell metadata or tag, as nbstripout reads it); the file keeps its own indentation "
+        "and key order, so the diff is only the outputs.",
+    ),),
 )
 
 NOTEBOOK_EXECUTION_ORDER = Rule(

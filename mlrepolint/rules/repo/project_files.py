@@ -11,7 +11,7 @@ from typing import Iterator
 
 from mlrepolint.api import (
     COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
-    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
+    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines, Applicability, Autofix,
 )
 from mlrepolint.rules.repo.artifacts import (
     ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
@@ -111,6 +111,11 @@ MISSING_GITIGNORE = Rule(
     fix="Add a `.gitignore` (start from GitHub's Python template) and add your data and model folders to it.",
     bad="data/train.csv\ntrain.py\n",
     good=".gitignore\ndata/train.csv   # ignored by `data/` in .gitignore\ntrain.py\n",
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Creates `.gitignore` with Python's caches and the entries `gitignore-gaps` would ask for (the data "
+        "folder, `.env`, the virtual environment, `.ipynb_checkpoints/`), under a comment.",
+    ),),
 )
 
 GITIGNORE_GAPS = Rule(
@@ -141,6 +146,11 @@ GITIGNORE_GAPS = Rule(
     bad="# .gitignore\n__pycache__/\n",
     good="# .gitignore\n__pycache__/\ndata/\n.env\n.venv/\n.ipynb_checkpoints/\n",
     options={"data-dirs": ("data", "datasets", "dataset")},
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Appends the reported entries to the root `.gitignore` under a comment, leaving every existing line as "
+        "it is. Files git already tracks stay tracked (see `committed-dataset` for `git rm --cached`).",
+    ),),
 )
 
 
