@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, has_docstring
+from mlrepolint.api import CONFIG, GENERATED, TEMPLATE, Context, PythonChecker, PythonFile, Rule, Severity, has_docstring
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -18,9 +18,12 @@ MISSING_MODULE_DOCSTRING = Rule(
     severity=Severity.WARNING,
     summary="Public module without a docstring",
     description=(
-        "Reports a public module (a file whose name does not start with `_`) that has code but no docstring. "
-        "Empty files, test files and the module docstring of `__init__.py` are skipped unless the options "
-        "`include-tests` / `include-init` turn them on."
+        "Reports a public module that has code but no docstring: a file whose name does not start with `_`, in "
+        "no folder whose name does (a module of a private package such as `pkg/_internal/` is private too, as "
+        "pydocstyle decides). Empty files, test files and the module docstring of `__init__.py` are skipped "
+        "unless the options `include-tests` / `include-init` turn them on; so are files that are not modules in "
+        "the project model (`mlrepolint explain`): configuration files (Sphinx `conf.py`, a `.py` file a script "
+        "takes as its argument or runs with `exec`), templates and generated code."
     ),
     rationale=(
         "In an ML repository the module docstring is where a reader learns what a script trains, on which data, "
@@ -76,6 +79,10 @@ MISSING_FUNCTION_DOCSTRING = Rule(
 )
 
 
+#: Roles of Python files that are not modules anyone reads as an API: a docstring there documents nothing.
+_NOT_MODULES = (CONFIG, TEMPLATE, GENERATED)
+
+
 def _is_public(name: str) -> bool:
     return not name.startswith("_")
 
@@ -118,7 +125,9 @@ class DocstringChecker(PythonChecker):
         if file.name == "__init__.py":
             if not options["include-init"]:
                 return
-        elif not _is_public(file.name):
+        elif not all(_is_public(part) for part in file.path.split("/")):
+            return
+        if ctx.project.role_for(file.path, file.text).kind in _NOT_MODULES:
             return
         ctx.examine(rule)
         if not has_docstring(file.tree):
