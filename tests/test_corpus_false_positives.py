@@ -95,3 +95,12 @@ def test_missing_tests_not_asked_of_a_book_but_of_a_course_with_an_app(repo):
     }, name="course")
     assert located(book, "MLR702") == []
     assert located(course, "MLR702") == [("MLR702", "tests/", None)]
+
+
+def test_parse_error_skips_the_pyproject_of_a_project_template(repo):
+    root = repo({  # cookiecutter-data-science: a Jinja-templated pyproject.toml in the template folder
+        "cookiecutter.json": '{"repo_name": "x"}\n',
+        "{{ cookiecutter.repo_name }}/pyproject.toml": "[project]\nname = {{ cookiecutter.module_name|tojson }}\n",
+        "broken/pyproject.toml": "[project]\nname = \n",
+    })
+    assert located(root, "MLR001") == [("MLR001", "broken/pyproject.toml", 2)]
