@@ -104,3 +104,10 @@ def test_parse_error_skips_the_pyproject_of_a_project_template(repo):
         "broken/pyproject.toml": "[project]\nname = \n",
     })
     assert located(root, "MLR001") == [("MLR001", "broken/pyproject.toml", 2)]
+
+
+def test_class_docstring_assigned_to_dunder_doc_counts(repo):
+    root = repo({"lib.py": (  # skorch: NeuralNetBinaryClassifier builds its docstring at import
+        '"""Lib."""\n\n\nclass Built:\n    __doc__ = "built".upper()\n\n\nclass Bare:\n    x = 1\n'
+    )})
+    assert located(root, "MLR102") == [("MLR102", "lib.py", 8)]

@@ -43,7 +43,7 @@ MISSING_CLASS_DOCSTRING = Rule(
     summary="Public class without a docstring",
     description=(
         "Reports a public class (name not starting with `_`, not defined inside a function) without a "
-        "docstring. The finding is on the `class` line, not on its decorators. Test files are skipped unless "
+        "docstring (one its body assigns, `__doc__ = build_doc(...)`, counts). The finding is on the `class` line, not on its decorators. Test files are skipped unless "
         "`include-tests` is on."
     ),
     rationale=(
@@ -140,7 +140,7 @@ class DocstringChecker(PythonChecker):
                 public = _is_public(node.name) and in_public_class is not False
                 if public and not self._skip_file(file, ctx, MISSING_CLASS_DOCSTRING):
                     ctx.examine(MISSING_CLASS_DOCSTRING)
-                    if not has_docstring(node):
+                    if not has_docstring(node) and not _assigns_doc(node):
                         ctx.report(
                             MISSING_CLASS_DOCSTRING, node.lineno, node.col_offset + 1,
                             f"public class {node.name} has no docstring",
@@ -162,6 +162,14 @@ class DocstringChecker(PythonChecker):
                 # Definitions under `if TYPE_CHECKING:` / `try: ... except ImportError:` are still module level.
                 for block in _blocks(node):
                     self._check_body(file, ctx, block, in_public_class)
+
+
+def _assigns_doc(node: ast.ClassDef) -> bool:
+    """`__doc__ = make_doc(...)` in the class body: a docstring built at run time (skorch's estimators)."""
+    return any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__doc__" for t in stmt.targets)
+        for stmt in node.body
+    )
 
 
 def _blocks(node: ast.If | ast.Try) -> list[list[ast.stmt]]:
