@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from mlrepolint.api import CONFIG, GENERATED, TEMPLATE, Context, PythonChecker, PythonFile, Rule, Severity, has_docstring
+from mlrepolint.api import (
+    CONFIG, GENERATED, TEMPLATE, Context, PythonChecker, PythonFile, Rule, Severity, has_docstring,
+)
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -43,8 +45,8 @@ MISSING_CLASS_DOCSTRING = Rule(
     summary="Public class without a docstring",
     description=(
         "Reports a public class (name not starting with `_`, not defined inside a function) without a "
-        "docstring (one its body assigns, `__doc__ = build_doc(...)`, counts). The finding is on the `class` line, not on its decorators. Test files are skipped unless "
-        "`include-tests` is on."
+        "docstring (one its body assigns, `__doc__ = build_doc(...)`, counts). The finding is on the `class` "
+        "line, not on its decorators. Test files are skipped unless `include-tests` is on."
     ),
     rationale=(
         "Model, dataset and trainer classes carry the assumptions of an experiment (input shapes, label "
