@@ -502,6 +502,8 @@ class Engine:
                 for line, message in unusable_lines(lines):
                     ctx.report(PARSE_ERROR, line, None, message, path=f.path)
             elif f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
+                if self.project.kind_of(f.path) == TEMPLATE:
+                    continue  # TOML only once rendered (`name = {{ cookiecutter.name|tojson }}`)
                 size = self.repo.size(f.path)
                 data = self.repo.read_bytes(f.path) if size is not None and size <= MAX_CONFIG_BYTES else None
                 problem = toml_problem(data) if data is not None else None

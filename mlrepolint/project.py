@@ -687,6 +687,9 @@ class _Target:
     where: str  # the file that names it
     command: str
     app: str = ""  # framework when it is served (uvicorn, streamlit...), else ""
+    #: `.py` files given to the script after its name (`python train.py config/train_small.py`): Python runs only
+    #: the first file of a command, so the others are the script's input, read by it (nanoGPT's config files).
+    arguments: tuple[str, ...] = ()
 
 
 def _command_sources(repo: RepoView, markdown: Mapping[str, str]) -> Iterator[tuple[str, str, bool]]:
@@ -738,7 +741,10 @@ def _targets_in(path: str, text: str, is_lambda: bool) -> Iterator[_Target]:
         if module:
             yield _Target(module, True, path, command, app)
         elif script:
-            yield _Target(script, False, path, command, app)
+            end = re.search(r"[;&|\n]|$", text[match.end():])
+            rest = text[match.end(): match.end() + end.start()] if end else ""
+            arguments = tuple(word.strip("'\"") for word in rest.split() if word.strip("'\"").endswith(".py"))
+            yield _Target(script, False, path, command, app, arguments if not app else ())
     for match in _SERVER.finditer(text):
         server, target = match.group(1), match.group(2)
         framework = server.split()[0]
@@ -889,6 +895,7 @@ class _Build:
     serves: dict[str, tuple[str, str]] = field(default_factory=dict)
     gallery: dict[str, str] = field(default_factory=dict)  # folder -> reason
     execs: dict[str | None, str] = field(default_factory=dict)  # file another executes with exec() -> that file
+    arguments: dict[str, str] = field(default_factory=dict)  # `.py` file a command passes to a script -> reason
     markdown: dict[str, str] = field(default_factory=dict)
 
 
@@ -1153,6 +1160,11 @@ def _find_run_targets(build: _Build) -> None:
             build.runs.setdefault(path, (f"a console script in {target.where} (`{target.command}`)", "console"))
         else:
             build.runs.setdefault(path, (f"run by {target.where} (`{target.command}`)", ""))
+        for argument in target.arguments:
+            read = _target_path(build, _Target(argument, False, target.where, target.command))
+            if read is not None and read != path:
+                build.arguments.setdefault(read, f"given to {path} as its argument by {target.where} "
+                                                 f"(`{target.command}`)")
 
 
 def _target_path(build: _Build, target: _Target) -> str | None:
@@ -1223,6 +1235,8 @@ def _python_role(build: _Build, path: str) -> Role:
         return Role(CONFIG, CONFIG_FILES[name])
     if path in build.execs:
         return Role(CONFIG, f"run inside {build.execs[path]} by `exec(open(...).read())`: part of that script")
+    if path in build.arguments and path not in build.runs:
+        return Role(CONFIG, f"{build.arguments[path]}: read by that script, not run")
     folder = path.rpartition("/")[0]
     if name == "settings.py" and any(f"{folder}/{n}".lstrip("/") in build.modules for n in ("urls.py", "wsgi.py")):
         return Role(CONFIG, "Django settings")
