@@ -171,6 +171,9 @@ class Project:
     io_helpers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Files (and folders, ending with `/`) the repository's Markdown links to or names by URL -> the first such file.
     linked: Mapping[str, str] = field(default_factory=dict)
+    #: Why the repository's notebooks are reading material whose outputs are the content (a course's lesson folders,
+    #: a book of notebooks), or "" when they are not (see `_published_collection`).
+    published: str = ""
 
     def role(self, path: str) -> Role | None:
         """The file's role, or None for a file the model has nothing to say about."""
@@ -923,7 +926,7 @@ def build_project(repo: RepoView, facts: FactSource | None = None) -> Project:
     roles.update(_other_roles(build, roles, links))
     kind, kind_reason = _repository_kind(build, roles)
     return Project(
-        kind=kind, kind_reason=kind_reason,
+        kind=kind, kind_reason=kind_reason, published=_published_collection(build, kind),
         packages=tuple(sorted(build.packages.values(), key=lambda p: p.path)),
         modules=build.modules, roles=roles, imported=build.imported,
         local_imports={importer: tuple(targets) for importer, targets in build.local_imports.items()},
@@ -1381,6 +1384,23 @@ def _dvc_yaml_outputs(text: str) -> list[str]:
                 elif isinstance(item, dict):
                     found.extend(k for k in item if isinstance(k, str))
     return found
+
+
+#: A collection of at least this many notebooks is a book or a course: read on GitHub, with its outputs.
+PUBLISHED_NOTEBOOKS = 20
+
+
+def _published_collection(build: _Build, kind: str) -> str:
+    """Why a collection's notebooks are published reading material ("" when they are not): lesson folders (a
+    course), or many notebooks (a book). A student project of a few notebooks is not."""
+    if kind != COLLECTION:
+        return ""
+    top_folders = {f.path.split("/")[0] for f in build.repo.files if "/" in f.path}
+    lessons = sum(1 for name in top_folders if _LESSON_FOLDER.match(name))
+    if lessons >= 3:
+        return f"a course ({lessons} lesson folders)"
+    notebooks = sum(1 for f in build.repo.files if _suffix(f.path) == ".ipynb")
+    return f"a book or course of {notebooks} notebooks" if notebooks >= PUBLISHED_NOTEBOOKS else ""
 
 
 def _repository_kind(build: _Build, roles: Mapping[str, Role]) -> tuple[str, str]:

@@ -27,7 +27,9 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
         "counts, with how many cells do. Untracked notebooks that are not ignored are reported as untracked. "
         "Notebooks matching an `allow` glob (tutorials, rendered docs) may keep their outputs, and so may the "
         "cells nbstripout is told to keep (`\"keep_output\": true` in a cell's metadata, or in the notebook's "
-        "for all of them). A file that is not valid notebook JSON is reported as `parse-error`."
+        "for all of them). The notebooks of a course or a book (a collection repository with lesson folders, or with "
+        "20 notebooks or more: see `mlrepolint explain`) are read on GitHub with their outputs, which are the "
+        "lesson, and are not reported. A file that is not valid notebook JSON is reported as `parse-error`."
     ),
     rationale=(
         "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
@@ -95,6 +97,7 @@ class NotebookChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Parse each notebook once and look at its code cells."""
         allow = ctx.options(NOTEBOOK_WITH_OUTPUTS)["allow"]
+        published = ctx.project.published  # a course's or a book's notebooks are read with their outputs
         for file in repo.files:
             if not file.path.lower().endswith(".ipynb"):
                 continue
@@ -106,9 +109,10 @@ class NotebookChecker(RepoChecker):
                 ctx.report(PARSE_ERROR, line, column, message, path=file.path)
                 continue
             code = [(number, cell) for number, cell in enumerate(notebook.cells, 1) if cell.get("cell_type") == "code"]
-            ctx.examine(NOTEBOOK_WITH_OUTPUTS)
+            if not published:
+                ctx.examine(NOTEBOOK_WITH_OUTPUTS)
             ctx.examine(NOTEBOOK_EXECUTION_ORDER)
-            if not allowed(allow, file.path):
+            if not published and not allowed(allow, file.path):
                 kept = [(n, cell) for n, cell in code if not keeps_output(notebook, cell)]
                 self._outputs(repo, file, kept, len(code), ctx)
             self._order(file.path, code, ctx)
