@@ -1,4 +1,5 @@
-"""The floor: read and `ast.parse` every file listed in FILE, in JOBS processes, and nothing else.
+"""The floor: read and `ast.parse` every file listed in FILE, in JOBS processes, and nothing else (a notebook:
+read it, `json.loads` it and parse each code cell, its line magics and shell escapes blanked).
 
 Usage: python benchmarks/floor.py FILE JOBS   (see --help)
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import multiprocessing
 
 
@@ -17,6 +19,16 @@ def parse(path: str) -> None:
     """Read and parse one file; a file that does not parse costs what it costs."""
     with open(path, "rb") as handle:
         data = handle.read()
+    if path.endswith(".ipynb"):
+        for cell in json.loads(data).get("cells", []):
+            if cell.get("cell_type") == "code":
+                lines = cell.get("source", [])
+                source = "".join("\n" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+                try:
+                    ast.parse(source)
+                except (SyntaxError, ValueError):
+                    pass
+        return
     try:
         ast.parse(data)
     except (SyntaxError, ValueError):

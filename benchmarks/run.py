@@ -105,13 +105,13 @@ def tool(name: str) -> str | None:
     return str(local) if local.exists() else shutil.which(name)
 
 
-def python_files(root: Path) -> list[str]:
-    """The Python files mlrepolint lints, listed the way it lists them."""
+def python_files(root: Path, suffix: str = ".py") -> list[str]:
+    """The Python files (or, with `.ipynb`, the notebooks) mlrepolint lints, listed the way it lists them."""
     from mlrepolint.engine import locate
     from mlrepolint.repo import RepoView
 
     top, is_git = locate([root])
-    return [f.path for f in RepoView.open(top, is_git).files if f.path.endswith(".py")]
+    return [f.path for f in RepoView.open(top, is_git).files if f.path.endswith(suffix)]
 
 
 def flake8_plugins(command: list[str]) -> str:
@@ -269,6 +269,7 @@ def main() -> None:
     parser.add_argument("--only", help="time only these rows, by short name, comma-separated (floor 1, floor, own, "
                         "default, warm, own ruff, default ruff, flake8, flake8 + plugin, flake8 save, "
                         "flake8 save + plugin, ruff, ruff D, with pylint, pylint)")
+    parser.add_argument("--notebooks", type=int, help="notebooks in the synthetic repository (default: modules / 50)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="mlrepolint-bench-"))
@@ -277,12 +278,13 @@ def main() -> None:
         what = f"repository {root}"
     else:
         started = time.perf_counter()
-        root = generate(workdir / "repo", args.modules, args.seed)
+        root = generate(workdir / "repo", args.modules, args.seed, notebooks=args.notebooks)
         took = time.perf_counter() - started
         what = f"synthetic repository, {args.modules} modules, seed {args.seed} ({took:.0f} s to generate)"
     files = python_files(root)
-    listing = workdir / "files.txt"
-    listing.write_text("\n".join(files) + "\n", encoding="utf-8")
+    notebooks = python_files(root, ".ipynb")
+    listing = workdir / "files.txt"  # the floor parses the notebooks' code cells too: mlrepolint lints them
+    listing.write_text("\n".join(files + notebooks) + "\n", encoding="utf-8")
     lines = sum(1 for path in files for _ in open(root / path, "rb"))
     jobs = str(args.jobs)
     rows, named = commands(root, files, listing, jobs, args.pylint_files)
@@ -307,7 +309,7 @@ def main() -> None:
     print(f"# mlrepolint benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; load average at the end {os.getloadavg()[0]:.1f}")
-    print(f"Tree: {what}: {len(files)} Python files, {lines} lines")
+    print(f"Tree: {what}: {len(files)} Python files, {lines} lines; {len(notebooks)} notebooks")
     print(f"Command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip())
     against = "; × flake8 is against flake8 without mlrepolint's plugin" if "flake8" in peers else ""
     print(f"Runs: median of {args.runs}, commands taking turns (pylint: 1 run); --jobs {jobs} for every tool"

@@ -159,17 +159,25 @@ class Writer:
 
 
 def notebook(w: Writer) -> str:
-    """A small Jupyter notebook of code cells."""
-    cells = [
-        {"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [],
-         "source": [line + "\n" for line in w.statement("", 2)]}
-        for i in range(1, w.rng.randint(4, 20))
-    ]
+    """A Jupyter notebook: an import cell, then code cells (some with a line magic or a shell escape) between
+    Markdown cells."""
+    imports = ["%matplotlib inline", *HEADER, *w.rng.sample(EXTRA_IMPORTS, 2)]
+    cells = [{"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+              "source": [line + "\n" for line in imports]}]
+    for i in range(2, w.rng.randint(6, 30)):
+        source = w.statement("", 2)
+        if w.rng.random() < 0.1:
+            source = [w.rng.choice(["!pip install -q torch", "%time", "%load_ext autoreload"]), *source]
+        if w.rng.random() < 0.3:
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": [f"## {w.name(3)}\n"]})
+        cells.append({"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [],
+                      "source": [line + "\n" for line in source]})
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
 
 
-def generate(root: Path, modules: int = 3000, seed: int = 0, git: bool = True) -> Path:
-    """Write the synthetic repository at `root` (a new folder) and return it."""
+def generate(root: Path, modules: int = 3000, seed: int = 0, git: bool = True, notebooks: int | None = None) -> Path:
+    """Write the synthetic repository at `root` (a new folder) and return it: `modules` Python files and
+    `notebooks` notebooks (by default one for every 50 modules)."""
     w = Writer(seed)
     files: dict[str, str] = {}
     packages = [f"src/mlproj/{w.name(1)}_{i}" for i in range(max(1, modules // 40))]
@@ -189,7 +197,7 @@ def generate(root: Path, modules: int = 3000, seed: int = 0, git: bool = True) -
         else:
             files[f"tests/{w.name(1)}/test_{w.name()}_{count}.py"] = w.module("test")
         count += 1
-    for i in range(max(1, modules // 50)):
+    for i in range(max(1, modules // 50) if notebooks is None else notebooks):
         files[f"notebooks/{i:03d}_{w.name()}.ipynb"] = notebook(w)
     for i in range(max(1, modules // 100)):
         files[f"data/raw/{w.name()}_{i}.csv"] = "id,feature,label\n" + "".join(

@@ -28,6 +28,15 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
 - `PythonChecker.check(file, ctx)` runs once per Python file: `file` is a `PythonFile` (`path` relative to the
   repository root, `text`, `tree` (a stdlib `ast.Module`), `lines`, `tokens`, `name`, `is_test`), parsed once
   and shared by every checker. Files that do not parse never reach checkers (they are `parse-error` findings).
+- Notebooks (`.ipynb`) reach the same `check(file, ctx)` as one `PythonFile` of their code cells, IPython syntax
+  (`%magic`, `!shell`, `obj?`) blanked, cell magics that are not Python (`%%bash`) left out, cells two blank lines
+  apart: report module lines as for any file and the finding lands in its cell. `file.notebook` is None for a
+  `.py` file and a `CellMap` for a notebook: its `cells` (each a `Cell`: `number`, counting every cell from 1,
+  `start` line in the module, `lines`, `execution_count`, `outputs`, `in_module`, `empty`), `cell_at(line)` and
+  `locate(line) -> (cell, line in cell)`. Only the rules of the notebook profile run on notebooks (`Rule(...,
+  notebooks=False)` keeps a rule out; the user's `[tool.mlrepolint.notebooks]` and a rule's `notebooks` option
+  decide last). The reader is public too: `parse_notebook(data) -> Notebook` (`document`, `cells`, `metadata`,
+  `error`, never raising), `cell_source(cell)`, `execution_count(cell)`, `keeps_output(notebook, cell)`.
 - `RepoChecker.check(repo, ctx)` runs once per repository: `repo` is a `RepoView` (`root`, `files`, each a
   `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)`; safe `size`, `read_bytes(path, limit)` and
   `read_text(path, limit)` that never leave the repository and open only regular files, never blocking: a FIFO or
@@ -75,23 +84,30 @@ from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
 from mlrepolint.config import TOMLError, parse_toml, tomllib
+from mlrepolint.notebook import Cell, CellMap, Notebook, cell_source, execution_count, keeps_output, parse_notebook
 from mlrepolint.project import (
     APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
     LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
     Role,
 )
 from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
-from mlrepolint.rules.base import CATEGORIES, Context, PythonChecker, RepoChecker, Rule, Severity
+from mlrepolint.rules.base import (
+    CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
+)
 from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
-API_VERSION = (1, 2)  # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles)
+# 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
+# CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes)
+API_VERSION = (1, 4)
 
 __all__ = [
     "API_VERSION",
     "APPLICATION",
     "APP_MODULE",
     "CATEGORIES",
+    "Cell",
+    "CellMap",
     "COLLECTION",
     "CONFIG",
     "DOCS_ASSET",
@@ -101,6 +117,7 @@ __all__ = [
     "IMPORTABLE",
     "LIBRARY",
     "LIBRARY_MODULE",
+    "Notebook",
     "PACKAGE_INIT",
     "PARSE_ERROR",
     "PIPELINE",
@@ -108,6 +125,8 @@ __all__ = [
     "TEMPLATE",
     "TEST",
     "TEST_FIXTURE",
+    "Applicability",
+    "Autofix",
     "Context",
     "Package",
     "Project",
@@ -119,6 +138,10 @@ __all__ = [
     "Role",
     "Rule",
     "Severity",
+    "cell_source",
+    "execution_count",
+    "keeps_output",
+    "parse_notebook",
     "TOMLError",
     "dotted_name",
     "gitignore_spec",

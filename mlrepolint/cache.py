@@ -191,7 +191,8 @@ class Cache(NoCache):
         """Record the result under the file's content hash and stat."""
         if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
             return
-        rows = [[self._rule_number(f), f.line, f.column, f.message] for f in result.findings]
+        rows = [[self._rule_number(f), f.line, f.column, f.message, *((f.cell,) if f.cell else ())]
+                for f in result.findings]
         entry = [
             result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines, result.comments,
             self.engine.project.key(result.path),
@@ -225,11 +226,20 @@ class Cache(NoCache):
         rules, new = self._numbered, tuple.__new__
         try:
             rows = entry[2]
-            findings = tuple([
-                new(Finding, (*rules[i], path, line, column, message)) for i, line, column, message in rows
-                if type(message) is str and (line is None or (type(line) is int and line > 0))
-                and (column is None or (type(column) is int and column > 0))
-            ])
+            if path.endswith(".ipynb"):  # a notebook's findings name their cell: a fifth field
+                rows = [row if len(row) == 5 else [*row, None] for row in rows]
+                findings = tuple([
+                    new(Finding, (*rules[i], path, line, column, message, cell)) for i, line, column, message, cell
+                    in rows if type(message) is str and (line is None or (type(line) is int and line > 0))
+                    and (column is None or (type(column) is int and column > 0))
+                    and (cell is None or (type(cell) is int and cell > 0))
+                ])
+            else:
+                findings = tuple([
+                    new(Finding, (*rules[i], path, line, column, message, None)) for i, line, column, message in rows
+                    if type(message) is str and (line is None or (type(line) is int and line > 0))
+                    and (column is None or (type(column) is int and column > 0))
+                ])
             if len(findings) != len(rows) or type(entry[4]) is not int or entry[4] < 0 or type(entry[5]) is not bool:
                 raise ValueError("bad finding, line count or comment flag")
             return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4], comments=entry[5])
@@ -250,7 +260,7 @@ class Cache(NoCache):
                 return None
         try:
             rules, new = self._numbered, tuple.__new__
-            findings = [new(Finding, (*rules[i], path, line, column, message)) for i, path, line, column, message
+            findings = [new(Finding, (*rules[i], path, line, column, message, None)) for i, path, line, column, message
                         in repo["findings"]]
             if not all(_well_typed(f) for f in findings):
                 raise ValueError("bad finding")

@@ -91,6 +91,16 @@ def cli() -> None:
               help="A JUnit XML report of the test run: failed tests are findings, the pass rate is scored.")
 @click.option("--coverage", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="A Cobertura XML coverage report (`coverage xml`): line coverage is scored against a target.")
+@click.option("--fix", is_flag=True, help="Fix what can be fixed safely, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --fix-diff, also make the fixes that may change behaviour (moving a script's work "
+                   "into main()).")
+@click.option("--fix-diff", is_flag=True,
+              help="Print the fixes --fix would make as a unified diff per file, and write nothing (exit 1 when there "
+                   "is a fix).")
+@click.option("--pin-from-env", is_flag=True,
+              help="With --fix --unsafe-fixes, pin unpinned requirements to the versions installed in the Python "
+                   "environment mlrepolint runs in.")
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -117,6 +127,10 @@ def lint(
     cache: bool | None,
     junit: Path | None = None,
     coverage: Path | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    fix_diff: bool = False,
+    pin_from_env: bool = False,
 ) -> None:
     """Lint the repository holding PATH (default: the current folder)."""
     from dataclasses import replace
@@ -131,6 +145,7 @@ def lint(
     if limit_to_paths and fail_under is not None:
         raise click.UsageError("--fail-under cannot apply to a run limited to named files (--limit-to-paths): "
                                "such a run has no score")
+    _check_fix_flags(fix, unsafe_fixes, fix_diff, pin_from_env, write_baseline)
     targets = list(paths) or [Path(".")]
     root, is_git = locate(targets)
     registry = load_registry()
@@ -173,16 +188,23 @@ def lint(
         from mlrepolint.diff import Base
 
         base = Base.open(root, is_git, diff_base)  # a revision that does not exist fails before any linting
-    result = engine.run(targets, limit_to_paths=limit_to_paths)
-    if reports:
-        from mlrepolint.rules.testreports import with_reports
 
-        result = with_reports(result, reports, engine)
-    result = _gate_inputs(result, baseline_file, write_baseline)
-    if base is not None:
-        from mlrepolint.diff import restrict
+    def run(engine):
+        result = engine.run(targets, limit_to_paths=limit_to_paths)
+        if reports:
+            from mlrepolint.rules.testreports import with_reports
 
-        result = _with_base_score(restrict(result, base, engine.repo), base, engine, targets, limit_to_paths)
+            result = with_reports(result, reports, engine)
+        result = _gate_inputs(result, baseline_file, write_baseline)
+        if base is not None:
+            from mlrepolint.diff import restrict
+
+            result = _with_base_score(restrict(result, base, engine.repo), base, engine, targets, limit_to_paths)
+        return result
+
+    result = run(engine)
+    if fix or fix_diff:
+        result = _fix(engine, result, run, unsafe_fixes, pin_from_env, write=not fix_diff, quiet=quiet)
 
     color = use_color(color, output is None, os.environ)
     render = FORMATS[output_format]
@@ -212,6 +234,67 @@ def lint(
             click.echo(f"mlrepolint: {message}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
+
+
+def _check_fix_flags(fix: bool, unsafe: bool, preview: bool, pin_from_env: bool, write_baseline) -> None:
+    if unsafe and not (fix or preview):
+        raise click.UsageError("--unsafe-fixes needs --fix (or --fix-diff)")
+    if pin_from_env and not unsafe:
+        raise click.UsageError("--pin-from-env is an unsafe fix: it needs --fix --unsafe-fixes (or --fix-diff "
+                               "--unsafe-fixes)")
+    if fix and preview:
+        raise click.UsageError("--fix writes the fixes and --fix-diff only shows them: give one")
+    if (fix or preview) and write_baseline is not None:
+        raise click.UsageError("--write-baseline records findings: run it without --fix")
+
+
+def _fix(engine, result, run, unsafe: bool, pin_from_env: bool, write: bool, quiet: bool):
+    """Plan the fixes of the run's findings; print them as diffs (`--fix-diff`, then exit) or write them and
+    return the result of linting again, saying on stderr what was fixed and what is left."""
+    from mlrepolint import fixes
+    from mlrepolint.engine import Engine
+
+    plan = fixes.plan(engine, result.findings, unsafe=unsafe, pin_from_env=pin_from_env)
+    edits = plan.applied(unsafe)
+    hidden = plan.hidden(unsafe)
+    more = f" ({fixes.plural(hidden, 'more finding')} with --unsafe-fixes)" if hidden else ""
+    refused = plan.refused
+    if not write:
+        click.echo("".join(fixes.diff(edit) for edit in edits), nl=False)
+        _warn_fixes(refused)
+        count = sum(len(edit.fixes) for edit in edits)
+        click.echo(f"mlrepolint: would fix {fixes.plural(count, 'finding')} in {fixes.plural(len(edits), 'file')}"
+                   f"{more}", err=True)
+        sys.exit(1 if edits else 0)
+    written, not_written = fixes.write(engine.root, edits)
+    _warn_fixes(refused + not_written)
+    for edit in written:
+        for note in edit.notes:
+            _note(f"{edit.path}: {note}")
+    if written:
+        again = Engine(engine.root, engine.is_git, engine.settings, engine.registry)
+        again.show_progress = not quiet
+        after = run(again)
+        fixed = fixes.fixed_count(result.findings, after.findings, [edit.path for edit in written])
+        result = after
+    else:
+        fixed = 0
+    if not edits:
+        _note(f"nothing to fix{more}")
+    else:
+        _note(f"fixed {fixes.plural(fixed, 'finding')} in {fixes.plural(len(written), 'file')}, "
+              f"{len(result.findings)} remaining{more}")
+    return result
+
+
+def _note(text: str) -> None:
+    from mlrepolint.reports.escape import printable
+
+    click.echo(f"mlrepolint: {printable(text)}", err=True)
+
+
+def _warn_fixes(refused) -> None:
+    _warn([f"{path}: {reason}" for path, reason in refused])
 
 
 def _test_reports(junit: Path | None, coverage: Path | None, engine):
@@ -296,8 +379,12 @@ def _fails_on(findings: Sequence, level: str) -> bool:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric settings for every repository (default: the built-in defaults).")
-def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None) -> None:
+@click.option("--fix", "--unsafe-fixes", "--fix-diff", "fix", is_flag=True, hidden=True)
+def grade(repos: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None,
+          fix: bool = False) -> None:
     """Score each repository (or each repository inside a folder) and print one table."""
+    if fix:
+        raise click.UsageError("grade never changes the repositories it scores: run `mlrepolint --fix` in one")
     from mlrepolint.config import check_wrapped_selectors, display_path, load_settings
     from mlrepolint.grading import Row, expand, grade_one, render
     from mlrepolint.rules.registry import load_registry

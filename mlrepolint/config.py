@@ -33,6 +33,22 @@ class ConfigError(Exception):
     """A configuration problem; the message is one line meant for the user."""
 
 
+#: The wrapped tools' codes a notebook's cells are not checked for by default: imports in a later cell (E402), and a
+#: trailing semicolon, which in a notebook hides the cell's displayed value (E703).
+NOTEBOOK_WRAPPED_OFF = ("E402", "E703")
+
+
+@dataclass(frozen=True)
+class NotebookSettings:
+    """`[tool.mlrepolint.notebooks]`: whether notebooks' code cells are linted, and the rules the notebook profile
+    adds (`extend-select`) or leaves out (`ignore`): the profile is each rule's `notebooks` default (and
+    `NOTEBOOK_WRAPPED_OFF` for the wrapped tools' codes), a rule's own `notebooks = true|false` wins over both."""
+
+    lint: bool = True
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that changes what a run does. Built from config, then overridden by CLI flags."""
@@ -60,6 +76,9 @@ class Settings:
     respect_suppressions: bool | None = None
     #: Python files larger than this many bytes are reported (`parse-error`) instead of parsed.
     max_python_file_size: int = 5_000_000
+    notebooks: NotebookSettings = field(default_factory=NotebookSettings)
+    #: Rule name -> whether it runs in notebooks (`notebooks = true|false` in the rule's table), over its default.
+    notebook_rules: Mapping[str, bool] = field(default_factory=dict)
     source: str | None = None  # the config file the settings came from, for messages
     #: Problems with the configuration that do not stop the run (a setting ignored), for the run's warnings.
     warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -157,6 +176,7 @@ class _Reader:
         if not isinstance(value, dict):
             raise ConfigError(f"{self.where}: '{key}' must be a table of rule tables")
         options: dict[str, dict[str, Any]] = {}
+        in_notebooks: dict[str, bool] = {}
         for ref, table in value.items():
             rule = self.registry.lookup(ref)
             if rule is None:
@@ -165,6 +185,9 @@ class _Reader:
                 raise ConfigError(f"{self.where}: '{key}.{ref}' must be a table of options")
             merged = dict(rule.options)
             for option, setting in table.items():
+                if option == "notebooks" and "notebooks" not in rule.options:  # every rule has it
+                    in_notebooks[rule.name] = _flag(setting, f"{key}.{ref}.{option}", self.where)
+                    continue
                 if option not in rule.options:
                     known = ", ".join(sorted(rule.options)) or "none"
                     raise ConfigError(
@@ -172,7 +195,23 @@ class _Reader:
                     )
                 merged[option] = _typed(setting, rule.options[option], f"{self.where}: '{key}.{ref}.{option}'")
             options[rule.name] = merged
-        return {"rule_options": options}
+        return {"rule_options": options, "notebook_rules": in_notebooks}
+
+    def notebooks(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where}: [{key}] must be a table (lint, extend-select, ignore)")
+        fields: dict[str, Any] = {}
+        for name, setting in value.items():
+            where = f"{key}.{name}"
+            if name == "lint":
+                fields["lint"] = _flag(setting, where, self.where)
+            elif name == "extend-select":
+                fields["extend_select"] = self.selectors(setting, where)
+            elif name == "ignore":
+                fields["ignore"] = self.selectors(setting, where)
+            else:
+                raise ConfigError(f"{self.where}: unknown key '{where}' (keys: lint, extend-select, ignore)")
+        return {"notebooks": NotebookSettings(**fields)}
 
     def number(self, value: Any, key: str, low: float = 0.0, high: float | None = None) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -307,6 +346,7 @@ _KEYS = {
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
     "max-python-file-size": lambda r, v, k: {"max_python_file_size": _positive_int(v, k, r.where)},
+    "notebooks": _Reader.notebooks,
 }
 
 

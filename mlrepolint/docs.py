@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from mlrepolint.rules.base import CATEGORIES, RepoChecker, Rule
+from mlrepolint.rules.base import CATEGORIES, Applicability, RepoChecker, Rule
 
 if TYPE_CHECKING:
     from mlrepolint.rules.registry import Registry
@@ -33,6 +33,8 @@ def rule_markdown(rule: Rule, example_language: str = "python") -> str:
         f"- Category: {CATEGORIES[rule.category]} (`{rule.category}`)",
         f"- Default severity: {rule.severity.value}",
         f"- Enabled by default: {'yes' if rule.default_enabled else 'no'}",
+        *([_in_notebooks(rule)] if example_language == "python" else []),
+        *([f"- Fixable: {fixable(rule)}"] if rule.autofixes else []),
         "",
         "## What it does",
         "",
@@ -46,7 +48,11 @@ def rule_markdown(rule: Rule, example_language: str = "python") -> str:
         parts += ["", "## Example", "", f"```{example_language}", rule.bad.rstrip("\n"), "```"]
     if rule.good:
         parts += ["", "Use instead:", "", f"```{example_language}", rule.good.rstrip("\n"), "```"]
-    parts += ["", "## How to fix", "", rule.fix, "", "## Options", ""]
+    parts += ["", "## How to fix", "", rule.fix]
+    for autofix in rule.autofixes:
+        flags = FIX_FLAGS[autofix.applicability]
+        parts += ["", f"With `{flags}` ({autofix.applicability.value} fix): {autofix.what}"]
+    parts += ["", "## Options", ""]
     if rule.options:
         parts += [f"Under `[tool.mlrepolint.rules.{rule.name}]`:", ""]
         parts += [f"- `{name}` (default: `{_option_value(value)}`)" for name, value in rule.options.items()]
@@ -60,6 +66,22 @@ def rule_markdown(rule: Rule, example_language: str = "python") -> str:
         f"Everywhere: `ignore = [\"{rule.code}\"]` in `[tool.mlrepolint]`, or per path with `per-file-ignores`.",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _in_notebooks(rule: Rule) -> str:
+    """Whether a per-file rule runs in notebooks' code cells (the notebook profile)."""
+    if rule.notebooks:
+        return "- In notebooks: runs in the code cells (`notebooks = false` in its table turns that off)"
+    return "- In notebooks: does not run in the code cells (`notebooks = true` in its table turns it on)"
+
+
+#: The flags that apply a fix of each applicability.
+FIX_FLAGS = {Applicability.SAFE: "--fix", Applicability.UNSAFE: "--fix --unsafe-fixes"}
+
+
+def fixable(rule: Rule) -> str:
+    """How a rule's findings are fixed: "`--fix` (safe)", "`--fix --unsafe-fixes` (unsafe)", or both."""
+    return ", ".join(f"`{FIX_FLAGS[a]}` ({a.value})" for a in Applicability if rule.fixable(a)) or "no"
 
 
 def example_language(registry: Registry, rule: Rule) -> str:

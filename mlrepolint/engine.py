@@ -14,11 +14,12 @@ from typing import Container, Iterable, Sequence
 
 from mlrepolint import mask
 from mlrepolint.cache import Cache, NoCache
-from mlrepolint.config import MAX_CONFIG_BYTES, Settings, toml_problem
+from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
+from mlrepolint.notebook import notebook_module, parse_notebook
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
-from mlrepolint.repo import GITIGNORE_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
+from mlrepolint.repo import GITIGNORE_READ_BYTES, MAX_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
 from mlrepolint.results import (
     TOO_LARGE, Failing, FileResult, RepoResult, Result, content_digest, lintable, stat_signature,
 )
@@ -85,6 +86,16 @@ class Engine:
         self.python_lines = 0
         self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
         self.python_checkers = self._active(self.registry.python_checkers)
+        # The notebook profile: which rules run in notebooks' code cells (a rule must be selected as well).
+        notebooks = settings.notebooks
+        self.notebook_selection = Selection(
+            None, notebooks.extend_select + tuple(n for n, on in settings.notebook_rules.items() if on),
+            notebooks.ignore + tuple(n for n, on in settings.notebook_rules.items() if not on),
+            default_enabled=self._default_in_notebooks,
+        )
+        self.notebook_checkers = [
+            c for c in self.python_checkers if any(self.in_notebooks(r.code, r.name) for r in c.rules)
+        ]
         self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
         self.progress_label = "files"
         #: Each Python file's result in the last run, by path (what the `--diff` base reuses).
@@ -122,6 +133,14 @@ class Engine:
         rule = self.registry.rules.get(code)
         return rule.default_enabled if rule is not None else code not in DEFAULT_OFF
 
+    def _default_in_notebooks(self, code: str) -> bool:
+        rule = self.registry.rules.get(code)
+        return rule.notebooks if rule is not None else code not in NOTEBOOK_WRAPPED_OFF
+
+    def in_notebooks(self, code: str, name: str | None = None) -> bool:
+        """True when the rule (or wrapped code) runs in notebooks' code cells, if it is selected."""
+        return code == PARSE_ERROR.code or self.notebook_selection.enabled(code, name)
+
     def rule_enabled(self, rule: Rule) -> bool:
         """True when the rule is selected."""
         return self.selection.enabled(rule.code, rule.name)
@@ -130,8 +149,9 @@ class Engine:
         return [c() for c in checkers if any(self.rule_enabled(r) for r in c.rules)]
 
     def scope(self, paths: Sequence[Path]) -> list[str]:
-        """The Python files the per-file rules look at: all of them, or those under the named paths."""
-        python = [f.path for f in self.repo.files if f.path.endswith(".py")]
+        """The Python files (and notebooks) the per-file rules look at: all of them, or those under the named paths."""
+        suffixes = (".py", ".ipynb") if self.settings.notebooks.lint else ".py"
+        python = [f.path for f in self.repo.files if f.path.endswith(suffixes)]
         named = [p.resolve() for p in paths]
         if named == [self.root]:
             return python
@@ -153,7 +173,8 @@ class Engine:
 
         Other named files (a `data.csv` or `Dockerfile` that pre-commit passes) are for the repository rules.
         """
-        if not rel.endswith(".py") or self.excluded(rel):
+        suffixes = (".py", ".ipynb") if self.settings.notebooks.lint else ".py"
+        if not rel.endswith(suffixes) or self.excluded(rel):
             return False
         return not any(is_skipped_dir(part) for part in rel.split("/")[:-1])
 
@@ -220,7 +241,9 @@ class Engine:
         uncommented = {r.path for r in done if r.digest and not r.comments}
         # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
         # and not templates (which are not Python).
-        readable = [r.path for r in done if lintable(r) and project.kind_of(r.path) != TEMPLATE]
+        # Notebooks are not Python files to them: their cells went through the per-file pass.
+        readable = [r.path for r in done if lintable(r) and project.kind_of(r.path) != TEMPLATE
+                    and not r.path.endswith(".ipynb")]
         whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable)), uncommented)
         others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
@@ -261,10 +284,13 @@ class Engine:
         A file larger than `max-python-file-size` is not read: it is one parse-error finding saying so (parsing
         costs over a hundred times a file's size in memory), and its digest stands for its size alone.
         """
+        notebook = path.endswith(".ipynb")
+        # A notebook's outputs (images) can be most of it: it is read up to the read limit, its cells parsed.
+        limit = MAX_READ_BYTES if notebook else self.settings.max_python_file_size
         size = self.reader.size(path)
-        if size is not None and size > self.settings.max_python_file_size:
-            return self._too_large(path, size, known_digest)
-        data = self.reader.read_bytes(path, self.settings.max_python_file_size + 1)  # may be over MAX_READ_BYTES
+        if size is not None and size > limit:
+            return self._too_large(path, size, known_digest, limit)
+        data = self.reader.read_bytes(path, limit + 1)  # may be over MAX_READ_BYTES
         if data is None:
             return FileResult(path, "")
         digest = content_digest(data)
@@ -275,7 +301,7 @@ class Engine:
             return FileResult(path, digest, signature=signature, comments=False)
         self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
         before = len(self.warnings)
-        findings, examined, lines = self._lint_python(path, data)
+        findings, examined, lines = (self._lint_notebook if notebook else self._lint_python)(path, data)
         warnings = tuple(self.warnings[before:])
         del self.warnings[before:]
         findings = mask.findings(findings)  # here, before the cache stores them or anything prints them
@@ -285,13 +311,13 @@ class Engine:
             warnings=warnings, failures=tuple(self.wrappers.take_failures()),
         )
 
-    def _too_large(self, path: str, size: int, known_digest: str | None) -> FileResult:
+    def _too_large(self, path: str, size: int, known_digest: str | None, limit: int) -> FileResult:
         digest = f"{TOO_LARGE}{size}"
         signature = stat_signature(self.reader.stat(path))
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
-        limit = self.settings.max_python_file_size
-        failure = ParseFailure(f"not parsed: {size:,} bytes, over the limit of {limit:,} (max-python-file-size)")
+        setting = " (max-python-file-size)" if limit == self.settings.max_python_file_size else ""
+        failure = ParseFailure(f"not parsed: {size:,} bytes, over the limit of {limit:,}{setting}")
         return FileResult(path, digest, tuple(self._parse_error(failure, path)), {PARSE_ERROR.code: 1},
                           signature=signature, comments=False)
 
@@ -365,6 +391,7 @@ class Engine:
             line=violation.line,
             column=violation.column,
             message=violation.message,
+            cell=violation.cell,
         )
 
     @cached_property
@@ -400,6 +427,25 @@ class Engine:
         _merge(examined, checked)
         return findings, examined, len(module.lines)
 
+    def _lint_notebook(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+        """Findings, denominators and line count of one notebook's code cells, each finding in its cell.
+
+        The cells are one module (see `notebook_module`), so a name an earlier cell defines is defined, and every
+        per-file checker and flake8 see it once; a cell that does not parse is a parse-error naming it. A file that
+        is not notebook JSON is the notebook rules' parse-error (they read every notebook), not one here."""
+        examined = {PARSE_ERROR.code: 1}
+        notebook = parse_notebook(data)
+        if notebook.error is not None:
+            return [], examined, 0
+        module, failures = notebook_module(path, notebook)
+        findings = [f._replace(cell=number) for number, failure in failures for f in self._parse_error(failure, path)]
+        checked: dict[str, int] = {}
+        if module.tree.body or module.text:
+            found, checked = self._check_module(module, notebook=True)
+            findings += _in_cells(found, module)
+        _merge(examined, checked)
+        return findings, examined, len(module.lines)
+
     def _parse_error(self, failure: ParseFailure, path: str) -> list[Finding]:
         if not self.rule_enabled(PARSE_ERROR):
             return []
@@ -411,13 +457,19 @@ class Engine:
         findings, _ = self._check_module(module)
         return [f for f in findings if not self._ignored_for_file(f)]
 
-    def _check_module(self, module: PythonFile) -> tuple[list[Finding], dict[str, int]]:
-        """Run the per-file checkers and the per-file wrapped tools on a parsed file; apply inline suppressions."""
+    def _check_module(self, module: PythonFile, notebook: bool = False) -> tuple[list[Finding], dict[str, int]]:
+        """Run the per-file checkers and the per-file wrapped tools on a parsed file (a notebook's: the rules of the
+        notebook profile); apply inline suppressions."""
         ctx = Context(self.settings.rule_options, self.project)
-        for checker in self.python_checkers:
+        for checker in self.notebook_checkers if notebook else self.python_checkers:
             self._check(checker, module, ctx, module.path)
         found = [self._finding(v, module.path) for v in ctx.violations if self.rule_enabled(v.rule)]
         found += self._selected(self.wrappers.per_file(module))
+        if notebook:
+            found = [f for f in found if self.in_notebooks(f.code, f.rule)]
+            rules = self.registry.rules
+            ctx.examined = {code: n for code, n in ctx.examined.items()
+                            if code in rules and self.in_notebooks(code, rules[code].name)}
         if not self.settings.honours_suppressions:  # `grade`: a submission cannot hide its own findings
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
@@ -450,6 +502,8 @@ class Engine:
                 for line, message in unusable_lines(lines):
                     ctx.report(PARSE_ERROR, line, None, message, path=f.path)
             elif f.name == "pyproject.toml" or f.path == "mlrepolint.toml":
+                if self.project.kind_of(f.path) == TEMPLATE:
+                    continue  # TOML only once rendered (`name = {{ cookiecutter.name|tojson }}`)
                 size = self.repo.size(f.path)
                 data = self.repo.read_bytes(f.path) if size is not None and size <= MAX_CONFIG_BYTES else None
                 problem = toml_problem(data) if data is not None else None
@@ -484,6 +538,22 @@ class Engine:
         return kept
 
 
+def _in_cells(found: list[Finding], module: PythonFile) -> list[Finding]:
+    """A notebook module's findings placed in their cells (line and column within the cell); a finding on the
+    lines between two cells (a style finding about the joint, which Jupyter users never see) is dropped."""
+    cells = module.notebook
+    assert cells is not None
+    placed = []
+    for finding in found:
+        if finding.line is None or finding.cell is not None:  # the whole notebook, or already in its cell
+            placed.append(finding)
+            continue
+        where = cells.locate(finding.line)
+        if where is not None:
+            placed.append(finding._replace(cell=where[0], line=where[1]))
+    return placed
+
+
 def _in_order(results: list[FileResult], others: list[Finding]) -> list[Finding]:
     """Every finding in `Finding.sort_key` order, from the files' results (each sorted, in path order) and the
     other findings (repository rules, whole-run tools): only a path that has both is sorted again."""
@@ -509,9 +579,8 @@ def _in_order(results: list[FileResult], others: list[Finding]) -> list[Finding]
 
 
 #: `Finding.sort_key` for findings with a line and column (a C function, not a method call per finding).
-_BY_PLACE = operator.itemgetter(Finding._fields.index("path"), Finding._fields.index("line"),
-                                Finding._fields.index("column"), Finding._fields.index("code"),
-                                Finding._fields.index("message"))
+_BY_PLACE = operator.itemgetter(*(Finding._fields.index(name) for name in ("path", "cell", "line", "column", "code",
+                                                                           "message")))
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

@@ -1,4 +1,5 @@
-"""`mlrepolint explain`: the project model as text or JSON (the kind, the packages, each file's role and why)."""
+"""`mlrepolint explain`: the project model as text or JSON (the kind, the packages, the first-party names, each
+file's role and why, and the repository's files it imports)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ def as_dict(root: Path, project: Project, prefix: str = "") -> dict[str, Any]:
         "packages": [
             {"name": p.name, "path": p.path, "reason": p.reason} for p in project.packages
         ],
+        "first_party": sorted(project.first_party),
         "files": [
             {"path": path, "role": role.kind, "framework": role.framework or None,
-             "module": project.modules.get(path), "reason": role.reason}
+             "module": project.modules.get(path), "reason": role.reason,
+             "imports": list(project.local_imports.get(path, ()))}
             for path, role in sorted(project.roles.items()) if path.startswith(prefix) or path == prefix
         ],
     }
@@ -34,6 +37,7 @@ def render(root: Path, project: Project, prefix: str = "", output_format: str = 
     lines = [f"Repository: {data['root']}", f"Kind: {data['kind']} ({data['kind_reason']})", "Packages:"]
     width = max((len(p["name"]) for p in data["packages"]), default=0)
     lines += [f"  {p['name']:<{width}}  {p['reason']}" for p in data["packages"]] or ["  (none)"]
+    lines.append(f"First-party names: {', '.join(data['first_party']) or '(none)'}")
     lines.append("Files:")
     files = data["files"]
     path_width = min(60, max((len(f["path"]) for f in files), default=0))
@@ -41,6 +45,8 @@ def render(root: Path, project: Project, prefix: str = "", output_format: str = 
     for f in files:
         role = f["role"] + (f" ({f['framework']})" if f["framework"] else "")
         lines.append(f"  {f['path']:<{path_width}}  {role:<{role_width}}  {f['reason']}")
+        if f["imports"]:
+            lines.append(f"  {'':<{path_width}}  {'':<{role_width}}  imports {', '.join(f['imports'])}")
     if not files:
         lines.append("  (none)")
     return "\n".join(lines) + "\n"

@@ -44,7 +44,9 @@ class LineKeys:
     def key(self, finding: Finding) -> tuple[str, str, str]:
         """(path, code, line hash); a whole-file finding, or a line that cannot be read, hashes as empty."""
         content = ""
-        if finding.line is not None:
+        if finding.cell is not None:  # the file's lines are its JSON's: the cell's finding is known by its message
+            content = f"cell: {finding.message}"
+        elif finding.line is not None:
             lines = self._file_lines(finding.path)
             if 0 < finding.line <= len(lines):
                 content = lines[finding.line - 1]

@@ -12,7 +12,9 @@ checkers in the worker processes included. Every decision keeps its reason, and 
 
 - **Packages**: folders with an `__init__.py` (the top-most one's parent is the import root: the repository
   root, `src/`, ...), and what `pyproject.toml`, `setup.cfg` and `setup.py` declare (read as text, never run).
-  Each module's dotted name; which modules the repository itself imports (Python files and notebooks).
+  Each module's dotted name; which modules the repository itself imports (Python files and notebooks), and
+  which local files each Python file's imports load; the first-party names (what an import of the
+  repository's own code can start with, so that dependency rules never take it for a third-party package).
 - **Role of each Python file** (`Role.kind`): entry script, library module, package init, app module, test,
   config, template, generated. **Other files** may have a role too: DVC-managed, docs asset, test fixture,
   published result table, template; most have none.
@@ -159,10 +161,19 @@ class Project:
     roles: Mapping[str, Role] = field(default_factory=dict)
     #: Python files some file of the repository imports -> the first such importer.
     imported: Mapping[str, str] = field(default_factory=dict)
+    #: Python file -> the repository's Python files its import statements name, in order (`from a.b import c`:
+    #: `a/b.py`, and `a/b/c.py` when it is a module; not the parent packages Python loads on the way).
+    local_imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Top-level names the repository's own files can be imported as (`first_party_names`): an import of one of
+    #: these is never a third-party dependency.
+    first_party: frozenset[str] = frozenset()
     #: Python file -> {name it imports from a loose module of the repository: what that function does I/O with}.
     io_helpers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Files (and folders, ending with `/`) the repository's Markdown links to or names by URL -> the first such file.
     linked: Mapping[str, str] = field(default_factory=dict)
+    #: Why the repository's notebooks are reading material whose outputs are the content (a course's lesson folders,
+    #: a book of notebooks), or "" when they are not (see `_published_collection`).
+    published: str = ""
 
     def role(self, path: str) -> Role | None:
         """The file's role, or None for a file the model has nothing to say about."""
@@ -181,6 +192,25 @@ class Project:
         """The file's role kind, `""` when it has none."""
         role = self.roles.get(path)
         return role.kind if role is not None else ""
+
+    def is_first_party(self, module: str) -> bool:
+        """Whether an absolute import of `module` (`pkg.sub`) loads the repository's own code."""
+        return module.partition(".")[0] in self.first_party
+
+    def reachable(self, path: str, depth: int) -> Iterator[str]:
+        """The repository's Python files `path` imports, directly or through other such files, at most `depth`
+        imports away (nearest first; each once, `path` itself never)."""
+        seen = {path}
+        frontier = [path]
+        for _ in range(depth):
+            following = []
+            for current in frontier:
+                for target in self.local_imports.get(current, ()):
+                    if target not in seen:
+                        seen.add(target)
+                        following.append(target)
+                        yield target
+            frontier = following
 
     def package_of(self, path: str) -> Package | None:
         """The innermost package holding the file, if any."""
@@ -660,6 +690,9 @@ class _Target:
     where: str  # the file that names it
     command: str
     app: str = ""  # framework when it is served (uvicorn, streamlit...), else ""
+    #: `.py` files given to the script after its name (`python train.py config/train_small.py`): Python runs only
+    #: the first file of a command, so the others are the script's input, read by it (nanoGPT's config files).
+    arguments: tuple[str, ...] = ()
 
 
 def _command_sources(repo: RepoView, markdown: Mapping[str, str]) -> Iterator[tuple[str, str, bool]]:
@@ -711,7 +744,10 @@ def _targets_in(path: str, text: str, is_lambda: bool) -> Iterator[_Target]:
         if module:
             yield _Target(module, True, path, command, app)
         elif script:
-            yield _Target(script, False, path, command, app)
+            end = re.search(r"[;&|\n]|$", text[match.end():])
+            rest = text[match.end(): match.end() + end.start()] if end else ""
+            arguments = tuple(word.strip("'\"") for word in rest.split() if word.strip("'\"").endswith(".py"))
+            yield _Target(script, False, path, command, app, arguments if not app else ())
     for match in _SERVER.finditer(text):
         server, target = match.group(1), match.group(2)
         framework = server.split()[0]
@@ -856,11 +892,13 @@ class _Build:
     top: dict[str, str | None] = field(default_factory=dict)  # Python file -> its top-level package folder
     by_dotted: dict[str, str] = field(default_factory=dict)
     imported: dict[str, str] = field(default_factory=dict)
+    local_imports: dict[str, dict[str, None]] = field(default_factory=dict)  # importer -> targets, in order
     io_helpers: dict[str, dict[str, str]] = field(default_factory=dict)
     runs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (reason, framework)
     serves: dict[str, tuple[str, str]] = field(default_factory=dict)
     gallery: dict[str, str] = field(default_factory=dict)  # folder -> reason
     execs: dict[str | None, str] = field(default_factory=dict)  # file another executes with exec() -> that file
+    arguments: dict[str, str] = field(default_factory=dict)  # `.py` file a command passes to a script -> reason
     markdown: dict[str, str] = field(default_factory=dict)
 
 
@@ -888,10 +926,30 @@ def build_project(repo: RepoView, facts: FactSource | None = None) -> Project:
     roles.update(_other_roles(build, roles, links))
     kind, kind_reason = _repository_kind(build, roles)
     return Project(
-        kind=kind, kind_reason=kind_reason,
+        kind=kind, kind_reason=kind_reason, published=_published_collection(build, kind),
         packages=tuple(sorted(build.packages.values(), key=lambda p: p.path)),
-        modules=build.modules, roles=roles, imported=build.imported, io_helpers=build.io_helpers, linked=links,
+        modules=build.modules, roles=roles, imported=build.imported,
+        local_imports={importer: tuple(targets) for importer, targets in build.local_imports.items()},
+        first_party=first_party_names(f.path for f in repo.files), io_helpers=build.io_helpers, linked=links,
     )
+
+
+#: Files an `import` statement can load, by suffix (sources, stubs, extensions, notebooks run by import hooks).
+IMPORTABLE_SUFFIXES = (".py", ".pyi", ".pyx", ".ipynb", ".so", ".pyd")
+
+
+def first_party_names(paths: Iterable[str]) -> frozenset[str]:
+    """Top-level names the repository's own files can be imported as: every importable file's stem and every
+    folder that holds one, at any depth (a script's folder is on `sys.path` when it runs, pytest puts a test's
+    folder there, and a folder without `__init__.py` is a namespace package). Generous on purpose: a
+    third-party name shadowed by a local folder is left unreported rather than reported wrongly."""
+    names: set[str] = set()
+    for path in paths:
+        if path.endswith(IMPORTABLE_SUFFIXES):
+            parts = path.split("/")
+            names.add(parts[-1].split(".", 1)[0])
+            names.update(parts[:-1])
+    return frozenset(names)
 
 
 def _template_folders(repo: RepoView) -> dict[str, str]:
@@ -994,9 +1052,11 @@ def _resolve_imports(build: _Build) -> None:
         for level, module, names in facts.imports:
             if not level and module.partition(".")[0] not in local and module.partition(".")[0] not in build.by_dotted:
                 continue
-            for target, loose_names in _import_targets(build, importer, level, module, names, loose, bases):
+            for target, loose_names, named in _import_targets(build, importer, level, module, names, loose, bases):
                 if target != importer:
                     build.imported.setdefault(target, importer)
+                    if named and importer.endswith(".py"):
+                        build.local_imports.setdefault(importer, {})[target] = None
                 if loose_names is not None and importer.endswith(".py"):
                     _note_helpers(build, importer, target, module, loose_names)
 
@@ -1014,8 +1074,10 @@ def _bases(folder: str) -> tuple[str, ...]:
 def _import_targets(
     build: _Build, importer: str, level: int, module: str, names: tuple[str, ...], loose: set[str],
     bases: tuple[str, ...],
-) -> Iterator[tuple[str, tuple[str, ...] | None]]:
-    """(repository file, names imported from it when it is a loose module) for one import statement."""
+) -> Iterator[tuple[str, tuple[str, ...] | None, bool]]:
+    """(repository file, names imported from it when it is a loose module, whether the statement names it) for
+    one import statement: `from a.b import c` names `a/b.py` (and `a/b/c.py` when it is a module) and loads
+    `a/__init__.py` on the way."""
     by_dotted, modules = build.by_dotted, build.modules
     if level:
         if build.top.get(importer) is None:
@@ -1026,7 +1088,7 @@ def _import_targets(
         target = ".".join(base + ([module] if module else []))
         for name in (target, *(f"{target}.{n}" for n in names)):
             if name in by_dotted:
-                yield by_dotted[name], None
+                yield by_dotted[name], None, True
         return
     first, dot, _ = module.partition(".")
     if first in by_dotted:
@@ -1036,23 +1098,23 @@ def _import_targets(
                 prefix = f"{prefix}.{part}" if prefix else part
                 found = by_dotted.get(prefix)
                 if found:
-                    yield found, None
+                    yield found, None, prefix == module
         else:
-            yield by_dotted[first], None
+            yield by_dotted[first], None, True
         for name in names:
             found = by_dotted.get(f"{module}.{name}")
             if found:
-                yield found, None
+                yield found, None, True
         return
     relative = module.replace(".", "/")
     for base in bases:
         for candidate in (f"{base}{relative}.py", f"{base}{relative}/__init__.py"):
             if candidate in modules:
-                yield candidate, (names if candidate in loose else None)
+                yield candidate, (names if candidate in loose else None), True
                 for name in names:
                     sub = f"{base}{relative}/{name}.py"
                     if sub in modules:
-                        yield sub, None
+                        yield sub, None, True
                 if dot and f"{base}{first}/" not in build.packages and candidate in loose:
                     folder = f"{base}{first}/"
                     build.packages.setdefault(folder, Package(
@@ -1101,6 +1163,11 @@ def _find_run_targets(build: _Build) -> None:
             build.runs.setdefault(path, (f"a console script in {target.where} (`{target.command}`)", "console"))
         else:
             build.runs.setdefault(path, (f"run by {target.where} (`{target.command}`)", ""))
+        for argument in target.arguments:
+            read = _target_path(build, _Target(argument, False, target.where, target.command))
+            if read is not None and read != path:
+                build.arguments.setdefault(read, f"given to {path} as its argument by {target.where} "
+                                                 f"(`{target.command}`)")
 
 
 def _target_path(build: _Build, target: _Target) -> str | None:
@@ -1171,6 +1238,8 @@ def _python_role(build: _Build, path: str) -> Role:
         return Role(CONFIG, CONFIG_FILES[name])
     if path in build.execs:
         return Role(CONFIG, f"run inside {build.execs[path]} by `exec(open(...).read())`: part of that script")
+    if path in build.arguments and path not in build.runs:
+        return Role(CONFIG, f"{build.arguments[path]}: read by that script, not run")
     folder = path.rpartition("/")[0]
     if name == "settings.py" and any(f"{folder}/{n}".lstrip("/") in build.modules for n in ("urls.py", "wsgi.py")):
         return Role(CONFIG, "Django settings")
@@ -1315,6 +1384,23 @@ def _dvc_yaml_outputs(text: str) -> list[str]:
                 elif isinstance(item, dict):
                     found.extend(k for k in item if isinstance(k, str))
     return found
+
+
+#: A collection of at least this many notebooks is a book or a course: read on GitHub, with its outputs.
+PUBLISHED_NOTEBOOKS = 20
+
+
+def _published_collection(build: _Build, kind: str) -> str:
+    """Why a collection's notebooks are published reading material ("" when they are not): lesson folders (a
+    course), or many notebooks (a book). A student project of a few notebooks is not."""
+    if kind != COLLECTION:
+        return ""
+    top_folders = {f.path.split("/")[0] for f in build.repo.files if "/" in f.path}
+    lessons = sum(1 for name in top_folders if _LESSON_FOLDER.match(name))
+    if lessons >= 3:
+        return f"a course ({lessons} lesson folders)"
+    notebooks = sum(1 for f in build.repo.files if _suffix(f.path) == ".ipynb")
+    return f"a book or course of {notebooks} notebooks" if notebooks >= PUBLISHED_NOTEBOOKS else ""
 
 
 def _repository_kind(build: _Build, roles: Mapping[str, Role]) -> tuple[str, str]:

@@ -8,7 +8,10 @@ import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from mlrepolint.notebook import CellMap
 
 
 class ParseFailure(Exception):
@@ -23,11 +26,16 @@ class ParseFailure(Exception):
 
 @dataclass
 class PythonFile:
-    """One Python source file: its path relative to the root (POSIX), its text and its parsed tree."""
+    """One Python source file: its path relative to the root (POSIX), its text and its parsed tree.
+
+    For a notebook (`path` ends in `.ipynb`) the text and tree are its code cells' (IPython syntax stripped, cells
+    two blank lines apart) and `notebook` maps the module's lines back to the cells; for a `.py` file it is None.
+    """
 
     path: str
     text: str
     tree: ast.Module
+    notebook: CellMap | None = None
 
     @cached_property
     def lines(self) -> list[str]:

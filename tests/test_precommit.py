@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -177,3 +178,23 @@ def test_all_files_split_over_several_runs_prints_no_partial_score(tmp_path, hoo
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stdout.count("Score: n/a (a run limited to named files has no score") >= 2  # several runs
     assert "/100" not in proc.stdout
+
+
+def test_fix_in_the_hook_strips_the_staged_notebook_and_pre_commit_shows_it(tmp_path, hooks_repo, pre_commit_home):
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["print(1)"],
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": ["1\n"]}]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    project = make_git_repo(tmp_path / "project", {"README.md": "# p\n", ".gitignore": ".ipynb_checkpoints/\n"})
+    (project / "explore.ipynb").write_text(json.dumps(notebook, indent=1) + "\n")
+    git(project, "add", "-A")
+    rev = git(hooks_repo, "rev-parse", "HEAD").strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks_repo}\n    rev: {rev}\n    hooks:\n      - id: mlrepolint\n        args: [--fix]\n"
+    )
+    proc = pre_commit(pre_commit_home, project, "run", "mlrepolint")
+    assert proc.returncode == 1 and "files were modified by this hook" in proc.stdout, proc.stdout + proc.stderr
+    assert json.loads((project / "explore.ipynb").read_text())["cells"][0]["outputs"] == []
+    assert git(project, "diff", "--name-only") == "explore.ipynb\n"  # changed in the work tree, not staged
+    git(project, "add", "explore.ipynb")
+    proc = pre_commit(pre_commit_home, project, "run", "mlrepolint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

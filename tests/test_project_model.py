@@ -415,8 +415,12 @@ def test_explain_text(repo, tmp_path):
     assert lines[1] == "Kind: application (app modules: src/churn/api.py (fastapi))"
     assert lines[2] == "Packages:"
     assert lines[3].split() == ["churn", "has", "src/churn/__init__.py;", "`src/`", "is", "its", "import", "root"]
-    rows = {line.split()[0]: line.split(None, 2)[1:] for line in lines[5:]}
+    assert lines[4] == "First-party names: __init__, api, churn, features, scripts, src, test_features, tests, train"
+    assert lines[5] == "Files:"
+    rows = {line.split()[0]: line.split(None, 2)[1:] for line in lines[6:] if not line.split()[0] == "imports"}
     assert rows["scripts/train.py"] == ["entry-script", "run by Makefile (`python scripts/train.py`)"]
+    below = lines[lines.index(next(line for line in lines if line.lstrip().startswith("scripts/train.py"))) + 1]
+    assert below.split() == ["imports", "src/churn/features.py"]
     assert rows["src/churn/api.py"] == ["app-module", "(fastapi)  defines a FastAPI app"]
     assert rows["src/churn/features.py"] == ["library-module", "module `churn.features` of package `churn`"]
     assert rows["src/churn/__init__.py"] == ["package-init", "the `__init__` of package `churn`"]
@@ -439,8 +443,14 @@ def test_explain_json_and_path(repo):
         ("src/churn/api.py", "app-module", "fastapi", "churn.api"),
         ("src/churn/features.py", "library-module", None, "churn.features"),
     ]
-    one = run_cli("explain", "scripts/train.py", "--format", "json", cwd=root).json["files"]
-    assert [(f["path"], f["role"]) for f in one] == [("scripts/train.py", "entry-script")]
+    one = run_cli("explain", "scripts/train.py", "--format", "json", cwd=root).json
+    assert [(f["path"], f["role"], f["imports"]) for f in one["files"]] == [
+        ("scripts/train.py", "entry-script", ["src/churn/features.py"])
+    ]
+    # What an import of the repository's own code starts with (the dependency rules' first-party answer).
+    assert one["first_party"] == [
+        "__init__", "api", "churn", "features", "scripts", "src", "test_features", "tests", "train",
+    ]
 
 
 @pytest.mark.parametrize("files, kind", [
@@ -464,3 +474,23 @@ def test_explain_of_a_missing_path_is_a_usage_error(repo):
 
     run = run_cli("explain", "nowhere", cwd=repo({"a.py": ""}))
     assert run.code == 2 and run.err.startswith("mlrepolint: error:") and "nowhere" in run.err
+
+
+# First-party names: one answer for every rule that tells the repository's own code from a dependency.
+
+def test_first_party_names_are_one_answer_for_the_dependency_and_test_rules(repo):
+    """A Cython extension (`fastops.pyx`) is the repository's own module to dependencies-undeclared,
+    undeclared-dependency and missing-tests alike: none takes it for a missing package."""
+    files = {
+        "fastops.pyx": "def add(a, b):\n    return a + b\n",
+        "train.py": "import numpy as np\nimport fastops\n\n\ndef main():\n    return fastops.add(np.ones(1), 1)\n",
+        "tests/test_fastops.py": "import fastops\n\n\ndef test_add():\n    assert fastops.add(1, 2) == 3\n",
+    }
+    run = lint_json(repo(files), "--select", "MLR504,MLR702")
+    assert [(f["code"], f["path"], f["message"]) for f in run.findings] == [(
+        "MLR504", "requirements.txt",
+        "the code imports third-party packages (`numpy`; first in train.py) but no file declares dependencies "
+        "(requirements.txt, pyproject.toml, setup.py, Pipfile, environment.yml)",
+    )]
+    declared = lint_json(repo({**files, "requirements.txt": "numpy==2.0.0\n"}), "--select", "MLR504,MLR510,MLR702")
+    assert declared.findings == []

@@ -59,14 +59,17 @@ def _by_path(run, code):
 @pytest.mark.parametrize(
     "path, what",
     [
-        ("data/train.csv", "data file (.csv, 8 B) is committed: `git rm --cached data/train.csv`"),
+        ("data/train.csv", "data file (.csv, 8 B) is committed: `git rm --cached -- data/train.csv` (it stays on disk) "
+                           "and add `/data/train.csv` to .gitignore, or store it with Git LFS (`git lfs track -- "
+                           "data/train.csv`) or DVC (`dvc add data/train.csv`)"),
         ("data/raw.parquet", "data file (.parquet, 4 B) is committed"),
         ("data/archive.tar.gz", "archive (.tar.gz, 102 B) is committed"),
         ("data/blob.bin", "large file (over max-file-size 1.0 MB, 1.0 MB) is committed"),
         ("features.pkl", "data file (.pkl, 3 B)"),
         ("data/measurements.h5", "data file (.h5, 4 B)"),
         ("tests/data/big.csv", "data file (.csv, 120.0 KB)"),
-        ("data/new.npy", "is untracked and not ignored (the next `git add .` commits it): list `data/new.npy`"),
+        ("data/new.npy",
+         "is untracked and not ignored (the next `git add .` commits it): add `/data/new.npy` to .gitignore"),
     ],
 )
 def test_committed_dataset_reports(committed, path, what):
@@ -84,7 +87,8 @@ def test_committed_dataset_reports(committed, path, what):
         ("artifacts/clf.pkl", "model file (.pkl, 3 B)"),
         ("checkpoints/best.h5", "model file (.h5, 4 B)"),
         ("hf/pytorch_model.bin", "model weights (.bin next to config.json, 10 B)"),
-        ("mlruns/", "MLflow run folder (2 files, 16 B) is committed: `git rm -r --cached mlruns/`"),
+        ("mlruns/", "MLflow run folder (2 files, 16 B) is committed: `git rm -r --cached -- mlruns/` (it stays on "
+                    "disk) and add `/mlruns/` to .gitignore"),
         ("wandb/", "Weights & Biases run folder (1 file, 6 B) is committed"),
     ],
 )
@@ -149,7 +153,7 @@ def test_outside_git_gitignore_decides(repo):
     run = run_cli("--format", "json", str(root))
     found = {f["path"]: f["message"] for f in run.findings if f["code"] in ("MLR301", "MLR302")}
     assert sorted(found) == ["model.onnx", "results.csv"]
-    assert "is not ignored by .gitignore: list `results.csv` in .gitignore" in found["results.csv"]
+    assert "is not ignored by .gitignore: add `/results.csv` to .gitignore" in found["results.csv"]
 
 
 def test_text_output_names_path_without_line(committed):

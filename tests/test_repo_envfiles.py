@@ -45,12 +45,12 @@ def test_env_files_are_reported_at_their_paths(run):
 def test_messages_say_committed_or_untracked(run):
     messages = {f["path"]: f["message"] for f in run.findings if f["code"] == "MLR401"}
     assert messages[".env"] == (
-        "env file is committed: `git rm --cached .env` and list it in .gitignore, commit a `.env.example` without "
-        "values instead, and rotate the credentials it held (it sets `DB_PASSWORD`)"
+        "env file is committed: `git rm --cached -- .env` (it stays on disk) and add `/.env` to .gitignore, commit a "
+        "`.env.example` without values instead, and rotate the credentials it held (it sets `DB_PASSWORD`)"
     )
     assert messages[".env.local"] == (
-        "env file is committed: `git rm --cached .env.local` and list it in .gitignore; it sets no values, so "
-        "commit it as `.env.example` instead"
+        "env file is committed: `git rm --cached -- .env.local` (it stays on disk) and add `/.env.local` to "
+        ".gitignore; it sets no values, so commit it as `.env.example` instead"
     )
     assert "Tr0ub4dor" not in "".join(messages.values())
     assert messages[".env.test"].startswith("env file is untracked and not ignored")

@@ -85,3 +85,16 @@ def test_in_order_notebooks_are_not_reported(repo, cells):
     root = repo({"nb.ipynb": notebook(*cells), "pyproject.toml": "[tool.mlrepolint]\nselect = ['MLR304']\n"})
     run = run_cli("--format", "json", str(root))
     assert run.code == 0 and run.findings == []
+
+
+def test_a_courses_notebooks_keep_their_outputs_and_a_projects_do_not(tmp_path):
+    # A course (lesson folders) is read on GitHub with its outputs: they are the lesson. Three notebooks of a
+    # student project are the project's work, committed with stale outputs.
+    lessons = {f"{n:02d}-lesson/notebook.ipynb": notebook((1, STREAM)) for n in range(1, 4)}
+    course = make_git_repo(tmp_path / "course", {**lessons, "README.md": "# Course\n"})
+    assert [f for f in run_cli("--format", "json", str(course)).findings if f["code"] == "MLR303"] == []
+    project = make_git_repo(tmp_path / "project", {
+        "house_model.ipynb": notebook((1, STREAM)), "eda.ipynb": notebook((1, STREAM)), "app.py": "import os\n",
+    })
+    found = [f["path"] for f in run_cli("--format", "json", str(project)).findings if f["code"] == "MLR303"]
+    assert found == ["eda.ipynb", "house_model.ipynb"]

@@ -12,8 +12,10 @@ import pytest
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
+from mlrepolint.rules.python.notebooks import NotebookHygieneChecker
 from mlrepolint.rules.registry import load_registry
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
+from notebooks import code, from_script, notebook
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
 EXAMPLE_PATHS: dict[str, str] = {"MLR203": "src/churn/__init__.py"}  # import-time-configuration: a package's
@@ -38,7 +40,13 @@ def _cases() -> list:
 
 
 def _example_files(rule: Rule, source: str) -> dict[str, str]:
-    """The files an example stands for: `# path` sections, or one file."""
+    """The files an example stands for: a notebook (written as a script, `# In[1]:`) or a listing of notebooks,
+    `# path` sections, or one file."""
+    if rule in NotebookHygieneChecker.rules:
+        names = source.split()
+        if all(name.endswith(".ipynb") for name in names):
+            return {name: notebook(code("import os\n")) for name in names}
+        return {"analysis.ipynb": from_script(source)}
     headers = list(_FILE_HEADER.finditer(source))
     if rule.code not in FILE_EXAMPLES or not headers or headers[0].start() != 0:
         return {EXAMPLE_PATHS.get(rule.code, DEFAULT_EXAMPLE_PATH): source}

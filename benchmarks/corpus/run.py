@@ -49,7 +49,8 @@ def add_line_hashes(root: Path, findings: list[dict]) -> None:
     """Give each finding `line_hash`: the hash of its line's normalised content ('' for whole-file findings)."""
     keys = LineKeys(root)
     for finding in findings:
-        stub = SimpleNamespace(path=finding["path"], code=finding["code"], line=finding.get("line"))
+        stub = SimpleNamespace(path=finding["path"], code=finding["code"], line=finding.get("line"),
+                               cell=finding.get("cell"), message=finding["message"])
         finding["line_hash"] = keys.key(stub)[2]
 
 

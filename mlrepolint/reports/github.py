@@ -29,12 +29,15 @@ def _escape_property(text: str) -> str:
 def annotation(finding: Finding) -> str:
     """`::error file=train.py,line=4,col=1,title=MLR202 missing-main-guard::message`."""
     props = [f"file={_escape_property(finding.path)}"] if finding.path else []  # "": the repository itself
-    if finding.path and finding.line is not None:
+    message = finding.message
+    if finding.cell is not None:  # the notebook's file lines are its JSON's: the annotation is on the notebook
+        message = f"{finding.cell_place()}: {message}"
+    elif finding.path and finding.line is not None:
         props.append(f"line={finding.line}")
         if finding.column is not None:
             props.append(f"col={finding.column}")
     props.append(f"title={_escape_property(f'{finding.code} {finding.rule}')}")
-    return f"::{LEVELS[finding.severity]} {','.join(props)}::{_escape_data(finding.message)}"
+    return f"::{LEVELS[finding.severity]} {','.join(props)}::{_escape_data(message)}"
 
 
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:

@@ -27,11 +27,14 @@ def issues(result: Result) -> list[dict[str, Any]]:
     for finding, print_ in zip(result.findings, fingerprints(result.root, result.findings)):
         found.append({
             "type": "issue",
-            "description": f"{finding.code} {finding.message} ({finding.rule})",  # as the text report words it
+            # as the text report words it (a notebook's cell named in it: the lines are the file's)
+            "description": f"{finding.code} {f'{finding.cell_place()}: ' if finding.cell else ''}{finding.message} "
+                           f"({finding.rule})",
             "check_name": finding.code,
             "fingerprint": print_,
             "severity": SEVERITIES[finding.severity],
-            "location": {"path": finding.path or REPOSITORY_PATH, "lines": {"begin": finding.line or 1}},
+            "location": {"path": finding.path or REPOSITORY_PATH,
+                         "lines": {"begin": (finding.line if finding.cell is None else None) or 1}},
         })
     return found
 

@@ -392,8 +392,9 @@ def _costs(card: Scorecard, level: int) -> str:
 
 
 def _excerpt(sources: Sources, finding: Finding, hidden_lines: set[int]) -> str:
-    """The lines around the finding's line, masked and escaped; the finding's own line marked."""
-    if finding.line is None:
+    """The lines around the finding's line, masked and escaped; the finding's own line marked (none for a notebook's
+    cell: the file's lines are its JSON's)."""
+    if finding.line is None or finding.cell is not None:
         return ""
     lines = sources.lines(finding.path)
     if not 0 < finding.line <= len(lines):
@@ -412,6 +413,8 @@ def _excerpt(sources: Sources, finding: Finding, hidden_lines: set[int]) -> str:
 
 
 def _where(finding: Finding) -> str:
+    if finding.cell is not None:
+        return finding.cell_place()
     if finding.line is None:
         return "whole file" if finding.path else "repository"
     if finding.column is None:

@@ -61,6 +61,8 @@ def rule_descriptor(rule: Rule, registry: Registry) -> dict[str, Any]:
     builtin = rule in registry.builtin_rules
 
     properties: dict[str, Any] = {"category": rule.category, "tags": [rule.category, "mlrepolint"]}
+    if rule.autofixes:  # what `mlrepolint --fix` can do for the rule's findings: ["safe"], ["safe", "unsafe"]
+        properties["fixes"] = sorted({fix.applicability.value for fix in rule.autofixes})
     if rule.category == "security":
         properties["security-severity"] = CRITICAL.get(rule.name, SECURITY_SEVERITY[rule.severity])
     descriptor: dict[str, Any] = {
@@ -126,7 +128,9 @@ def warnings(result: Result) -> list[str]:
 
 
 def _region(finding: Finding) -> dict[str, int]:
-    if finding.line is None:  # a whole file (a dataset, a `.env`, a notebook): GitHub needs a line to track it
+    # A whole file (a dataset, a `.env`, a notebook), or a notebook's cell (the file's lines are its JSON's, the
+    # message names the cell): GitHub needs a line to track it.
+    if finding.line is None or finding.cell is not None:
         return {"startLine": 1}
     region = {"startLine": finding.line}
     if finding.column is not None:
@@ -155,7 +159,9 @@ def as_dict(result: Result) -> dict[str, Any]:
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
             "level": LEVELS[finding.severity],
-            "message": {"text": encodable(finding.message)},
+            "message": {"text": encodable(
+                f"{finding.cell_place()}: {finding.message}" if finding.cell else finding.message
+            )},
             "locations": [{"physicalLocation": physical}],
             "partialFingerprints": {FINGERPRINT: print_},
         })

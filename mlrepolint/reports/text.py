@@ -18,7 +18,9 @@ COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 
 
 def location(finding: Finding) -> str:
-    """`path:line:col` (or `path:line`, or `path` for whole-file findings)."""
+    """`path:line:col` (or `path:line`, or `path` for whole-file findings); in a notebook `path:cell N:line:col`."""
+    if finding.cell is not None:
+        return ":".join([finding.path, f"cell {finding.cell}", *(str(v) for v in (finding.line, finding.column) if v)])
     if finding.line is None:
         return finding.path
     if finding.column is None:
@@ -91,7 +93,8 @@ def fixes(findings: list[Finding], color: bool = False) -> list[str]:
         if rule is None or not rule.fix:
             continue
         label = f"{code} {rule.name} ({count} finding{'s' if count != 1 else ''}):"
-        text = textwrap.fill(f"{label} {rule.fix}", FIX_WIDTH, initial_indent="  ", subsequent_indent="      ",
+        text = textwrap.fill(f"{label} {rule.fix}{fix_flags(rule)}", FIX_WIDTH, initial_indent="  ",
+                             subsequent_indent="      ",
                              break_on_hyphens=False)
         if color:
             text = text.replace(code, click.style(code, fg=COLORS[rule.severity], bold=True), 1)
@@ -99,12 +102,22 @@ def fixes(findings: list[Finding], color: bool = False) -> list[str]:
     return ["How to fix:", *lines] if lines else []
 
 
+def fix_flags(rule) -> str:
+    """` (--fix can fix these.)`: the flags of the safest fix the rule declares, or nothing."""
+    from mlrepolint.rules.base import Applicability
+
+    for applicability, flags in ((Applicability.SAFE, "--fix"), (Applicability.UNSAFE, "--fix --unsafe-fixes")):
+        if rule.fixable(applicability):
+            return f" (`mlrepolint {flags}` can fix these.)"
+    return ""
+
+
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     """The findings, then (unless quiet) each rule's fix once, the rubric table, the score and grade, and a
     summary line."""
     lines = [
         f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} ({f.rule})"  # format_finding's, inlined: 100,000s
-        if not color and f.column is not None and f.line is not None else format_finding(f, color)
+        if not color and f.column is not None and f.line is not None and f.cell is None else format_finding(f, color)
         for f in printable_findings(result.findings)  # a file name can hold a newline: never a forged line
     ]
     if not quiet:

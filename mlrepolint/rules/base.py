@@ -57,13 +57,34 @@ class Severity(str, enum.Enum):
         return ("error", "warning", "info").index(self.value)
 
 
+class Applicability(str, enum.Enum):
+    """When `--fix` applies a rule's fix (ruff's names): a safe fix keeps the code's meaning and runs with
+    `--fix`; an unsafe one may change it (or reads something outside the repository) and needs `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Autofix:
+    """A fix `mlrepolint --fix` can make for a rule's findings: how safe it is, and what it changes. The fixes
+    themselves are mlrepolint's own (mlrepolint/fixes/), for built-in rules: a plugin's rule declares none."""
+
+    applicability: Applicability
+    what: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.applicability, Applicability):
+            object.__setattr__(self, "applicability", Applicability(self.applicability))
+
+
 @dataclass(frozen=True)
 class Rule:
     """The one declaration of a rule.
 
     `description` says what the rule does, `rationale` why it matters in an ML repository, `fix` how to fix a
     finding; `bad` and `good` are short examples. `options` maps each option name to its default value; the
-    default's type is the option's type.
+    default's type is the option's type. `autofixes` are the fixes `--fix` can make (mlrepolint/fixes/ makes them).
     """
 
     code: str
@@ -78,6 +99,15 @@ class Rule:
     good: str = ""
     options: Mapping[str, Any] = field(default_factory=dict)
     default_enabled: bool = True
+    #: Whether a per-file rule runs in notebooks' code cells (the notebook profile); rules about a module's
+    #: structure (its docstring, main guard, top-level code, prints) do not. `notebooks = true|false` in the
+    #: rule's table of the configuration overrides it.
+    notebooks: bool = True
+    autofixes: tuple[Autofix, ...] = ()
+
+    def fixable(self, applicability: Applicability) -> bool:
+        """True when the rule has a fix of that applicability."""
+        return any(fix.applicability is applicability for fix in self.autofixes)
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):
@@ -92,7 +122,8 @@ class Rule:
 
 
 class Finding(NamedTuple):
-    """One problem at one place. `line`/`column` are 1-based, or None for the whole file.
+    """One problem at one place. `line`/`column` are 1-based, or None for the whole file; in a notebook, `cell`
+    is the cell's number (every cell counted, from 1) and `line`/`column` are within that cell.
 
     A named tuple rather than a dataclass: a large repository has hundreds of thousands of findings, and a warm
     run rebuilds each one from the cache (a tuple is built five times faster than a frozen dataclass).
@@ -107,10 +138,20 @@ class Finding(NamedTuple):
     line: int | None
     column: int | None
     message: str
+    cell: int | None = None
 
     def sort_key(self) -> tuple:
-        """Order by path, then position, then code."""
-        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+        """Order by path, then position (cell, line, column), then code."""
+        return (self.path, self.cell or 0, self.line or 0, self.column or 0, self.code, self.message)
+
+    def cell_place(self) -> str:
+        """Where in its notebook a finding is, for the formats whose lines are the file's (`cell 3, line 2,
+        column 5`), or "" for a finding that is not in a notebook's cell."""
+        if self.cell is None:
+            return ""
+        line = "" if self.line is None else f", line {self.line}"
+        column = "" if self.column is None or self.line is None else f", column {self.column}"
+        return f"cell {self.cell}{line}{column}"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of one finding."""
@@ -124,6 +165,7 @@ class Finding(NamedTuple):
             "line": self.line,
             "column": self.column,
             "message": self.message,
+            **({"cell": self.cell} if self.cell is not None else {}),
         }
 
 
@@ -138,6 +180,7 @@ class Violation:
     path: str | None = None  # repository checkers name the file; per-file checkers leave it None
     severity: Severity | None = None  # lower than the rule's for one finding (it cannot be checked); None: the rule's
     units: int = 1  # how many of the rule's examined units this finding stands for (repository rules)
+    cell: int | None = None  # a notebook's cell, when the finding is about a cell that is not in its module
 
 
 class Context:
@@ -163,11 +206,13 @@ class Context:
         path: str | None = None,
         severity: Severity | None = None,
         units: int = 1,
+        cell: int | None = None,
     ) -> None:
         """Record one violation of `rule`; `severity` lowers one finding below the rule's (the user's
         configured severity for the rule still wins). A repository rule's one finding may stand for several of
-        the units it examined (`units`: "3 test functions where 20 are expected" fails 17)."""
-        self.violations.append(Violation(rule, line, column, message, path, severity, max(1, units)))
+        the units it examined (`units`: "3 test functions where 20 are expected" fails 17). In a notebook, `cell`
+        names a cell (with `line` within it) for a finding about a cell outside its module (an empty cell)."""
+        self.violations.append(Violation(rule, line, column, message, path, severity, max(1, units), cell))
 
     def examine(self, rule: Rule, count: int = 1) -> None:
         """Record that `rule` looked at `count` more things (public definitions, scripts, files...)."""

@@ -15,8 +15,9 @@ PARSE_ERROR = Rule(
         "parser's message and line: a Python file or notebook, a Python file larger than `max-python-file-size` "
         "(not parsed), a requirements, Dockerfile, YAML or TOML declaration, a `pyproject.toml` or "
         "`mlrepolint.toml` that is not valid TOML (the run then goes on with the default settings), a `.gitignore` "
-        "line too long to be a pattern. The file's other rules cannot run; the rest of the repository is still "
-        "linted."
+        "line too long to be a pattern. Files of a project template (a cookiecutter or copier template folder, "
+        "or Jinja syntax: `mlrepolint explain` names them) are not parsed: they are Python or TOML only once "
+        "rendered. The file's other rules cannot run; the rest of the repository is still linted."
     ),
     rationale=(
         "A module that does not parse cannot be imported, tested or reviewed by tools; in an ML repository it is "

@@ -67,7 +67,16 @@ FILES = {
     "hf_trainer.py": (
         "import argparse\n\nfrom transformers import Trainer\n\n\ndef main():\n    Trainer(model=m).train()\n" + GUARD
     ),
-    # Not entry scripts: a package module imported by others, a test.
+    # Not entry scripts (the project model's roles): a package module imported by others, a test, a Flask app
+    # (app-module: a server loads it, even with a main guard), a package module whose main guard is a self-check.
+    "serve.py": (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post('/predict')\ndef predict():\n"
+        "    return MODEL.predict(rows(), batch_size=32)\n\n\nif __name__ == '__main__':\n    app.run()\n"
+    ),
+    "pkg/datamodule.py": (
+        "import torch\n\n\ndef main():\n    model = torch.nn.Linear(4, 1)\n"
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n" + TORCH_LOOP + GUARD
+    ),
     "pkg/__init__.py": "from pkg.engine import fit\n",
     "pkg/engine.py": "import torch\n\n\ndef fit(model, optimizer):\n" + TORCH_LOOP,
     "tests/test_train.py": "import torch\n\n\ndef test_fit(model, optimizer):\n" + TORCH_LOOP,

@@ -278,12 +278,26 @@ FORWARD = {
     ),
     "skorch_net.py": "import torch\nfrom skorch import NeuralNet\n\ny = net.forward(X)\n",
     "tests/test_forward.py": "import torch\n\n\ndef test_forward(model, x):\n    assert model.forward(x) is not None\n",
+    # A plain class's `forward` (NeMo's `NMESC`: `class NMESC:`, no module among its bases) is not reported on
+    # a receiver built from it; a module's, a parameter's or a name also bound to a module still is.
+    "plain_class.py": (
+        "import torch\n\n\nclass NMESC:\n    def forward(self):\n        return 1\n\n\nclass Sub(NMESC):\n"
+        "    pass\n\n\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return x\n\n\n"
+        "class Holder:\n    def __init__(self):\n        self.c = NMESC()\n        self.net = Net()\n\n"
+        "    def run(self, x):\n        return self.c.forward(), self.net.forward(x)\n\n\ndef plain(x):\n"
+        "    nmesc = NMESC()\n    a = nmesc.forward()\n    b = Sub().forward()\n    net = Net()\n"
+        "    return a, b, net.forward(x)\n\n\ndef param(nmesc, x):\n    return nmesc.forward(x)\n\n\n"
+        "def rebound(x, flag):\n    m = NMESC()\n    if flag:\n        m = Net()\n    for m in [m]:\n"
+        "        pass\n    return m.forward(x)\n"
+    ),
 }
 
 
 def test_direct_forward_call(ml_run):
     assert _located(ml_run, "MLR313", "forward") == [
-        ("MLR313", "lightning_alias.py", 3), ("MLR313", "predict.py", 5), ("MLR313", "wrapper.py", 6),
+        ("MLR313", "lightning_alias.py", 3), ("MLR313", "plain_class.py", 24), ("MLR313", "plain_class.py", 32),
+        ("MLR313", "plain_class.py", 36), ("MLR313", "plain_class.py", 45), ("MLR313", "predict.py", 5),
+        ("MLR313", "wrapper.py", 6),
     ]
     message = _messages(ml_run, "forward")[("wrapper.py", 6)]
     assert message == "`self.encoder.forward(...)` skips the module's hooks; call `self.encoder(...)` instead"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, has_docstring
+from mlrepolint.api import (
+    CONFIG, GENERATED, TEMPLATE, Context, PythonChecker, PythonFile, Rule, Severity, has_docstring,
+)
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -14,13 +16,17 @@ _TEST_OPTION = {"include-tests": False}
 MISSING_MODULE_DOCSTRING = Rule(
     code="MLR101",
     name="missing-module-docstring",
+    notebooks=False,
     category="documentation",
     severity=Severity.WARNING,
     summary="Public module without a docstring",
     description=(
-        "Reports a public module (a file whose name does not start with `_`) that has code but no docstring. "
-        "Empty files, test files and the module docstring of `__init__.py` are skipped unless the options "
-        "`include-tests` / `include-init` turn them on."
+        "Reports a public module that has code but no docstring: a file whose name does not start with `_`, in "
+        "no folder whose name does (a module of a private package such as `pkg/_internal/` is private too, as "
+        "pydocstyle decides). Empty files, test files and the module docstring of `__init__.py` are skipped "
+        "unless the options `include-tests` / `include-init` turn them on; so are files that are not modules in "
+        "the project model (`mlrepolint explain`): configuration files (Sphinx `conf.py`, a `.py` file a script "
+        "takes as its argument or runs with `exec`), templates and generated code."
     ),
     rationale=(
         "In an ML repository the module docstring is where a reader learns what a script trains, on which data, "
@@ -35,13 +41,14 @@ MISSING_MODULE_DOCSTRING = Rule(
 MISSING_CLASS_DOCSTRING = Rule(
     code="MLR102",
     name="missing-class-docstring",
+    notebooks=False,
     category="documentation",
     severity=Severity.WARNING,
     summary="Public class without a docstring",
     description=(
         "Reports a public class (name not starting with `_`, not defined inside a function) without a "
-        "docstring. The finding is on the `class` line, not on its decorators. Test files are skipped unless "
-        "`include-tests` is on."
+        "docstring (one its body assigns, `__doc__ = build_doc(...)`, counts). The finding is on the `class` "
+        "line, not on its decorators. Test files are skipped unless `include-tests` is on."
     ),
     rationale=(
         "Model, dataset and trainer classes carry the assumptions of an experiment (input shapes, label "
@@ -56,6 +63,7 @@ MISSING_CLASS_DOCSTRING = Rule(
 MISSING_FUNCTION_DOCSTRING = Rule(
     code="MLR103",
     name="missing-function-docstring",
+    notebooks=False,
     category="documentation",
     severity=Severity.WARNING,
     summary="Public function or method without a docstring",
@@ -74,6 +82,10 @@ MISSING_FUNCTION_DOCSTRING = Rule(
     good='def preprocess(df):\n    """Standardise every column to zero mean and unit variance."""\n',
     options=dict(_TEST_OPTION),
 )
+
+
+#: Roles of Python files that are not modules anyone reads as an API: a docstring there documents nothing.
+_NOT_MODULES = (CONFIG, TEMPLATE, GENERATED)
 
 
 def _is_public(name: str) -> bool:
@@ -118,7 +130,9 @@ class DocstringChecker(PythonChecker):
         if file.name == "__init__.py":
             if not options["include-init"]:
                 return
-        elif not _is_public(file.name):
+        elif not all(_is_public(part) for part in file.path.split("/")):
+            return
+        if ctx.project.role_for(file.path, file.text).kind in _NOT_MODULES:
             return
         ctx.examine(rule)
         if not has_docstring(file.tree):
@@ -131,7 +145,7 @@ class DocstringChecker(PythonChecker):
                 public = _is_public(node.name) and in_public_class is not False
                 if public and not self._skip_file(file, ctx, MISSING_CLASS_DOCSTRING):
                     ctx.examine(MISSING_CLASS_DOCSTRING)
-                    if not has_docstring(node):
+                    if not has_docstring(node) and not _assigns_doc(node):
                         ctx.report(
                             MISSING_CLASS_DOCSTRING, node.lineno, node.col_offset + 1,
                             f"public class {node.name} has no docstring",
@@ -153,6 +167,14 @@ class DocstringChecker(PythonChecker):
                 # Definitions under `if TYPE_CHECKING:` / `try: ... except ImportError:` are still module level.
                 for block in _blocks(node):
                     self._check_body(file, ctx, block, in_public_class)
+
+
+def _assigns_doc(node: ast.ClassDef) -> bool:
+    """`__doc__ = make_doc(...)` in the class body: a docstring built at run time (skorch's estimators)."""
+    return any(
+        isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__doc__" for t in stmt.targets)
+        for stmt in node.body
+    )
 
 
 def _blocks(node: ast.If | ast.Try) -> list[list[ast.stmt]]:

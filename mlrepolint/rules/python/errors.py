@@ -23,6 +23,7 @@ VERBOSE_FLAGS = ("verbose", "verbosity", "debug", "show_progress")
 PRINT_IN_MODULE = Rule(
     code="MLR801",
     name="print-in-module",
+    notebooks=False,
     category="logging-errors",
     severity=Severity.WARNING,
     summary="`print` used for reporting in an importable module instead of `logging`",
@@ -88,8 +89,13 @@ SWALLOWED_EXCEPTION = Rule(
         "Reports an exception handler that catches a broad type (bare `except:`, or one of `broad-exceptions`, "
         "alone or in a tuple) and does nothing with it: its body is only `pass`, `...`, `continue` or a "
         "string. Also reports `contextlib.suppress(Exception)`. Not flagged: narrow types (`except "
-        "ImportError: pass`, `except KeyError: continue`), handlers that log, re-raise, return or assign. The "
-        "rubric counts exception handlers."
+        "ImportError: pass`, `except KeyError: continue`), handlers that log, re-raise, return or assign, and "
+        "three probes whose failure is an answer rather than an error: a `try` with an `else:` block (the code "
+        "that runs only when the attempt worked: `try: model.set_grad_checkpointing()` / `except Exception: "
+        "pass` / `else: ...`), a `try` whose one statement calls a private member of another object "
+        "(`torch._C._jit_set_nvfuser_enabled(False)`: an internal switch not every version of the library "
+        "has), and a `try` whose one statement is a lookup with no effect but its exception "
+        "(`net.history[-1, \"foobar\"]`). The rubric counts exception handlers."
     ),
     rationale=(
         "A swallowed exception turns a failed data load, a NaN loss or a missing checkpoint into a run that "
@@ -109,6 +115,7 @@ _SUPPRESS_CALLS = ("suppress", "contextlib.suppress")
 #: parenthesized callee): `fingerprint`, `pprint`, `print_fn`, `console.print` and "print the loss" in a docstring
 #: call no builtin, and a plain substring test sent every file mentioning them into the walk of every expression.
 _PRINT_NAME = re.compile(r"(?<![.\w])print[\s\\]*[(#)]")
+_TRY_NODES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 _STDOUT = ("sys.stdout", "sys.stderr")
 
 
@@ -191,6 +198,28 @@ def _does_nothing(body: list[ast.stmt]) -> bool:
     return True
 
 
+def _is_probe(node: ast.Try) -> bool:
+    """A `try` that asks a question rather than does work: its failure is an expected answer.
+
+    With an `else:` block, the failure is one branch of a decision (the `else:` is the other). With one
+    statement that calls a private member of another object (`torch._C._jit_set_nvfuser_enabled(False)`), it
+    flips an internal switch that some versions of the library lack. With one statement that is a bare lookup
+    (`net.history[-1, "foobar"]`), the statement has no effect but its exception, so raising is what it is for.
+    """
+    if node.orelse:
+        return True
+    if len(node.body) != 1 or not isinstance(node.body[0], ast.Expr):
+        return False
+    value = node.body[0].value
+    if isinstance(value, (ast.Subscript, ast.Attribute, ast.Name)):
+        return True
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        owner = value.func.value
+        private = value.func.attr.startswith("_") and not value.func.attr.startswith("__")
+        return private and not (isinstance(owner, ast.Name) and owner.id in ("self", "cls"))
+    return False
+
+
 def _reraises(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], ast.Raise) and body[-1].exc is None
 
@@ -204,9 +233,12 @@ class ErrorHandlingChecker(PythonChecker):
         """Examine the module once for prints, then every exception handler."""
         self._check_prints(file, ctx)
         broad = tuple(ctx.options(SWALLOWED_EXCEPTION)["broad-exceptions"])
+        handlers_of = {
+            id(handler): node for node in file.nodes(*_TRY_NODES) for handler in node.handlers  # type: ignore
+        }
         for node in file.nodes(ast.ExceptHandler, ast.With, ast.AsyncWith):  # the file's one shared walk
             if isinstance(node, ast.ExceptHandler):
-                self._check_handler(node, broad, ctx)
+                self._check_handler(node, broad, ctx, handlers_of.get(id(node)))
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 self._check_suppress(node, broad, ctx)
 
@@ -225,13 +257,15 @@ class ErrorHandlingChecker(PythonChecker):
                 "`print` used for reporting in an importable module; use `logging`",
             )
 
-    def _check_handler(self, handler: ast.ExceptHandler, broad: tuple[str, ...], ctx: Context) -> None:
+    def _check_handler(
+        self, handler: ast.ExceptHandler, broad: tuple[str, ...], ctx: Context, try_node: ast.Try | None
+    ) -> None:
         ctx.examine(BARE_EXCEPT)
         ctx.examine(SWALLOWED_EXCEPTION)
         names = _type_names(handler.type)
         if handler.type is None and not _reraises(handler.body):
             ctx.report(BARE_EXCEPT, handler.lineno, handler.col_offset + 1, "bare `except:` catches everything")
-        if _is_broad(names, broad) and _does_nothing(handler.body):
+        if _is_broad(names, broad) and _does_nothing(handler.body) and not (try_node and _is_probe(try_node)):
             caught = "everything" if not names else ", ".join(names)
             ctx.report(
                 SWALLOWED_EXCEPTION, handler.lineno, handler.col_offset + 1,

@@ -28,6 +28,9 @@ HARDCODED_PATH = Rule(
         "(`C:\\\\Users\\\\...`, `D:/data`). Not flagged: docstrings, URLs, system paths (`/dev/null`, "
         "`/usr/bin/env`, `/tmp`), container mount points (`/data`, `/workspace`: add them to `prefixes` where "
         "they are machine-specific), a bare prefix such as a web route `\"/home/\"`, strings in decorators (routes), "
+        "paths in a branch of an `if` that switches on where the code runs (`if ON_KAGGLE:`, "
+        "`if IN_COLAB:`, `if os.path.exists(...)`, `if \"X\" in os.environ:`), used only where they exist, "
+        "a path whose existence is asked (`os.path.exists(\"/kaggle/input\")`), "
         "and test files unless `include-tests` is on. The rubric counts modules: the share free of such paths."
     ),
     rationale=(
@@ -101,6 +104,30 @@ def _decorator_nodes(file: PythonFile) -> set[int]:
     return found
 
 
+#: Words in an `if` test that switch on where the code runs (a platform flag, the environment, a path's existence).
+_WHERE_WORDS = ("kaggle", "colab", "environ", "getenv", "exists", "isdir", "is_dir", "isfile", "is_file", "platform")
+
+
+def _switched_nodes(file: PythonFile) -> set[int]:
+    """ids of every node in a branch of an `if` whose test asks where the code runs (the path is then only used
+    where it exists), and of every path whose existence is asked."""
+    found: set[int] = set()
+    for call in file.nodes(ast.Call):  # `os.path.exists("/kaggle/input")` asks where it runs
+        assert isinstance(call, ast.Call)
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if name in ("exists", "isdir", "is_dir", "isfile", "is_file"):
+            found.update(id(arg) for arg in call.args)
+            if isinstance(call.func, ast.Attribute):  # `Path("/kaggle/input").exists()`
+                found.update(id(sub) for sub in ast.walk(call.func.value))
+    for node in file.nodes(ast.If):
+        assert isinstance(node, ast.If)
+        words = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node.test)
+                 if isinstance(n, (ast.Name, ast.Attribute))]
+        if any(w in word.lower() for word in words for w in _WHERE_WORDS):
+            found.update(id(sub) for statement in node.body + node.orelse for sub in ast.walk(statement))
+    return found
+
+
 def _candidates(file: PythonFile) -> Iterator[tuple[ast.expr, str]]:
     """(node, leading text) of every string literal and f-string (from the file's one shared walk)."""
     for node in file.nodes(ast.Constant, ast.JoinedStr):
@@ -127,7 +154,7 @@ class HardcodedPathChecker(PythonChecker):
         prefixes = tuple(options["prefixes"])
         if not _may_name_a_path(file.text, prefixes):
             return
-        skip = _docstring_nodes(file) | _decorator_nodes(file)
+        skip = _docstring_nodes(file) | _decorator_nodes(file) | _switched_nodes(file)
         for node in file.nodes(ast.JoinedStr):
             skip.update(id(value) for value in node.values)
         hits = []

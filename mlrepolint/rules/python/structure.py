@@ -9,7 +9,19 @@ from typing import Iterator
 
 from mlrepolint.api import (
     APP_MODULE, CONFIG, ENTRY_SCRIPT, GENERATED, LIBRARY_MODULE, PACKAGE_INIT, TEMPLATE, Context, PythonChecker,
-    PythonFile, Role, Rule, Severity, dotted_name, is_main_guard, matches,
+    PythonFile, Role, Rule, Severity, dotted_name, is_main_guard, matches, Applicability, Autofix,
+)
+
+#: The unsafe fix of both rules: the same restructuring, made once per script.
+MAIN_FUNCTION_FIX = Autofix(
+    Applicability.UNSAFE,
+    "In an entry script without a main guard: moves the module-level work into `def main():` and adds `if "
+    "__name__ == \"__main__\": main()`, keeping imports, constants, definitions and declarations at module level "
+    "and every comment (a script that defines `main` and calls it at module level gets the guard around the call). "
+    "Refused, with the reason, when the move could change what the script does: a moved name "
+    "is read by a function or class at module level or is rebound there, a `global` statement, `__all__` naming "
+    "a moved name, a star import, `globals()`/`locals()`/`vars()`/`exec`/`eval`, or another module of the "
+    "repository importing the script.",
 )
 
 #: Files whose top level is meant to run: packaging, test configuration, Sphinx, entry points, task runners.
@@ -53,6 +65,7 @@ LOADING_CALLS = (
 TOP_LEVEL_EXECUTION = Rule(
     code="MLR201",
     name="top-level-execution",
+    notebooks=False,
     category="structure",
     severity=Severity.WARNING,
     summary="Module-level statement does work at import time",
@@ -94,11 +107,13 @@ TOP_LEVEL_EXECUTION = Rule(
         '    model.fit(df[FEATURES], df["y"])\n\n\nif __name__ == "__main__":\n    main()\n'
     ),
     options={"work-calls": WORK_CALLS, "allowed-calls": ALLOWED_CALLS, "exempt": EXEMPT_FILES},
+    autofixes=(MAIN_FUNCTION_FIX,),
 )
 
 MISSING_MAIN_GUARD = Rule(
     code="MLR202",
     name="missing-main-guard",
+    notebooks=False,
     category="structure",
     severity=Severity.WARNING,
     summary="Script without an `if __name__ == \"__main__\":` guard",
@@ -120,6 +135,7 @@ MISSING_MAIN_GUARD = Rule(
     fix="Wrap the script's work in `main()` and call it under `if __name__ == \"__main__\":`.",
     bad='#!/usr/bin/env python\nimport train\n\ntrain.run("config.yaml")\n',
     good='#!/usr/bin/env python\nimport train\n\nif __name__ == "__main__":\n    train.run("config.yaml")\n',
+    autofixes=(MAIN_FUNCTION_FIX,),
 )
 
 #: Canonical call name (prefix with `*`) -> what it configures, for import-time-configuration.
@@ -151,6 +167,7 @@ CONFIGURATION_CALLS = {
 IMPORT_TIME_CONFIGURATION = Rule(
     code="MLR203",
     name="import-time-configuration",
+    notebooks=False,
     category="structure",
     severity=Severity.WARNING,
     summary="Library module changes global configuration when imported",

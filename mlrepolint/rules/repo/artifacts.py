@@ -11,6 +11,7 @@ artifacts when their path says so (`model`, `weights`, `checkpoint`, a `models/`
 from __future__ import annotations
 
 import re
+import shlex
 import struct
 from collections import defaultdict
 
@@ -168,7 +169,8 @@ class ArtifactChecker(RepoChecker):
             ctx.report(
                 rule, None, None,
                 f"{what} ({detail}, {human_size(size)}) {presence(repo, file)}: {untrack_hint(repo, file)}, or "
-                "store it with Git LFS (`git lfs track`) or DVC (`dvc add`)",
+                f"store it with Git LFS (`git lfs track -- {shlex.quote(file.path)}`) or DVC (`dvc add "
+                f"{shlex.quote(file.path)}`)",
                 path=file.path,
             )
         for (folder, label), files in sorted(runs.items()):

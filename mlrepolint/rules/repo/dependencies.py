@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Callable
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoView, Rule, Severity
+from mlrepolint.api import Applicability, Autofix, Context, PARSE_ERROR, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.ci import CI_UNPINNED_INSTALL, check_ci_installs
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
@@ -69,6 +69,21 @@ UNPINNED_REQUIREMENT = Rule(
         "git+https://github.com/org/features.git@3f1c2a9d0b8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a\n"
     ),
     options={"ignore-packages": IGNORED_PACKAGES},
+    autofixes=(
+        Autofix(
+            Applicability.SAFE,
+            "In a requirements file, when a lock file of the repository (`uv.lock`, `poetry.lock`, "
+            "`Pipfile.lock`, `pdm.lock`, `conda-lock.yml`, in the file's folder or above) locks one version of the "
+            "package that the line allows: rewrites the requirement to `==version`, keeping its extras, marker "
+            "and comment.",
+        ),
+        Autofix(
+            Applicability.UNSAFE,
+            "Needs `--pin-from-env` too: pins a requirements-file line to the version installed "
+            "in the Python environment mlrepolint runs in (named in the output), when that version is one the "
+            "line allows.",
+        ),
+    ),
 )
 
 

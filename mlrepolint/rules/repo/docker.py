@@ -33,7 +33,10 @@ DOCKER_LATEST_TAG = Rule(
         "has none). The finding is on the `FROM` or `image:` line.\n\n"
         "Not reported: `scratch`; an earlier build stage (`FROM builder`, `COPY --from=builder`, "
         "`--from=0`; stage names are case-insensitive); a digest (`img@sha256:...`, also "
-        "`img:latest@sha256:...`); any other tag; a compose service that builds its image (`build:`). "
+        "`img:latest@sha256:...`); any other tag; a compose service that builds its image (`build:`); an "
+        "image the repository builds itself: one named without a registry or namespace after one of the "
+        "repository's own top-level packages, when another Dockerfile of the repository builds it (skorch's "
+        "`examples/translation/Dockerfile` starts `FROM skorch:latest`, the image of its root `Dockerfile`). "
         "`--platform=...` is skipped, keywords are case-insensitive, and continuations and comments are "
         "handled. An image from an `ARG` is checked through the `ARG`'s default (`ARG BASE=python:3.12-slim` / "
         "`FROM ${BASE}` is fine; a default that is untagged or `latest` is reported); an `ARG` with no default "
@@ -87,6 +90,12 @@ DOCKER_UNPINNED_INSTALL = Rule(
 )
 
 
+def _name_of(image: str) -> str:
+    """The image's name when it has no registry or namespace (`skorch:latest` -> `skorch`), else ""."""
+    name = image.split("@")[0].split(":")[0].lower()
+    return "" if "/" in name else name
+
+
 class ContainerChecker(RepoChecker):
     """Finds floating images in Dockerfiles and compose files, and unpinned `pip install` in Dockerfiles."""
 
@@ -94,7 +103,11 @@ class ContainerChecker(RepoChecker):
 
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Read each Dockerfile and compose file once and check it."""
-        for f in repo.matching(DOCKERFILES):
+        dockerfiles = list(repo.matching(DOCKERFILES))
+        packages = {p.name for p in ctx.project.packages if "." not in p.name}
+        # An image named after one of the repository's packages, with more than one Dockerfile: its own build.
+        self.own_images = {name.lower() for name in packages} if len(dockerfiles) > 1 else set()
+        for f in dockerfiles:
             text = read_declaration(repo, f.path)
             if text is not None:
                 self._check_dockerfile(f.path, text, ctx)
@@ -172,7 +185,7 @@ class ContainerChecker(RepoChecker):
                 path=path, severity=Severity.INFO,
             )
             return
-        if image.lower() == "scratch" or image.lower() in stages:
+        if image.lower() == "scratch" or image.lower() in stages or _name_of(image) in self.own_images:
             return
         why = floating(image, ctx.options(DOCKER_LATEST_TAG)["floating-tags"])
         if why is not None:

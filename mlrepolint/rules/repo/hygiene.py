@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from functools import lru_cache
 from typing import Sequence
 from mlrepolint.api import RepoFile, RepoView, gitignore_spec
@@ -40,12 +41,23 @@ def presence(repo: RepoView, file: RepoFile) -> str:
 
 
 def untrack_hint(repo: RepoView, file: RepoFile, target: str | None = None) -> str:
-    """The first step of a fix: a committed file leaves the index and gets ignored; an untracked one gets ignored."""
+    """The first step of a fix, as commands to copy: a committed file leaves the index (and stays on disk) and
+    gets its `.gitignore` line; an untracked one gets the line. mlrepolint never runs git to do it."""
     target = target or file.path
+    line = f"`{gitignore_line(target)}`"
     if repo.is_git and file.tracked:
         recursive = "-r " if target.endswith("/") else ""
-        return f"`git rm {recursive}--cached {target}` and list it in .gitignore"
-    return f"list `{target}` in .gitignore"
+        return f"`git rm {recursive}--cached -- {shlex.quote(target)}` (it stays on disk) and add {line} to .gitignore"
+    return f"add {line} to .gitignore"
+
+
+def gitignore_line(path: str) -> str:
+    """The `.gitignore` line that ignores exactly this path of the root (`/data/train.csv`, `/mlruns/`): anchored,
+    with the characters git reads as a pattern (`*?[\\`, a leading `#` or `!`, trailing spaces) escaped."""
+    escaped = re.sub(r"([*?\[\\])", r"\\\1", path)
+    if escaped.endswith(" "):
+        escaped = escaped[:-1] + "\\ "
+    return "/" + escaped
 
 
 def is_lfs_pointer(repo: RepoView, path: str, size: int | None) -> bool:

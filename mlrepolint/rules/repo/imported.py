@@ -11,12 +11,11 @@ from typing import Iterator
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
-    notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
+    notebook_modules, notebook_source, provided_names, read_python, scan_imports, with_dependencies,
 )
 from mlrepolint.rules.repo.declared import TRANSITIVE_MARKERS, Declared, Scope, collect, is_development_file
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.pins import canonical
-from mlrepolint.rules.repo.roles import roles_of
 
 UNDECLARED_DEPENDENCY = Rule(
     code="MLR510",
@@ -34,8 +33,9 @@ UNDECLARED_DEPENDENCY = Rule(
         "covers its folder and everything below it; one in a folder without code (`requirements/`, `docker/`) "
         "covers the folder above. Files no declaration covers are not looked at (a repository that declares "
         "nothing at all is another rule's finding).\n\n"
-        "Not reported: the standard library (of any Python 3 version), the repository's own modules (any "
-        "Python file's name and any folder holding Python files), relative imports, optional imports (inside "
+        "Not reported: the standard library (of any Python 3 version), the repository's own modules (the "
+        "project model's first-party names: any Python file's name and any folder holding Python files), "
+        "relative imports, optional imports (inside "
         "`try:` ... `except ImportError:`, under `if TYPE_CHECKING:` or an availability check such as `if "
         "_WANDB_AVAILABLE:` / `if find_spec(...)`, and imports inside functions of a package module or a test, "
         "which load an optional feature), generated `*_pb2` modules, modules the "
@@ -168,8 +168,7 @@ class DependencyUseChecker(RepoChecker):
             name: tuple(canonical(d) for d in ([value] if isinstance(value, str) else value))
             for name, value in dict(options["package-map"]).items()
         }
-        self.roles = roles_of(repo, ctx)
-        local = self.roles.first_party | self._notebook_modules()
+        local = ctx.project.first_party | self._notebook_modules()
         self.declaration_files = {path for scope in scopes for path in scope.files}
         self.texts: dict[str, str] = {}  # code files read, for unused-dependency's search of names
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
@@ -249,11 +248,11 @@ class DependencyUseChecker(RepoChecker):
                 for imported in scan_imports(source):
                     yield imported, cell, installs
             return
-        text = self.roles.text(path)
+        text = read_python(self.repo, path)
         if text is None:
             return
         self.texts[path] = text
-        for imported in self.roles.imports(path):
+        for imported in scan_imports(text) if "import" in text else ():
             yield imported, None, frozenset()
 
     def _report_undeclared(self, use: _Use, scope: Scope) -> None:

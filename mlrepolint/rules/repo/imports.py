@@ -11,8 +11,9 @@ One place for the questions every dependency rule asks:
   left out, and `notebook_installs(cells)` what its `!pip install` / `%pip install` lines install.
 - `is_stdlib(name)`: part of the standard library of any supported Python (`sys.stdlib_module_names` on 3.10+,
   a list for 3.9, plus modules removed in recent versions, which code for older Pythons still imports).
-- `local_names(paths)`: the top-level names a repository's own files can be imported as.
-- `is_third_party(module, local)`: neither standard library nor the repository's own, nor `__future__`.
+- `is_third_party(module, local)`: neither standard library nor the repository's own (`local`: the project
+  model's `first_party`), nor `__future__`.
+- `read_python(repo, path)`: a Python file's text for a repository rule, within the size limit.
 - `distributions(module, names)`: the PEP 503 names of the distributions that can provide an import: the name
   itself, the maintained table of names that differ (`sklearn` -> scikit-learn, `cv2` -> opencv-python and its
   variants, `PIL` -> pillow, `yaml` -> pyyaml), namespace packages spelt out (`google.cloud.storage` ->
@@ -29,7 +30,7 @@ import re
 import sys
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from mlrepolint.api import is_test_path
+from mlrepolint.api import RepoView, is_test_path
 from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
 
 #: Import name (top level, or a dotted prefix for namespace packages) -> distributions that provide it, where the
@@ -326,6 +327,16 @@ _OPTIONAL_HEADER = re.compile(
 )
 
 
+#: A repository rule reads at most this much of a Python file (larger ones are generated or data).
+PYTHON_LIMIT = 2_000_000
+
+
+def read_python(repo: RepoView, path: str) -> str | None:
+    """The Python file's text, or None when it is unreadable or larger than `PYTHON_LIMIT`."""
+    size = repo.size(path)
+    return repo.read_text(path) if size is not None and size <= PYTHON_LIMIT else None
+
+
 def scan_imports(text: str) -> list[Import]:
     """Every import statement of Python source, nested ones included, from the text (see the module docstring)."""
     # A `find` loop rather than a regex over the text: `import` is rare, and a regex tries every position.
@@ -558,22 +569,6 @@ def notebook_modules(cells: Iterable[Mapping[str, Any]]) -> list[str]:
 # Which names are the repository's own, and which are third-party.
 
 
-def local_names(paths: Iterable[str]) -> frozenset[str]:
-    """Top-level names the repository's own files can be imported as: every Python file's stem and every folder
-    that holds Python files, at any depth (a script's folder is on `sys.path` when it runs, and a folder without
-    `__init__.py` is a namespace package). Generous on purpose: a third-party name shadowed by a local folder
-    is left unreported rather than reported wrongly."""
-    names: set[str] = set()
-    for path in paths:
-        if not path.endswith((".py", ".pyi", ".pyx", ".ipynb", ".so", ".pyd")):
-            continue
-        parts = path.split("/")
-        stem = parts[-1].split(".", 1)[0]
-        names.add(stem)
-        names.update(parts[:-1])
-    return frozenset(names)
-
-
 #: Folders that are never import roots of the project's own code.
 _NOT_CODE = frozenset({"docs", "doc"})
 
@@ -592,7 +587,7 @@ def third_party_tops(imports: Iterable[Import], local: frozenset[str] | set[str]
 
 def is_third_party(module: str, local: frozenset[str] | set[str], level: int = 0) -> bool:
     """True for an import of something installed: not relative, not the standard library, not the repository's
-    own (`local`, from `local_names` or the project model), not generated code (`*_pb2`), not provided by the
+    own (`local`: the project model's `first_party`), not generated code (`*_pb2`), not provided by the
     environment (`google.colab`)."""
     if level or not module:
         return False

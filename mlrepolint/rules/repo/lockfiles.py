@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any, Callable, Iterable, Mapping
 
-from mlrepolint.api import Context, RepoView, Rule, Severity
+from mlrepolint.api import LIBRARY, Context, RepoView, Rule, Severity
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.pins import Dep, requirement_dep
 
@@ -39,7 +39,10 @@ MISSING_LOCK_FILE = Rule(
         "`pyproject.toml` project is an application when it opts out of being a package (`[tool.poetry] "
         "package-mode = false`, `[tool.uv] package = false`, or `[project]` without a `[build-system]` table) "
         "or when its folder (or one below it) holds one of `application-files` (a `Dockerfile`, `Containerfile`, "
-        "compose file or `Procfile`: something that deploys it); otherwise it is a library and is not reported. "
+        "compose file or `Procfile`: something that deploys it), unless it is the root project of a repository "
+        "the project model takes for a library (`mlrepolint explain`: a declared distribution with its "
+        "packages and no app module), where a Dockerfile is a development or GPU environment for the "
+        "library's contributors; otherwise it is a library and is not reported. "
         "Set `project-kind` to `\"application\"` or `\"library\"` to decide for every project in the repository "
         "(any other value means `auto`)."
     ),
@@ -149,11 +152,14 @@ def check_lock_files(
         return None
 
     candidates: list[tuple[Ranges, str | None]] = []
+    library = ctx.project.kind == LIBRARY  # a contributors' Dockerfile does not deploy a library
     for path, data, text in pyprojects:
         ranges = pyproject_ranges(data, path, text)
         ctx.examine(MISSING_LOCK_FILE)
         if ranges is not None:
-            why = opts_out_of_packaging(data) or application_file(posixpath.dirname(path))
+            folder = posixpath.dirname(path)
+            why = opts_out_of_packaging(data) or (
+                None if library and folder == "" else application_file(folder))
             candidates.append((ranges, why))
     for ranges in pipfile_ranges:
         ctx.examine(MISSING_LOCK_FILE)

@@ -1,17 +1,19 @@
 """Jupyter notebooks in git: saved outputs and cells run out of order.
 
-A notebook is read and parsed once per run (`load_notebook` keeps it for the secrets scan too). The JSON is only
-parsed, never executed; a file that is not a notebook is a `parse-error`.
+A notebook is read and parsed once per repository pass (`load_notebook` keeps it for the secrets scan too; the
+reader is `mlrepolint.notebook`). The JSON is only parsed, never executed; a file that is not a notebook is a
+`parse-error`.
 """
 
 from __future__ import annotations
 
-import json
 import weakref
-from dataclasses import dataclass, field
 from typing import Any
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.api import (
+    PARSE_ERROR, Applicability, Autofix, Context, Notebook, RepoChecker, RepoFile, RepoView, Rule, Severity,
+    execution_count, keeps_output, parse_notebook,
+)
 from mlrepolint.rules.repo.hygiene import allowed, presence
 
 NOTEBOOK_WITH_OUTPUTS = Rule(
@@ -23,8 +25,11 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
     description=(
         "Reports, once per file, a committed `.ipynb` notebook whose code cells hold outputs or execution "
         "counts, with how many cells do. Untracked notebooks that are not ignored are reported as untracked. "
-        "Notebooks matching an `allow` glob (tutorials, rendered docs) may keep their outputs. A file that is "
-        "not valid notebook JSON is reported as `parse-error`."
+        "Notebooks matching an `allow` glob (tutorials, rendered docs) may keep their outputs, and so may the "
+        "cells nbstripout is told to keep (`\"keep_output\": true` in a cell's metadata, or in the notebook's "
+        "for all of them). The notebooks of a course or a book (a collection repository with lesson folders, or with "
+        "20 notebooks or more: see `mlrepolint explain`) are read on GitHub with their outputs, which are the "
+        "lesson, and are not reported. A file that is not valid notebook JSON is reported as `parse-error`."
     ),
     rationale=(
         "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
@@ -42,6 +47,13 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
     ),
     good='{"cell_type": "code", "execution_count": null, "source": ["df.head()"], "outputs": []}\n',
     options={"allow": ()},
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Strips the code cells' outputs and execution counts and the metadata nbstripout strips (`collapsed`, "
+        "`scrolled`, `execution`, `ExecuteTime`; the notebook's `signature` and `widgets`), keeping the cells "
+        "marked `keep_output` (cell metadata or tag, as nbstripout reads it); the file keeps its own indentation "
+        "and key order, so the diff is only the outputs.",
+    ),),
 )
 
 NOTEBOOK_EXECUTION_ORDER = Rule(
@@ -51,8 +63,9 @@ NOTEBOOK_EXECUTION_ORDER = Rule(
     severity=Severity.INFO,
     summary="Notebook cells were run out of order",
     description=(
-        "Reports a notebook whose code cells' execution counts do not increase from top to bottom (a cell ran "
-        "after one below it), naming the first such cell. Cells without a count are skipped."
+        "Reports a notebook whose code cells' execution counts go down from top to bottom (a cell ran after one "
+        "below it), naming the first such cell. Cells without a count are skipped, and so is a count equal to "
+        "the one above it (a copied cell keeps the count of the cell it was copied from)."
     ),
     rationale=(
         "A notebook whose cells ran out of order shows results that running it top to bottom may not "
@@ -62,15 +75,6 @@ NOTEBOOK_EXECUTION_ORDER = Rule(
     bad="In [3]: df = load()\nIn [1]: df.describe()\n",
     good="In [1]: df = load()\nIn [2]: df.describe()\n",
 )
-
-
-@dataclass
-class Notebook:
-    """A notebook file: its text, its code and other cells, or why it could not be parsed."""
-
-    text: str
-    cells: list[dict[str, Any]] = field(default_factory=list)
-    error: tuple[str, int | None, int | None] | None = None  # (message, line, column)
 
 
 _CACHE: weakref.WeakKeyDictionary[RepoView, dict[str, Notebook | None]] = weakref.WeakKeyDictionary()
@@ -85,31 +89,6 @@ def load_notebook(repo: RepoView, path: str) -> Notebook | None:
     return per_repo[path]
 
 
-def parse_notebook(data: bytes) -> Notebook:
-    """Parse notebook JSON (nbformat 4, or 3 with worksheets); errors are kept, never raised."""
-    text = data.decode("utf-8", errors="replace")
-    try:
-        document = json.loads(text)
-    except ValueError as exc:  # json.JSONDecodeError; the message never quotes the file's content
-        return Notebook(text, error=(f"invalid notebook JSON: {exc.msg}", exc.lineno, exc.colno))
-    except RecursionError:
-        return Notebook(text, error=("invalid notebook JSON: nested too deeply", None, None))
-    if not isinstance(document, dict):
-        return Notebook(text, error=("not a Jupyter notebook: the top level is not an object", None, None))
-    cells = document.get("cells")
-    if cells is None and isinstance(document.get("worksheets"), list):
-        cells = [c for ws in document["worksheets"] if isinstance(ws, dict) for c in ws.get("cells") or []]
-    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        return Notebook(text, error=("not a Jupyter notebook: no list of cells", None, None))
-    return Notebook(text, cells)
-
-
-def execution_count(cell: dict[str, Any]) -> int | None:
-    """The cell's execution count (`prompt_number` in nbformat 3), or None."""
-    count = cell.get("execution_count", cell.get("prompt_number"))
-    return count if isinstance(count, int) and not isinstance(count, bool) else None
-
-
 class NotebookChecker(RepoChecker):
     """Finds committed notebook outputs and out-of-order execution; reports invalid notebooks."""
 
@@ -118,6 +97,7 @@ class NotebookChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Parse each notebook once and look at its code cells."""
         allow = ctx.options(NOTEBOOK_WITH_OUTPUTS)["allow"]
+        published = ctx.project.published  # a course's or a book's notebooks are read with their outputs
         for file in repo.files:
             if not file.path.lower().endswith(".ipynb"):
                 continue
@@ -129,21 +109,26 @@ class NotebookChecker(RepoChecker):
                 ctx.report(PARSE_ERROR, line, column, message, path=file.path)
                 continue
             code = [(number, cell) for number, cell in enumerate(notebook.cells, 1) if cell.get("cell_type") == "code"]
-            ctx.examine(NOTEBOOK_WITH_OUTPUTS)
+            if not published:
+                ctx.examine(NOTEBOOK_WITH_OUTPUTS)
             ctx.examine(NOTEBOOK_EXECUTION_ORDER)
-            if not allowed(allow, file.path):
-                self._outputs(repo, file, code, ctx)
+            if not published and not allowed(allow, file.path):
+                kept = [(n, cell) for n, cell in code if not keeps_output(notebook, cell)]
+                self._outputs(repo, file, kept, len(code), ctx)
             self._order(file.path, code, ctx)
 
     @staticmethod
-    def _outputs(repo: RepoView, file: RepoFile, code: list[tuple[int, dict[str, Any]]], ctx: Context) -> None:
+    def _outputs(
+        repo: RepoView, file: RepoFile, code: list[tuple[int, dict[str, Any]]], cells: int, ctx: Context
+    ) -> None:
+        """`code`: the code cells whose outputs are not to be kept, of the notebook's `cells` code cells."""
         with_outputs = sum(1 for _, cell in code if cell.get("outputs"))
         counted = sum(1 for _, cell in code if execution_count(cell) is not None)
         if not (with_outputs or counted):
             return
         what = (
-            f"outputs in {with_outputs} of {len(code)} code cells" if with_outputs
-            else f"execution counts in {counted} of {len(code)} code cells"
+            f"outputs in {with_outputs} of {cells} code cells" if with_outputs
+            else f"execution counts in {counted} of {cells} code cells"
         )
         ctx.report(
             NOTEBOOK_WITH_OUTPUTS, None, None,
@@ -159,7 +144,7 @@ class NotebookChecker(RepoChecker):
             count = execution_count(cell)
             if count is None:
                 continue
-            if previous is not None and count <= previous[1]:
+            if previous is not None and count < previous[1]:
                 ctx.report(
                     NOTEBOOK_EXECUTION_ORDER, None, None,
                     f"cell {number} ran before cell {previous[0]} above it (execution count {count} after "

@@ -10,8 +10,8 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from mlrepolint.api import (
-    COLLECTION, DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Context, Project, RepoChecker, RepoFile,
-    RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
+    APP_MODULE, COLLECTION, DOCS_ASSET, DVC_MANAGED, PACKAGE_INIT, RESULT_TABLE, TEMPLATE, TEST_FIXTURE, Applicability,
+    Autofix, Context, Project, RepoChecker, RepoFile, RepoView, Rule, Severity, gitignore_spec, valid_gitignore_lines,
 )
 from mlrepolint.rules.repo.artifacts import (
     ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
@@ -28,6 +28,8 @@ CODE_NAMES = (".gitkeep", ".keep", ".gitignore", "README", "README.md", "README.
 #: group) or requirement files (`requirements/data/*.txt`), not data.
 CONFIG_FOLDERS = frozenset({"configs", "config", "conf", "requirements", "requirements.d", "reqs", "envs", "env"})
 #: What the project model says is not data, wherever it is.
+#: Roles of modules that make a notebook or course collection a project to test: code it serves or packages.
+DEPLOYED = (APP_MODULE, PACKAGE_INIT)
 NOT_DATA_ROLES = (DVC_MANAGED, DOCS_ASSET, RESULT_TABLE, TEMPLATE, TEST_FIXTURE)
 
 MISSING_README = Rule(
@@ -39,7 +41,8 @@ MISSING_README = Rule(
     description=(
         "Reports a repository with no README at its root (`README`, `README.md`, `README.rst`, `README.txt`, any "
         "case), or whose README has no install instructions (none of `install-words`: install, setup, getting "
-        "started, requirements...) or no usage instructions (none of `usage-words`: usage, how to, example, "
+        "started, requirements, `docker build`, `docker compose`...: building the container is how a service "
+        "is installed) or no usage instructions (none of `usage-words`: usage, how to, example, "
         "run, `python `...). The rubric counts one requirement when there is no README, and two (install, "
         "usage) when there is one."
     ),
@@ -53,7 +56,10 @@ MISSING_README = Rule(
     bad="# churn-model\n\nPredicts churn.\n",
     good="# churn-model\n\n## Installation\n\npip install -r requirements.txt\n\n## Usage\n\npython train.py\n",
     options={
-        "install-words": ("install", "setup", "set up", "getting started", "requirements", "dependencies"),
+        "install-words": (
+            "install", "setup", "set up", "getting started", "requirements", "dependencies", "docker build",
+            "docker compose", "docker-compose", "docker pull",
+        ),
         "usage-words": ("usage", "how to", "example", "quick start", "quickstart", "run", "python ", "train"),
     },
 )
@@ -69,7 +75,9 @@ MISSING_TESTS = Rule(
         "The modules are its Python files other than tests, `__init__.py`, `setup.py`, `conftest.py`, "
         "`noxfile.py`, `conf.py`, `manage.py`, files under `docs/`, `doc/`, `examples/` or `example/` and "
         "files of a project template (a path with `{{`); a "
-        "repository with fewer than `min-modules` of them (a notebook-only one) is not asked for tests. Test "
+        "repository with fewer than `min-modules` of them (a notebook-only one) is not asked for tests, nor is a "
+        "notebook or course collection (a book, lesson folders: the project model's kind, `mlrepolint explain`) "
+        "whose modules are only scripts and notebook helpers, with no app module and no package. Test "
         "files are `test_*.py`, `*_test.py`, `tests.py` and Python files under a `tests/` or `test/` folder. A "
         "test function (`def test...`, at any depth) counts when its file asserts something (`assert`, "
         "`self.assert...`, `assert_...(`, `pytest.raises`) and exercises the project: the file, its "
@@ -111,6 +119,11 @@ MISSING_GITIGNORE = Rule(
     fix="Add a `.gitignore` (start from GitHub's Python template) and add your data and model folders to it.",
     bad="data/train.csv\ntrain.py\n",
     good=".gitignore\ndata/train.csv   # ignored by `data/` in .gitignore\ntrain.py\n",
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Creates `.gitignore` with Python's caches and the entries `gitignore-gaps` would ask for (the data "
+        "folder, `.env`, the virtual environment, `.ipynb_checkpoints/`), under a comment.",
+    ),),
 )
 
 GITIGNORE_GAPS = Rule(
@@ -141,6 +154,11 @@ GITIGNORE_GAPS = Rule(
     bad="# .gitignore\n__pycache__/\n",
     good="# .gitignore\n__pycache__/\ndata/\n.env\n.venv/\n.ipynb_checkpoints/\n",
     options={"data-dirs": ("data", "datasets", "dataset")},
+    autofixes=(Autofix(
+        Applicability.SAFE,
+        "Appends the reported entries to the root `.gitignore` under a comment, leaving every existing line as "
+        "it is. Files git already tracks stay tracked (see `committed-dataset` for `git rm --cached`).",
+    ),),
 )
 
 
@@ -205,9 +223,11 @@ class ProjectFilesChecker(RepoChecker):
         modules = project_modules(repo)
         if len(modules) < max(1, options["min-modules"]):
             return
+        if ctx.project.kind == COLLECTION and not any(ctx.project.kind_of(m) in DEPLOYED for m in modules):
+            return  # a book's or a course's scripts and notebook helpers are lesson material, not a project
         expected = max(1, math.ceil(len(modules) * max(0.0, float(options["tests-per-module"]))))
         ctx.examine(MISSING_TESTS, expected)
-        suite = tests_exercising(repo)
+        suite = tests_exercising(repo, ctx.project)
         have = min(suite.functions, expected)
         if have >= expected:
             return

@@ -1,7 +1,8 @@
 """Entry scripts that train or evaluate: unseeded randomness, and hyper-parameters hard-coded with no way in.
 
 A repository rule, because both questions need the repository: whether the file is an entry script, and what the
-repository-local modules it imports do (a `set_seed()` or an `argparse` parser in `utils.py` counts). Only entry
+repository-local modules it imports do (a `set_seed()` or an `argparse` parser in `utils.py` counts). Both answers
+come from the project model (`ctx.project`: each file's role, and the local files each file imports); only entry
 scripts whose text mentions training or evaluation are parsed, and the local modules they import are only read.
 """
 
@@ -12,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value
-from mlrepolint.rules.repo.roles import roles_of
+from mlrepolint.api import ENTRY_SCRIPT, Context, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value
+from mlrepolint.rules.repo.imports import read_python
 
 UNSEEDED_TRAINING = Rule(
     code="MLR310",
@@ -22,9 +23,10 @@ UNSEEDED_TRAINING = Rule(
     severity=Severity.WARNING,
     summary="A training script uses randomness and sets no seed",
     description=(
-        "Reports an entry script (a file run as a program: it has a `__main__` guard, a `#!` line or work at "
-        "its top level, and is not a test, a library module others import, packaging, or a notebook saved as a "
-        "script: a notebook of the same name beside it, or nbconvert's `# In[1]:` markers) that trains a model "
+        "Reports an entry script (a file the project model says is run as a program: `mlrepolint explain` shows "
+        "each file's role and why; not a test, a library module, an app module a server loads, packaging, or a "
+        "notebook saved as a script: a notebook of the same name beside it, or nbconvert's `# In[1]:` markers) "
+        "that trains a model "
         "and draws random numbers from a library it never seeds:\n\n"
         "- PyTorch: `loss.backward()` with `optimizer.step()`, or a Lightning `trainer.fit(...)`, with no "
         "`torch.manual_seed`, `seed_everything` or `set_seed` call;\n"
@@ -185,14 +187,12 @@ class EntryScriptChecker(RepoChecker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Parse the entry scripts that train or evaluate; read the local modules they import."""
         self.repo = repo
-        self.roles = roles_of(repo, ctx)
+        self.texts: dict[str, str | None] = {}  # a local module several scripts import is read once
         for f in repo.files:
-            if not f.path.endswith(".py"):
+            if ctx.project.kind_of(f.path) != ENTRY_SCRIPT or not f.path.endswith(".py"):
                 continue
             text = self._text(f.path)
-            if text is None or not _may_train_or_evaluate(text):
-                continue
-            if not self.roles.is_entry_script(f.path, text) or _notebook_export(f.path, text, repo.paths):
+            if text is None or not _may_train_or_evaluate(text) or _notebook_export(f.path, text, repo.paths):
                 continue
             try:
                 tree = ast.parse(text)
@@ -201,12 +201,14 @@ class EntryScriptChecker(RepoChecker):
             self._check_script(f.path, text, tree, ctx)
 
     def _text(self, path: str) -> str | None:
-        return self.roles.text(path)  # read once, shared with the other rules that read Python files
+        if path not in self.texts:
+            self.texts[path] = read_python(self.repo, path)
+        return self.texts[path]
 
     def _check_script(self, path: str, text: str, tree: ast.Module, ctx: Context) -> None:
         names = _Names(tree)
         training = _training(tree, names)
-        reachable = list(self._local_texts(path, text))
+        reachable = list(self._local_texts(path, ctx))
         if training is not None:
             ctx.examine(UNSEEDED_TRAINING)
             unseeded = self._unseeded(training, tree, names, text, reachable)
@@ -252,23 +254,13 @@ class EntryScriptChecker(RepoChecker):
             return _unseeded_randomised_step(tree, names)
         return training.call
 
-    def _local_texts(self, path: str, text: str) -> Iterator[tuple[str, str]]:
-        """(module name, text) of the repository-local modules `path` imports, through other local modules too."""
-        seen = {path}
-        frontier = [(path, text, 0)]
-        while frontier:
-            current, source, depth = frontier.pop()
-            if depth >= MAX_DEPTH:
-                continue
-            for imported in self.roles.imports(current):
-                for module, target in self.roles.local_targets(current, imported):
-                    if target in seen:
-                        continue
-                    seen.add(target)
-                    local = self._text(target)
-                    if local is not None:
-                        yield module, local
-                        frontier.append((target, local, depth + 1))
+    def _local_texts(self, path: str, ctx: Context) -> Iterator[tuple[str, str]]:
+        """(module name, text) of the repository-local modules `path` imports, through other local modules too
+        (the project model's import graph)."""
+        for target in ctx.project.reachable(path, MAX_DEPTH):
+            local = self._text(target)
+            if local is not None:
+                yield ctx.project.modules.get(target, ""), local
 
 
 class _Names:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from mlrepolint.api import RepoView, is_test_path
-from mlrepolint.rules.repo.imports import is_project_code, local_names, scan_imports
+from mlrepolint.api import Project, RepoView, is_test_path
+from mlrepolint.rules.repo.imports import is_project_code, scan_imports
 
 TEST_LIMIT = 1024 * 1024
 #: Python files that are not the project's own modules.
@@ -65,9 +65,10 @@ def _templated(path: str) -> bool:
     return "{{" in path or "{%" in path
 
 
-def tests_exercising(repo: RepoView) -> Suite:
-    """Count the test functions of the files that assert and exercise the project's own code."""
-    own = local_names(p for p in (f.path for f in repo.files) if is_project_code(p))
+def tests_exercising(repo: RepoView, project: Project) -> Suite:
+    """Count the test functions of the files that assert and exercise the project's own code (an import is of
+    the project's code when the project model says its name is first-party, as the dependency rules ask)."""
+    own = project.first_party
     tests = test_files(repo)
     reader = _Reader(repo)
     functions = 0

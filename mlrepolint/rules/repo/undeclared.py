@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.rules.repo import tomltext
-from mlrepolint.rules.repo.imports import Import, local_names, scan_imports, third_party_tops
+from mlrepolint.rules.repo.imports import Import, scan_imports, third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.textfiles import read_declaration
 
@@ -46,7 +46,8 @@ DEPENDENCIES_UNDECLARED = Rule(
         "`install_requires` (read as text, never run), no `Pipfile`, no conda environment "
         "(`environment*.yml`, `conda*.yml`) and no lock file (`poetry.lock`, `uv.lock`, `pdm.lock`, "
         "`Pipfile.lock`, `pixi.lock`...), at any depth. Third-party means neither the standard library nor the "
-        "repository's own modules (any `name.py` or folder of Python files in it); the imports of `setup.py`, "
+        "repository's own modules (the project model's first-party names: any `name.py` or folder of Python "
+        "files in it); the imports of `setup.py`, "
         "`noxfile.py` and `fabfile.py` and installer tooling (`setuptools`, `pip`...) are not counted, and "
         "folders whose names are Jinja templates (`{{ cookiecutter.name }}`) are left out. The rubric counts one "
         "requirement for every repository with Python code or notebooks; it fails only when code imports "
@@ -81,7 +82,7 @@ class UndeclaredDependencyChecker(RepoChecker):
         ctx.examine(DEPENDENCIES_UNDECLARED)
         if declaration(repo) is not None:
             return
-        own = local_names(p for p in code if p.endswith(".py"))
+        own = ctx.project.first_party
         found: dict[str, str] = {}  # package -> first file importing it
         for path in code:
             if PurePosixPath(path).name in TOOLING_FILES:

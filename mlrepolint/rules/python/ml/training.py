@@ -59,7 +59,10 @@ DIRECT_FORWARD_CALL = Rule(
         "`Base.forward(self, x)` (a subclass calling its parent's implementation), `self.forward(x)` (a module "
         "calling its own forward from another of its methods), calls inside a `__call__` method (a class "
         "implementing its own call protocol), RPC proxies and remote modules (`rref.rpc_sync().forward(x)`, "
-        "`remote_module.forward(x)`: the RPC API names the method), test files (a test calls `forward` to test "
+        "`remote_module.forward(x)`: the RPC API names the method), a receiver built from a class the same "
+        "file defines without a module among its bases (`nmesc = NMESC(...)`, `self.clusterer = Spectral(...)`, "
+        "where `class NMESC:` derives from nothing: a plain object whose `forward` is just a method), test "
+        "files (a test calls `forward` to test "
         "it), files that use "
         "skorch (whose `NeuralNet.forward(X)` is its inference API), and files that define their own "
         "`forward` / `backward` classes outside `torch.autograd.Function` (hand-written networks in NumPy). "
@@ -230,8 +233,8 @@ class ForwardCallChecker(PythonChecker):
         skipped = _skipped_spans(file)
         if skipped is None:
             return  # hand-written forward/backward classes: `.forward` is not a torch module's here
-        for call in file.nodes(ast.Call):
-            assert isinstance(call, ast.Call)
+        plain = _PlainObjects(file.tree)
+        for call, function, cls in _forward_calls(file.tree):
             func = call.func
             if not (isinstance(func, ast.Attribute) and func.attr == "forward"):
                 continue
@@ -249,11 +252,114 @@ class ForwardCallChecker(PythonChecker):
                 continue  # Base.forward(self, x)
             if any(begin <= (call.lineno, call.col_offset) <= end for begin, end in skipped):
                 continue
+            if plain.built_plain(receiver, function, cls):
+                continue  # `nmesc = NMESC(...)` where `class NMESC:` is no module: its forward is a plain method
             shown = dotted_name(receiver) or "module"
             ctx.report(
                 DIRECT_FORWARD_CALL, call.lineno, call.col_offset + 1,
                 f"`{shown}.forward(...)` skips the module's hooks; call `{shown}(...)` instead",
             )
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _forward_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, ast.AST, ast.ClassDef | None]]:
+    """Every `.forward(...)` call, with the function (or the module) whose body holds it and the class whose
+    method that is (None outside a class), in source order."""
+    found: list[tuple[ast.Call, ast.AST, ast.ClassDef | None]] = []
+    stack: list[tuple[ast.AST, ast.AST, ast.ClassDef | None]] = [(tree, tree, None)]
+    while stack:
+        node, function, cls = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, function, child))
+            elif isinstance(child, _FUNCTIONS + (ast.Lambda,)):
+                stack.append((child, child, cls))
+            else:
+                func = child.func if isinstance(child, ast.Call) else None
+                if isinstance(func, ast.Attribute) and func.attr == "forward":
+                    found.append((child, function, cls))
+                stack.append((child, function, cls))
+    found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+    return iter(found)
+
+
+class _PlainObjects:
+    """Which receivers of `.forward` are built from a class the file defines that is not a module: its bases
+    are none, `object`, or other such classes of the file (a class defined twice must be plain both times)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        definitions: dict[str, list[ast.ClassDef]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                definitions.setdefault(node.name, []).append(node)
+        self.classes: set[str] = set()
+        changed = True
+        while changed:  # a class deriving from a plain class of the file is plain too
+            changed = False
+            for name, nodes in definitions.items():
+                if name not in self.classes and all(
+                    not node.keywords and all(dotted_name(b) in ("object", *self.classes) for b in node.bases)
+                    for node in nodes
+                ):
+                    self.classes.add(name)
+                    changed = True
+        self._bindings: dict[int, dict[str, list[ast.expr | None]]] = {}
+
+    def built_plain(self, receiver: ast.expr, function: ast.AST, cls: ast.ClassDef | None) -> bool:
+        """Whether every value the receiver can hold is an instance of a plain class (a name bound only to
+        `Plain(...)` in its function, or at the module level when the function does not bind it; `self.x`
+        assigned only `Plain(...)` in the class; or `Plain(...)` itself)."""
+        if not self.classes:
+            return False
+        if isinstance(receiver, ast.Call):
+            return self._plain(receiver)
+        values: list[ast.expr | None] | None = None
+        if isinstance(receiver, ast.Name):
+            values = self._names(function).get(receiver.id)
+            if values is None and function is not self.tree:
+                values = self._names(self.tree).get(receiver.id)
+        elif (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
+              and receiver.value.id == "self" and cls is not None):
+            values = [
+                node.value for node in ast.walk(cls) if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Attribute) and target.attr == receiver.attr
+                and isinstance(target.value, ast.Name) and target.value.id == "self"
+            ]
+        return bool(values) and all(value is not None and self._plain(value) for value in values)
+
+    def _plain(self, value: ast.expr) -> bool:
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.classes
+
+    def _names(self, function: ast.AST) -> dict[str, list[ast.expr | None]]:
+        """Name -> the values the function's own body (or the module's) binds it to; None for a binding whose
+        value is not a plain assignment (a parameter, a loop variable, `with ... as`, an augmented assignment)."""
+        found = self._bindings.get(id(function))
+        if found is not None:
+            return found
+        found = self._bindings[id(function)] = {}
+        if isinstance(function, _FUNCTIONS + (ast.Lambda,)):
+            arguments = function.args  # type: ignore[attr-defined]
+            for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg,
+                        arguments.kwarg]:
+                if arg is not None:
+                    found.setdefault(arg.arg, []).append(None)
+        body = function.body if isinstance(function, (ast.Module, *_FUNCTIONS)) else [function.body]  # type: ignore
+        assigned: set[int] = set()  # the Name nodes an `x = value` binds, whose value is known
+        nodes = list(_nodes_outside_definitions(body))
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.add(id(target))
+                        found.setdefault(target.id, []).append(node.value)
+        for node in nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in assigned:
+                found.setdefault(node.id, []).append(None)
+        return found
 
 
 def _remote(receiver: ast.expr) -> bool:
