@@ -105,14 +105,16 @@ class Finding(NamedTuple):
     line: int | None
     column: int | None
     message: str
+    #: The commit a finding about git history names (the first to add what it found); None for every other.
+    commit: str | None = None
 
     def sort_key(self) -> tuple:
         """Order by path, then position, then code."""
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of one finding."""
-        return {
+        """The JSON contract of one finding (`commit` only for findings about git history)."""
+        document = {
             "code": self.code,
             "rule": self.rule,
             "category": self.category,
@@ -123,6 +125,9 @@ class Finding(NamedTuple):
             "column": self.column,
             "message": self.message,
         }
+        if self.commit is not None:
+            document["commit"] = self.commit
+        return document
 
 
 @dataclass(frozen=True)
