@@ -131,7 +131,8 @@ def restrict(result: Result, base: Base, view: RepoView) -> Result:
     for finding in result.findings:
         if finding.commit is not None:
             kept.append(finding)
-        elif finding.path not in changed:
+            continue
+        if finding.path not in changed:
             continue
         lines = changed[finding.path]
         if lines is WHOLE_FILE or finding.line is None or finding.line in lines:

@@ -1,0 +1,69 @@
+"""Time `mlrepolint --history` against git reading every object of the history once, in the same run.
+
+    python benchmarks/history.py --repo PATH [--runs 1]
+
+The peer is `git rev-list --objects --all | git cat-file --batch > /dev/null`, in the form that reads every object:
+git 2.39 looks the whole input line up as an object name, so with rev-list's `<id> <path>` lines the literal pipe
+reads only the commits and root trees; `--batch='... %(rest)'` splits the line and reads every tree and blob too
+(`--missing=print` lets it go past objects a partial clone lacks). Both are shown. mlrepolint runs with only the
+history rules selected; the cold run starts without `.mlrepolint_cache/history.cache`, the warm run is the next
+run with nothing new. The rest of the cache (the per-file results) is warmed first, so that the figures are the
+history scan's. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+READ_ALL = "git rev-list --objects --all --missing=print | git cat-file --batch='%(objectname) %(objecttype) " \
+           "%(objectsize) %(rest)' > /dev/null"
+LITERAL = "git rev-list --objects --all | git cat-file --batch > /dev/null"
+
+
+def timed(command: list[str] | str, cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, shell=isinstance(command, str), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    root = args.repo.resolve()
+    exe = str(Path(sys.executable).with_name("mlrepolint"))
+    lint = [exe, "--history", "--select", "MLR409,MLR309", "-q", "--exit-zero", "."]
+    count = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    print(f"{root.name}: {count('rev-list', '--count', '--all')} commits, "
+          f"{len(count('rev-list', '--objects', '--all', '--missing=print').splitlines())} objects from all refs")
+    subprocess.run([exe, "--select", "MLR409,MLR309", "-q", "--exit-zero", "."], cwd=root,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # the per-file cache, warm
+    rows: dict[str, list[float]] = {"peer: read every object": [], "peer: literal pipe": [], "cold --history": [],
+                                    "warm --history": []}
+    for _ in range(args.runs):
+        rows["peer: read every object"].append(timed(READ_ALL, root))
+        rows["peer: literal pipe"].append(timed(LITERAL, root))
+        cache = root / ".mlrepolint_cache" / "history.cache"
+        if cache.exists():
+            os.unlink(cache)
+        rows["cold --history"].append(timed(lint, root))
+        rows["warm --history"].append(timed(lint, root))
+    median = {name: statistics.median(values) for name, values in rows.items()}
+    peer = median["peer: read every object"]
+    for name, value in median.items():
+        print(f"{name:28} {value:7.2f} s  {value / peer:5.2f}x the peer")
+    print(f"warm / cold: {median['warm --history'] / median['cold --history']:.1%}")
+    shutil.rmtree(root / ".mlrepolint_cache", ignore_errors=True) if os.environ.get("CLEAN") else None
+
+
+if __name__ == "__main__":
+    main()
