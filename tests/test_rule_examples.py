@@ -11,6 +11,7 @@ from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
 from mlrepolint.rules.registry import load_registry
+from mlrepolint.rules.history import HISTORY_RULES
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.
@@ -21,6 +22,8 @@ DEFAULT_EXAMPLE_PATH = "train.py"
 def _is_per_file(rule: Rule) -> bool:
     if rule in TEST_REPORT_RULES:  # their examples are reports (tests/test_test_reports.py proves them)
         return False
+    if rule in HISTORY_RULES:  # their examples are commits (tests/test_history.py proves them)
+        return False
     plugin = load_registry().plugin_of(rule)
     return plugin is None or issubclass(plugin.checker, PythonChecker)  # None: the engine's own rules
 
@@ -29,7 +32,7 @@ def _cases() -> list:
     cases = []
     for rule in sorted(load_registry().builtin_rules, key=lambda r: r.code):
         marks = () if _is_per_file(rule) else pytest.mark.skip(
-            reason="repository or test-report rule: its examples are not one Python file (its own tests cover it)"
+            reason="repository, history or test-report rule: its examples are not one Python file (its own tests cover it)"
         )
         for kind in ("bad", "good"):
             cases.append(pytest.param(rule, kind, id=f"{rule.code}-{kind}", marks=marks))
