@@ -428,12 +428,14 @@ def list_rules() -> None:
     registry = _registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.code)
     width = max(len(r.name) for r in rules)
+    category_width = max(len(r.category) for r in rules)
     for rule in rules:
         default = "" if rule.default_enabled else "  (off by default)"
         plugin = registry.plugin_of(rule)
         origin = f"  [plugin {plugin.distribution} {plugin.version}]" if plugin and not plugin.builtin else ""
         click.echo(
-            f"{rule.code}  {rule.name:<{width}}  {rule.category:<14}  {rule.severity.value:<7}  {rule.summary}"
+            f"{rule.code}  {rule.name:<{width}}  {rule.category:<{category_width}}  {rule.severity.value:<7}  "
+            f"{rule.summary}"
             f"{default}{origin}"
         )
 

@@ -62,7 +62,7 @@ NOTHING_TO_EXAMINE: Mapping[str, str] = {
     "data-hygiene": "no data, model, notebook or .gitignore to check",
     "security": "no file that could hold a credential",
     "containers": "no Dockerfile or compose file",
-    "logging-errors": "no Python modules",
+    "logging-errors": "no library module and no exception handler",
     "configuration": "no Python modules",
     "project-setup": "no files",
 }

@@ -114,7 +114,7 @@ def test_plugin_load_imports_nothing_heavy():
 
 def test_third_party_checkers_run_inside_flake8(repo, plugin_site):
     root = repo({"train.py": TRAIN})
-    proc = run_tool("flake8", "--select", "MLR4", ".", cwd=root, env={"PYTHONPATH": str(plugin_site)})
+    proc = run_tool("flake8", "--select", "MLR49", ".", cwd=root, env={"PYTHONPATH": str(plugin_site)})
     assert proc.stdout.splitlines() == [
         "./train.py:7:13: MLR490 `torch.load(...)` without `weights_only=True` (torch-load-without-weights-only)",
         "./train.py:8:13: MLR490 `torch.load(...)` with `weights_only=False` (torch-load-without-weights-only)",
@@ -131,7 +131,7 @@ def test_the_project_model_decides_roles_inside_flake8_too(repo):
         "Dockerfile": 'FROM python:3.11\nCMD ["uvicorn", "app.main:app"]\n',
         "train.py": '"""Train."""\nimport pandas as pd\n\ndf = pd.read_csv("data.csv")\n',
     })
-    code, lines = flake8_lines(root, ".")
+    code, lines = flake8_lines(root, ".", "--select", "MLR2")
     assert lines == [
         "./train.py:4:1: MLR201 assignment from `pd.read_csv(...)` at module level runs on import "
         "(top-level-execution)",

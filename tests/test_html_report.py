@@ -40,7 +40,7 @@ FILES = {
     "requirements.txt": "pandas\n",
 }
 CATEGORY_TITLES = ["Code quality", "Documentation", "Structure", "Testing", "Dependencies", "Data hygiene",
-                   "Security", "Containers", "Logging and errors", "Configuration"]
+                   "Security", "Containers", "Logging and errors", "Configuration", "Reproducibility"]
 
 
 class Markup(HTMLParser):

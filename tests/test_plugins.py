@@ -118,7 +118,7 @@ BAD_PLUGIN_WARNINGS = [
     "No module named 'mlrepolint_missing_dependency'",
     "plugin 'gpus' (category-plugin 0.1) failed to load category_plugin:Checker: ValueError: "
     "rule MLR495 has unknown category 'gpus' (categories: code-quality, documentation, structure, testing, "
-    "dependencies, data-hygiene, security, containers, logging-errors, configuration, project-setup)",
+    "dependencies, data-hygiene, security, containers, logging-errors, configuration, project-setup, reproducibility)",
     "plugin 'module-docs' (clashing-plugin 0.1) skipped: rule MLR101 module-docs clashes with "
     "MLR101 missing-module-docstring from plugin 'docstrings' (mlrepolint 0.1.0)",
     "plugin 'function' (crashing-plugin 0.1) skipped: crashing_plugin:not_a_checker is not a PythonChecker or "

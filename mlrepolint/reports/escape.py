@@ -9,6 +9,8 @@ which reach us as lone surrogates (`surrogateescape`) and cannot be encoded at a
   `\\u202e`, and an undecodable byte `\\xff`, as git quotes names.
 - `encodable` (JSON, SARIF): only undecodable bytes need it (JSON escapes control characters itself); they
   become `\\xff` too, so the document is valid UTF-8 for any name.
+- `visible` (HTML, JUnit XML): like `printable`, but tabs are kept (code lines are shown) and the two XML
+  non-characters are escaped too; markup escaping stays the format's own job.
 
 Both take the common case (nothing to escape in any finding) at the cost of one regex scan over the report.
 """
@@ -23,6 +25,10 @@ from mlrepolint.rules.base import Finding
 #: C0 and C1 controls, DEL, line and paragraph separators, bidirectional controls, and surrogates.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: For XML and HTML: what `_UNPRINTABLE` holds but tab, and the two XML non-characters.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -35,6 +41,11 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every control, separator, bidirectional or undecodable character as a visible escape."""
     return _UNPRINTABLE.sub(_escape, text)
+
+
+def visible(text: str) -> str:
+    """`text` with every hidden, unencodable or XML-invalid character as a visible escape; tabs kept."""
+    return _HIDDEN.sub(_escape, text) if _HIDDEN.search(text) else text
 
 
 def encodable(text: str) -> str:

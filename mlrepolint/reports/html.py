@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 from mlrepolint import __version__
 from mlrepolint.results import Result
-from mlrepolint.reports.visible import visible
+from mlrepolint.reports.escape import visible
 from mlrepolint.rules.base import CATEGORIES, Finding, Severity
 from mlrepolint.scoring import CategoryScore, RuleScore, Scorecard, card_of, format_change, format_score, grade
 
@@ -53,19 +53,17 @@ SEVERITY_ORDER = tuple(Severity)
 
 
 def masked(text: str) -> str:
-    """`text` with secrets masked: every message and code line this report shows passes through here, and only
-    here, so that it can call the project's one masking module (`mlrepolint.mask`) once that exists.
+    """`text` with secrets masked: every message and code line this report shows passes through here.
 
-    What the secret detectors find is masked from where it starts to the end of its line, and so is any long
-    random-looking run of base64 or hex characters (such as a private key's body on the lines below its header).
+    The project's masking (`mlrepolint.mask`) first; then, since this report also shows the code around a
+    finding, any long random-looking run of base64 or hex characters (a private key's body on the lines below its
+    header, which no detector recognises on its own).
     """
+    from mlrepolint import mask
     from mlrepolint.rules.repo.secrets.detectors import looks_random
-    from mlrepolint.rules.repo.secrets.scan import scan_text
 
+    text = mask.text(text)
     spans = []
-    for hit in scan_text(text, "text"):
-        end = text.find("\n", hit.offset)
-        spans.append((hit.offset, len(text) if end < 0 else end))
     for match in _TOKEN.finditer(text):
         token = match.group(0)
         if any(c.isdigit() for c in token) and any(c.isalpha() for c in token) and looks_random(token):

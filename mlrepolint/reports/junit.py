@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from mlrepolint.results import Result
 from mlrepolint.reports.text import location
-from mlrepolint.reports.visible import visible
+from mlrepolint.reports.escape import visible
 from mlrepolint.rules.base import Finding
 from mlrepolint.scoring import card_of, format_score
 

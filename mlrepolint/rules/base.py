@@ -5,9 +5,10 @@ plugin, SARIF) renders from that declaration. Checkers are the code that finds v
 receives each Python file parsed once, a `RepoChecker` receives the repository view. Both are registered through
 the `mlrepolint.checkers` entry point group, built-ins included.
 
-Code ranges: MLR0xx engine, MLR1xx documentation, MLR2xx structure, MLR3xx data hygiene, MLR4xx security,
-MLR5xx dependencies, MLR6xx containers, MLR7xx project layout, testing and set-up, MLR8xx logging and errors,
-MLR9xx configuration.
+Code ranges: MLR0xx engine, MLR1xx documentation, MLR2xx structure, MLR3xx data hygiene (MLR30x) and
+reproducibility (MLR31x), MLR4xx security, MLR5xx dependencies, MLR6xx containers, MLR7xx project layout, testing
+and set-up, MLR8xx logging and errors, MLR9xx configuration. ML-specific rules of an existing family start at
+MLRx10 (MLR410, MLR510) so that the family's general rules keep the low numbers.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ CATEGORIES: dict[str, str] = {
     "logging-errors": "Logging and errors",
     "configuration": "Configuration",
     "project-setup": "Project set-up",
+    "reproducibility": "Reproducibility",
 }
 
 

@@ -149,7 +149,7 @@ def test_a_folder_that_cannot_be_listed_is_a_row_not_a_traceback(tmp_path, monke
     assert exit_code.value.code == 0
     rows = capsys.readouterr().out.splitlines()[1:]
     assert rows[0].startswith("class/alice,") and rows[0].endswith(",0,")
-    assert rows[1] == "locked" + "," * 15 + "cannot read locked: Permission denied"
+    assert rows[1] == "locked" + "," * 16 + "cannot read locked: Permission denied"
 
 
 def test_the_users_own_excludes_file_still_applies(tmp_path):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mlrepolint.api import RepoView, is_test_path
-from mlrepolint.rules.repo.imports import first_party, is_project_code, scan_imports, top_level
+from mlrepolint.rules.repo.imports import is_project_code, local_names, scan_imports
 
 TEST_LIMIT = 1024 * 1024
 #: Python files that are not the project's own modules.
@@ -67,7 +67,7 @@ def _templated(path: str) -> bool:
 
 def tests_exercising(repo: RepoView) -> Suite:
     """Count the test functions of the files that assert and exercise the project's own code."""
-    own = first_party(p for p in (f.path for f in repo.files) if is_project_code(p))
+    own = local_names(p for p in (f.path for f in repo.files) if is_project_code(p))
     tests = test_files(repo)
     reader = _Reader(repo)
     functions = 0
@@ -108,7 +108,7 @@ class _Reader:
 
     def imports(self, path: str) -> list[tuple[int, str]]:
         if path not in self._imports:
-            self._imports[path] = list(scan_imports(self.text(path)))
+            self._imports[path] = [(i.level, i.module) for i in scan_imports(self.text(path))]
         return self._imports[path]
 
     def text(self, path: str) -> str:
@@ -128,7 +128,7 @@ def _reaches_project(path: str, reader: _Reader, own: frozenset[str]) -> bool:
             continue
         seen.add(current)
         for level, module in reader.imports(current):
-            if level == 0 and (module in RUNNERS or top_level(module) in RUNNERS):
+            if level == 0 and (module in RUNNERS or module.split(".", 1)[0] in RUNNERS):
                 return True
             target = _resolve(current, level, module)
             helper = _helper_file(current, target, level, reader.repo)
@@ -138,7 +138,7 @@ def _reaches_project(path: str, reader: _Reader, own: frozenset[str]) -> bool:
             elif level > 0:
                 if target is not None and not is_test_path(target + "/x.py"):
                     return True  # a relative import out of the tests, into the package
-            elif top_level(module) in own:
+            elif module.split(".", 1)[0] in own:
                 return True
     return False
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
 from mlrepolint.rules.repo import tomltext
-from mlrepolint.rules.repo.imports import first_party, scan_imports, third_party
+from mlrepolint.rules.repo.imports import Import, local_names, scan_imports, third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
 from mlrepolint.rules.repo.textfiles import read_declaration
 
@@ -81,12 +81,12 @@ class UndeclaredDependencyChecker(RepoChecker):
         ctx.examine(DEPENDENCIES_UNDECLARED)
         if declaration(repo) is not None:
             return
-        own = first_party(p for p in code if p.endswith(".py"))
+        own = local_names(p for p in code if p.endswith(".py"))
         found: dict[str, str] = {}  # package -> first file importing it
         for path in code:
             if PurePosixPath(path).name in TOOLING_FILES:
                 continue
-            for name in sorted(third_party(_imports(repo, path), own) - INSTALLER_TOOLING):
+            for name in sorted(third_party_tops(_imports(repo, path), own) - INSTALLER_TOOLING):
                 found.setdefault(name, path)
             if len(found) >= ENOUGH:
                 break
@@ -138,7 +138,7 @@ def _declares(data: dict[str, Any]) -> bool:
     )
 
 
-def _imports(repo: RepoView, path: str) -> Iterator[tuple[int, str]]:
+def _imports(repo: RepoView, path: str) -> Iterator[Import]:
     """The imports of a Python file, or of a notebook's code cells."""
     if path.endswith(".py"):
         yield from scan_imports(repo.read_text(path, CODE_LIMIT) or "")

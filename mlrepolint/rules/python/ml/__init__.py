@@ -1,0 +1,1 @@
+"""Rules that know ML code: unsafe deserialization, training-loop mistakes, leakage, NaN checks."""

@@ -1,0 +1,395 @@
+"""undeclared-dependency and unused-dependency: what the code imports against what the project declares."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from typing import Iterator
+
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
+from mlrepolint.rules.repo.imports import (
+    KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
+    notebook_modules, notebook_source, provided_names, scan_imports, with_dependencies,
+)
+from mlrepolint.rules.repo.declared import TRANSITIVE_MARKERS, Declared, Scope, collect, is_development_file
+from mlrepolint.rules.repo.notebooks import load_notebook
+from mlrepolint.rules.repo.pins import canonical
+from mlrepolint.rules.repo.roles import roles_of
+
+UNDECLARED_DEPENDENCY = Rule(
+    code="MLR510",
+    name="undeclared-dependency",
+    category="dependencies",
+    severity=Severity.WARNING,
+    summary="A third-party package is imported but no dependency file declares it",
+    description=(
+        "Reports each third-party top-level module that the repository's Python files (and notebooks' code "
+        "cells) import while no declaration that covers the importing file provides it. Declarations are "
+        "requirements files (`-r` includes followed, `requirements*.in` too), `pyproject.toml` (dependencies, "
+        "extras, dependency groups, Poetry / PDM / uv groups, `[build-system] requires`, setuptools' dynamic "
+        "files), `Pipfile`, conda environments with their `pip:` list, `setup.py` / `setup.cfg` (read "
+        "statically), `pip install` in Dockerfiles, and a notebook's own `!pip install` lines. A declaration "
+        "covers its folder and everything below it; one in a folder without code (`requirements/`, `docker/`) "
+        "covers the folder above. Files no declaration covers are not looked at (a repository that declares "
+        "nothing at all is another rule's finding).\n\n"
+        "Not reported: the standard library (of any Python 3 version), the repository's own modules (any "
+        "Python file's name and any folder holding Python files), relative imports, optional imports (inside "
+        "`try:` ... `except ImportError:`, under `if TYPE_CHECKING:` or an availability check such as `if "
+        "_WANDB_AVAILABLE:` / `if find_spec(...)`, and imports inside functions of a package module or a test, "
+        "which load an optional feature), generated `*_pb2` modules, modules the "
+        "environment provides (`google.colab`, IPython in a notebook), names in `ignore-modules`, and everything "
+        "under a declaration that cannot be read statically (a `setup.py` that computes `install_requires`). "
+        "An import name is matched to distributions through a maintained table of names that differ "
+        "(`sklearn` -> scikit-learn, `cv2` -> opencv-python and its variants, `PIL` -> Pillow, `yaml` -> PyYAML, "
+        "`dotenv` -> python-dotenv, `bs4` -> beautifulsoup4, `skimage` -> scikit-image, ...), namespace "
+        "packages spelt out (`google.cloud.storage` -> google-cloud-storage), and the metadata of the "
+        "distributions installed where mlrepolint runs (`package-map` adds entries). One finding per module "
+        "and declaring folder, at its first import; the rubric counts the third-party modules checked."
+    ),
+    rationale=(
+        "A package that works only because it happens to be installed on the author's machine breaks the "
+        "first `pip install -r requirements.txt` on a fresh machine, in CI, in the Docker image or on the "
+        "training cluster, and the version that produced the results is recorded nowhere."
+    ),
+    fix=(
+        "Add the distribution (the message names it) to the dependency file that covers the importing code, "
+        "with a version; for an optional feature, guard the import with `try:` / `except ImportError:`."
+    ),
+    bad=(
+        "# requirements.txt\npandas==2.2.2\n\n# train.py\nimport pandas as pd\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+    ),
+    good=(
+        "# requirements.txt\npandas==2.2.2\nscikit-learn==1.5.0\n\n# train.py\nimport pandas as pd\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+    ),
+    options={"ignore-modules": (), "package-map": {}},
+)
+
+UNUSED_DEPENDENCY = Rule(
+    code="MLR511",
+    name="unused-dependency",
+    category="dependencies",
+    severity=Severity.INFO,
+    summary="A declared dependency that nothing in the repository imports or runs",
+    description=(
+        "Reports a main dependency (requirements files whose name does not say development, testing, docs or "
+        "linting; `[project] dependencies`; `install_requires`; Poetry's main group; a Pipfile's `[packages]`; "
+        "a conda environment's `pip:` list) that no Python file or notebook covered by the declaration imports "
+        "(matched through the same table as `undeclared-dependency`). Not reported: development groups and "
+        "extras, build requirements, conda packages (their names are not import names), tools and servers "
+        "that run from the command line (`gunicorn`, `uvicorn`, `jupyter`, `dvc`, `pytest`, linters), backends "
+        "other libraries load by themselves (`pyarrow`, `openpyxl`, `psycopg2`, `python-multipart`, "
+        "`tensorboard`, `accelerate`, `sentencepiece`, `protobuf`, ...), type stubs and plugins, pins of "
+        "packages that are only ever another package's dependency (`urllib3`, `certifi`, `six`), a dependency "
+        "that a used one installs anyway, names in "
+        "`ignore-packages`, and a distribution whose name (or import name) appears anywhere in the "
+        "repository's code, notebooks, shell scripts, Dockerfiles, Makefiles, CI and config files or README "
+        "(`engine=\"openpyxl\"`, `report_to=\"wandb\"`, `CMD uvicorn app:app`). The rubric counts the main "
+        "dependencies checked."
+    ),
+    rationale=(
+        "Every dependency is installed, downloaded and scanned on every build, can conflict with the packages "
+        "you do use, and is one more thing to keep pinned and patched; a list that says more than the code "
+        "needs no longer tells anyone what the code needs."
+    ),
+    fix=(
+        "Remove the dependency, or move it to a development group or an extra if a tool or an optional feature "
+        "uses it."
+    ),
+    bad="# requirements.txt\npandas==2.2.2\nrequests==2.32.3\n\n# train.py\nimport pandas as pd\n",
+    good="# requirements.txt\npandas==2.2.2\n\n# train.py\nimport pandas as pd\n",
+    options={"ignore-packages": ()},
+)
+
+#: Distributions used without being imported: command-line tools, servers, plugins, and backends that other
+#: libraries load by name (by PEP 503 name; `*` ends a prefix).
+USED_WITHOUT_IMPORT = (
+    "pip", "setuptools", "wheel", "build", "twine", "pip-tools", "uv", "poetry", "pdm", "hatch", "hatchling",
+    "flit", "flit-core", "setuptools-scm", "cython", "pybind11", "ninja", "cmake", "scikit-build*",
+    "pytest*", "coverage", "tox", "nox", "hypothesis", "mock", "black", "isort", "ruff", "flake8*", "pylint*",
+    "mypy*", "pyright", "pre-commit", "bandit", "autopep8", "yapf", "pydocstyle", "codespell", "types-*",
+    "*-stubs", "sphinx*", "mkdocs*", "jupyter*", "notebook", "ipykernel", "ipython", "ipywidgets", "nbconvert",
+    "nbformat", "nbstripout", "papermill", "voila", "widgetsnbextension", "jupytext", "ipympl", "gunicorn",
+    "uvicorn*", "hypercorn", "waitress", "daphne", "gevent", "eventlet", "uvloop", "httptools", "watchfiles",
+    "watchdog", "python-multipart", "email-validator", "orjson", "dvc*", "tensorboard*", "pyarrow",
+    "fastparquet", "openpyxl", "xlrd", "xlsxwriter", "odfpy", "pyxlsb", "lxml", "html5lib", "tables",
+    "psycopg*", "pymysql", "mysqlclient", "pyodbc", "cx-oracle", "oracledb", "s3fs", "gcsfs", "adlfs", "fsspec",
+    "boto3", "protobuf", "sentencepiece", "tokenizers", "safetensors", "accelerate", "bitsandbytes",
+    "flash-attn", "xformers", "triton", "tiktoken", "blobfile", "kaleido", "matplotlib", "pillow", "h5py",
+    "pydot", "graphviz", "tabulate", "jinja2", "numexpr", "bottleneck", "soundfile", "audioread", "av",
+    "nvidia-*", "cuda-*", "jaxlib", "tensorflow-io*", "tensorflow-estimator", "tf-keras", "locust",
+    "supervisor", "honcho", "prometheus-client", "greenlet", "pyngrok", "gdown", "kaggle", "nvidia-ml-py*",
+    "pynvml", "hydra-*", "mlserver*", "torchserve", "torch-model-archiver", "torch-workflow-archiver",
+    "seldon-core", "lmdb", "portalocker", "torchdata", "aiohttp", "pycocotools",
+)
+
+#: Other files whose text can name a dependency the project runs (Dockerfiles, shell scripts, CI, configs, docs).
+TOOL_FILES = (
+    "Dockerfile*", "*.Dockerfile", "Containerfile*", "Makefile", "*.mk", "Procfile", "*.sh", "*.bash", "*.yml",
+    "*.yaml", "*.toml", "*.cfg", "*.ini", "*.md", "*.rst", "*.txt", "*.json", "MLproject", "Justfile",
+)
+_TOOL_NAMES = ("Dockerfile", "Containerfile", "Makefile", "Procfile", "MLproject", "Justfile")
+_TOOL_SUFFIXES = (".dockerfile", ".mk", ".sh", ".bash", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".md", ".rst",
+                  ".txt", ".json")
+#: At most this much of another file is read.
+OTHER_LIMIT = 256 * 1024
+
+
+@dataclass
+class _Use:
+    """A third-party module imported under one declaring folder: the files where no declaration provides it
+    (in path order, with the first import's line and notebook cell), and how many files import it at all."""
+
+    key: str
+    first: Import | None = None
+    first_path: str = ""
+    first_cell: int | None = None
+    undeclared: int = 0
+    files: set[str] = field(default_factory=set)
+
+
+class DependencyUseChecker(RepoChecker):
+    """Compares the imports of every Python file and notebook with the dependencies declared above them."""
+
+    rules = (UNDECLARED_DEPENDENCY, UNUSED_DEPENDENCY)
+
+    def check(self, repo: RepoView, ctx: Context) -> None:
+        """Read the declarations, then each covered file's imports (text-level, never parsed again)."""
+        scopes = collect(repo)
+        if not scopes:
+            return  # declares nothing: not this rule's to say
+        self.repo, self.ctx = repo, ctx
+        options = ctx.options(UNDECLARED_DEPENDENCY)
+        ignored = set(options["ignore-modules"])
+        extra_map = {
+            name: tuple(canonical(d) for d in ([value] if isinstance(value, str) else value))
+            for name, value in dict(options["package-map"]).items()
+        }
+        self.roles = roles_of(repo, ctx)
+        local = self.roles.first_party | self._notebook_modules()
+        self.declaration_files = {path for scope in scopes for path in scope.files}
+        self.texts: dict[str, str] = {}  # code files read, for unused-dependency's search of names
+        uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
+        used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
+        packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
+        manifests = {s.folder: s.manifest for s in scopes}
+        judged: dict[tuple[str, ...], tuple[bool, frozenset[str], Scope | None]] = {}  # per set of covering scopes
+        analysed: dict[tuple[str, tuple[str, ...], int], tuple[frozenset[str], str] | None] = {}
+        for f in repo.files:
+            if not _is_code(f.path) or f.path in self.declaration_files:
+                continue
+            covering = [s for s in scopes if s.covers(f.path)]  # outermost first
+            if not covering:
+                continue
+            key = tuple(s.folder for s in covering)
+            if key not in judged:
+                nearest = [s for s in covering if manifests[s.folder]]
+                readable = not any(s.unreadable for s in covering)
+                judged[key] = (
+                    readable and bool(nearest), with_dependencies(frozenset().union(*(s.names for s in covering))),
+                    nearest[-1] if nearest else None,
+                )
+            judge, declared, nearest_manifest = judged[key]
+            # A library's (or a test's) import inside a function is of an optional feature: the test skips
+            # without it, the library asks for it when the feature is used.
+            lazy_is_optional = posixpath.dirname(f.path) in packages or is_test_path(f.path)
+            imported_here: set[frozenset[str]] = set()
+            for imported, cell, installs in self._imports(f.path):
+                what = analysed.get((imported.module, imported.names, imported.level))
+                if what is None:  # the same statement recurs in many files: its analysis is done once
+                    third_party = is_third_party(imported.module, local, imported.level) and imported.top not in ignored
+                    what = analysed[(imported.module, imported.names, imported.level)] = (
+                        (distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ())),
+                         _module_key(imported)) if third_party else None
+                    )
+                if what is None or (cell is not None and imported.top == "IPython"):
+                    continue  # not third-party; or IPython, which a notebook's kernel provides
+                candidates, module_key = what
+                imported_here.add(candidates)
+                if imported.optional or (imported.in_function and lazy_is_optional) or not judge:
+                    continue  # optional, a library's lazy import of an optional feature, or not judged here
+                assert nearest_manifest is not None  # judged only where a manifest covers the file
+                use = uses.setdefault((nearest_manifest.folder, module_key), _Use(module_key))
+                use.files.add(f.path)
+                if candidates & declared or (installs and candidates & with_dependencies(installs)):
+                    continue
+                use.undeclared += 1
+                if use.first is None:
+                    use.first, use.first_path, use.first_cell = imported, f.path, cell
+            for scope in covering:
+                for candidates in imported_here:
+                    used[scope.folder].update(candidates)
+        by_folder = {s.folder: s for s in scopes}
+        for (folder, _), use in sorted(uses.items()):
+            self._report_undeclared(use, by_folder[folder])
+        self._report_unused(scopes, used)
+
+    def _notebook_modules(self) -> frozenset[str]:
+        """Modules the repository's notebooks write themselves (`%%writefile helpers.py`)."""
+        found: set[str] = set()
+        for f in self.repo.files:
+            if f.path.endswith(".ipynb"):
+                notebook = load_notebook(self.repo, f.path)
+                if notebook is not None and notebook.error is None and "%%" in notebook.text:
+                    found.update(notebook_modules(notebook.cells))
+        return frozenset(found)
+
+    def _imports(self, path: str) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
+        """(import, notebook cell or None, names the notebook installs itself) of one file."""
+        if path.endswith(".ipynb"):
+            notebook = load_notebook(self.repo, path)
+            if notebook is None or notebook.error is not None:
+                return
+            self.texts[path] = notebook.text
+            installs = frozenset(install_words_to_names(notebook_installs(notebook.cells)))
+            for cell, source in notebook_source(notebook.cells):
+                for imported in scan_imports(source):
+                    yield imported, cell, installs
+            return
+        text = self.roles.text(path)
+        if text is None:
+            return
+        self.texts[path] = text
+        for imported in self.roles.imports(path):
+            yield imported, None, frozenset()
+
+    def _report_undeclared(self, use: _Use, scope: Scope) -> None:
+        self.ctx.examine(UNDECLARED_DEPENDENCY)
+        if use.first is None:
+            return
+        others = len(use.files) - 1
+        more = f" (and in {others} more file{'s' if others != 1 else ''})" if others > 0 else ""
+        where = f"cell {use.first_cell}: " if use.first_cell is not None else ""
+        targets = sorted((p for p in scope.files if _preference(p) is not None), key=_preference)
+        target = f"`{targets[0]}`" if targets else "the project's dependencies"
+        self.ctx.report(
+            UNDECLARED_DEPENDENCY, None if use.first_cell is not None else use.first.line, None,
+            f"{where}`{use.key}` is imported{more} but no declared dependency provides it: add "
+            f"`{_suggestion(use.first)}` to {target}",
+            path=use.first_path,
+        )
+
+    def _report_unused(self, scopes: list[Scope], used: dict[str, set[str]]) -> None:
+        ctx = self.ctx
+        ignored = {canonical(name) for name in ctx.options(UNUSED_DEPENDENCY)["ignore-packages"]}
+        covered = {s.folder: [p for p in self.texts if s.covers(p)] for s in scopes}
+        candidates: list[tuple[Scope, Declared]] = []
+        for scope in scopes:
+            if not covered[scope.folder]:
+                continue  # no code under it was read: nothing to compare with
+            seen: set[str] = set()
+            for declared in scope.declared:
+                if not declared.runtime or declared.name in seen:
+                    continue
+                seen.add(declared.name)
+                ctx.examine(UNUSED_DEPENDENCY)
+                name = declared.name
+                if (name in used[scope.folder] or name in ignored or name in TRANSITIVE_MARKERS
+                        or _used_without_import(name)):
+                    continue  # imported, ignored, a pin of someone else's dependency, or a tool
+                candidates.append((scope, declared))
+        if not candidates:
+            return
+        others = [text.lower() for text in self._other_texts()]
+        lowered_texts: dict[str, str] = {}
+
+        def lowered(path: str) -> str:  # each file lowered once, however many declarations are compared with it
+            if path not in lowered_texts:
+                lowered_texts[path] = self.texts[path].lower()
+            return lowered_texts[path]
+
+        brought = {
+            s.folder: with_dependencies(d.name for d in s.declared if d.name in used[s.folder]) for s in scopes
+        }
+        for scope, declared in candidates:
+            if declared.name in brought[scope.folder]:
+                continue  # also installed by a dependency the code uses: pinning it is a choice, not waste
+            words = {word.lower() for word in _spellings(declared.name)}
+            if any(_mentions(lowered(p), words) for p in covered[scope.folder]) or any(
+                _mentions(text, words) for text in others
+            ):
+                continue
+            # A long declaration is named, not cut: a cut URL could end inside a token the masking no longer sees.
+            shown = declared.text if len(declared.text) <= 60 else declared.name
+            ctx.report(
+                UNUSED_DEPENDENCY, declared.line, None,
+                f"`{shown}` is declared but nothing in the repository imports or runs it",
+                path=declared.path,
+            )
+
+    def _other_texts(self) -> list[str]:
+        """The text of the repository's other small files that can name a tool it runs (not the declaration
+        files themselves: declaring a package is not using it)."""
+        found = []
+        # Names first, the patterns only on the files whose name can match (see `declared.Collector.scopes`).
+        candidates = [
+            f for f in self.repo.files if f.name.startswith(_TOOL_NAMES) or f.path.lower().endswith(_TOOL_SUFFIXES)
+        ]
+        spec = gitignore_spec(TOOL_FILES)
+        for f in candidates:
+            if f.path in self.declaration_files or not spec.match_file(f.path):
+                continue
+            size = self.repo.size(f.path)
+            text = self.repo.read_text(f.path) if size is not None and size <= OTHER_LIMIT else None
+            if text:
+                found.append(text)
+        return found
+
+
+def _is_code(path: str) -> bool:
+    return path.endswith((".py", ".ipynb")) and "{{" not in path
+
+
+def _module_key(imported: Import) -> str:
+    """What a finding is about: the top-level module, or for a namespace package the part that names the
+    distribution (`google.cloud.storage`)."""
+    if imported.top in ("google", "azure", "backports", "zope", "jaraco", "sphinxcontrib"):
+        parts = imported.module.split(".")
+        if len(parts) < 3 and len(imported.names) == 1 and imported.top == "google" and parts[-1] == "cloud":
+            parts.append(imported.names[0])
+        return ".".join(parts[:3])
+    return imported.top
+
+
+def _suggestion(imported: Import) -> str:
+    """The distribution to add: the table's first entry for a name that differs, else the name itself."""
+    key = _module_key(imported)
+    known = KNOWN_DISTRIBUTIONS.get(key) or KNOWN_DISTRIBUTIONS.get(imported.top)
+    return known[0] if known else canonical(key.replace(".", "-"))
+
+
+def _used_without_import(name: str) -> bool:
+    return any(
+        name == p or (p.endswith("*") and name.startswith(p[:-1])) or (p.startswith("*") and name.endswith(p[1:]))
+        for p in USED_WITHOUT_IMPORT
+    )
+
+
+def _spellings(name: str) -> set[str]:
+    """How code or a command line can name a distribution: `scikit-learn`, `scikit_learn`, `sklearn`."""
+    names = {name, name.replace("-", "_")} | set(provided_names(name))
+    return {n.split(".", 1)[0] for n in names if n}
+
+
+def _mentions(text: str, words: set[str]) -> bool:
+    """Whether the (lower-cased) text names one of the (lower-case) words as a whole word (`engine="pyarrow"`,
+    `CMD uvicorn app:app`); a substring test first, the word boundaries only where it is found."""
+    for word in words:
+        if word in text and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            return True
+    return False
+
+
+def _preference(path: str) -> tuple[int, bool, str] | None:
+    """Which declaration file a fix should name first (None: not one to name): the main requirements file, then
+    pyproject.toml, setup.py..., development files last."""
+    name = posixpath.basename(path)
+    patterns = ("requirements*.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment*.y*ml",
+                "*requirements*.in", "*.txt")
+    for rank, pattern in enumerate(patterns):
+        if fnmatch(name, pattern):
+            return rank, is_development_file(path), path
+    return None
