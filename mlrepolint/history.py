@@ -207,6 +207,12 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
         contents[path] = data
         if not data or b"\0" in data[:BINARY_SNIFF]:
             continue
+        if kind == "notebook":
+            leaks = _notebook_leaks(blob, path, commit, old, data)
+            if leaks is not None:
+                found.extend(leaks)
+                continue
+            kind = "text"  # not JSON: its lines are scanned as text, as the tree's scan does
         lines, numbers = added_lines(old, data)
         if not lines:
             continue
@@ -216,6 +222,22 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
             line = numbers[hit.line - 1] if numbers is not None else hit.line
             found.append(Leak(value_digest(value), blob, path, commit, line, hit.column, hit.description))
     return found
+
+
+def _notebook_leaks(blob: str, path: str, commit: str, old: bytes | None, data: bytes) -> list[Leak] | None:
+    """The secrets in the cells and outputs a notebook's version adds to the one before it, read as the tree's
+    scan reads notebooks (by cell, HTML outputs as HTML), on the file's lines; None when it is not JSON."""
+    from mlrepolint.rules.repo.notebooks import parse_notebook
+    from mlrepolint.rules.repo.secrets.checker import notebook_pieces, notebook_secrets
+
+    notebook = parse_notebook(data)
+    if notebook.error is not None:
+        return None
+    before = parse_notebook(old) if old is not None else None
+    seen = set(notebook_pieces(before.cells)) if before is not None and before.error is None else set()
+    return [Leak(value_digest(text[hit.offset: hit.end].encode("utf-8", "surrogatepass")), blob, path, commit, line,
+                 column, hit.description)
+            for line, column, hit, text in notebook_secrets(notebook, seen)]
 
 
 def value_digest(value: bytes) -> str:

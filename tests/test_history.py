@@ -90,8 +90,9 @@ def test_a_secret_on_a_branch_only_is_found(tmp_path):
 
 def test_a_large_file_added_then_deleted_gets_the_filter_repo_advice(tmp_path):
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
-    added = commit(root, "data", {"data/train.parquet": b"PAR1" + os.urandom(2000), "blob.bin": os.urandom(1_200_000)})
-    commit(root, "drop", remove=("data/train.parquet", "blob.bin"))
+    added = commit(root, "data", {"data/train.parquet": b"PAR1" + os.urandom(600_000), "blob.bin": os.urandom(1_200_000),
+                                  "data/scores.csv": "model,accuracy\n" + "svm,0.81\n" * 300})
+    commit(root, "drop", remove=("data/train.parquet", "blob.bin", "data/scores.csv"))
     found = history(root)
     assert [(f["rule"], f["path"], f["commit"], f["severity"]) for f in found] == [
         ("large-file-in-history", "blob.bin", added, "warning"),
@@ -99,6 +100,9 @@ def test_a_large_file_added_then_deleted_gets_the_filter_repo_advice(tmp_path):
     ]
     assert "`git filter-repo --invert-paths --path data/train.parquet`" in found[1]["message"]
     assert "1.2 MB" in found[0]["message"]
+    # A few KB of CSV is not worth a history rewrite (`min-size`), unless the option says so.
+    commit(root, "config", {"pyproject.toml": "[tool.mlrepolint.rules.large-file-in-history]\nmin-size = 1000\n"})
+    assert "data/scores.csv" in [f["path"] for f in history(root)]
 
 
 def test_files_still_in_the_tree_and_lfs_pointers_are_not_history_findings(tmp_path):
@@ -146,3 +150,27 @@ def test_history_is_off_by_default_and_on_from_the_config(tmp_path):
     run = run_cli("--format", "json", cwd=root)
     assert run.code == 1 and [f["path"] for f in run.findings if f["code"] == "MLR409"] == ["a.py"]
     assert [f for f in lint_json(root, "--no-history", "--exit-zero").findings if f["code"] in HISTORY] == []
+
+
+def test_javascript_and_notebook_html_outputs_are_scanned_for_provider_keys_only(tmp_path):
+    # Names in code (`termTokenSet = lunr.TokenSet.fromClause(clause)`) are not assignments of secrets; a key of
+    # a provider's shape is a key wherever it is. Notebooks are read by cells, as the tree's scan reads them.
+    root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
+    page = '<div id="p"></div><script>var s={mapboxAccessToken:d.mapboxAccessToken,o:1};</script>'
+    notebook = {"cells": [{"cell_type": "code", "source": ["fig.show()\n"], "metadata": {}, "execution_count": 1,
+                           "outputs": [{"output_type": "display_data", "metadata": {},
+                                        "data": {"text/html": [page], "text/plain": ["<Figure>"]}}]},
+                          {"cell_type": "code", "source": [f'GITHUB_TOKEN = "{OTHER}"\n'], "metadata": {},
+                           "execution_count": 2, "outputs": []}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    added = commit(root, "site", {
+        "search/lunr.js": "var termTokenSet = lunr.TokenSet.fromClause(clause),\n    x = 1\n",
+        "static/app.js": f'const token = "{TOKEN}";\n',
+        "report.ipynb": json.dumps(notebook, indent=1) + "\n",
+    })
+    commit(root, "gone", remove=("search/lunr.js", "static/app.js", "report.ipynb"))
+    found = history(root)
+    lines = (json.dumps(notebook, indent=1) + "\n").splitlines()
+    token_line = next(n for n, line in enumerate(lines, 1) if "GITHUB_TOKEN" in line)
+    assert [(f["path"], f["line"], f["commit"]) for f in found] == [
+        ("report.ipynb", token_line, added), ("static/app.js", 1, added)]

@@ -56,8 +56,10 @@ LARGE_FILE_IN_HISTORY = Rule(
         "`committed-dataset` or `committed-model-artifact` would report (a dataset, archive or model file by name "
         "or by its first bytes, or a file larger than `committed-dataset`'s `max-file-size`) and that the current "
         "tree (HEAD) no longer holds, with its size and the first commit that added it (the finding's `commit` "
-        "field). Git LFS pointers, paths matching those rules' `allow` globs and test fixtures under their "
-        "`max-fixture-size` are left out. A path whose current version is itself an artifact is left to those "
+        "field). A blob under `min-size` bytes (500 KB) is left out whatever it is: a few KB of CSV in history "
+        "does not slow a clone, and rewriting history for it is not worth breaking every clone and fork. Git LFS "
+        "pointers, paths matching those rules' `allow` globs and test fixtures under their `max-fixture-size` "
+        "are left out. A path whose current version is itself an artifact is left to those "
         "rules. With `--diff BASE`, only the commits of `BASE..HEAD` are walked."
     ),
     rationale=(
@@ -70,6 +72,7 @@ LARGE_FILE_IN_HISTORY = Rule(
     ),
     bad="$ git add data/train.parquet && git commit -m data\n$ git rm data/train.parquet && git commit -m 'drop data'\n",
     good="$ git filter-repo --invert-paths --path data/train.parquet\n$ dvc add data/train.parquet\n",
+    options={"min-size": 500_000},
 )
 
 HISTORY_RULES = (SECRET_IN_HISTORY, LARGE_FILE_IN_HISTORY)
@@ -90,10 +93,11 @@ def with_history(result: Result, engine: Engine, base: Base | None = None) -> Re
     data = opts.get(COMMITTED_DATASET.name, COMMITTED_DATASET.options)
     model = opts.get(COMMITTED_MODEL_ARTIFACT.name, COMMITTED_MODEL_ARTIFACT.options)
     secret_limit = opts.get(HARDCODED_SECRET.name, HARDCODED_SECRET.options)["max-file-size"]
-    judge = _Judge(engine, data, model)
+    floor = opts.get(LARGE_FILE_IN_HISTORY.name, LARGE_FILE_IN_HISTORY.options)["min-size"]
+    judge = _Judge(engine, data, model, floor)
     options = Options(
         secret_limit=secret_limit, kind_of=_kind_of, candidate=judge.candidate,
-        key=cache_key({"data": dict(data), "model": dict(model), "secret": secret_limit}),
+        key=cache_key({"data": dict(data), "model": dict(model), "secret": secret_limit, "floor": floor}),
     )
     since = None
     if base is not None:
@@ -145,8 +149,7 @@ def _warnings(history: History, base: Base | None) -> list[str]:
 def _kind_of(path: str) -> str | None:
     from mlrepolint.rules.repo.secrets.checker import file_kind
 
-    kind = file_kind(RepoFile(path, True))
-    return "text" if kind == "notebook" else kind  # a notebook's JSON is scanned as text, line by line
+    return file_kind(RepoFile(path, True))
 
 
 def _leaks(engine: Engine, history: History) -> list[Leak]:
@@ -175,6 +178,8 @@ def _secrets_now(engine: Engine, path: str, memo: dict[str, set[str]]) -> set[st
     """The hashes of the secrets in the work tree's version of `path` (as mlrepolint reads it), scanned as history
     scans a blob; a key store's is its blob id."""
     if path not in memo:
+        from mlrepolint.rules.repo.notebooks import parse_notebook
+        from mlrepolint.rules.repo.secrets.checker import notebook_secrets
         from mlrepolint.rules.repo.secrets.scan import scan_text
 
         found: set[str] = set()
@@ -182,9 +187,13 @@ def _secrets_now(engine: Engine, path: str, memo: dict[str, set[str]]) -> set[st
         data = engine.repo.read_bytes(path) if kind is not None and path in engine.repo.paths else None
         if data is not None and kind == "keystore":
             found.add(git.blob_id(data, "0" * 40))
+        elif data is not None and kind == "notebook" and (notebook := parse_notebook(data)).error is None:
+            found = {value_digest(text[h.offset: h.end].encode("utf-8", "surrogatepass"))
+                     for _, _, h, text in notebook_secrets(notebook)}
         elif data is not None and b"\0" not in data[:8192]:
             text = data.decode("utf-8", "replace")
-            found = {value_digest(text[h.offset: h.end].encode("utf-8", "surrogatepass")) for h in scan_text(text, kind)}
+            hits = scan_text(text, "text" if kind == "notebook" else kind)
+            found = {value_digest(text[h.offset: h.end].encode("utf-8", "surrogatepass")) for h in hits}
         memo[path] = found
     return memo[path]
 
@@ -216,9 +225,9 @@ class _Judge:
     """Which blobs `large-file-in-history` reports, by `committed-dataset`'s and `committed-model-artifact`'s
     rules."""
 
-    def __init__(self, engine: Engine, data: dict, model: dict) -> None:
+    def __init__(self, engine: Engine, data: dict, model: dict, floor: int) -> None:
         self.engine, self.data, self.model = engine, data, model
-        self.max_size = data["max-file-size"]
+        self.max_size, self.floor = data["max-file-size"], floor
 
     def _classify(self, path: str, size: int, head: bytes | None):
         from mlrepolint.rules.repo.artifacts import classify
@@ -232,6 +241,8 @@ class _Judge:
         pointer); else "yes"."""
         from mlrepolint.rules.repo.hygiene import LFS_POINTER_MAX_SIZE
 
+        if size < self.floor:
+            return None
         found, asked = self._classify(path, size, None)
         if asked:
             return "head"
@@ -253,7 +264,7 @@ class _Judge:
         by_path: dict[str, tuple[Blob, str, str]] = {}
         first: dict[str, str] = {}
         for blob in history.blobs:
-            if blob.oid in in_head or _is_pointer(blob):
+            if blob.oid in in_head or blob.size < self.floor or _is_pointer(blob):
                 continue
             found, _ = self._classify(blob.path, blob.size, blob.head or b"")
             if found is None:
