@@ -79,6 +79,22 @@ def test_a_blob_shared_by_many_commits_and_paths_is_reported_once(tmp_path):
     assert [(f["path"], f["commit"]) for f in found] == [("a/config.py", added)]
 
 
+def test_a_secret_line_copied_to_a_file_still_in_the_tree_is_hardcoded_secret_only(tmp_path):
+    # History scans a repeated line once; the copy must still count as the secret being in the tree.
+    root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
+    line = f'GITHUB_TOKEN = "{TOKEN}"\n'
+    commit(root, "config", {"old/config.py": "import os\n\n" + line})
+    moved = commit(root, "copy", {"new/settings.py": "DEBUG = True\n" + line})
+    commit(root, "drop old", remove=("old/config.py",))
+    run = run_cli("--format", "json", "--history", cwd=root)
+    assert [(f["rule"], f["path"], f["line"]) for f in run.findings if f["category"] == "security"] == [
+        ("hardcoded-secret", "new/settings.py", 2)]
+    commit(root, "drop new", remove=("new/settings.py",))
+    found = history(root)
+    assert [(f["path"], f["line"]) for f in found] == [("old/config.py", 3)]
+    assert moved not in [f["commit"] for f in found]
+
+
 def test_a_secret_on_a_branch_only_is_found(tmp_path):
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
     git(root, "checkout", "-q", "-b", "experiment")

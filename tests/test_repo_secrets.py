@@ -15,7 +15,7 @@ import pytest
 from conftest import make_git_repo, run_cli, write_files
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
-from mlrepolint.rules.repo.secrets.scan import literal_triggers
+from mlrepolint.rules.repo.secrets.scan import literal_triggers, may_hold_secret
 
 RNG = random.Random(402)
 ALNUM = string.ascii_letters + string.digits
@@ -459,3 +459,9 @@ def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
 @pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
 def test_every_trigger_string_is_found_by_the_trigger_search(literal):
     assert literal_triggers(f"x = {literal}y") == [(4, literal)]
+    assert may_hold_secret(f"x = {literal}y".encode())  # the history scan's skip test lets it through
+
+
+def test_text_without_any_trigger_is_skipped_by_the_history_scan():
+    assert not may_hold_secret("def train(model):\n    return model.fit(x, y)  # épocas\n".lower().encode())
+    assert may_hold_secret(b"password = hunter2")  # a pattern trigger, not a literal one
