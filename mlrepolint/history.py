@@ -213,6 +213,7 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
     contents: dict[str, bytes] = {}  # path -> the content of the blob read last there
     seen: dict[str, set[bytes]] = {}  # per kind of file, the lines scanned so far
     secret_lines: dict[tuple[str, bytes], list[tuple[str, int, str]]] = {}  # (kind, line) -> its secrets
+    cells: dict[str, tuple[str, set[tuple[str, str]]]] = {}  # path -> its last notebook blob and that one's pieces
     found: list[Leak] = []
     for (blob, path, commit, kind, before), again in zip(tasks, read_before):
         if again:
@@ -223,9 +224,11 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
         if not data or b"\0" in data[:BINARY_SNIFF]:
             continue
         if kind == "notebook":
-            leaks = _notebook_leaks(blob, path, commit, old, data)
-            if leaks is not None:
-                found.extend(leaks)
+            known = cells.get(path)
+            scanned = _notebook_leaks(blob, path, commit, known[1] if known and known[0] == before else old, data)
+            if scanned is not None:
+                found.extend(scanned[0])
+                cells[path] = (blob, scanned[1])
                 continue
             kind = "text"  # not JSON: its lines are scanned as text, as the tree's scan does
         lines, numbers = added_lines(old, data)
@@ -254,20 +257,29 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
     return found
 
 
-def _notebook_leaks(blob: str, path: str, commit: str, old: bytes | None, data: bytes) -> list[Leak] | None:
-    """The secrets in the cells and outputs a notebook's version adds to the one before it, read as the tree's
-    scan reads notebooks (by cell, HTML outputs as HTML), on the file's lines; None when it is not JSON."""
+def _notebook_leaks(blob: str, path: str, commit: str, before: bytes | set[tuple[str, str]] | None,
+                   data: bytes) -> tuple[list[Leak], set[tuple[str, str]]] | None:
+    """The secrets in the cells and outputs a notebook's version adds to the one before it (its content, or its
+    pieces as this returned them last), read as the tree's scan reads notebooks (by cell, HTML outputs as HTML),
+    on the file's lines, and this version's pieces; None when it is not JSON."""
     from mlrepolint.rules.repo.notebooks import parse_notebook
     from mlrepolint.rules.repo.secrets.checker import notebook_pieces, notebook_secrets
+    from mlrepolint.rules.repo.secrets.scan import may_hold_secret
 
     notebook = parse_notebook(data)
     if notebook.error is not None:
         return None
-    before = parse_notebook(old) if old is not None else None
-    seen = set(notebook_pieces(before.cells)) if before is not None and before.error is None else set()
+    pieces = set(notebook_pieces(notebook.cells))
+    if isinstance(before, bytes):
+        earlier = parse_notebook(before)
+        before = set(notebook_pieces(earlier.cells)) if earlier.error is None else None
+    seen = before or set()
+    fresh = "\n".join(text for text, _ in pieces - seen).lower()  # str.lower lowers ASCII as the scan does
+    if not fresh or not may_hold_secret(fresh.encode("utf-8", "surrogatepass")):
+        return [], pieces
     return [Leak(value_digest(text[hit.offset: hit.end].encode("utf-8", "surrogatepass")), blob, path, commit, line,
                  column, hit.description)
-            for line, column, hit, text in notebook_secrets(notebook, seen)]
+            for line, column, hit, text in notebook_secrets(notebook, seen)], pieces
 
 
 def value_digest(value: bytes) -> str:
