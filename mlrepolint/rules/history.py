@@ -56,7 +56,7 @@ LARGE_FILE_IN_HISTORY = Rule(
         "`committed-dataset` or `committed-model-artifact` would report (a dataset, archive or model file by name "
         "or by its first bytes, or a file larger than `committed-dataset`'s `max-file-size`) and that the current "
         "tree (HEAD) no longer holds, with its size and the first commit that added it (the finding's `commit` "
-        "field). A blob under `min-size` bytes (500 KB) is left out whatever it is: a few KB of CSV in history "
+        "field). A blob under `min-size` bytes (250 KB) is left out whatever it is: a few KB of CSV in history "
         "does not slow a clone, and rewriting history for it is not worth breaking every clone and fork. Git LFS "
         "pointers, paths matching those rules' `allow` globs and test fixtures under their `max-fixture-size` "
         "are left out. A path whose current version is itself an artifact is left to those "
@@ -72,7 +72,7 @@ LARGE_FILE_IN_HISTORY = Rule(
     ),
     bad="$ git add data/train.parquet && git commit -m data\n$ git rm data/train.parquet && git commit -m 'drop data'\n",
     good="$ git filter-repo --invert-paths --path data/train.parquet\n$ dvc add data/train.parquet\n",
-    options={"min-size": 500_000},
+    options={"min-size": 250_000},
 )
 
 HISTORY_RULES = (SECRET_IN_HISTORY, LARGE_FILE_IN_HISTORY)
