@@ -44,6 +44,7 @@ def timed(command: list[str] | str, cwd: Path) -> tuple[float, float]:
 
 
 def main() -> None:
+    """Time the peers and the cold and warm `--history` runs; print wall and CPU seconds and their ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=1)
@@ -51,7 +52,10 @@ def main() -> None:
     root = args.repo.resolve()
     exe = str(Path(sys.executable).with_name("mlrepolint"))
     lint = [exe, "--history", "--select", "MLR409,MLR309", "-q", "--exit-zero", "."]
-    count = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True, text=True).stdout.strip()  # noqa: E731
+
+    def count(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()
+
     print(f"{root.name}: {count('rev-list', '--count', '--all')} commits, "
           f"{len(count('rev-list', '--objects', '--all', '--missing=print').splitlines())} objects from all refs")
     subprocess.run([exe, "--select", "MLR409,MLR309", "-q", "--exit-zero", "."], cwd=root,

@@ -257,8 +257,9 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
     return found
 
 
-def _notebook_leaks(blob: str, path: str, commit: str, before: bytes | set[tuple[str, str]] | None,
-                   data: bytes) -> tuple[list[Leak], set[tuple[str, str]]] | None:
+def _notebook_leaks(
+    blob: str, path: str, commit: str, before: bytes | set[tuple[str, str]] | None, data: bytes
+) -> tuple[list[Leak], set[tuple[str, str]]] | None:
     """The secrets in the cells and outputs a notebook's version adds to the one before it (its content, or its
     pieces as this returned them last), read as the tree's scan reads notebooks (by cell, HTML outputs as HTML),
     on the file's lines, and this version's pieces; None when it is not JSON."""

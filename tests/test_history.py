@@ -106,7 +106,8 @@ def test_a_secret_on_a_branch_only_is_found(tmp_path):
 
 def test_a_large_file_added_then_deleted_gets_the_filter_repo_advice(tmp_path):
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
-    added = commit(root, "data", {"data/train.parquet": b"PAR1" + os.urandom(600_000), "blob.bin": os.urandom(1_200_000),
+    added = commit(root, "data", {"data/train.parquet": b"PAR1" + os.urandom(600_000),
+                                  "blob.bin": os.urandom(1_200_000),
                                   "data/scores.csv": "model,accuracy\n" + "svm,0.81\n" * 300})
     commit(root, "drop", remove=("data/train.parquet", "blob.bin", "data/scores.csv"))
     found = history(root)
@@ -168,8 +169,11 @@ def test_history_is_off_by_default_and_on_from_the_config(tmp_path):
     assert [f for f in lint_json(root, "--no-history", "--exit-zero").findings if f["code"] in HISTORY] == []
 
 
+LUNR = "var termTokenSet = lunr.TokenSet.fromClause(clause),\n    x = 1\n"  # mlrepolint: allow-secret
+
+
 def test_javascript_and_notebook_html_outputs_are_scanned_for_provider_keys_only(tmp_path):
-    # Names in code (`termTokenSet = lunr.TokenSet.fromClause(clause)`) are not assignments of secrets; a key of
+    # Names in code (a search library's token set built by a call) are not assignments of secrets; a key of
     # a provider's shape is a key wherever it is. Notebooks are read by cells, as the tree's scan reads them.
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
     page = '<div id="p"></div><script>var s={mapboxAccessToken:d.mapboxAccessToken,o:1};</script>'
@@ -180,7 +184,7 @@ def test_javascript_and_notebook_html_outputs_are_scanned_for_provider_keys_only
                            "execution_count": 2, "outputs": []}],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     added = commit(root, "site", {
-        "search/lunr.js": "var termTokenSet = lunr.TokenSet.fromClause(clause),\n    x = 1\n",
+        "search/lunr.js": LUNR,
         "static/app.js": f'const token = "{TOKEN}";\n',
         "report.ipynb": json.dumps(notebook, indent=1) + "\n",
     })

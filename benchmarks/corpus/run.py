@@ -52,7 +52,8 @@ def add_line_hashes(root: Path, findings: list[dict]) -> None:
     keys = LineKeys(root)
     for finding in findings:
         if finding.get("commit"):
-            finding["line_hash"] = line_hash(line_in_commit(root, finding["commit"], finding["path"], finding.get("line")))
+            line = line_in_commit(root, finding["commit"], finding["path"], finding.get("line"))
+            finding["line_hash"] = line_hash(line)
             continue
         stub = SimpleNamespace(path=finding["path"], code=finding["code"], line=finding.get("line"))
         finding["line_hash"] = keys.key(stub)[2]

@@ -42,7 +42,10 @@ SECRET_IN_HISTORY = Rule(
         "repository too, rewrite history with `git filter-repo --replace-text` and force-push."
     ),
     bad='$ git commit -m "add config" config.py   # WANDB_API_KEY = "..."\n$ git rm config.py && git commit -m oops\n',
-    good='$ # rotate the key at the provider, then read it from the environment:\nWANDB_API_KEY = os.environ["WANDB_API_KEY"]\n',
+    good=(
+        '$ # rotate the key at the provider, then read it from the environment:\n'
+        'WANDB_API_KEY = os.environ["WANDB_API_KEY"]\n'
+    ),
 )
 
 LARGE_FILE_IN_HISTORY = Rule(
@@ -70,7 +73,10 @@ LARGE_FILE_IN_HISTORY = Rule(
         "Rewrite history without the file: `git filter-repo --invert-paths --path <path>`, force-push, and have "
         "collaborators re-clone. Keep data out of git from then on (DVC, Git LFS, a data registry)."
     ),
-    bad="$ git add data/train.parquet && git commit -m data\n$ git rm data/train.parquet && git commit -m 'drop data'\n",
+    bad=(
+        "$ git add data/train.parquet && git commit -m data\n"
+        "$ git rm data/train.parquet && git commit -m 'drop data'\n"
+    ),
     good="$ git filter-repo --invert-paths --path data/train.parquet\n$ dvc add data/train.parquet\n",
     options={"min-size": 250_000},
 )
@@ -233,7 +239,8 @@ class _Judge:
         from mlrepolint.rules.repo.artifacts import classify
 
         view = _BlobView(size, head)
-        found = classify(view, self.engine.project, RepoFile(path, True), frozenset(), self.max_size)  # type: ignore[arg-type]
+        file = RepoFile(path, True)
+        found = classify(view, self.engine.project, file, frozenset(), self.max_size)  # type: ignore[arg-type]
         return found, view.asked
 
     def candidate(self, path: str, size: int) -> str | None:
@@ -271,7 +278,8 @@ class _Judge:
                 continue
             rule, what, detail = found
             options = self.model if rule is COMMITTED_MODEL_ARTIFACT else self.data
-            if allowed(options["allow"], blob.path) or (blob.size < options["max-fixture-size"] and in_test_dir(blob.path)):
+            fixture = blob.size < options["max-fixture-size"] and in_test_dir(blob.path)
+            if fixture or allowed(options["allow"], blob.path):
                 continue
             if ArtifactChecker._not_artifact(self.engine.project, RepoFile(blob.path, True)):
                 continue

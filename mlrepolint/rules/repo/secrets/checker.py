@@ -36,7 +36,7 @@ NOT_SCANNED_SUFFIXES = frozenset(
     """.split()
 )
 #: Web code, scanned like HTML pages (provider-shaped keys only): its `name = expression` lines are code, not
-#: secrets (`termTokenSet = lunr.TokenSet.fromClause(clause)` in a vendored search library).
+#: secrets (a vendored search library's token sets built by a call).
 WEB_CODE_SUFFIXES = frozenset(".js .mjs .cjs .jsx .ts .tsx .css .scss".split())
 #: PKCS#12 key stores (`.p12`, `.pfx`): binary bundles of a private key and its certificate, reported by name.
 KEY_STORE_SUFFIXES = frozenset({".p12", ".pfx"})
@@ -224,7 +224,9 @@ class SecretChecker(RepoChecker):
         return [(line, column, hit.description) for line, column, hit, _ in notebook_secrets(notebook)]
 
 
-def notebook_secrets(notebook: Notebook, seen: Container[tuple[str, str]] = ()) -> list[tuple[int | None, int | None, Hit, str]]:
+def notebook_secrets(
+    notebook: Notebook, seen: Container[tuple[str, str]] = ()
+) -> list[tuple[int | None, int | None, Hit, str]]:
     """(file line, column, hit, the text it is in) of each secret in a notebook's cell sources and text outputs,
     skipping the (text, kind) pieces in `seen`; a notebook that is not JSON is scanned as text."""
     if notebook.error is not None:  # not JSON: scan it as text, a key is a key
