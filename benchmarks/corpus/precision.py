@@ -145,11 +145,14 @@ class RuleRow:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
 
-def rules_run(runs: dict[str, dict]) -> set[str]:
-    """The rules that examined something in at least one repository of the runs (opt-in rules, such as the
-    `--history` ones, run only when asked)."""
-    return {rule["rule"] for record in runs.values() for category in record["report"].get("categories", [])
-            for rule in category.get("rules", []) if rule.get("examined")}
+def rules_run(runs: dict[str, dict]) -> set[str] | None:
+    """The rules that reported or examined something in at least one repository of the runs (opt-in rules, such as
+    the `--history` ones, run only when asked); None when the reports do not say what was examined."""
+    if not any("categories" in record["report"] for record in runs.values()):
+        return None
+    return {rule["rule"] for record in runs.values() for category in record["report"]["categories"]
+            for rule in category.get("rules", []) if rule.get("examined") or rule.get("findings")} | {
+        f["rule"] for record in runs.values() for f in record["report"]["findings"]}
 
 
 def precision_rows(found: list[Found], judgments: list[dict], size: int,
