@@ -229,14 +229,16 @@ class Cache(NoCache):
             if path.endswith(".ipynb"):  # a notebook's findings name their cell: a fifth field
                 rows = [row if len(row) == 5 else [*row, None] for row in rows]
                 findings = tuple([
-                    new(Finding, (*rules[i], path, line, column, message, cell)) for i, line, column, message, cell
-                    in rows if type(message) is str and (line is None or (type(line) is int and line > 0))
+                    new(Finding, (*rules[i], path, line, column, message, cell, None))
+                    for i, line, column, message, cell in rows
+                    if type(message) is str and (line is None or (type(line) is int and line > 0))
                     and (column is None or (type(column) is int and column > 0))
                     and (cell is None or (type(cell) is int and cell > 0))
                 ])
             else:
                 findings = tuple([
-                    new(Finding, (*rules[i], path, line, column, message, None)) for i, line, column, message in rows
+                    new(Finding, (*rules[i], path, line, column, message, None, None))
+                    for i, line, column, message in rows
                     if type(message) is str and (line is None or (type(line) is int and line > 0))
                     and (column is None or (type(column) is int and column > 0))
                 ])
@@ -260,8 +262,8 @@ class Cache(NoCache):
                 return None
         try:
             rules, new = self._numbered, tuple.__new__
-            findings = [new(Finding, (*rules[i], path, line, column, message, None)) for i, path, line, column, message
-                        in repo["findings"]]
+            findings = [new(Finding, (*rules[i], path, line, column, message, None, None))
+                        for i, path, line, column, message in repo["findings"]]
             if not all(_well_typed(f) for f in findings):
                 raise ValueError("bad finding")
             examined = _decode_examined(repo["examined"])
@@ -423,9 +425,35 @@ class _Folder:
             self._unlink(name)
 
 
-def _load(file: Path, mac_key: bytes) -> dict[str, Any]:
-    """The cache file's JSON object, or {} when it is missing, unreadable, not a regular file, not JSON, or not
-    written by this user (its MAC does not match)."""
+def read_own(root: Path, name: str, format: str) -> dict[str, Any]:
+    """The JSON object of `.mlrepolint_cache/<name>` under the root when this user wrote it (see `write_own`) in
+    `format`, else {}: the same trust rule as the result cache (for `--history`'s blob cache)."""
+    directory = root / DIRNAME
+    secret = user_key()
+    if secret is None or directory.is_symlink() or not directory.is_dir():
+        return {}
+    return _load(directory / name, _mac_key(secret, root), format)
+
+
+def write_own(root: Path, name: str, format: str, data: dict[str, Any]) -> None:
+    """Write `data` to `.mlrepolint_cache/<name>`, with the MAC that `read_own` checks; never fails the run."""
+    secret = user_key()
+    directory = root / DIRNAME
+    if secret is None or directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        return
+    body = json.dumps(data, separators=(",", ":")).encode("ascii")
+    mac = hmac.new(_mac_key(secret, root), body, "blake2b").hexdigest()
+    try:
+        with _Folder(directory) as folder:
+            folder.tag()
+            folder.replace(name, f"{format} {mac}\n".encode() + body)
+    except OSError:
+        pass
+
+
+def _load(file: Path, mac_key: bytes, format: str = FORMAT) -> dict[str, Any]:
+    """The cache file's JSON object, or {} when it is missing, unreadable, not a regular file, not JSON, not in
+    `format`, or not written by this user (its MAC does not match)."""
     try:
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                      | getattr(os, "O_BINARY", 0))
@@ -436,7 +464,7 @@ def _load(file: Path, mac_key: bytes) -> dict[str, Any]:
             header, _, body = handle.read().partition(b"\n")
         name, _, mac = header.decode("ascii", "replace").partition(" ")
         expected = hmac.new(mac_key, body, "blake2b").hexdigest()
-        if name != FORMAT or not hmac.compare_digest(mac, expected):
+        if name != format or not hmac.compare_digest(mac, expected):
             return {}
         data = json.loads(body)
     except (OSError, ValueError, RecursionError):
@@ -521,7 +549,7 @@ def lint_key(engine: Engine) -> str:
     # must not lint everything again).
     settings = replace(
         engine.settings, jobs=None, cache=True, source=None, exclude=(), extend_exclude=(), fail_under=None,
-        fail_on="error",
+        fail_on="error", history=False,  # `--history` adds findings of its own, cached apart (mlrepolint.history)
     )
     parts = {
         "format": FORMAT,

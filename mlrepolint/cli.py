@@ -63,6 +63,9 @@ def cli() -> None:
               help="Record the current findings in FILE so that later runs with --baseline FILE fail only on new ones.")
 @click.option("--diff", "diff_base", metavar="BASE_REF",
               help="Report only findings on lines added, or files changed, since the git revision BASE_REF.")
+@click.option("--history/--no-history", default=None,
+              help="Also scan every commit of every ref for secrets and large files no longer in the tree "
+                   "(with --diff: the commits of BASE_REF..HEAD).")
 @click.option("--limit-to-paths", is_flag=True,
               help="Keep repository findings only for the named files (what the pre-commit hook passes).")
 @click.option("--select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes or names).")
@@ -109,6 +112,7 @@ def lint(
     baseline_file: Path | None,
     write_baseline: Path | None,
     diff_base: str | None,
+    history: bool | None,
     limit_to_paths: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -170,6 +174,7 @@ def lint(
         cache=cache,
         fail_under=fail_under,
         fail_on="never" if exit_zero else fail_on,
+        history=history,
     )
     settings = replace(settings, wrapped_selectors=settings.wrapped_selectors + tuple(wrapped))
     check_wrapped_selectors(settings)
@@ -195,6 +200,10 @@ def lint(
             from mlrepolint.rules.testreports import with_reports
 
             result = with_reports(result, reports, engine)
+        if settings.history:
+            from mlrepolint.rules.history import with_history
+
+            result = with_history(result, engine, base)
         result = _gate_inputs(result, baseline_file, write_baseline)
         if base is not None:
             from mlrepolint.diff import restrict

@@ -74,6 +74,8 @@ class Settings:
     #: Honour the repository's own suppressions (`# noqa`, `# mlrepolint: disable=`, `# pylint: disable`, the
     #: wrapped tools' select/ignore/exclude settings). None: yes, except under `grade`.
     respect_suppressions: bool | None = None
+    #: Also scan every object git keeps, for secrets and large files no longer in the tree (`--history`).
+    history: bool = False
     #: Python files larger than this many bytes are reported (`parse-error`) instead of parsed.
     max_python_file_size: int = 5_000_000
     notebooks: NotebookSettings = field(default_factory=NotebookSettings)
@@ -345,6 +347,7 @@ _KEYS = {
     "rubric": _Reader.rubric,
     "fail-under": lambda r, v, k: {"fail_under": r.number(v, k, 0.0, 100.0)},
     "fail-on": _Reader.fail_on,
+    "history": lambda r, v, k: {"history": _flag(v, k, r.where)},
     "max-python-file-size": lambda r, v, k: {"max_python_file_size": _positive_int(v, k, r.where)},
     "notebooks": _Reader.notebooks,
 }

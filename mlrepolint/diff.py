@@ -124,10 +124,14 @@ def _new_lines(old: bytes, new: bytes) -> set[int]:
 
 
 def restrict(result: Result, base: Base, view: RepoView) -> Result:
-    """`result` with only the findings on lines added, or files changed, since the base."""
-    changed = changed_lines(base, view, {finding.path for finding in result.findings})
+    """`result` with only the findings on lines added, or files changed, since the base. Findings about git history
+    are kept: with `--diff` they come from the commits since the base only."""
+    changed = changed_lines(base, view, {finding.path for finding in result.findings if finding.commit is None})
     kept = []
     for finding in result.findings:
+        if finding.commit is not None:
+            kept.append(finding)
+            continue
         if finding.path not in changed:
             continue
         lines = changed[finding.path]

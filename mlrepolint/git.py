@@ -4,8 +4,9 @@ Everything in a linted repository is attacker-controlled, its `.git/config` and 
 runs commands its config names: `core.fsmonitor` on every `ls-files`, a pager, `diff.external`, textconv and
 clean/smudge/process filters, hooks, credential helpers, `core.sshCommand`, gpg. So:
 
-- Only plumbing that runs none of them is used: `rev-parse`, `ls-files`, `ls-tree`, `cat-file --batch` (never with
-  `--filters` or `--textconv`), `merge-base`, and `config` on the user's own (global and system) files. Nothing is
+- Only plumbing that runs none of them is used: `rev-parse`, `ls-files`, `ls-tree`, `rev-list --objects`,
+  `cat-file --batch` and `--batch-check` (never with `--filters` or `--textconv`), `merge-base`, and `config` on
+  the user's own (global and system) files. Nothing is
   checked out, diffed or fetched: the `--diff` base is read from objects and compared in Python.
 - Every call gets `--no-pager` and `-c` overrides for the settings that name a command (fsmonitor, hooks, pager,
   ssh, credential helper, askpass, editor, gpg), no prompts, no optional locks, no LFS downloads, no network
@@ -281,6 +282,14 @@ def resolve_tree(root: Path, revision: str) -> str:
     return out.decode("ascii", "replace").strip()
 
 
+def resolve_commit(root: Path, revision: str) -> str:
+    """The commit id of `revision`; never read as an option."""
+    if revision.startswith("-"):
+        raise GitError(f"{revision!r} is not a revision")
+    out = _in(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    return out.decode("ascii", "replace").strip()
+
+
 def merge_base(root: Path, left: str, right: str) -> str:
     """The best common ancestor of two revisions."""
     if left.startswith("-") or right.startswith("-"):
@@ -403,6 +412,137 @@ class BlobReader:
             self._proc.kill()
             self._proc.wait()
         self._proc = None
+
+
+# History (for `--history`).
+
+_OID = re.compile(r"\A(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
+
+
+@dataclass(frozen=True)
+class HistoryObject:
+    """One object of a history walk: its id, the commit it was first met under (the walk goes oldest first), and
+    its path in that commit's tree ("" for commits and root trees). `missing`: the object store lacks it (a partial
+    clone)."""
+
+    oid: str
+    commit: str
+    path: str
+    missing: bool = False
+
+
+def all_tips(root: Path) -> list[str]:
+    """The object id every ref points at (branches, tags, remotes, stash, notes), each once."""
+    out = _in(root, "rev-parse", "--all").decode("ascii", "replace").split()
+    return [oid for oid in dict.fromkeys(out) if _OID.match(oid)]
+
+
+def walk_history(root: Path, tips: Sequence[str], exclude: Sequence[str] = ()) -> list[HistoryObject]:
+    """Every object reachable from `tips` and not from `exclude`, each once, commits oldest first, each followed
+    by the trees and blobs it is the first to hold (`rev-list --objects --reverse --in-commit-order`). Revisions go
+    in on stdin as object ids only, so none can be read as an option. (rev-list cuts a path at a newline.)"""
+    for oid in (*tips, *exclude):
+        if not _OID.match(oid):
+            raise GitError(f"{oid!r} is not an object id")
+    if not tips:
+        return []
+    revisions = "".join(f"{oid}\n" for oid in tips) + "".join(f"^{oid}\n" for oid in exclude)
+    out = _in(root, "rev-list", "--objects", "--reverse", "--in-commit-order", "--missing=print", "--stdin",
+              stdin=revisions.encode("ascii"))
+    objects: list[HistoryObject] = []
+    commit = ""
+    for line in out.split(b"\n"):
+        if not line:
+            continue
+        if line[:1] == b"?":  # a missing object: nothing of it can be read
+            objects.append(HistoryObject(line[1:].decode("ascii", "replace"), commit, "", missing=True))
+            continue
+        oid, space, path = line.partition(b" ")
+        oid_text = oid.decode("ascii", "replace")
+        if not space:  # a commit (or a tag): the objects that follow are its own
+            commit = oid_text
+            objects.append(HistoryObject(oid_text, commit, ""))
+        else:
+            objects.append(HistoryObject(oid_text, commit, path.decode("utf-8", "surrogateescape")))
+    return objects
+
+
+def object_info(root: Path, oids: Sequence[str]) -> list[tuple[str, int] | None]:
+    """(type, size) of each object, in order, from one `cat-file --batch-check`; None for one that is missing."""
+    if not oids:
+        return []
+    out = _in(root, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
+              stdin="".join(f"{oid}\n" for oid in oids).encode("ascii"))
+    info: list[tuple[str, int] | None] = []
+    for record in out.split(b"\n")[: len(oids)]:
+        kind, _, size = record.partition(b" ")
+        info.append((kind.decode("ascii"), int(size)) if size.isdigit() else None)
+    if len(info) != len(oids):
+        raise GitError("git cat-file --batch-check answered for fewer objects than asked")
+    return info
+
+
+def stream_blobs(root: Path, blobs: Sequence[str], limit: int) -> Iterator[tuple[str, bytes | None]]:
+    """(blob id, content) for each blob in order, at most `limit` bytes of each (None: missing), read through one
+    `cat-file --batch` fed by a thread while this one reads; git is killed when it makes no progress for TIMEOUT
+    seconds."""
+    if not blobs:
+        return
+    proc = subprocess.Popen(
+        ["git", "--no-pager", *_overrides(), *_repository(root), "cat-file", "--batch"],
+        cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+        bufsize=1 << 20,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin, stdout = proc.stdin, proc.stdout
+    progress = [0]  # blobs read so far
+    done = threading.Event()
+
+    def feed() -> None:
+        try:
+            for start in range(0, len(blobs), 4096):
+                stdin.write("".join(f"{b}\n" for b in blobs[start: start + 4096]).encode("ascii"))
+            stdin.close()
+        except OSError:  # git died: the reader says so
+            pass
+
+    def watch() -> None:
+        seen = -1
+        while not done.wait(TIMEOUT):
+            if progress[0] == seen:
+                proc.kill()
+                return
+            seen = progress[0]
+
+    threading.Thread(target=feed, daemon=True).start()
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        for blob in blobs:
+            header = stdout.readline().split()
+            if len(header) == 2 and header[1] == b"missing":
+                yield blob, None
+                progress[0] += 1
+                continue
+            if len(header) != 3:
+                raise GitError(f"git cat-file stopped answering at object {blob}")
+            size = int(header[2])
+            keep = min(size, limit)
+            data = stdout.read(keep)
+            rest = size - keep + 1  # past the limit, and the newline after the content
+            while rest > 0:
+                chunk = stdout.read(min(rest, 1 << 20))
+                if not chunk:
+                    break
+                rest -= len(chunk)
+            if len(data) != keep or rest > 0:
+                raise GitError(f"git cat-file stopped answering at object {blob}")
+            progress[0] += 1
+            yield blob, data
+    finally:
+        done.set()
+        proc.kill()
+        proc.wait()
+        stdout.close()
 
 
 def blob_id(data: bytes, like: str) -> str:

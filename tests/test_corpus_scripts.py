@@ -82,6 +82,25 @@ def test_precision_table_matches_judgments_by_line_content(tmp_path: Path) -> No
     assert "debatable judgments are left out" in run.stdout
 
 
+def test_judgments_of_a_rule_the_run_did_not_run_are_not_lost_tps(tmp_path: Path) -> None:
+    # The --history rules are opt-in: a run without --history neither reports nor examines them.
+    findings = tmp_path / "findings"
+    write_run(findings, "alpha", [finding("MLR301", "committed-dataset", "data.csv", None, "")])
+    record = json.loads((findings / "alpha.json").read_text(encoding="utf-8"))
+    record["report"]["categories"] = [{"id": "data-hygiene", "rules": [
+        {"rule": "committed-dataset", "code": "MLR301", "findings": 1, "examined": 3}]}]
+    (findings / "alpha.json").write_text(json.dumps(record), encoding="utf-8")
+    judgments = tmp_path / "judgments.json"
+    judgments.write_text(json.dumps({"judgments": [
+        judgment("alpha", "committed-dataset", "data.csv", None, "", "tp"),
+        judgment("alpha", "large-file-in-history", "old.csv", None, "", "tp"),
+    ]}), encoding="utf-8")
+    run = script("precision.py", "--findings", str(findings), "--judgments", str(judgments))
+    assert run.returncode == 0, run.stderr
+    assert table_row(run.stdout, "committed-dataset")[-2:] == ["0", "0"]
+    assert "large-file-in-history" not in run.stdout
+
+
 def test_precision_sample_lists_the_unjudged_findings(tmp_path: Path) -> None:
     findings = tmp_path / "findings"
     write_run(findings, "alpha", [

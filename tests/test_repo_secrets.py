@@ -15,7 +15,7 @@ import pytest
 from conftest import make_git_repo, run_cli, write_files
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
-from mlrepolint.rules.repo.secrets.scan import literal_triggers
+from mlrepolint.rules.repo.secrets.scan import literal_triggers, may_hold_secret
 
 RNG = random.Random(402)
 ALNUM = string.ascii_letters + string.digits
@@ -400,6 +400,9 @@ NEGATIVES = [
     'cache_key = "3f1c2a9d0b8e7f6a5b4c3d2e1f0a9b8c"\n',
     'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"\n',
     'token = "dev-token-2024"\n',
+    # neptune-client's published anonymous-user token, which its examples pass on purpose
+    'neptune.init(api_token="eyJhcGlfYWRkcmVzcyI6Imh0dHBzOi8vdWkubmVwdHVuZS5tbCIsImFwaV9rZXkiOiJiNzA2YmM4Zi03NmY5'
+    'LTRjMmUtOTM5ZC00YmEwMzZmOTMyZTQifQ==")\n',
 ]
 
 
@@ -431,6 +434,21 @@ def test_binary_files_are_not_scanned(repo):
     assert run_cli("--format", "json", "--select", "MLR402", str(root)).locations() == [("MLR402", "notes", 1)]
 
 
+def test_web_code_and_notebook_html_outputs_are_scanned_for_provider_keys_only(repo):
+    # `name = expression` in JavaScript is code (a vendored search library, plotly's bundle in a notebook's HTML
+    # output), not an assignment of a secret; a key of a provider's shape is found wherever it is.
+    page = "<script>var s={mapboxAccessToken:d.mapboxAccessToken};</script>"
+    cells = [{"cell_type": "code", "source": "fig.show()", "metadata": {}, "execution_count": 1,
+              "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"text/html": [page]}}]}]
+    root = repo({
+        "site/search/lunr.js": "var termTokenSet = lunr.TokenSet.fromClause(clause),\n  x = 1\n",
+        "site/app.js": f'const id = "{S["aws_id"]}";\n',
+        "plot.ipynb": json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
+    })
+    run = run_cli("--format", "json", "--select", "MLR402", str(root))
+    assert run.locations() == [("MLR402", "site/app.js", 1)]
+
+
 def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
     root = repo({"broken.ipynb": '{"cells": [\n  "x = \'' + S["aws_id"] + '\'"\n'})
     run = run_cli("--format", "json", "--select", "MLR001,MLR3,MLR4", str(root))
@@ -441,3 +459,9 @@ def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
 @pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
 def test_every_trigger_string_is_found_by_the_trigger_search(literal):
     assert literal_triggers(f"x = {literal}y") == [(4, literal)]
+    assert may_hold_secret(f"x = {literal}y".encode())  # the history scan's skip test lets it through
+
+
+def test_text_without_any_trigger_is_skipped_by_the_history_scan():
+    assert not may_hold_secret("def train(model):\n    return model.fit(x, y)  # épocas\n".lower().encode())
+    assert may_hold_secret(b"password = hunter2")  # a pattern trigger, not a literal one

@@ -12,6 +12,7 @@ import pytest
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
+from mlrepolint.rules.history import HISTORY_RULES
 from mlrepolint.rules.python.notebooks import NotebookHygieneChecker
 from mlrepolint.rules.registry import load_registry
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
@@ -28,6 +29,8 @@ _FILE_HEADER = re.compile(r"^# (?P<path>[\w./-]+)$", re.M)
 
 def _is_per_file(rule: Rule) -> bool:
     if rule in TEST_REPORT_RULES:  # their examples are reports (tests/test_test_reports.py proves them)
+        return False
+    if rule in HISTORY_RULES:  # their examples are commits (tests/test_history.py proves them)
         return False
     plugin = load_registry().plugin_of(rule)
     return plugin is None or issubclass(plugin.checker, PythonChecker) or rule.code in FILE_EXAMPLES

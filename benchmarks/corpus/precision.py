@@ -145,8 +145,22 @@ class RuleRow:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
 
-def precision_rows(found: list[Found], judgments: list[dict], size: int) -> list[RuleRow]:
-    """One row per rule that has findings in the run or judgments."""
+def rules_run(runs: dict[str, dict]) -> set[str] | None:
+    """The rules that reported or examined something in at least one repository of the runs (opt-in rules, such as
+    the `--history` ones, run only when asked); None when the reports do not say what was examined."""
+    if not any("categories" in record["report"] for record in runs.values()):
+        return None
+    return {rule["rule"] for record in runs.values() for category in record["report"]["categories"]
+            for rule in category.get("rules", []) if rule.get("examined") or rule.get("findings")} | {
+        f["rule"] for record in runs.values() for f in record["report"]["findings"]}
+
+
+def precision_rows(found: list[Found], judgments: list[dict], size: int,
+                   ran: set[str] | None = None) -> list[RuleRow]:
+    """One row per rule that has findings in the run or judgments; with `ran`, judgments of the rules that did not
+    run at all (the `--history` rules in a run without `--history`) are left out rather than counted as lost."""
+    if ran is not None:
+        judgments = [j for j in judgments if j["rule"] in ran]
     codes = {f.rule: f.code for f in found}
     codes.update({j["rule"]: j.get("code", codes.get(j["rule"], "")) for j in judgments if j["rule"] not in codes})
     rows = {rule: RuleRow(rule, code) for rule, code in codes.items()}
@@ -340,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         lines = scores_lines(runs, ranking, {e["name"]: e["kind"] for e in manifest}, args.markdown)
     else:
         lines = [f"{len(runs)} repositories, {len(judgments)} judgments",
-                 *table_lines(precision_rows(found, judgments, args.size), args.size, args.markdown)]
+                 *table_lines(precision_rows(found, judgments, args.size, rules_run(runs)), args.size,
+                              args.markdown)]
     print("\n".join(lines))
     return 0
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from mlrepolint.fingerprint import LineKeys
+from mlrepolint.fingerprint import LineKeys, line_hash
 
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
@@ -46,12 +46,27 @@ def children_cpu() -> float:
 
 
 def add_line_hashes(root: Path, findings: list[dict]) -> None:
-    """Give each finding `line_hash`: the hash of its line's normalised content ('' for whole-file findings)."""
+    """Give each finding `line_hash`: the hash of its line's normalised content ('' for whole-file findings). A
+    `--history` finding (one with a `commit`) names a line of the file as that commit has it, not as the tree has
+    it: its line is read from there."""
     keys = LineKeys(root)
     for finding in findings:
+        if finding.get("commit"):
+            line = line_in_commit(root, finding["commit"], finding["path"], finding.get("line"))
+            finding["line_hash"] = line_hash(line)
+            continue
         stub = SimpleNamespace(path=finding["path"], code=finding["code"], line=finding.get("line"),
                                cell=finding.get("cell"), message=finding["message"])
         finding["line_hash"] = keys.key(stub)[2]
+
+
+def line_in_commit(root: Path, commit: str, path: str, line: int | None) -> str:
+    """Line `line` of `path` in `commit` ('' for none, or when it cannot be read)."""
+    if line is None:
+        return ""
+    shown = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=root, capture_output=True, check=False)
+    lines = shown.stdout.decode("utf-8", "replace").splitlines() if shown.returncode == 0 else []
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def lint(executable: str, root: Path, extra: list[str]) -> dict:

@@ -139,6 +139,8 @@ class Finding(NamedTuple):
     column: int | None
     message: str
     cell: int | None = None
+    #: The commit a finding about git history names (the first to add what it found); None for every other.
+    commit: str | None = None
 
     def sort_key(self) -> tuple:
         """Order by path, then position (cell, line, column), then code."""
@@ -154,8 +156,8 @@ class Finding(NamedTuple):
         return f"cell {self.cell}{line}{column}"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of one finding."""
-        return {
+        """The JSON contract of one finding (`commit` only for findings about git history)."""
+        document = {
             "code": self.code,
             "rule": self.rule,
             "category": self.category,
@@ -167,6 +169,9 @@ class Finding(NamedTuple):
             "message": self.message,
             **({"cell": self.cell} if self.cell is not None else {}),
         }
+        if self.commit is not None:
+            document["commit"] = self.commit
+        return document
 
 
 @dataclass(frozen=True)

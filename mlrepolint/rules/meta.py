@@ -2,6 +2,7 @@
 reports the user names (`--junit`, `--coverage`) say."""
 
 from mlrepolint.rules.base import Rule, Severity
+from mlrepolint.rules.history import HISTORY_RULES
 from mlrepolint.rules.testreports import TEST_REPORT_RULES
 
 PARSE_ERROR = Rule(
@@ -45,4 +46,4 @@ UNUSED_SUPPRESSION = Rule(
     default_enabled=False,
 )
 
-ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION, *TEST_REPORT_RULES)
+ENGINE_RULES = (PARSE_ERROR, UNUSED_SUPPRESSION, *TEST_REPORT_RULES, *HISTORY_RULES)

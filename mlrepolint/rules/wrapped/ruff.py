@@ -395,7 +395,7 @@ class _Reader:
                 severity = pep8_severity(code)
                 head = heads[code] = wrapped_finding(SOURCE, code, rule_name(code), severity, "", 0, 0, "")[:5]
             # Built directly from the code's shared fields: ruff can report a few hundred thousand findings.
-            found.append(new(Finding, (*head, path, int(row), int(column), message, None)))
+            found.append(new(Finding, (*head, path, int(row), int(column), message, None, None)))
         return None
 
     def findings(self) -> list[Finding]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, Container, Iterator, Optional, Tuple
 
 from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity
 from mlrepolint.rules.repo.envfiles import is_env_file
 from mlrepolint.rules.repo.hygiene import base_name, is_lfs_pointer, suffix_of
-from mlrepolint.rules.repo.notebooks import load_notebook
+from mlrepolint.rules.repo.notebooks import Notebook, load_notebook
 from mlrepolint.rules.repo.secrets.detectors import MARKUP, PYTHON
-from mlrepolint.rules.repo.secrets.scan import scan_text
+from mlrepolint.rules.repo.secrets.scan import Hit, scan_text
 
 #: (line, column, masked description) of one secret in a file.
 Found = Tuple[Optional[int], Optional[int], str]
@@ -35,6 +35,9 @@ NOT_SCANNED_SUFFIXES = frozenset(
     .sqlite3 .csv .tsv .xls .xlsx .lmdb .tfrecord .idx .pack .map .lock
     """.split()
 )
+#: Web code, scanned like HTML pages (provider-shaped keys only): its `name = expression` lines are code, not
+#: secrets (a vendored search library's token sets built by a call).
+WEB_CODE_SUFFIXES = frozenset(".js .mjs .cjs .jsx .ts .tsx .css .scss".split())
 #: PKCS#12 key stores (`.p12`, `.pfx`): binary bundles of a private key and its certificate, reported by name.
 KEY_STORE_SUFFIXES = frozenset({".p12", ".pfx"})
 BINARY_SNIFF = 8192
@@ -69,8 +72,9 @@ HARDCODED_SECRET = Rule(
         "machine-made token of 20+ characters.\n\n"
         "Scanned: every text file of the repository, each once: Python files, notebooks (cell sources and text "
         "outputs; image data is skipped), YAML, JSON, TOML, INI and CFG files, Dockerfiles, `.env` files (and "
-        "their templates), shell scripts, `.txt`, Markdown and extensionless files; HTML pages for "
-        "provider-shaped keys only (their page tokens, analytics beacons and CSRF nonces, are public). Not "
+        "their templates), shell scripts, `.txt`, Markdown and extensionless files; HTML pages, "
+        "notebooks' HTML outputs and web code (`.js`, `.ts`, `.css`...) for provider-shaped keys only (page "
+        "tokens, analytics beacons and CSRF nonces are public, and `name = expression` in code is no secret). Not "
         "read: binary files, "
         "images, archives, model weights, tabular data (`.csv`, `.parquet`...), lockfiles, and files larger than "
         "`max-file-size` bytes (notebooks excepted).\n\n"
@@ -124,7 +128,7 @@ def file_kind(file: RepoFile) -> str | None:
         return None
     if suffix in KEY_STORE_SUFFIXES:
         return "keystore"
-    if suffix in (".html", ".htm", ".xhtml"):
+    if suffix in (".html", ".htm", ".xhtml") or suffix in WEB_CODE_SUFFIXES:
         return MARKUP
     if suffix in CONFIG_SUFFIXES:
         return "config"
@@ -156,7 +160,9 @@ def notebook_pieces(cells: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
             yield _text(output.get("evalue")), "text"
             data = output.get("data")
             for mime, value in (data.items() if isinstance(data, dict) else ()):
-                if mime.startswith("text/"):
+                if mime == "text/html":  # a rendered table or a plot's page, scripts and all: scanned as HTML
+                    yield _text(value), MARKUP
+                elif mime.startswith("text/"):
                     yield _text(value), "text"
                 elif mime == "application/json":
                     yield json.dumps(value), "config"
@@ -215,24 +221,32 @@ class SecretChecker(RepoChecker):
         notebook = load_notebook(repo, path)
         if notebook is None:
             return None
-        if notebook.error is not None:  # not JSON: scan it as text, a key is a key
-            return [(hit.line, hit.column, hit.description) for hit in scan_text(notebook.text, "text")]
-        found: list[Found] = []
-        cursor = 0
-        for text, kind in notebook_pieces(notebook.cells):
-            if not text:
-                continue
-            for hit in scan_text(text, kind):
-                line_start = text.rfind("\n", 0, hit.offset) + 1
-                line_end = text.find("\n", hit.offset)
-                # Jupyter writes JSON with ensure_ascii=False; the escaped line finds the file line.
-                needle = json.dumps(text[line_start: line_end if line_end >= 0 else len(text)], ensure_ascii=False)
-                needle = needle[1:-1][:40]
-                at = notebook.text.find(needle, cursor)
-                if at < 0:
-                    at = notebook.text.find(needle)
-                if at >= 0:
-                    cursor = at
-                line = notebook.text.count("\n", 0, at) + 1 if at >= 0 else None
-                found.append((line, None, hit.description))
-        return found
+        return [(line, column, hit.description) for line, column, hit, _ in notebook_secrets(notebook)]
+
+
+def notebook_secrets(
+    notebook: Notebook, seen: Container[tuple[str, str]] = ()
+) -> list[tuple[int | None, int | None, Hit, str]]:
+    """(file line, column, hit, the text it is in) of each secret in a notebook's cell sources and text outputs,
+    skipping the (text, kind) pieces in `seen`; a notebook that is not JSON is scanned as text."""
+    if notebook.error is not None:  # not JSON: scan it as text, a key is a key
+        return [(hit.line, hit.column, hit, notebook.text) for hit in scan_text(notebook.text, "text")]
+    found: list[tuple[int | None, int | None, Hit, str]] = []
+    cursor = 0
+    for text, kind in notebook_pieces(notebook.cells):
+        if not text or (text, kind) in seen:
+            continue
+        for hit in scan_text(text, kind):
+            line_start = text.rfind("\n", 0, hit.offset) + 1
+            line_end = text.find("\n", hit.offset)
+            # Jupyter writes JSON with ensure_ascii=False; the escaped line finds the file line.
+            needle = json.dumps(text[line_start: line_end if line_end >= 0 else len(text)], ensure_ascii=False)
+            needle = needle[1:-1][:40]
+            at = notebook.text.find(needle, cursor)
+            if at < 0:
+                at = notebook.text.find(needle)
+            if at >= 0:
+                cursor = at
+            line = notebook.text.count("\n", 0, at) + 1 if at >= 0 else None
+            found.append((line, None, hit, text))
+    return found

@@ -29,7 +29,7 @@ FILLER_WORDS = (
 
 #: SHA-256 of keys published on purpose in documentation and SDK test suites (hashes, so this file holds no key):
 #: the Firebase Android SDK's test-project API keys (gitleaks' `gcp-api-key` allowlist), yarn's public search key
-#: and the Azure Storage emulator's well-known key.
+#: the Azure Storage emulator's well-known key and Neptune's anonymous-user token.
 PUBLISHED_KEYS = frozenset(
     {
         # Firebase Android SDK test-project API keys (16)
@@ -53,6 +53,8 @@ PUBLISHED_KEYS = frozenset(
         "2f21fd9c81678e396751af8b2472e2bd209ff5ce38da144052fb6c024485982f",
         # the Azure Storage emulator's (Azurite's) documented account key
         "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
+        # neptune-client's anonymous-user API token (`neptune.ANONYMOUS_API_TOKEN`, for its public examples)
+        "f0217e78af8a8ab2766056264585d5a7e11a486f7d3b3b91289a14aebe9a61c8",
     }
 )
 
