@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
@@ -174,6 +175,9 @@ class Project:
     #: Why the repository's notebooks are reading material whose outputs are the content (a course's lesson folders,
     #: a book of notebooks), or "" when they are not (see `_published_collection`).
     published: str = ""
+    #: Notebooks the repository's Markdown links through a notebook viewer (nbviewer, Colab, Binder): published
+    #: for reading with their outputs -> the file that links them.
+    rendered: Mapping[str, str] = field(default_factory=dict)
 
     def role(self, path: str) -> Role | None:
         """The file's role, or None for a file the model has nothing to say about."""
@@ -780,6 +784,13 @@ _MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"(?m)^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HTML_LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"'\s]+)["']""", re.I)
 _RST_LINK = re.compile(r"(?m)^\s*\.\.\s+(?:image|figure|include|literalinclude|csv-table)::\s*(\S+)|`[^`<]*<([^>`]+)>`_")
+#: A notebook viewer's link to a notebook of a GitHub repository: nbviewer and Colab (`.../github/ORG/REPO/blob/REF/
+#: PATH.ipynb`) and Binder (`...?filepath=PATH.ipynb`, `labpath=`, `urlpath=`).
+_RENDERED_NOTEBOOK = re.compile(
+    r"(?:nbviewer\.(?:jupyter\.)?org|colab\.research\.google\.com)/github/[^/\s]+/[^/\s]+/blob/[^/\s]+/"
+    r"([^\s)\]\"'<>#?]+\.ipynb)"
+    r"|mybinder\.org/\S*?[?&](?:filepath|labpath|urlpath)=(?:lab/tree/|tree/)?([^\s&)\]\"'<>#]+\.ipynb)"
+)
 _GITHUB_FILE = re.compile(r"https?://(?:github\.com/[^/]+/[^/]+/(?:blob|raw)/[^/]+|raw\.githubusercontent\.com/[^/]+"
                           r"/[^/]+/[^/]+)/(\S+)")
 
@@ -924,9 +935,15 @@ def build_project(repo: RepoView, facts: FactSource | None = None) -> Project:
         for target in _links(path, text, build.listed):
             links.setdefault(target, path)
     roles.update(_other_roles(build, roles, links))
+    rendered: dict[str, str] = {}
+    for path, text in sorted(build.markdown.items()):
+        for match in _RENDERED_NOTEBOOK.finditer(text):
+            target = _normalise(unquote(match.group(1) or match.group(2)))
+            if target is not None and target in build.listed:
+                rendered.setdefault(target, path)
     kind, kind_reason = _repository_kind(build, roles)
     return Project(
-        kind=kind, kind_reason=kind_reason, published=_published_collection(build, kind),
+        kind=kind, kind_reason=kind_reason, published=_published_collection(build, kind), rendered=rendered,
         packages=tuple(sorted(build.packages.values(), key=lambda p: p.path)),
         modules=build.modules, roles=roles, imported=build.imported,
         local_imports={importer: tuple(targets) for importer, targets in build.local_imports.items()},

@@ -98,3 +98,20 @@ def test_a_courses_notebooks_keep_their_outputs_and_a_projects_do_not(tmp_path):
     })
     found = [f["path"] for f in run_cli("--format", "json", str(project)).findings if f["code"] == "MLR303"]
     assert found == ["eda.ipynb", "house_model.ipynb"]
+
+
+def test_notebooks_linked_through_a_notebook_viewer_keep_their_outputs(tmp_path):
+    # A library's documentation notebooks, linked through nbviewer or Colab, are published with their outputs; a
+    # notebook its index links directly is the project's own work.
+    viewer = "https://nbviewer.org/github/org/lib/blob/main/notebooks/Basic_Usage.ipynb"
+    colab = "https://colab.research.google.com/github/org/lib/blob/master/notebooks/Transfer%20Learning.ipynb"
+    root = make_git_repo(tmp_path / "lib", {
+        "notebooks/README.md": f"* [Basic]({viewer})\n* [Transfer]({colab})\n* [EDA](eda.ipynb)\n",
+        "notebooks/Basic_Usage.ipynb": notebook((1, STREAM)),
+        "notebooks/Transfer Learning.ipynb": notebook((1, STREAM)),
+        "notebooks/eda.ipynb": notebook((1, STREAM)),
+        "lib/__init__.py": '"""Lib."""\n',
+        "pyproject.toml": '[project]\nname = "lib"\nrequires-python = ">=3.9"\n',
+    })
+    found = [f["path"] for f in run_cli("--format", "json", str(root)).findings if f["code"] == "MLR303"]
+    assert found == ["notebooks/eda.ipynb"]

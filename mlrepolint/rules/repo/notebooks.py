@@ -29,7 +29,8 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
         "cells nbstripout is told to keep (`\"keep_output\": true` in a cell's metadata, or in the notebook's "
         "for all of them). The notebooks of a course or a book (a collection repository with lesson folders, or with "
         "20 notebooks or more: see `mlrepolint explain`) are read on GitHub with their outputs, which are the "
-        "lesson, and are not reported. A file that is not valid notebook JSON is reported as `parse-error`."
+        "lesson, and are not reported; nor are the notebooks the repository's Markdown links through a notebook "
+        "viewer (nbviewer, Colab, Binder), which are published to be read with their outputs. A file that is not valid notebook JSON is reported as `parse-error`."
     ),
     rationale=(
         "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
@@ -109,10 +110,12 @@ class NotebookChecker(RepoChecker):
                 ctx.report(PARSE_ERROR, line, column, message, path=file.path)
                 continue
             code = [(number, cell) for number, cell in enumerate(notebook.cells, 1) if cell.get("cell_type") == "code"]
-            if not published:
+            # Read with its outputs: a course's or a book's notebook, or one linked through a notebook viewer.
+            kept_as_is = bool(published) or file.path in ctx.project.rendered
+            if not kept_as_is:
                 ctx.examine(NOTEBOOK_WITH_OUTPUTS)
             ctx.examine(NOTEBOOK_EXECUTION_ORDER)
-            if not published and not allowed(allow, file.path):
+            if not kept_as_is and not allowed(allow, file.path):
                 kept = [(n, cell) for n, cell in code if not keeps_output(notebook, cell)]
                 self._outputs(repo, file, kept, len(code), ctx)
             self._order(file.path, code, ctx)
