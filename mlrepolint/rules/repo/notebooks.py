@@ -30,7 +30,8 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
         "for all of them). The notebooks of a course or a book (a collection repository with lesson folders, or with "
         "20 notebooks or more: see `mlrepolint explain`) are read on GitHub with their outputs, which are the "
         "lesson, and are not reported; nor are the notebooks the repository's Markdown links through a notebook "
-        "viewer (nbviewer, Colab, Binder), which are published to be read with their outputs. A file that is not valid notebook JSON is reported as `parse-error`."
+        "viewer (nbviewer, Colab, Binder), which are published to be read with their outputs. A file that is not "
+        "valid notebook JSON is reported as `parse-error`."
     ),
     rationale=(
         "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
