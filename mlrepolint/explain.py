@@ -1,5 +1,6 @@
-"""`mlrepolint explain`: the project model as text or JSON (the kind, the packages, the first-party names, each
-file's role and why, and the repository's files it imports)."""
+"""`mlrepolint explain`: the project model as text or JSON (the kind, whether its notebooks are published with
+their outputs, the packages, the first-party names, each file's role and why, and the repository's files it
+imports)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def as_dict(root: Path, project: Project, prefix: str = "") -> dict[str, Any]:
         "root": str(root),
         "kind": project.kind,
         "kind_reason": project.kind_reason,
+        "published": project.published or None,  # why the notebooks are reading material that keeps its outputs
         "packages": [
             {"name": p.name, "path": p.path, "reason": p.reason} for p in project.packages
         ],
@@ -34,7 +36,10 @@ def render(root: Path, project: Project, prefix: str = "", output_format: str = 
     data = as_dict(root, project, prefix)
     if output_format == "json":
         return json.dumps(data, indent=2) + "\n"
-    lines = [f"Repository: {data['root']}", f"Kind: {data['kind']} ({data['kind_reason']})", "Packages:"]
+    lines = [f"Repository: {data['root']}", f"Kind: {data['kind']} ({data['kind_reason']})"]
+    if data["published"]:
+        lines.append(f"Notebooks: published with their outputs ({data['published']})")
+    lines.append("Packages:")
     width = max((len(p["name"]) for p in data["packages"]), default=0)
     lines += [f"  {p['name']:<{width}}  {p['reason']}" for p in data["packages"]] or ["  (none)"]
     lines.append(f"First-party names: {', '.join(data['first_party']) or '(none)'}")

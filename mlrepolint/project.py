@@ -1403,21 +1403,32 @@ def _dvc_yaml_outputs(text: str) -> list[str]:
     return found
 
 
-#: A collection of at least this many notebooks is a book or a course: read on GitHub, with its outputs.
+#: A collection of at least this many notebooks in reading order is a book: read on GitHub, with its outputs.
 PUBLISHED_NOTEBOOKS = 20
+#: A chapter's notebook: its name starts with its number (`01.02-Help.ipynb`, `03_training.ipynb`, `2-eda.ipynb`).
+_CHAPTER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[-_. ]")
+#: Files that build notebooks into a book or a site (Jupyter Book, MyST, Quarto).
+BOOK_FILES = ("_toc.yml", "_toc.yaml", "myst.yml", "_quarto.yml", "_quarto.yaml")
 
 
 def _published_collection(build: _Build, kind: str) -> str:
     """Why a collection's notebooks are published reading material ("" when they are not): lesson folders (a
-    course), or many notebooks (a book). A student project of a few notebooks is not."""
+    course), or a book: many notebooks numbered as chapters, or built by a book tool. Many notebooks alone are
+    not a book: a set of competition or experiment notebooks is the author's work, outputs and all."""
     if kind != COLLECTION:
         return ""
     top_folders = {f.path.split("/")[0] for f in build.repo.files if "/" in f.path}
     lessons = sum(1 for name in top_folders if _LESSON_FOLDER.match(name))
     if lessons >= 3:
-        return f"a course ({lessons} lesson folders)"
-    notebooks = sum(1 for f in build.repo.files if _suffix(f.path) == ".ipynb")
-    return f"a book or course of {notebooks} notebooks" if notebooks >= PUBLISHED_NOTEBOOKS else ""
+        return f"a course: {lessons} lesson folders"
+    book = next((f.path for f in build.repo.files if f.name in BOOK_FILES), None)
+    if book is not None:
+        return f"a book: {book} builds it"
+    names = [f.name for f in build.repo.files if _suffix(f.path) == ".ipynb"]
+    chapters = sum(1 for name in names if _CHAPTER.match(name))
+    if chapters >= PUBLISHED_NOTEBOOKS and 2 * chapters >= len(names):
+        return f"a book: {chapters} of {len(names)} notebooks numbered as chapters"
+    return ""
 
 
 def _repository_kind(build: _Build, roles: Mapping[str, Role]) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from mlrepolint.api import (
 from mlrepolint.rules.repo.artifacts import (
     ARCHIVE_SUFFIXES, COMMITTED_DATASET, DATA_SUFFIXES, MEDIA_SUFFIXES, is_data_file,
 )
-from mlrepolint.rules.repo.testsuite import project_modules, tests_exercising
+from mlrepolint.rules.repo.testsuite import notebook_runner, notebooks, project_modules, tests_exercising
 
 README_LIMIT = 512 * 1024
 GITIGNORE_LIMIT = 256 * 1024
@@ -77,7 +77,8 @@ MISSING_TESTS = Rule(
         "files of a project template (a path with `{{`); a "
         "repository with fewer than `min-modules` of them (a notebook-only one) is not asked for tests, nor is a "
         "notebook or course collection (a book, lesson folders: the project model's kind, `mlrepolint explain`) "
-        "whose modules are only scripts and notebook helpers, with no app module and no package. Test "
+        "whose modules are only scripts and notebook helpers, with no app module and no package: there "
+        "`untested-notebooks` asks for the notebooks to be run. Test "
         "files are `test_*.py`, `*_test.py`, `tests.py` and Python files under a `tests/` or `test/` folder. A "
         "test function (`def test...`, at any depth) counts when its file asserts something (`assert`, "
         "`self.assert...`, `assert_...(`, `pytest.raises`) and exercises the project: the file, its "
@@ -99,6 +100,35 @@ MISSING_TESTS = Rule(
     good="src/churn/features.py\nsrc/churn/train.py\ntests/test_features.py      # from churn.features import "
          "encode; def test_encode(): assert ...\n",
     options={"min-modules": 1, "tests-per-module": 0.25},
+)
+
+UNTESTED_NOTEBOOKS = Rule(
+    code="MLR707",
+    name="untested-notebooks",
+    category="testing",
+    severity=Severity.WARNING,
+    summary="The notebooks are the project's code, and nothing runs them",
+    description=(
+        "Applies where `missing-tests` does not because the notebooks are the code: a repository with notebooks "
+        "and no Python modules of its own to test, or a notebook or course collection whose modules are only "
+        "scripts and notebook helpers (the project model's kind, `mlrepolint explain`). Reports it when no CI "
+        "configuration (the `missing-ci` files), task runner (`tox.ini`, `noxfile.py`, a Makefile, a justfile), "
+        "test file or pytest configuration (`--nbmake`, `--nbval` in `pyproject.toml`, `setup.cfg` or "
+        "`pytest.ini`) executes notebooks: nbmake, nbval, pytest-notebook, papermill, testbook, treon, nbclient, "
+        "`jupyter nbconvert --execute`, `jupyter execute`, `jupytext --execute`, `nbdev_test`, or a book build "
+        "that executes them (`jupyter-book build`, `quarto render`). Files are read as text, nothing is run. "
+        "The rubric counts one requirement for the repository."
+    ),
+    rationale=(
+        "A notebook nobody re-runs rots: a renamed pandas argument, a moved scikit-learn import or a deleted data "
+        "file breaks it silently, and its committed outputs keep showing results it can no longer produce. "
+        "Executing the notebooks in CI is their test suite."
+    ),
+    fix="Run the notebooks in CI: `pip install nbmake` and `pytest --nbmake notebooks/` in a workflow (or "
+        "`jupyter nbconvert --to notebook --execute`); give slow ones a small sample of the data.",
+    bad="analysis.ipynb\nmodel.ipynb\nrequirements.txt\n",
+    good="analysis.ipynb\nmodel.ipynb\nrequirements.txt\n.github/workflows/notebooks.yml   "
+         "# run: pytest --nbmake *.ipynb\n",
 )
 
 MISSING_GITIGNORE = Rule(
@@ -187,7 +217,7 @@ class Need:
 class ProjectFilesChecker(RepoChecker):
     """README, tests and .gitignore: the project-level checks of the rubric."""
 
-    rules = (MISSING_README, MISSING_TESTS, MISSING_GITIGNORE, GITIGNORE_GAPS)
+    rules = (MISSING_README, MISSING_TESTS, UNTESTED_NOTEBOOKS, MISSING_GITIGNORE, GITIGNORE_GAPS)
 
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Look at the file list once; read only the README and the .gitignore files."""
@@ -222,9 +252,11 @@ class ProjectFilesChecker(RepoChecker):
         options = ctx.options(MISSING_TESTS)
         modules = project_modules(repo)
         if len(modules) < max(1, options["min-modules"]):
+            self._check_notebook_runs(repo, ctx)
             return
         if ctx.project.kind == COLLECTION and not any(ctx.project.kind_of(m) in DEPLOYED for m in modules):
-            return  # a book's or a course's scripts and notebook helpers are lesson material, not a project
+            self._check_notebook_runs(repo, ctx)  # a book's or a course's scripts and notebook helpers are lesson
+            return  # material, not a project: its notebooks are what to test
         expected = max(1, math.ceil(len(modules) * max(0.0, float(options["tests-per-module"]))))
         ctx.examine(MISSING_TESTS, expected)
         suite = tests_exercising(repo, ctx.project)
@@ -243,6 +275,21 @@ class ProjectFilesChecker(RepoChecker):
                 f"{expected} expected at tests-per-module {float(options['tests-per-module']):g}"
             )
         ctx.report(MISSING_TESTS, None, None, message, path="tests/", units=expected - have)
+
+    @staticmethod
+    def _check_notebook_runs(repo: RepoView, ctx: Context) -> None:
+        found = notebooks(repo)
+        if not found:
+            return
+        ctx.examine(UNTESTED_NOTEBOOKS)
+        if notebook_runner(repo) is None:
+            count = f"{len(found)} notebook{'s' if len(found) != 1 else ''}"
+            ctx.report(
+                UNTESTED_NOTEBOOKS, None, None,
+                f"{count} and nothing runs them: no CI job, task or test executes a notebook (nbmake, nbval, "
+                "papermill, `jupyter nbconvert --execute`)",
+                path=".github/workflows/",
+            )
 
     def _check_gaps(self, repo: RepoView, ctx: Context) -> None:
         max_size = ctx.options(COMMITTED_DATASET)["max-file-size"]

@@ -10,10 +10,12 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
 from mlrepolint.api import Project, RepoView, is_test_path
 from mlrepolint.rules.repo.imports import is_project_code, scan_imports
+from mlrepolint.rules.repo.project_setup import CI_FILES
 
 TEST_LIMIT = 1024 * 1024
 #: Python files that are not the project's own modules.
@@ -25,6 +27,24 @@ RUNNERS = frozenset({
     "subprocess", "runpy", "click.testing", "typer.testing", "pytest_console_scripts", "testbook", "nbclient",
     "papermill",
 })
+#: Files whose commands run: task runners and test configuration (besides CI configurations and test files).
+TASK_FILES = (
+    "tox.ini", "noxfile.py", "Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml",
+    "dodo.py", ".pre-commit-config.yaml",
+)
+#: Configuration files that can only name pytest options (a dependency named `nbmake` there runs nothing).
+PYTEST_CONFIGS = ("pyproject.toml", "setup.cfg", "pytest.ini")
+RUN_LIMIT = 256 * 1024
+#: A command or test that executes notebooks: nbmake, nbval, pytest-notebook, papermill, testbook, treon,
+#: nbclient or nbconvert's executor, `jupyter nbconvert --execute`, `jupyter execute`, `jupytext --execute`,
+#: nbdev's tests, and book builds that execute their notebooks (Jupyter Book, MyST, Quarto).
+_RUNS_NOTEBOOKS = re.compile(
+    r"--nbmake\b|\bnbmake\b|--nbval(?:-lax)?\b|\bpytest[-_]notebook\b|--nb-test-files\b|\bpapermill\b"
+    r"|\btestbook\b|\btreon\b|\bnbclient\b|\bExecutePreprocessor\b|\bnbconvert\b[^\n]*--execute\b"
+    r"|\bjupyter[ \t]+execute\b|\bjupytext\b[^\n]*--execute\b|\b(?:jupyter-book|jb)[ \t]+build\b"
+    r"|\bnbdev[_-]test\b|\bquarto[ \t]+render\b|\bmyst[ \t]+build\b[^\n]*--execute\b"
+)
+_NOTEBOOK_OPTIONS = re.compile(r"--nbmake\b|--nbval(?:-lax)?\b|--nb-test-files\b")
 _TEST_FUNCTION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.M)
 _ASSERTS = re.compile(
     r"^[ \t]*assert\b|\bassert\w*[ \t]*\(|\.assert\w*[ \t]*\(|\bpytest\.(?:raises|warns|approx)\b|\.fail\(", re.M
@@ -182,4 +202,28 @@ def _helper_file(importer: str, target: str | None, level: int, repo: RepoView) 
         for candidate in (base + ".py", base + "/__init__.py"):
             if repo.by_path(candidate) is not None and is_test_path(candidate):
                 return candidate
+    return None
+
+
+def notebooks(repo: RepoView) -> list[str]:
+    """The repository's own notebooks (not checkpoints, not a project template's)."""
+    return [
+        f.path for f in repo.files
+        if f.suffix == ".ipynb" and ".ipynb_checkpoints" not in f.path.split("/") and not _templated(f.path)
+    ]
+
+
+def notebook_runner(repo: RepoView) -> str | None:
+    """Where the repository executes its notebooks (`path: what runs them`): a CI job, a task runner or a test
+    that runs them, or pytest configured to collect them; None when nothing does. Read as text, never run."""
+    run_files = [
+        f.path for f in repo.files
+        if any(fnmatch(f.path, glob) for glob in CI_FILES) or f.path in TASK_FILES
+    ] + test_files(repo) + [f.path for f in repo.files if f.name == "conftest.py"]
+    checks = [(path, _RUNS_NOTEBOOKS) for path in run_files]
+    checks += [(name, _NOTEBOOK_OPTIONS) for name in PYTEST_CONFIGS if repo.by_path(name) is not None]
+    for path, pattern in checks:
+        match = pattern.search(repo.read_text(path, RUN_LIMIT) or "")
+        if match:
+            return f"{path}: {match.group(0)}"
     return None
