@@ -12,6 +12,7 @@ NOTEBOOKS = {"eda.ipynb": NB, "model.ipynb": NB, "requirements.txt": "pandas==2.
 WORKFLOW = ".github/workflows/notebooks.yml"
 MESSAGE = ("2 notebooks and nothing runs them: no CI job, task or test executes a notebook (nbmake, nbval, papermill, "
            "`jupyter nbconvert --execute`)")
+TESTBOOK = "from testbook import testbook\n\n\n@testbook('eda.ipynb', execute=True)\ndef test_eda(tb):\n    assert tb\n"
 
 
 def workflow(command: str) -> str:
@@ -39,8 +40,7 @@ def test_notebooks_nothing_runs_are_reported_and_testing_applies(repo):
     pytest.param({"Makefile": "check:\n\tpapermill eda.ipynb out.ipynb\n"}, id="papermill-in-makefile"),
     pytest.param({"tox.ini": "[testenv]\ncommands = pytest --nbval-lax\n"}, id="nbval-in-tox"),
     pytest.param({"pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--nbmake"\n'}, id="pytest-addopts"),
-    pytest.param({"tests/test_notebooks.py": "from testbook import testbook\n\n\n@testbook('eda.ipynb', "
-                                              "execute=True)\ndef test_eda(tb):\n    assert tb\n"}, id="testbook"),
+    pytest.param({"tests/test_notebooks.py": TESTBOOK}, id="testbook"),
     pytest.param({WORKFLOW: workflow("jupyter-book build .")}, id="book-build"),
 ])
 def test_notebooks_that_are_run_are_not_reported(repo, files):

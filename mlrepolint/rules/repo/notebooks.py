@@ -30,9 +30,10 @@ NOTEBOOK_WITH_OUTPUTS = Rule(
         "for all of them). The notebooks of a course or a book (a collection repository with lesson folders, 20 "
         "notebooks or more numbered as chapters such as `01.02-Help.ipynb`, or a Jupyter Book, MyST or Quarto "
         "`_toc.yml`/`myst.yml`/`_quarto.yml`: see `mlrepolint explain`) are read on GitHub with their outputs, "
-        "which are the lesson, and are not reported; a set of competition or experiment notebooks is not a book; nor are the notebooks the repository's Markdown links through a notebook "
-        "viewer (nbviewer, Colab, Binder), which are published to be read with their outputs. A file that is not "
-        "valid notebook JSON is reported as `parse-error`."
+        "which are the lesson, and are not reported (a set of competition or experiment notebooks is not a "
+        "book); nor are the notebooks the repository's Markdown links through a notebook viewer (nbviewer, "
+        "Colab, Binder), which are published to be read with their outputs. A file that is not valid notebook "
+        "JSON is reported as `parse-error`."
     ),
     rationale=(
         "Outputs hold data samples, images, stack traces with local paths and sometimes printed credentials; "
