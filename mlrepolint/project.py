@@ -30,6 +30,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote
 
+from mlrepolint.importscan import scan_imports
+
 if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
 
@@ -294,48 +296,6 @@ def _in_triple_string(text: str, pos: int) -> bool:
     return text.count('"""', 0, pos) % 2 == 1 or text.count("'''", 0, pos) % 2 == 1
 
 
-def scan_imports(text: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
-    """Every `import` / `from ... import` statement's (level, module, names), from the text (nested ones too)."""
-    # A `find` loop rather than one regex over the text: `import` is rare, and a regex tries every position.
-    found: list[tuple[int, str, tuple[str, ...]]] = []
-    find, rfind, length = text.find, text.rfind, len(text)
-    pos = 0
-    while True:
-        at = find("import", pos)
-        if at < 0:
-            break
-        start = rfind("\n", 0, at) + 1
-        end = find("\n", at)
-        if end < 0:
-            end = length
-        pos = end
-        line = text[start:end].split("#", 1)[0].strip()
-        if line.startswith("import "):
-            for part in line[7:].split(","):
-                module = part.split(" as ")[0].strip()
-                if _is_dotted(module):
-                    found.append((0, module, ()))
-        elif line.startswith("from ") and " import " in line:
-            source, _, names = line[5:].partition(" import ")
-            source = source.strip()
-            module = source.lstrip(".")
-            if module and not _is_dotted(module):
-                continue
-            names = names.strip().rstrip("\\")
-            if names.startswith("(") and ")" not in names:
-                close = find(")", end)
-                names = " ".join(part.split("#", 1)[0] for part in text[end:close if close >= 0 else length].split("\n")) \
-                    if close >= 0 else ""
-                names = line.partition("(")[2] + " " + names
-                pos = max(pos, close)
-            listed = tuple(
-                name for name in (part.split(" as ")[0].strip().strip("()") for part in names.split(","))
-                if name.isidentifier() or name == "*"
-            )
-            found.append((len(source) - len(module), module, listed))
-    return tuple(found)
-
-
 def _is_dotted(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
@@ -344,7 +304,7 @@ def scan_python(text: str, loose: bool = False, test_like: bool = False) -> Pyth
     """The prescan of one Python file's text. `loose` (a file outside every package) also looks for code at its
     top level (`top_code`), `test_like` (a file named or placed like a test) for tests it defines; I/O functions
     are looked for separately (`io_functions_of`), only when needed."""
-    imports = scan_imports(text)
+    imports = tuple((i.level, i.module, i.names) for i in scan_imports(text))
     roots = {module.split(".")[0] for level, module, _ in imports if level == 0 and module}
     cli = next(
         (framework for module, needles, framework in _CLI_MARKERS

@@ -9,9 +9,10 @@ from fnmatch import fnmatch
 from typing import Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
+from mlrepolint.importscan import Import, scan_imports
 from mlrepolint.rules.repo.imports import (
-    KNOWN_DISTRIBUTIONS, Import, distributions, install_words_to_names, is_third_party, notebook_installs,
-    notebook_modules, notebook_source, provided_names, read_python, scan_imports, with_dependencies,
+    KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, is_third_party, notebook_installs, notebook_modules,
+    notebook_source, provided_names, read_python, with_dependencies,
 )
 from mlrepolint.rules.repo.declared import TRANSITIVE_MARKERS, Declared, Scope, collect, is_development_file
 from mlrepolint.rules.repo.notebooks import load_notebook

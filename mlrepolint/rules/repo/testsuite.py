@@ -14,7 +14,8 @@ from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
 from mlrepolint.api import Project, RepoView, is_test_path
-from mlrepolint.rules.repo.imports import is_project_code, scan_imports
+from mlrepolint.importscan import scan_imports
+from mlrepolint.rules.repo.imports import is_project_code
 from mlrepolint.rules.repo.project_setup import CI_FILES
 
 TEST_LIMIT = 1024 * 1024
