@@ -247,6 +247,8 @@ class Project:
 _MAIN_GUARD = re.compile(r"if\s+(?:__name__\s*==\s*['\"]__main__['\"]|['\"]__main__['\"]\s*==\s*__name__)\s*:")
 _JINJA = re.compile(r"\{[{%]")
 _JINJA_NAMED = re.compile(r"\{\{-?\s*(?:cookiecutter|copier)\b")
+#: A Jinja statement tag; `{{...}}` in a comment is as often wiki or Mustache markup (`# {{convert|7600|lb|kg}}`).
+_JINJA_TAG = re.compile(r"\{%-?\s*(?:if|elif|else|endif|for|endfor|set|block|endblock|macro|raw|include|import|extends)\b")
 _HANDLER = re.compile(r"^(?:async[ \t]+)?def[ \t]+\w+\([ \t]*(?:event|req|request)[ \t]*,[ \t]*context\b", re.M)
 _EXEC_FILE = re.compile(r"exec\(open\(\s*['\"]([\w./-]+\.py)['\"]")
 _TESTS = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test|^class[ \t]+Test|unittest|pytest", re.M)
@@ -352,10 +354,24 @@ def jinja_line(text: str) -> int:
             continue
         start = text.rfind("\n", 0, pos) + 1
         before = text[start:pos]
-        quoted = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
-        if named or not quoted:
-            return _line_of(text, pos)
+        if named or not _unclosed_quote(before) and (not _comment_starts(before) or _JINJA_TAG.match(text, pos)):
+            return _line_of(text, pos)  # in a comment only a tag counts (`# {% if x %}`, as template hooks do)
     return 0
+
+
+def _unclosed_quote(before: str) -> bool:
+    """Whether a one-line string is open at the end of `before` (a line's text up to a point)."""
+    return before.count('"') % 2 == 1 or before.count("'") % 2 == 1
+
+
+def _comment_starts(before: str) -> bool:
+    """Whether a `#` outside strings starts a comment in `before` (`re.sub(...)  # {{convert|7|lb}}`)."""
+    at = before.find("#")
+    while at >= 0:
+        if not _unclosed_quote(before[:at]):
+            return True
+        at = before.find("#", at + 1)
+    return False
 
 
 #: Top-level lines that are not code that runs (besides blank lines, comments and indented lines).

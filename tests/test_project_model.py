@@ -9,7 +9,7 @@ template, a DVC-managed `data/`...), linted through the real executable; the tes
 from __future__ import annotations
 
 import pytest
-from conftest import git, lint_json, write_files
+from conftest import git, lint_json, run_cli, write_files
 
 GUARD = 'if __name__ == "__main__":\n    main()\n'
 STRUCTURE = ("--select", "MLR201,MLR202,MLR203")
@@ -377,6 +377,19 @@ def test_templates_are_not_parsed(repo):
     assert templated == []
 
 
+def test_wiki_markup_in_a_comment_is_not_a_template(repo):
+    # NeMo's spoken_wikipedia/preprocess.py strips wiki templates: `{{...}}` in its comments is wiki markup, and
+    # the script is Python to lint.
+    root = repo({"preprocess.py": (
+        'import re\n\n\ndef clean(s):\n    """Strip wiki templates."""\n    try:\n'
+        '        s = re.sub(r"{{convert\\|(\\d+)[^}]+}}", r"\\g<1>", s)  # {{convert|7600|lb|kg}}\n'
+        '    except:\n        pass\n    return s\n'
+    )})
+    explained = run_cli("explain", "--format", "json", cwd=root).json
+    assert [(f["path"], f["role"]) for f in explained["files"]] == [("preprocess.py", "library-module")]
+    assert lint_json(root, "--select", "MLR802").locations() == [("MLR802", "preprocess.py", 8)]
+
+
 # The cache follows the model: a file whose role changes is linted again.
 
 def test_a_warm_run_follows_a_change_of_role(repo):
@@ -405,8 +418,6 @@ EXPLAINED = {
 
 
 def test_explain_text(repo, tmp_path):
-    from conftest import run_cli
-
     root = repo(EXPLAINED)
     run = run_cli("explain", cwd=root)
     assert run.code == 0 and run.err == ""
@@ -429,8 +440,6 @@ def test_explain_text(repo, tmp_path):
 
 
 def test_explain_json_and_path(repo):
-    from conftest import run_cli
-
     root = repo(EXPLAINED)
     run = run_cli("explain", "src", "--format", "json", cwd=root)
     assert run.code == 0
@@ -463,15 +472,11 @@ def test_explain_json_and_path(repo):
                  id="pipeline"),
 ])
 def test_explain_repository_kind(repo, files, kind):
-    from conftest import run_cli
-
     run = run_cli("explain", "--format", "json", cwd=repo(files))
     assert run.code == 0 and run.json["kind"] == kind
 
 
 def test_explain_of_a_missing_path_is_a_usage_error(repo):
-    from conftest import run_cli
-
     run = run_cli("explain", "nowhere", cwd=repo({"a.py": ""}))
     assert run.code == 2 and run.err.startswith("mlrepolint: error:") and "nowhere" in run.err
 
