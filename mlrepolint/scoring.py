@@ -326,11 +326,13 @@ def _not_applicable(category: str, rules: list[RuleScore], selected: bool) -> st
 
 
 def as_dict(card: Scorecard) -> dict[str, Any]:
-    """score, grade, why there is no score, and categories, as the JSON report carries them."""
+    """score, grade, why there is no score, the grade's reason, and categories, as the JSON report carries
+    them."""
     return {
         "score": card.score,
         "grade": card.grade,
         "score_reason": card.reason,
+        "grade_reason": grade_reason(card) if card.score is not None else None,
         "categories": [category.to_dict() for category in card.categories],
     }
 

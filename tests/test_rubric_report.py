@@ -56,7 +56,7 @@ def test_notebook_ported_project_scores_below_50(fixture_repo):
         "import-time-configuration": 1.0,  # utils.py, a module train.py imports, configures nothing at import
     }.items()
     scores = categories(run)
-    # Categories only this rules cover; LEAD: re-check after merging (other families may join them).
+    # Categories the rules of this fixture cover alone.
     assert scores["documentation"] == 0.0
     assert scores["structure"] == 50.0
     assert scores["testing"] == 0.0
@@ -66,8 +66,10 @@ def test_notebook_ported_project_scores_below_50(fixture_repo):
 
 def test_json_rubric_contract(fixture_repo):
     doc = run_cli("--format", "json", cwd=fixture_repo("notebook-ported")).json
-    assert list(doc)[-4:] == ["score", "grade", "score_reason", "categories"]
+    assert list(doc)[-5:] == ["score", "grade", "score_reason", "grade_reason", "categories"]
     assert doc["score_reason"] is None
+    assert doc["grade_reason"] == f"Grade {doc['grade']} (below 60); most points lost in " + ", ".join(
+        f"{c['title']} -{c['cost']:.1f}" for c in sorted(doc["categories"], key=lambda c: -c["cost"])[:3])
     assert [c["id"] for c in doc["categories"]] == [
         "code-quality", "documentation", "structure", "testing", "dependencies", "data-hygiene", "security",
         "containers", "logging-errors", "configuration", "project-setup", "reproducibility",

@@ -25,7 +25,7 @@ def test_a_limited_run_prints_findings_and_no_score(repo):
 def test_a_limited_run_in_json_and_markdown_has_a_null_score_with_its_reason(repo):
     root = repo({"train.py": SCRIPT})
     doc = run_cli("--limit-to-paths", "--format", "json", "train.py", cwd=root).json
-    assert (doc["score"], doc["grade"], doc["score_reason"]) == (None, None, LIMITED)
+    assert (doc["score"], doc["grade"], doc["score_reason"], doc["grade_reason"]) == (None, None, LIMITED, None)
     assert all(c["score"] is None and c["reason"] == LIMITED and c["rules"] == [] for c in doc["categories"])
     assert [f["code"] for f in doc["findings"]] and all(f["path"] == "train.py" for f in doc["findings"])
     markdown = run_cli("--limit-to-paths", "--format", "markdown", "train.py", cwd=root).out.splitlines()
