@@ -101,6 +101,22 @@ def test_judgments_of_a_rule_the_run_did_not_run_are_not_lost_tps(tmp_path: Path
     assert "large-file-in-history" not in run.stdout
 
 
+def test_judgments_of_a_repository_the_run_did_not_lint_are_not_lost_tps(tmp_path: Path) -> None:
+    # A run over another set of the manifest (`--set history`) lints other repositories.
+    findings = tmp_path / "findings"
+    write_run(findings, "alpha", [finding("MLR301", "committed-dataset", "data.csv", None, "")])
+    judgments = tmp_path / "judgments.json"
+    judgments.write_text(json.dumps({"judgments": [
+        judgment("alpha", "committed-dataset", "data.csv", None, "", "tp"),
+        judgment("beta", "committed-dataset", "old.csv", None, "", "tp"),
+        judgment("beta", "committed-dataset", "x.csv", None, "", "fp"),
+    ]}), encoding="utf-8")
+    run = script("precision.py", "--findings", str(findings), "--judgments", str(judgments))
+    assert run.returncode == 0, run.stderr
+    assert table_row(run.stdout, "committed-dataset") == ["committed-dataset", "MLR301", "1", "1", "1", "0", "0",
+                                                          "100%", "0", "0", "0"]
+
+
 def test_precision_sample_lists_the_unjudged_findings(tmp_path: Path) -> None:
     findings = tmp_path / "findings"
     write_run(findings, "alpha", [
@@ -247,3 +263,18 @@ def test_run_saves_findings_with_line_hashes(tmp_path: Path) -> None:
     located = [(f["code"], f["path"], f["line"], f["line_hash"]) for f in record["report"]["findings"]]
     assert located == [("MLR201", "train.py", 3, line_hash("df = pd.read_csv('x.csv')"))]
     assert "score" not in run.stdout
+
+
+def test_run_lints_the_set_it_is_given(tmp_path: Path) -> None:
+    dest = tmp_path / "repos"
+    make_git_repo(dest / "leaky", {"train.py": "import pandas as pd\n\ndf = pd.read_csv('x.csv')\n"})
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "repositories": [{"name": "absent", "repo": "octo/absent", "commit": "0" * 40}],
+        "history": [{"name": "leaky", "repo": "octo/leaky", "commit": "0" * 40}],
+    }), encoding="utf-8")
+    out = tmp_path / "findings"
+    run = script("run.py", "--set", "history", "--dest", str(dest), "--out", str(out), "--manifest", str(manifest),
+                 "--", "--select", "MLR201")
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["leaky.json"]

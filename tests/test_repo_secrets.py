@@ -304,6 +304,11 @@ PLACEHOLDERS = [
     ("twilio-sequence", "notify.txt", "twilio SK" + HEX * 2 + "\n"),
     ("groq-placeholder", "llm.py", '"""LLM."""\nclient = Groq(api_key="gsk_your_key_here")\n'),
     ("npm-template", ".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
+    # a dataset's observation key and a metric's name under `*_key` (exUMI's task configs)
+    ("snake-case-keys", "config/task.yaml", "render_obs_key: 'shouldercamera0_image'\n"
+                                            "monitor_key: val_action_l2_distances\n"),
+    # an object printed in a notebook's output (aiconfig's streaming test): a call, not a literal
+    ("printed-token-repr", "stream.log", "TextGenerationStreamResponse(token=Token(id=5183, text='x'))\n"),
     ("azure-repeated", "storage.txt", "AccountName=ml;AccountKey=" + "A" * 86 + "==\n"),
     ("gitlab-redacted", "ci/deploy.sh", "TOKEN=glpat-" + "X" * 11 + "-" + "X" * 8 + "\n"),
     ("slack-hashes", "bot/legacy", fake("xoxp-", "572370529330-573807301142-572331691188-", "#" * 20) + "\n"),
@@ -400,6 +405,8 @@ NEGATIVES = [
     'cache_key = "3f1c2a9d0b8e7f6a5b4c3d2e1f0a9b8c"\n',
     'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"\n',
     'token = "dev-token-2024"\n',
+    # an argument's type documented in a docstring (DARS's PPO core)
+    'def f(token_level_rewards):\n    """Rewards.\n\n    Args:\n        token_level_rewards: `(torch.Tensor)`\n    """\n',
     # neptune-client's published anonymous-user token, which its examples pass on purpose
     'neptune.init(api_token="eyJhcGlfYWRkcmVzcyI6Imh0dHBzOi8vdWkubmVwdHVuZS5tbCIsImFwaV9rZXkiOiJiNzA2YmM4Zi03NmY5'
     'LTRjMmUtOTM5ZC00YmEwMzZmOTMyZTQifQ==")\n',

@@ -2,6 +2,7 @@
 
     python benchmarks/corpus/materialise.py [--mirror /work/.mirror] [--dest benchmarks/corpus/repos] [NAME ...]
     python benchmarks/corpus/materialise.py --set benchmarks --dest /work/corpus/bench    # the speed-benchmark tree
+    python benchmarks/corpus/materialise.py --set history --dest /work/corpus/history    # secrets in git history
 
 A snapshot is a bare git directory, `<mirror>/<owner>+<name>/repo` (or `<mirror>/<owner>+<name>` itself). Nothing
 is downloaded: an entry without a local snapshot, or whose snapshot lacks the pinned commit, is reported and
@@ -27,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
 DEFAULT_DEST = HERE / "repos"
 DEFAULT_MIRROR = Path("/work/.mirror")
+#: The manifest's lists: the precision corpus, the speed-benchmark tree, and repositories whose git history holds
+#: a secret that was committed, publicly reported and removed (the history rules' precision).
+SETS = ("repositories", "benchmarks", "history")
 
 # Options for every git call: nothing a configuration file says can run a program.
 GIT_OPTIONS = (
@@ -61,7 +65,7 @@ class Entry:
 
 
 def load_entries(manifest: Path, which: str) -> list[Entry]:
-    """The entries of one list of the manifest (`repositories` or `benchmarks`)."""
+    """The entries of one list of the manifest (`repositories`, `benchmarks` or `history`)."""
     data = json.loads(manifest.read_text(encoding="utf-8"))
     return [Entry(e["name"], e["repo"], e["commit"]) for e in data.get(which, [])]
 
@@ -146,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="folder of local snapshots")
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="folder to check out into")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
-    parser.add_argument("--set", default="repositories", choices=("repositories", "benchmarks"),
+    parser.add_argument("--set", default="repositories", choices=SETS,
                         help="which list of the manifest")
     args = parser.parse_args(argv)
     entries = load_entries(args.manifest, args.set)

@@ -156,11 +156,14 @@ def rules_run(runs: dict[str, dict]) -> set[str] | None:
 
 
 def precision_rows(found: list[Found], judgments: list[dict], size: int,
-                   ran: set[str] | None = None) -> list[RuleRow]:
+                   ran: set[str] | None = None, repos: set[str] | None = None) -> list[RuleRow]:
     """One row per rule that has findings in the run or judgments; with `ran`, judgments of the rules that did not
-    run at all (the `--history` rules in a run without `--history`) are left out rather than counted as lost."""
+    run at all (the `--history` rules in a run without `--history`) are left out rather than counted as lost, and
+    with `repos`, judgments of repositories the run did not lint (another set of the manifest)."""
     if ran is not None:
         judgments = [j for j in judgments if j["rule"] in ran]
+    if repos is not None:
+        judgments = [j for j in judgments if j["repo"] in repos]
     codes = {f.rule: f.code for f in found}
     codes.update({j["rule"]: j.get("code", codes.get(j["rule"], "")) for j in judgments if j["rule"] not in codes})
     rows = {rule: RuleRow(rule, code) for rule, code in codes.items()}
@@ -354,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = scores_lines(runs, ranking, {e["name"]: e["kind"] for e in manifest}, args.markdown)
     else:
         lines = [f"{len(runs)} repositories, {len(judgments)} judgments",
-                 *table_lines(precision_rows(found, judgments, args.size, rules_run(runs)), args.size,
+                 *table_lines(precision_rows(found, judgments, args.size, rules_run(runs), set(runs)), args.size,
                               args.markdown)]
     print("\n".join(lines))
     return 0

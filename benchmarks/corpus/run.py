@@ -1,6 +1,6 @@
 """Lint every materialised corpus repository with the installed mlrepolint and save its findings.
 
-    python benchmarks/corpus/run.py [--dest benchmarks/corpus/repos] [--out DIR] [NAME ...] [-- MLREPOLINT-OPTIONS]
+    python benchmarks/corpus/run.py [--dest benchmarks/corpus/repos] [--out DIR] [--set SET] [NAME ...] [-- OPTIONS]
 
 Runs `mlrepolint --format json --no-cache [MLREPOLINT-OPTIONS] .` in each checkout (the console script installed
 beside this interpreter, else the one on PATH) and writes `<out>/<name>.json` (default out: `<dest>/../findings`,
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from materialise import SETS  # this script's folder is on sys.path
 from mlrepolint.fingerprint import LineKeys, line_hash
 
 HERE = Path(__file__).resolve().parent
@@ -106,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="folder holding the checkouts")
     parser.add_argument("--out", type=Path, help="folder for the findings (default: <dest>/../findings)")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
+    parser.add_argument("--set", default="repositories", choices=SETS, help="which list of the manifest")
     args = parser.parse_args(argv)
-    entries = json.loads(args.manifest.read_text(encoding="utf-8"))["repositories"]
+    entries = json.loads(args.manifest.read_text(encoding="utf-8")).get(args.set, [])
     unknown = set(args.names) - {e["name"] for e in entries}
     if unknown:
         parser.error(f"not in the manifest: {', '.join(sorted(unknown))}")

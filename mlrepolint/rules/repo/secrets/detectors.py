@@ -375,7 +375,12 @@ def _netrc(match: re.Match[str], scan: Scan) -> str | None:
 
 
 _SCHEME_RE = re.compile(r"^(?:Bearer|Basic|Token|token|bearer)\s+")
-_WORDY_RE = re.compile(r"^(?:[A-Za-z]{2,}|[0-9]+)(?:[_\-.](?:[A-Za-z]{2,}|[0-9]+))+$")
+#: Words joined by `_`, `-` or `.` (`val_action_l2_distances`, `shouldercamera0_image`, `torch.Tensor`): a name,
+#: not a secret. A word is lower case or Capitalised, with at most three digits after it, or upper case, or a number.
+_WORD = r"(?:(?:[a-z]{2,}|[A-Z][a-z]+)[0-9]{0,3}|[a-z][0-9]{1,3}|[A-Z]{2,}|[0-9]+)"
+_WORDY_RE = re.compile(rf"^{_WORD}(?:[_\-.]{_WORD})+$")
+#: The start of a call (`Token(id=13, ...` in a printed object): code, not a literal.
+_CALL_RE = re.compile(r"^[A-Za-z_][\w.]*\(")
 _PATH_RE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|//|\.[A-Za-z]{1,5}$|://")
 
 
@@ -418,7 +423,7 @@ def _assignment(match: re.Match[str], scan: Scan) -> Secret | None:
     provider = _provider_in(value, scan, value_start)  # a known token kind says more than "high entropy"
     if provider is not None:
         return provider
-    if _PATH_RE.search(value) or _WORDY_RE.match(value) or is_published(value):
+    if _PATH_RE.search(value) or _WORDY_RE.match(value.strip("()[]")) or _CALL_RE.match(value) or is_published(value):
         return None
     if not (looks_random(value) if strength == names.STRONG else looks_like_token(value)):
         return None
