@@ -406,7 +406,8 @@ NEGATIVES = [
     'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"\n',
     'token = "dev-token-2024"\n',
     # an argument's type documented in a docstring (DARS's PPO core)
-    'def f(token_level_rewards):\n    """Rewards.\n\n    Args:\n        token_level_rewards: `(torch.Tensor)`\n    """\n',
+    'def f(token_level_rewards):\n    """Rewards.\n\n    Args:\n'
+    '        token_level_rewards: `(torch.Tensor)`\n    """\n',
     # neptune-client's published anonymous-user token, which its examples pass on purpose
     'neptune.init(api_token="eyJhcGlfYWRkcmVzcyI6Imh0dHBzOi8vdWkubmVwdHVuZS5tbCIsImFwaV9rZXkiOiJiNzA2YmM4Zi03NmY5'
     'LTRjMmUtOTM5ZC00YmEwMzZmOTMyZTQifQ==")\n',
