@@ -6,8 +6,9 @@ The reader API (what rules and fixers use):
 - `parse_notebook(data) -> Notebook`: the JSON parsed once (nbformat 4, or 3 with worksheets); errors are kept on
   `Notebook.error`, never raised. `Notebook.document` is the whole JSON object, `cells` its cells (the same dicts),
   `metadata` the notebook's metadata.
-- `cell_source(cell)`, `execution_count(cell)`, `keeps_output(notebook, cell)`: one cell's fields, whatever the
-  nbformat version wrote (a list of lines or one string; `input`/`prompt_number` in nbformat 3).
+- `cell_source(cell)`, `execution_count(cell)`, `keeps_output(notebook, cell)` (`cell_keeps_output(cell,
+  default)` without the notebook): one cell's fields, whatever the nbformat version wrote (a list of lines or one
+  string; `input`/`prompt_number` in nbformat 3).
 - `python_source(source)`: a code cell's text as Python, IPython syntax blanked, or None for a cell magic whose body
   is not Python (`%%bash`).
 - `notebook_module(path, notebook)`: the code cells as one `PythonFile` (each cell parsed once) with its `CellMap`
@@ -100,12 +101,25 @@ def execution_count(cell: dict[str, Any]) -> int | None:
 
 
 def keeps_output(notebook: Notebook, cell: dict[str, Any]) -> bool:
-    """True when nbstripout is told to keep this cell's outputs: `"keep_output": true` in the cell's metadata, or
-    in the notebook's (nbstripout's per-cell and per-notebook switches)."""
+    """True when nbstripout keeps this cell's outputs (`cell_keeps_output`, the notebook's `"keep_output"` metadata
+    as the default)."""
+    return cell_keeps_output(cell, bool(notebook.metadata.get("keep_output")))
+
+
+def cell_keeps_output(cell: dict[str, Any], default: bool) -> bool:
+    """nbstripout's reading of one cell: `init_cell` in its metadata decides, else `keep_output` in its metadata
+    or its tags, else `default` (the notebook's `keep_output`). The rule that reports outputs and the fix that
+    strips them both ask this, so a fix never leaves a finding behind."""
     metadata = cell.get("metadata")
-    if isinstance(metadata, dict) and metadata.get("keep_output") is True:
-        return True
-    return notebook.metadata.get("keep_output") is True
+    if not isinstance(metadata, dict):
+        return default
+    if "init_cell" in metadata:
+        return bool(metadata["init_cell"])
+    tags = metadata.get("tags")
+    tagged = isinstance(tags, list) and "keep_output" in tags
+    if "keep_output" in metadata or tagged:
+        return bool(metadata.get("keep_output")) or tagged
+    return default
 
 
 def python_source(source: str) -> str | None:

@@ -164,6 +164,24 @@ def test_outputs_rule_honours_keep_output_and_equal_counts_are_in_order(repo):
     assert found[("MLR303", "mixed.ipynb")].startswith("notebook with outputs in 1 of 2 code cells")
 
 
+def test_outputs_rule_reads_keep_output_as_nbstripout_does_and_the_fix_leaves_nothing(repo):
+    # nbstripout keeps a cell tagged `keep_output` or marked `init_cell`, and strips a cell that opts out of its
+    # notebook's `keep_output`; the rule reports what nbstripout would strip, and `--fix` strips exactly that.
+    output = [stream("a\n")]
+    root = repo({
+        "tagged.ipynb": notebook(code("df.head()\n", 1, output, tags=["keep_output"])),
+        "init.ipynb": notebook(code("setup()\n", 1, output, init_cell=True)),
+        "opted_out.ipynb": notebook(code("a = 1\n", 1, output), code("b = 2\n", 2, output, keep_output=False),
+                                    keep_output=True),
+    })
+    run = lint_json(root, "--select", "notebook-with-outputs")
+    assert [(f["path"], f["message"].split(" is ")[0]) for f in run.findings] == [
+        ("opted_out.ipynb", "notebook with outputs in 1 of 2 code cells"),
+    ]
+    run_cli("--fix", "--no-cache", "-q", "--select", "notebook-with-outputs", cwd=root)
+    assert lint_json(root, "--select", "notebook-with-outputs").findings == []
+
+
 def test_a_notebook_is_parsed_once_and_cached_with_its_cells(repo):
     root = repo({"nb.ipynb": notebook(code("import os\n"), code("try:\n    pass\nexcept:\n    pass\n"))})
     first = cells_of(lint_json(root, "--select", "bare-except"))

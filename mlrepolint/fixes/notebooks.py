@@ -14,6 +14,8 @@ import re
 from json.encoder import _make_iterencode  # type: ignore[attr-defined]
 from typing import Any
 
+from mlrepolint.notebook import cell_keeps_output
+
 #: Cell metadata nbstripout strips by default (the view state and timing of a run).
 CELL_METADATA = ("collapsed", "scrolled", "ExecuteTime", "execution", "heading_collapsed", "hidden")
 #: Notebook metadata nbstripout strips by default.
@@ -83,20 +85,6 @@ def _dump(document: Any, style: dict[str, Any]) -> str:
     return "".join(chunks) + style["newline"]
 
 
-def keeps_output(cell: dict[str, Any], default: bool) -> bool:
-    """nbstripout's reading: `init_cell` or `keep_output` in the cell's metadata, or a `keep_output` tag."""
-    metadata = cell.get("metadata")
-    if not isinstance(metadata, dict):
-        return default
-    if "init_cell" in metadata:
-        return bool(metadata["init_cell"])
-    tags = metadata.get("tags")
-    tagged = isinstance(tags, list) and "keep_output" in tags
-    if "keep_output" in metadata or tagged:
-        return bool(metadata.get("keep_output")) or tagged
-    return default
-
-
 def _cells(document: dict[str, Any]) -> list[dict[str, Any]]:
     cells = document.get("cells")
     if cells is None and isinstance(document.get("worksheets"), list):  # nbformat 3
@@ -116,7 +104,7 @@ def _strip(document: dict[str, Any]) -> bool:
         if cell.get("cell_type") == "code":
             outputs = cell.get("outputs")
             if isinstance(outputs, list) and outputs:
-                if keeps_output(cell, default):
+                if cell_keeps_output(cell, default):
                     for output in outputs:
                         if isinstance(output, dict) and output.get("execution_count") is not None:
                             output["execution_count"] = None
