@@ -121,7 +121,8 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 
 def _index(
-    roots: ast.AST | list[ast.AST], fields_of: dict[type, tuple[str, ...]], fields_for: Callable[[type], tuple[str, ...]]
+    roots: ast.AST | list[ast.AST], fields_of: dict[type, tuple[str, ...]],
+    fields_for: Callable[[type], tuple[str, ...]],
 ) -> dict[type[ast.AST], list[ast.AST]]:
     """Node class -> the nodes of that class, from one iterative walk from `roots` (a node or a list of them) that
     follows, for each node class, the fields `fields_for` gives (memoised in `fields_of`)."""
