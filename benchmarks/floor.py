@@ -37,7 +37,8 @@ def parse(path: str) -> None:
 
 def arguments() -> argparse.Namespace:
     """FILE and JOBS from the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    summary = " ".join(__doc__.split("\n\n")[0].split())  # the whole first paragraph, not its first line
+    parser = argparse.ArgumentParser(description=summary)
     parser.add_argument("file", metavar="FILE",
                         help="a text file listing the Python files to parse, one path a line, relative to the "
                              "working directory (run.py writes it from mlrepolint's own file list)")

@@ -259,10 +259,11 @@ def flake8_selects(root: Path) -> bool:
 
 def main() -> None:
     """Generate or take the repository, time every command, print the table and the targets."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    summary = " ".join(__doc__.split("\n\n")[0].split())  # the whole first sentence, not its first line
+    parser = argparse.ArgumentParser(description=summary)
     parser.add_argument("--repo", type=Path, help="benchmark this repository instead of a synthetic one")
     parser.add_argument("--modules", type=int, default=3000, help="Python modules in the synthetic repository")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic repository (same seed, same bytes)")
     parser.add_argument("--runs", type=int, default=3, help="runs per command (the median is shown)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="processes, all tools")
     parser.add_argument("--pylint-files", type=int, default=200, help="pylint runs on this many files (0: all)")

@@ -8,7 +8,8 @@ import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Callable
+from bisect import bisect_left
+from typing import TYPE_CHECKING, AbstractSet, Callable
 
 if TYPE_CHECKING:
     from mlrepolint.notebook import CellMap
@@ -61,6 +62,18 @@ class PythonFile:
         index = self._node_index if whole else self._statement_index
         return [node for kind, found in index.items() if issubclass(kind, types) for node in found]
 
+    def nodes_on_lines(self, lines: AbstractSet[int], *types: type[ast.AST]) -> list[ast.AST]:
+        """Every node of one of `types` that lies inside a statement spanning one of `lines` (1-based), and maybe
+        others: the nodes on those lines are all there, in no particular order.
+
+        For a checker whose text test finds where its nodes can be (the lines that name `print`): only the
+        expressions of the statements spanning those lines are walked, not the whole tree, unless a checker has
+        already had the whole tree indexed (then those nodes come from the index).
+        """
+        if "_node_index" in self.__dict__:
+            return self.nodes(*types)
+        return _nodes_on_lines(self.tree, sorted(lines), types)
+
     @cached_property
     def _statement_index(self) -> dict[type[ast.AST], list[ast.AST]]:
         """Node class -> the nodes of that class, for the module, its statements, handlers and match cases."""
@@ -108,13 +121,14 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 
 def _index(
-    tree: ast.AST, fields_of: dict[type, tuple[str, ...]], fields_for: Callable[[type], tuple[str, ...]]
+    roots: ast.AST | list[ast.AST], fields_of: dict[type, tuple[str, ...]],
+    fields_for: Callable[[type], tuple[str, ...]],
 ) -> dict[type[ast.AST], list[ast.AST]]:
-    """Node class -> the nodes of that class, from one iterative walk that follows, for each node class, the fields
-    `fields_for` gives (memoised in `fields_of`)."""
+    """Node class -> the nodes of that class, from one iterative walk from `roots` (a node or a list of them) that
+    follows, for each node class, the fields `fields_for` gives (memoised in `fields_of`)."""
     # The loop is kept plain (no generator, no setdefault): it runs for every node of every file.
     index: dict[type[ast.AST], list[ast.AST]] = {}
-    stack: list[ast.AST] = [tree]
+    stack: list[ast.AST] = list(roots) if type(roots) is list else [roots]  # type: ignore[list-item]
     pop, push, extend, node_class = stack.pop, stack.append, stack.extend, ast.AST
     while stack:
         node = pop()
@@ -134,6 +148,43 @@ def _index(
             elif isinstance(value, node_class):
                 push(value)
     return index
+
+
+def _nodes_on_lines(
+    tree: ast.AST, lines: list[int], types: tuple[type[ast.AST], ...]
+) -> list[ast.AST]:
+    """The nodes of `types` in the statements whose span holds one of the sorted `lines` (see `nodes_on_lines`).
+
+    A statement's span (from its first decorator's line to its last line) holds every node below it, so a
+    statement that spans none of the lines is skipped with everything in it; the statements nested in one that
+    spans a line are judged each on its own, and its other fields (expressions) are walked whole."""
+    found: list[ast.AST] = []
+    statements: list[ast.AST] = [tree]
+    expressions: list[ast.AST] = []
+    while statements:
+        node = statements.pop()
+        start = getattr(node, "lineno", None)
+        end = getattr(node, "end_lineno", None)
+        if start is not None and end is not None:  # the module and match cases have no position
+            for decorator in getattr(node, "decorator_list", ()):
+                start = min(start, decorator.lineno)
+            at = bisect_left(lines, start)
+            if at == len(lines) or lines[at] > end:
+                continue
+        if isinstance(node, types):
+            found.append(node)
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = _child_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                (statements if name in _STATEMENT_FIELDS else expressions).extend(value)
+            elif isinstance(value, ast.AST):
+                expressions.append(value)  # IfExp's body and orelse, a lambda's body: expressions
+    index = _index(expressions, _CHILD_FIELDS, _child_fields)
+    return found + [node for kind, nodes in index.items() if issubclass(kind, types) for node in nodes]
 
 
 def _nesting_fields(kind: type) -> tuple[str, ...]:

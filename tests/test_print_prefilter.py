@@ -36,3 +36,26 @@ def test_every_print_call_is_found_and_nothing_else(repo):
     found = sorted((f["path"], f["line"]) for f in run.findings)
     assert found == [("pkg/calls.py", line) for line in expected_lines(PRINTS["pkg/calls.py"])]
     assert len(found) == 8
+
+
+#: Only the statements on the lines that name `print` have their expressions walked: a call in a decorator (above
+#: its `def`), deep in a statement that spans many lines, or in a file with Windows line endings is still found.
+SPANNING = {
+    "pkg/spans.py": (
+        "import functools\n\n\n"
+        "@functools.lru_cache(maxsize=print('cached') or 1)  # expect\n"
+        "def cached(x):\n    return x\n\n\n"
+        "def long_call(x):\n    return dict(\n        a=1,\n        b=[x,\n           print(x)],  # expect\n    )\n\n\n"
+        "class Report:\n    def show(self):\n        if self:\n            for _ in range(2):\n"
+        "                print(self)  # expect\n"
+    ),
+    "pkg/windows.py": "def a(x):\r\n    return x\r\n\r\n\r\ndef b(x):\r\n    print(x)  # expect\r\n",
+}
+
+
+def test_print_calls_on_lines_inside_longer_statements_are_found(repo):
+    root = repo(SPANNING)
+    run = lint_json(root, "--select", "print-in-module")
+    found = sorted((f["path"], f["line"]) for f in run.findings)
+    expected = [("pkg/spans.py", line) for line in expected_lines(SPANNING["pkg/spans.py"])]
+    assert found == expected + [("pkg/windows.py", 6)]

@@ -211,9 +211,29 @@ def _statements_by_cell(tree: ast.Module, cells: CellMap) -> list[tuple[int, lis
     return grouped
 
 
-class _Scope(ast.NodeVisitor):
+class _Enter:
+    """On the walk's stack: the names local to a comprehension or class body, hidden from here to the next _LEAVE."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+
+_LEAVE = object()  # on the walk's stack: the innermost hidden names end here
+#: Fields that never hold a node whose visit matters: expression contexts and operators (shared singletons).
+_NO_NODES = frozenset(("ctx", "op", "ops"))
+#: Node class -> its fields the walk follows, filled in as classes are met.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_DYNAMIC_NAMES = ("exec", "globals", "locals", "vars")
+
+
+class _Scope:
     """The module-level names one cell binds, and the names it reads when it runs (not in function bodies, not
-    a comprehension's own variables)."""
+    a comprehension's own variables), in the order of the cell's source (a depth-first walk, children in field
+    order, as `ast.NodeVisitor` goes; one iterative loop, a class body's and a comprehension's hidden names pushed
+    and popped through markers on the stack)."""
 
     def __init__(self, statements: list[ast.stmt]) -> None:
         self.bound: set[str] = set()
@@ -221,94 +241,133 @@ class _Scope(ast.NodeVisitor):
         self.declared_global: set[str] = set()
         self.star = False
         self._hidden: list[set[str]] = []  # names local to the comprehensions and class bodies being visited
-        for statement in statements:
-            self.visit(statement)
+        self._walk(statements)
 
     def _bind(self, name: str) -> None:
         if not self._hidden:
             self.bound.add(name)
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
-            if not any(node.id in hidden for hidden in self._hidden):
-                self.loads.append(node)
-        else:
-            self._bind(node.id)
+    def _walk(self, roots: list[ast.stmt]) -> None:
+        stack: list[object] = list(reversed(roots))
+        hidden = self._hidden
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Name:
+                if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                    if not hidden or not any(node.id in names for names in hidden):  # type: ignore[attr-defined]
+                        self.loads.append(node)  # type: ignore[arg-type]
+                else:
+                    self._bind(node.id)  # type: ignore[attr-defined]
+                continue
+            if kind is _Enter:
+                hidden.append(node.names)  # type: ignore[attr-defined]
+                continue
+            if node is _LEAVE:
+                hidden.pop()
+                continue
+            special = _SPECIAL.get(kind)
+            if special is not None:
+                special(self, node, stack)
+                continue
+            if kind is ast.Call and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC_NAMES:  # type: ignore
+                self.star = True  # names defined where no parse can see
+            elif kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
+                self._bind(node.name)  # type: ignore[attr-defined]
+            elif kind in _MATCH_CAPTURES and getattr(node, "name", None):
+                self._bind(node.name)  # type: ignore[attr-defined]
+            stack.extend(reversed(_children(node)))  # type: ignore[arg-type]
 
-    def visit_Import(self, node: ast.Import) -> None:
+    def _import(self, node: ast.Import, stack: list[object]) -> None:
         for alias in node.names:
             self._bind(alias.asname or alias.name.split(".")[0])
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def _import_from(self, node: ast.ImportFrom, stack: list[object]) -> None:
         for alias in node.names:
             if alias.name == "*":
                 self.star = True
             else:
                 self._bind(alias.asname or alias.name)
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, stack: list[object]) -> None:
         """Decorators and defaults run now; the body runs when called (its `global` names count as defined)."""
-        for expression in [*getattr(node, "decorator_list", ()), *node.args.defaults, *node.args.kw_defaults]:
-            if expression is not None:
-                self.visit(expression)
+        now = [*getattr(node, "decorator_list", ()), *node.args.defaults, *node.args.kw_defaults]
+        stack.extend(reversed([expression for expression in now if expression is not None]))
         if not isinstance(node, ast.Lambda):
             self._bind(node.name)
-            for inner in ast.walk(node):
+            for inner in _statements(node.body):  # a `global` is a statement: no expression holds one
                 if isinstance(inner, ast.Global):
                     self.declared_global.update(inner.names)
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            self.visit(expression)
+    def _class(self, node: ast.ClassDef, stack: list[object]) -> None:
         local = {t.id for s in node.body for t in ast.walk(s)
                  if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
         local |= {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-        self._hidden.append(local)
-        for statement in node.body:
-            self.visit(statement)
-        self._hidden.pop()
-        self._bind(node.name)
+        self._bind(node.name)  # bound where the class statement stands, after its body (as hidden as before it)
+        stack.append(_LEAVE)
+        stack.extend(reversed(node.body))
+        stack.append(_Enter(local))
+        stack.extend(reversed([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]))
 
-    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, stack: list[object]
+    ) -> None:
         own = {t.id for g in node.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)}
-        self.visit(node.generators[0].iter)  # evaluated in the enclosing scope
-        self._hidden.append(own)
+        inside: list[object] = []
         for generator in node.generators:
             if generator is not node.generators[0]:
-                self.visit(generator.iter)
-            for condition in generator.ifs:
-                self.visit(condition)
-        for part in ("elt", "key", "value"):
-            if hasattr(node, part):
-                self.visit(getattr(node, part))
-        self._hidden.pop()
+                inside.append(generator.iter)
+            inside.extend(generator.ifs)
+        inside.extend(getattr(node, part) for part in ("elt", "key", "value") if hasattr(node, part))
+        stack.append(_LEAVE)
+        stack.extend(reversed(inside))
+        stack.append(_Enter(own))
+        stack.append(node.generators[0].iter)  # evaluated in the enclosing scope
 
-    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
-
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self.visit(node.value)
+    def _named_expression(self, node: ast.NamedExpr, stack: list[object]) -> None:
         if isinstance(node.target, ast.Name):
             self.bound.add(node.target.id)  # binds in the enclosing scope, even in a comprehension
+        stack.append(node.value)
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.name:
-            self._bind(node.name)
-        self.generic_visit(node)
-
-    def visit_Global(self, node: ast.Global) -> None:
+    def _global(self, node: ast.Global, stack: list[object]) -> None:
         self.declared_global.update(node.names)
 
-    def visit_MatchAs(self, node: ast.AST) -> None:
-        name = getattr(node, "name", None)
-        if name:
-            self._bind(name)
-        self.generic_visit(node)
 
-    visit_MatchStar = visit_MatchAs
+_SPECIAL = {
+    ast.Import: _Scope._import, ast.ImportFrom: _Scope._import_from, ast.FunctionDef: _Scope._function,
+    ast.AsyncFunctionDef: _Scope._function, ast.Lambda: _Scope._function, ast.ClassDef: _Scope._class,
+    ast.NamedExpr: _Scope._named_expression, ast.Global: _Scope._global,
+    **{kind: _Scope._comprehension for kind in _COMPREHENSIONS},
+}
+_MATCH_CAPTURES = tuple(getattr(ast, name) for name in ("MatchAs", "MatchStar") if hasattr(ast, name))
 
-    def visit_Call(self, node: ast.Call) -> None:
-        if isinstance(node.func, ast.Name) and node.func.id in ("exec", "globals", "locals", "vars"):
-            self.star = True  # names defined where no parse can see
-        self.generic_visit(node)
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The node's child nodes in field order, as `ast.iter_child_nodes` gives them (without the contexts and
+    operators, whose visit does nothing)."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in _NO_NODES)
+    children: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+    return children
+
+
+def _statements(body: list[ast.stmt]) -> list[ast.AST]:
+    """Every statement (handler and match case) nested in `body`, nested definitions' included."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(value)
+    return found

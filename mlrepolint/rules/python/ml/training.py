@@ -233,8 +233,8 @@ class ForwardCallChecker(PythonChecker):
         skipped = _skipped_spans(file)
         if skipped is None:
             return  # hand-written forward/backward classes: `.forward` is not a torch module's here
-        plain = _PlainObjects(file.tree)
-        for call, function, cls in _forward_calls(file.tree):
+        plain = _PlainObjects(file)
+        for call, function, cls in _forward_calls(file):
             func = call.func
             if not (isinstance(func, ast.Attribute) and func.attr == "forward"):
                 continue
@@ -264,37 +264,58 @@ class ForwardCallChecker(PythonChecker):
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _forward_calls(tree: ast.Module) -> Iterator[tuple[ast.Call, ast.AST, ast.ClassDef | None]]:
+def _forward_calls(file: PythonFile) -> list[tuple[ast.Call, ast.AST, ast.ClassDef | None]]:
     """Every `.forward(...)` call, with the function (or the module) whose body holds it and the class whose
-    method that is (None outside a class), in source order."""
+    method that is (None outside a class), in source order.
+
+    From the file's shared node index: a node lies inside a definition exactly when its span lies inside the
+    definition's (which starts at its first decorator), so the innermost function and class around a call are
+    the ones with the latest start among those whose span holds the call's.
+    """
+    calls = [
+        call for call in file.nodes(ast.Call)
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "forward"  # type: ignore[attr-defined]
+    ]
+    if not calls:
+        return []
+    scopes = [(_span(node), node) for node in file.nodes(*_FUNCTIONS, ast.Lambda, ast.ClassDef)]
     found: list[tuple[ast.Call, ast.AST, ast.ClassDef | None]] = []
-    stack: list[tuple[ast.AST, ast.AST, ast.ClassDef | None]] = [(tree, tree, None)]
-    while stack:
-        node, function, cls = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.ClassDef):
-                stack.append((child, function, child))
-            elif isinstance(child, _FUNCTIONS + (ast.Lambda,)):
-                stack.append((child, child, cls))
-            else:
-                func = child.func if isinstance(child, ast.Call) else None
-                if isinstance(func, ast.Attribute) and func.attr == "forward":
-                    found.append((child, function, cls))
-                stack.append((child, function, cls))
+    for call in calls:
+        where = _span(call)
+        function: ast.AST = file.tree
+        cls: ast.ClassDef | None = None
+        function_start = class_start = None
+        for (begin, end), node in scopes:
+            if not (begin <= where[0] and where[1] <= end):
+                continue
+            if isinstance(node, ast.ClassDef):
+                if class_start is None or begin > class_start:
+                    cls, class_start = node, begin
+            elif function_start is None or begin > function_start:
+                function, function_start = node, begin
+        found.append((call, function, cls))
     found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
-    return iter(found)
+    return found
+
+
+def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(line, column) of a node's start (a definition's first decorator's `@`) and of its end."""
+    begin = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    for decorator in getattr(node, "decorator_list", ()):
+        begin = min(begin, (decorator.lineno, decorator.col_offset - 1))
+    return begin, (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
 
 
 class _PlainObjects:
     """Which receivers of `.forward` are built from a class the file defines that is not a module: its bases
     are none, `object`, or other such classes of the file (a class defined twice must be plain both times)."""
 
-    def __init__(self, tree: ast.Module) -> None:
-        self.tree = tree
+    def __init__(self, file: PythonFile) -> None:
+        self.tree = file.tree
         definitions: dict[str, list[ast.ClassDef]] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                definitions.setdefault(node.name, []).append(node)
+        for node in file.nodes(ast.ClassDef):
+            assert isinstance(node, ast.ClassDef)
+            definitions.setdefault(node.name, []).append(node)
         self.classes: set[str] = set()
         changed = True
         while changed:  # a class deriving from a plain class of the file is plain too
