@@ -50,12 +50,16 @@ def test_the_secret_is_masked_in_every_format(tmp_path):
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
     commit(root, "config", {"settings.yaml": f"token: {TOKEN}\n"})
     commit(root, "gone", remove=("settings.yaml",))
-    for fmt in ("text", "json", "sarif", "github", "markdown"):
+    for fmt in ("text", "json", "sarif", "github", "markdown", "gitlab", "junit", "html"):
         run = run_cli("--history", "--format", fmt, cwd=root)
         assert run.code == 1, run.err  # an error-severity finding
         assert "MLR409" in run.out or "secret-in-history" in run.out, fmt
         assert TOKEN not in run.out + run.err, fmt
         assert TOKEN[:4] in run.out and TOKEN[-4:] in run.out, fmt  # the masked form: first and last four
+    baseline = tmp_path / "baseline.json"
+    run = run_cli("--history", "--write-baseline", str(baseline), cwd=root)
+    assert baseline.is_file() and "MLR409" in baseline.read_text(), run.err
+    assert TOKEN not in baseline.read_text() + run.out + run.err
     cached = b"".join(p.read_bytes() for p in (root / ".mlrepolint_cache").iterdir() if p.is_file())
     assert TOKEN.encode() not in cached
 
