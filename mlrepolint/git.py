@@ -29,7 +29,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 #: Seconds any one git command may take. Listing the largest work trees takes a few seconds; a command still
 #: running after this is blocked (on a FIFO the repository planted, say) and is killed.
@@ -419,11 +419,10 @@ class BlobReader:
 _OID = re.compile(r"\A(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
 
 
-@dataclass(frozen=True)
-class HistoryObject:
+class HistoryObject(NamedTuple):
     """One object of a history walk: its id, the commit it was first met under (the walk goes oldest first), and
     its path in that commit's tree ("" for commits and root trees). `missing`: the object store lacks it (a partial
-    clone)."""
+    clone). A tuple: a large history has hundreds of thousands."""
 
     oid: str
     commit: str

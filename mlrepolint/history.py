@@ -112,11 +112,12 @@ def scan(root: Path, options: Options, jobs: int, base: tuple[str, Mapping[str, 
     named = [o for o in objects if o.path and not o.missing]  # blobs, trees and tags (commits have no path)
     tasks: list[tuple[str, str, str, str, str | None]] = []  # blob, path, commit, kind, blob before it there
     candidates: list[tuple[Blob, bool]] = []  # (blob, its first bytes are needed), in walk order
+    kinds: dict[str, str | None] = {}  # path -> how the secret rule reads it (a path has many blobs)
     for obj, info in zip(named, git.object_info(root, [o.oid for o in named])):
         if info is None or info[0] != "blob":
             continue
         size = info[1]
-        kind = options.kind_of(obj.path)
+        kind = kinds[obj.path] if obj.path in kinds else kinds.setdefault(obj.path, options.kind_of(obj.path))
         if kind is not None and kind != "keystore" and size <= options.secret_limit:
             tasks.append((obj.oid, obj.path, obj.commit, kind, last.get(obj.path)))
             last[obj.path] = obj.oid
@@ -184,20 +185,31 @@ def _start_worker() -> None:
 
 #: Triggers of the detectors that read past their own line (a private key's body, a service-account file, a
 #: `.netrc` entry): a text holding one is scanned whole, its repeated lines included.
-MULTILINE_MARKS = (b"-----begin ", b"---- begin ", b'"private_key"', b"machine ", b"putty-user-key-file-",
-                   b'"service_account"')
+#: As the detectors' patterns spell them (they match case-sensitively), so that the text need not be lowered.
+MULTILINE_MARKS = (b"-BEGIN ", b"- BEGIN ", b'"private_key"', b"PuTTY-User-Key-File-", b'"service_account"')
+
+
+def _multiline(text: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether a text (`text[start:end]`, read in place) may hold a secret that spans lines. A `.netrc` entry needs
+    `password` as well as `machine `: "machine translation" alone (half of what NeMo's history adds under that
+    trigger) is not one."""
+    end = len(text) if end is None else end
+    return (any(text.find(mark, start, end) >= 0 for mark in MULTILINE_MARKS)
+            or (text.find(b"machine ", start, end) >= 0 and text.find(b"password", start, end) >= 0))
 
 
 def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None]], limit: int) -> list[Leak]:
     """Read each task's blob (and the blob before it at its path, unless this worker just read that one) through
     one `cat-file`, and scan the lines it adds.
 
-    Two cuts, both in C, keep the detectors (Python) off most of what a history adds. Added text in which no
-    detector's trigger occurs is skipped (`may_hold_secret`: on timm, 80% of the blobs). A line this worker has
-    scanned before, in the same kind of file, is not scanned again: files are moved, copied and reverted, and
-    about half the lines a history adds are repeats (timm: 15 of 28 MB); the test is a set intersection. A
-    repeated line that held a secret is a leak at its new path too; a text holding a multi-line secret's marks
-    (a key block, a service-account file, a `.netrc` entry) is scanned whole, repeats included."""
+    The lines a blob adds are those of the stretch between its common head and tail with the blob before it
+    (found by memory comparison) that the same stretch of that blob lacks. Set operations in C decide before any
+    line is looked at in Python: the lines this worker never met in this kind of file (`fresh`: files are moved,
+    copied and reverted, and most lines a history adds are repeats), and those met before that held a secret
+    (reported at their new place too). Only fresh lines in which a detector's trigger occurs (`may_hold_secret`)
+    send a blob to the detectors, with its fresh lines in order; a text holding a multi-line secret's marks (a
+    key block, a service-account file, a `.netrc` entry) is scanned whole, repeats included. Notebook versions
+    whose changed lines hold no trigger are not parsed at all."""
     from mlrepolint.rules.repo.secrets.scan import may_hold_secret, scan_text
 
     reads: list[str] = []
@@ -212,7 +224,7 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
     stream = git.stream_blobs(root, reads, limit)
     contents: dict[str, bytes] = {}  # path -> the content of the blob read last there
     seen: dict[str, set[bytes]] = {}  # per kind of file, the lines scanned so far
-    secret_lines: dict[tuple[str, bytes], list[tuple[str, int, str]]] = {}  # (kind, line) -> its secrets
+    secret_lines: dict[str, dict[bytes, list[tuple[str, int, str]]]] = {}  # kind -> line -> its secrets
     cells: dict[str, tuple[str, set[tuple[str, str]]]] = {}  # path -> its last notebook blob and that one's pieces
     found: list[Leak] = []
     for (blob, path, commit, kind, before), again in zip(tasks, read_before):
@@ -224,6 +236,8 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
         if not data or b"\0" in data[:BINARY_SNIFF]:
             continue
         if kind == "notebook":
+            if old is not None and not _json_may_add_secret(old, data):
+                continue  # nothing to parse: no line the version changes holds a trigger, read raw or decoded
             known = cells.get(path)
             scanned = _notebook_leaks(blob, path, commit, known[1] if known and known[0] == before else old, data)
             if scanned is not None:
@@ -231,29 +245,43 @@ def _scan_tasks(root: Path, tasks: Sequence[tuple[str, str, str, str, str | None
                 cells[path] = (blob, scanned[1])
                 continue
             kind = "text"  # not JSON: its lines are scanned as text, as the tree's scan does
-        lines, numbers = added_lines(old, data)
-        lowered = b"\n".join(lines).lower()
-        if not lines or not may_hold_secret(lowered):
-            continue
-        numbers = numbers if numbers is not None else list(range(1, len(lines) + 1))
+        if old is None:
+            start, end, before = 0, len(data), set()
+            every = data.split(b"\n")
+            added = set(every)
+        else:
+            start, end, before = _middle(old, data)
+            added = set(data[start:end].split(b"\n")) if start < end else set()
+            added.difference_update(before)
+        # Line sets, built and compared in C, decide before any line is looked at in Python: the lines this
+        # worker never met (in this kind of file), and those met before that held a secret.
         pool = seen.setdefault(kind, set())
-        repeated = pool.intersection(lines)
-        pool.update(lines)
-        if repeated and not any(mark in lowered for mark in MULTILINE_MARKS):
-            fresh = [index for index, line in enumerate(lines) if line not in repeated]
-            leaked = {line for line in repeated if (kind, line) in secret_lines}
-            found.extend(Leak(digest, blob, path, commit, numbers[index], column, description)
-                         for index, line in enumerate(lines) if line in leaked
-                         for digest, column, description in secret_lines[(kind, line)])
-            lines, numbers = [lines[i] for i in fresh], [numbers[i] for i in fresh]
-            if not lines:
+        fresh = added - pool
+        pool |= fresh
+        secrets = secret_lines.setdefault(kind, {})
+        leaked = secrets.keys() & added if secrets else set()
+        whole = _multiline(data, start, end) and _multiline(b"\n".join(added))  # the stretch first: no copy
+        triggered = bool(fresh) and may_hold_secret(b"\n".join(fresh).lower())
+        if not (whole or triggered or leaked):
+            continue
+        if old is None:
+            lines, numbers = every, list(range(1, len(every) + 1))
+        else:
+            lines, numbers = _ordered(data, start, end, before)
+        if not whole:
+            found.extend(Leak(digest, blob, path, commit, number, column, description)
+                         for line, number in zip(lines, numbers) if line in leaked
+                         for digest, column, description in secrets[line])
+            if not triggered:
                 continue
+            kept = [index for index, line in enumerate(lines) if line in fresh]
+            lines, numbers = [lines[i] for i in kept], [numbers[i] for i in kept]
         text = b"\n".join(lines).decode("utf-8", "replace")
         for hit in scan_text(text, kind):
             value = text[hit.offset: hit.end].encode("utf-8", "surrogatepass")
             leak = Leak(value_digest(value), blob, path, commit, numbers[hit.line - 1], hit.column, hit.description)
             found.append(leak)
-            secret_lines.setdefault((kind, lines[hit.line - 1]), []).append((leak.digest, hit.column, hit.description))
+            secrets.setdefault(lines[hit.line - 1], []).append((leak.digest, hit.column, hit.description))
     return found
 
 
@@ -283,48 +311,75 @@ def _notebook_leaks(
             for line, column, hit, text in notebook_secrets(notebook, seen)], pieces
 
 
+#: What starts the multi-line secrets whose body can change under an unchanged first line (a key block).
+BLOCK_STARTS = (b"BEGIN ", b"PuTTY-User-Key-File-")
+#: JSON's string escapes, undone for the trigger test: each as what it stands for, or a line break (a trigger
+#: never spans one) where it stands for a control or non-ASCII character. An escaped backslash first, as a NUL
+#: (neither is in any trigger), so that what follows it is not read as an escape.
+_JSON_ESCAPES = ((b"\\\\", b"\0"), (b'\\"', b'"'), (b"\\/", b"/"), (b"\\t", b"\t"), (b"\\n", b"\n"),
+                 (b"\\r", b"\n"), (b"\\b", b"\n"), (b"\\f", b"\n"), (b"\\u", b"\n"))
+
+
+def _json_may_add_secret(old: bytes, new: bytes) -> bool:
+    """Whether a notebook's version may add a secret to the version before it: False when no line of its file that
+    differs from the one before holds a detector's trigger, neither as written nor with JSON's string escapes
+    undone (every cell line is one JSON string on one line of the file), and no key block starts anywhere in it.
+    The cheap test that saves parsing most versions of a notebook."""
+    start, end, _, _ = _changed(old, new)
+    if start >= end:
+        return False
+    from mlrepolint.rules.repo.secrets.scan import may_hold_secret
+
+    changed = new[start:end].lower()
+    if may_hold_secret(changed) or any(mark in new for mark in BLOCK_STARTS):
+        return True
+    for escape, meaning in _JSON_ESCAPES:
+        changed = changed.replace(escape, meaning)
+    return may_hold_secret(changed)
+
+
 def value_digest(value: bytes) -> str:
     """The hash a secret is known by (never its value)."""
     return hashlib.blake2b(value, digest_size=16).hexdigest()
 
 
-def added_lines(old: bytes | None, new: bytes) -> tuple[list[bytes], list[int] | None]:
-    """The lines of `new` that `old` does not have, and their 1-based numbers (None: all of `new`, in order).
+def _middle(old: bytes, new: bytes) -> tuple[int, int, set[bytes]]:
+    """Where the lines of `new` that differ from `old` lie (`new[start:end]`, whole lines), and the set of the
+    lines of `old` in the same stretch."""
+    start, end, old_start, old_end = _changed(old, new)
+    return start, end, set(old[old_start:old_end].split(b"\n")) if start < end else set()
 
-    The common head and tail are cut first, by memory comparison, so that only the changed middle is split into
-    lines: a one-line edit of a large file costs next to nothing."""
-    if old is None:
-        return new.split(b"\n"), None
+
+def _changed(old: bytes, new: bytes) -> tuple[int, int, int, int]:
+    """The stretches of whole lines of `new` and of `old` between their common head and tail."""
     head = _common_prefix(old, new)
     tail = _common_suffix(old, new, min(len(old), len(new)) - head)
     start = new.rfind(b"\n", 0, head) + 1
     end = new.find(b"\n", len(new) - tail)
-    end = len(new) if end < 0 else end
-    if start >= end:
-        return [], []
     old_end = old.find(b"\n", len(old) - tail)
-    before = set(old[old.rfind(b"\n", 0, head) + 1: len(old) if old_end < 0 else old_end].split(b"\n"))
+    return (start, len(new) if end < 0 else end, old.rfind(b"\n", 0, head) + 1,
+            len(old) if old_end < 0 else old_end)
+
+
+def _ordered(new: bytes, start: int, end: int, before: set[bytes]) -> tuple[list[bytes], list[int]]:
+    """The lines of `new[start:end]` not in `before`, in order, and their 1-based numbers in `new`."""
     first = new.count(b"\n", 0, start) + 1
-    lines, numbers = [], []
-    for number, line in enumerate(new[start:end].split(b"\n"), first):
-        if line not in before:
-            lines.append(line)
-            numbers.append(number)
-    return lines, numbers
-
-
-_STEP = 4096
+    numbered = [(number, line) for number, line in enumerate(new[start:end].split(b"\n"), first)
+                if line not in before]
+    return [line for _, line in numbered], [number for number, _ in numbered]
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
+    """The length of the common head of `a` and `b`, by memory comparisons (`startswith` copies one side of each
+    step only) over steps that double while they match, then a bisection of the first step that does not."""
     n = min(len(a), len(b))
-    low = 0
-    while low + _STEP <= n and a[low: low + _STEP] == b[low: low + _STEP]:
-        low += _STEP
-    high = min(low + _STEP, n)
+    low, step = 0, 256
+    while low + step <= n and b.startswith(a[low: low + step], low):
+        low, step = low + step, min(step * 2, 1 << 20)
+    high = min(low + step, n)
     while low < high:  # the first differing byte is in [low, high]
         middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
+        if b.startswith(a[low:middle], low):
             low = middle
         else:
             high = middle - 1
@@ -334,13 +389,13 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 def _common_suffix(a: bytes, b: bytes, n: int) -> int:
     """The length of the common tail of `a` and `b`, at most `n`."""
     la, lb = len(a), len(b)
-    low = 0
-    while low + _STEP <= n and a[la - low - _STEP: la - low] == b[lb - low - _STEP: lb - low]:
-        low += _STEP
-    high = min(low + _STEP, n)
+    low, step = 0, 256
+    while low + step <= n and b.endswith(a[la - low - step: la - low], 0, lb - low):
+        low, step = low + step, min(step * 2, 1 << 20)
+    high = min(low + step, n)
     while low < high:
         middle = (low + high + 1) // 2
-        if a[la - middle: la - low] == b[lb - middle: lb - low]:
+        if b.endswith(a[la - middle: la - low], 0, lb - low):
             low = middle
         else:
             high = middle - 1

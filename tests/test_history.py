@@ -50,12 +50,16 @@ def test_the_secret_is_masked_in_every_format(tmp_path):
     root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
     commit(root, "config", {"settings.yaml": f"token: {TOKEN}\n"})
     commit(root, "gone", remove=("settings.yaml",))
-    for fmt in ("text", "json", "sarif", "github", "markdown"):
+    for fmt in ("text", "json", "sarif", "github", "markdown", "gitlab", "junit", "html"):
         run = run_cli("--history", "--format", fmt, cwd=root)
         assert run.code == 1, run.err  # an error-severity finding
         assert "MLR409" in run.out or "secret-in-history" in run.out, fmt
         assert TOKEN not in run.out + run.err, fmt
         assert TOKEN[:4] in run.out and TOKEN[-4:] in run.out, fmt  # the masked form: first and last four
+    baseline = tmp_path / "baseline.json"
+    run = run_cli("--history", "--write-baseline", str(baseline), cwd=root)
+    assert baseline.is_file() and "MLR409" in baseline.read_text(), run.err
+    assert TOKEN not in baseline.read_text() + run.out + run.err
     cached = b"".join(p.read_bytes() for p in (root / ".mlrepolint_cache").iterdir() if p.is_file())
     assert TOKEN.encode() not in cached
 
@@ -194,3 +198,37 @@ def test_javascript_and_notebook_html_outputs_are_scanned_for_provider_keys_only
     token_line = next(n for n, line in enumerate(lines, 1) if "GITHUB_TOKEN" in line)
     assert [(f["path"], f["line"], f["commit"]) for f in found] == [
         ("report.ipynb", token_line, added), ("static/app.js", 1, added)]
+
+
+def test_a_secret_added_in_a_later_version_is_found_on_its_line(tmp_path):
+    # Only the lines a version changes are scanned: here the stretch between two far-apart edits, of which the
+    # secret's line is the one new line.
+    root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
+    body = [f"STEP_{n} = {n}" for n in range(30)]
+    commit(root, "train", {"train.py": "\n".join(body) + "\n"})
+    edited = ["import os"] + body[1:15] + [f'GITHUB_TOKEN = "{TOKEN}"'] + body[15:29] + ["STEP_29 = 290"]
+    added = commit(root, "tune", {"train.py": "\n".join(edited) + "\n"})
+    commit(root, "env", {"train.py": "\n".join(edited).replace(f'"{TOKEN}"', 'os.environ["GITHUB_TOKEN"]') + "\n"})
+    assert [(f["path"], f["line"], f["commit"]) for f in history(root)] == [("train.py", 16, added)]
+
+
+def notebook_of(*sources: str) -> str:
+    cells = [{"cell_type": "code", "source": [source], "metadata": {}, "execution_count": None, "outputs": []}
+             for source in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_a_secret_a_notebook_version_adds_inside_json_escapes_is_found(tmp_path):
+    # In the file the cell's quotes are escaped (`{\"api_key\": ...`): what a version adds is tested for the
+    # detectors' triggers with JSON's escapes undone, so the version that adds the key is read by cell.
+    value = fake("Zq8xW2mN4vB6", "cR1tY7uI3oP5", "aS9dF0gH")
+    root = make_git_repo(tmp_path / "r", {"README.md": "# r\n"})
+    commit(root, "start", {"explore.ipynb": notebook_of("import torch\n", "model = load()\n")})
+    commit(root, "plot", {"explore.ipynb": notebook_of("import torch\n", "model = load()\n", "plot(model)\n")})
+    leaked = notebook_of("import torch\n", 'settings = {"api_key": "' + value + '"}\n', "plot(model)\n")
+    added = commit(root, "key", {"explore.ipynb": leaked})
+    commit(root, "env", {"explore.ipynb": notebook_of("import torch\n", "settings = read_env()\n", "plot(model)\n")})
+    found = history(root)
+    line = next(n for n, text in enumerate(leaked.splitlines(), 1) if "api_key" in text)
+    assert [(f["path"], f["line"], f["commit"]) for f in found] == [("explore.ipynb", line, added)]
+    assert value not in json.dumps(found) and "api_key" in found[0]["message"]
