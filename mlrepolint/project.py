@@ -239,6 +239,18 @@ class Project:
     def _keys(self) -> dict[str, str]:
         return {}
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the whole model, the same in every process (sets and mappings in sorted order): a
+        repository rule's result cached under it is still right while its files are unchanged."""
+        parts = (
+            self.kind, self.kind_reason, self.packages, sorted(self.modules.items()), sorted(self.roles.items()),
+            sorted(self.imported.items()), sorted(self.local_imports.items()), sorted(self.first_party),
+            sorted((path, sorted(helpers.items())) for path, helpers in self.io_helpers.items()),
+            sorted(self.linked.items()), self.published, sorted(self.rendered.items()),
+        )
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
 
 # The prescan of a Python file.
 
