@@ -234,7 +234,6 @@ class Engine:
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         _merge(examined, repo_examined)
-        cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
         # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
         # and not templates (which are not Python).
@@ -242,6 +241,7 @@ class Engine:
         readable = [r.path for r in done if lintable(r) and project.kind_of(r.path) != TEMPLATE
                     and not r.path.endswith(".ipynb")]
         whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable, cache)), uncommented)
+        cache.save()  # after ruff, whose findings it keeps
         others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
