@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import mlrepolint
 from mlrepolint import mask
 from mlrepolint.project import PythonFacts
-from mlrepolint.results import Failing, FileResult, RepoResult, stat_signature
+from mlrepolint.results import FileResult, RepoResult, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:

@@ -116,6 +116,7 @@ class Engine:
 
     def build_project(self, cache: NoCache) -> Project:
         """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        self.repo.partials = cache  # the build's per-file shares are kept there too
         self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
         return self.project
 
@@ -475,7 +476,6 @@ class Engine:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
         they redo only that file's share of their work, see `RepoView.per_file`)."""
-        self.repo.partials = cache
         listing = repo_inputs_digest(self)
         parts: list[tuple[str, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
         for checker in self._active(self.registry.repo_checkers):

@@ -233,8 +233,9 @@ class DependencyUseChecker(RepoChecker):
         found: set[str] = set()
         for f in self.repo.files:
             if f.path.endswith(".ipynb"):
-                found.update(self.repo.per_file("notebook-modules", f.path, lambda path=f.path: _written(self.repo, path),
-                                                _strings))
+                written = self.repo.per_file("notebook-modules", f.path,
+                                             lambda path=f.path: _written(self.repo, path), _strings)
+                found.update(written)
         return frozenset(found)
 
     def _imports(self, path: str) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
