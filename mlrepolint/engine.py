@@ -206,7 +206,7 @@ class Engine:
         def lint_repo() -> None:  # in this process while the workers lint the Python files
             nonlocal repo_result
             before = len(self.warnings)
-            repo_result = self._lint_repo(cache)
+            repo_result = self._lint_repo(cache, paths if limit_to_paths else None)
             repo_warnings.extend(self.warnings[before:])
             del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
 
@@ -472,22 +472,29 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self, cache: NoCache) -> RepoResult:
+    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None) -> RepoResult:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
-        they redo only that file's share of their work, see `RepoView.per_file`)."""
+        they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`
+        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only."""
         listing = repo_inputs_digest(self)
-        parts: list[tuple[str, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
+        parts: list[tuple[str | None, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
         for checker in self._active(self.registry.repo_checkers):
             kind = type(checker)
-            parts.append((f"{kind.__module__}:{kind.__qualname__}",
-                          lambda ctx, checker=checker: self._check(checker, self.repo, ctx, "the repository")))
+            if named is not None and checker.by_file:
+                view = self._named_view(named)
+                parts.append((None, lambda ctx, checker=checker, view=view: self._check(checker, view, ctx,
+                                                                                          "the repository")))
+            else:
+                parts.append((f"{kind.__module__}:{kind.__qualname__}",
+                              lambda ctx, checker=checker: self._check(checker, self.repo, ctx, "the repository")))
         findings: list[Finding] = []
         examined: dict[str, int] = {}
         failing: Failing = {}
         for name, run in parts:
-            result = cache.repo_part(name, listing)
-            if result is None:
+            if name is None:  # on the named files only: not the checker's result (their shares are cached)
+                result = self._repo_part(run)
+            elif (result := cache.repo_part(name, listing)) is None:
                 warned = len(self.warnings)
                 with self.repo.recording() as read:
                     result = self._repo_part(run)
@@ -499,6 +506,26 @@ class Engine:
             for code, where in units.items():
                 _merge(failing.setdefault(code, {}), where)
         return findings, examined, failing
+
+    def _named_view(self, named: Sequence[Path]) -> RepoView:
+        """The repository view listing only the named files and the files below the named folders."""
+        files: list[str] = []
+        prefixes: list[str] = []
+        for path in named:
+            resolved = path.resolve()
+            try:
+                rel = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            if resolved.is_dir():
+                prefixes.append("" if rel == "." else rel + "/")
+            else:
+                files.append(rel)
+        chosen = set(files)
+        listed = [f for f in self.repo.files if f.path in chosen or f.path.startswith(tuple(prefixes))]
+        view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
+        view.partials = self.repo.partials
+        return view
 
     def _repo_part(self, run: Callable[[Context], None]) -> RepoResult:
         """One repository checker's findings (selected, suppressed, masked), examined and failing units."""

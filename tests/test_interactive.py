@@ -3,6 +3,7 @@ repository rules included (the secrets scan, the dependency files), with either 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -127,3 +128,20 @@ def test_a_ruff_configuration_change_in_a_folder_runs_ruff_again(repo):
     edit(root, "pkg/ruff.toml", "[lint]\nignore = ['F401']\n")
     assert findings(root, *args) == findings(root, "--no-cache", *args)
     assert ("F401", "pkg/model.py") not in {(c, p) for c, p, _, _ in findings(root, *args)}
+
+
+def test_the_hook_scans_only_the_files_it_is_given_for_secrets(repo):
+    root = repo({**FILES, "config/settings.yaml": f"token: {OTHER_TOKEN}\n",
+                 "pkg/model.py": FILES["pkg/model.py"] + f'\nAPI_TOKEN = "{TOKEN}"\n'})
+    age(root)
+    run = run_cli("hook", "--format", "json", "pkg/model.py", cwd=root)
+    assert run.code == 1, run.err
+    assert {(f["code"], f["path"]) for f in run.findings if f["code"] == "MLR402"} == {("MLR402", "pkg/model.py")}
+    [cache_file] = (root / CACHE).glob("*.json")
+    body = json.loads(cache_file.read_bytes().split(b"\n", 1)[1])
+    scanned = {path for namespace, shares in body["partials"].items() if namespace.startswith("secrets:")
+               for path in shares}
+    assert scanned == {"pkg/model.py"}  # nothing else was read for the secrets scan
+    # A whole run afterwards scans the rest, and reports what a cold run does.
+    assert findings(root) == findings(root, "--no-cache")
+    assert ("MLR402", "config/settings.yaml") in {(c, p) for c, p, _, _ in findings(root)}

@@ -172,6 +172,7 @@ class SecretChecker(RepoChecker):
     """Scans each candidate file once for every secret type."""
 
     rules = (HARDCODED_SECRET,)
+    by_file = True  # a file's secrets are in that file
 
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Pick files by name and size, scan each once, report masked findings. One unit for the repository:
