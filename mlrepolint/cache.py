@@ -37,7 +37,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import mlrepolint
 from mlrepolint import mask
@@ -718,13 +718,34 @@ def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None
 
 
 def _masked(value: Any) -> Any:
-    """A JSON value with every string in it masked: the cache holds no secret."""
+    """A JSON value with every string in it masked: the cache holds no secret. The strings are masked together
+    (one scan for all of them, see `mask.texts`), and the value is rebuilt only when one of them changed."""
+    strings: list[str] = []
+    _strings_in(value, strings)
+    masked = mask.texts(strings)
+    if masked == strings:
+        return value
+    return _rebuilt(value, iter(masked))
+
+
+def _strings_in(value: Any, found: list[str]) -> None:
     if isinstance(value, str):
-        return mask.text(value)
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _strings_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings_in(item, found)
+
+
+def _rebuilt(value: Any, masked: Iterator[str]) -> Any:
+    if isinstance(value, str):
+        return next(masked)
     if isinstance(value, (list, tuple)):
-        return [_masked(item) for item in value]
+        return [_rebuilt(item, masked) for item in value]
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
+        return {key: _rebuilt(item, masked) for key, item in value.items()}
     return value
 
 
