@@ -134,6 +134,7 @@ class RepoView:
         self._reals: dict[str, str | None] = {}
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
         self._recorders: list[set[str]] = []
+        self._shares: dict[tuple[str, str], Any] = {}  # this run's `per_file` values
         #: Where `per_file` keeps its results between runs (the engine sets the cache's; None keeps nothing).
         self.partials: Partials | None = None
 
@@ -222,14 +223,18 @@ class RepoView:
         when the file changed. `namespace` names the rule's share (one per kind of result); a recorded value that
         `valid` refuses is computed again. (Tuples come back from the record as lists.)"""
         st = self.stat(path)
+        key = (namespace, path)
+        if key in self._shares:  # asked again in this run (a module several scripts import)
+            return self._shares[key]
         store = self.partials
-        if store is None or st is None:
-            return compute()
-        kept = store.partial(namespace, path, st)
+        kept = store.partial(namespace, path, st) if store is not None and st is not None else None
         if isinstance(kept, list) and len(kept) == 1 and valid(kept[0]):  # boxed, so that None is a value too
-            return kept[0]
-        value = compute()
-        store.store_partial(namespace, path, st, [value])
+            value = kept[0]
+        else:
+            value = compute()
+            if store is not None and st is not None:
+                store.store_partial(namespace, path, st, [value])
+        self._shares[key] = value
         return value
 
     def stat(self, path: str) -> os.stat_result | None:

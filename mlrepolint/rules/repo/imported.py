@@ -284,7 +284,11 @@ class DependencyUseChecker(RepoChecker):
         def compute() -> list[str]:
             text = self._text(path)
             lowered = text.lower() if text is not None else ""
-            return [word for word in vocabulary if _mentions(lowered, {word})]
+            # A word of word characters and dashes is named as a whole word exactly when it is one of the text's
+            # runs of such characters (what `_mentions` looks for): one pass over the text for every word.
+            runs = set(_RUN.findall(lowered))
+            return [word for word in vocabulary
+                    if (word in runs if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
 
         return frozenset(self.repo.per_file(namespace, path, compute, _strings))
 
@@ -371,6 +375,10 @@ class DependencyUseChecker(RepoChecker):
             if text:
                 found.append(text)
         return found
+
+
+#: A run of word characters and dashes: what `_mentions` takes for one word.
+_RUN = re.compile(r"[\w-]+")
 
 
 def _written(repo: RepoView, path: str) -> list[str]:
