@@ -42,7 +42,13 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   `read_text(path, limit)` that never leave the repository and open only regular files, never blocking: a FIFO or
   device is None. With `limit` they read at most that many bytes; without, a file over 32 MiB
   (`mlrepolint.repo.MAX_READ_BYTES`) is None, and `size` tells it from an unreadable one). Read nothing from the
-  disk except through it.
+  disk except through it: a repository checker's result is cached with the stat of every file it read through
+  the view, and it runs again only when one of them, the file list or the project model changed (API 1.5).
+  `repo.per_file(namespace, path, compute, valid)` is `compute()`, a JSON value that depends on that one file
+  alone (what the checker finds in it), kept in the cache under the file's stat: a re-run redoes only the shares of
+  the files that changed (name the namespace after what is computed, and the options it depends on). A checker
+  whose every finding is about one file and depends on that file alone sets `by_file = True`: in a run limited to
+  named files (the pre-commit hook) it is shown those files only.
 - `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
@@ -98,8 +104,9 @@ from mlrepolint.rules.meta import PARSE_ERROR
 from mlrepolint.source import PythonFile, is_test_path
 
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
-# CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes)
-API_VERSION = (1, 4)
+# CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes); 1.5: RepoView.per_file,
+# RepoChecker.by_file (a repository checker's per-file shares, cached)
+API_VERSION = (1, 5)
 
 __all__ = [
     "API_VERSION",

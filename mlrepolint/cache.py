@@ -7,7 +7,9 @@ modification time and inode match what was recorded is trusted without being rea
 hashed, and re-linted only when the hash differs. Stat records younger than RACY_NS are never trusted, so a file
 changed within the file system's time resolution of the run is read again.
 
-Repository rules are re-run unless the file list and the stat of every file they looked at are unchanged.
+Each repository checker is re-run unless the file list, the project model and the stat of every file it looked
+at are unchanged; a checker's share of work for one file (the secrets found in it...) is kept under that file's
+stat (`RepoView.per_file`), so a re-run redoes only the shares of the files that changed.
 
 A per-file result also records the project model's key for the file (its role: see `Project.key`), and is
 used only while that key is unchanged. The project model's prescan facts of each Python file and notebook are
@@ -35,18 +37,19 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import mlrepolint
+from mlrepolint import mask
 from mlrepolint.project import PythonFacts
-from mlrepolint.results import Failing, FileResult, RepoResult, stat_signature
+from mlrepolint.results import FileResult, RepoResult, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:
     from mlrepolint.engine import Engine
 
 DIRNAME = ".mlrepolint_cache"
-FORMAT = "mlrepolint-cache-4"
+FORMAT = "mlrepolint-cache-5"
 KEY_BYTES = 32
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -84,18 +87,31 @@ class NoCache:
     def store_file(self, result: FileResult) -> None:
         """Record a file's fresh result."""
 
-    def repo_result(self) -> RepoResult | None:
-        """The repository rules' cached findings and counts, when none of their inputs changed."""
+    def repo_part(self, name: str, listing: str) -> RepoResult | None:
+        """One repository checker's cached findings and counts, when none of its inputs changed."""
         return None
 
-    def store_repo(self, findings: list[Finding], examined: dict[str, int], failing: Failing) -> RepoResult:
-        """Record the repository rules' fresh result (findings, examined units, units their findings fail);
-        return it."""
-        return findings, examined, failing
+    def store_repo_part(self, name: str, listing: str, inputs: Iterable[str], result: RepoResult) -> None:
+        """Record one repository checker's fresh result (findings, examined units, units its findings fail) and
+        the paths it read."""
+
+    def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
+        """A repository checker's recorded share of work for one file (see `RepoView.per_file`)."""
+        return None
+
+    def store_partial(self, namespace: str, path: str, st: os.stat_result, value: Any) -> None:
+        """Record a repository checker's share of work for one file."""
 
     def setup_warnings(self) -> list[str] | None:
         """The warnings of setting up the wrapped tools, recorded by a run with the same lint key."""
         return None
+
+    def ruff_results(self, files: Sequence[str]) -> tuple[dict[str, list[Finding]], list[str] | None]:
+        """ruff's recorded findings on the files whose content is unchanged, and its recorded warnings."""
+        return {}, None
+
+    def store_ruff(self, files: Sequence[str], findings: list[Finding], warnings: list[str]) -> None:
+        """Record ruff's findings on `files` (masked) under each file's content hash, and its warnings."""
 
     def store_setup_warnings(self, warnings: list[str]) -> list[str]:
         """Record the warnings of setting up the wrapped tools; return them."""
@@ -134,6 +150,13 @@ class Cache(NoCache):
         self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
         facts = data.get("facts")
         self._facts: dict[str, Any] = facts if isinstance(facts, dict) else {}
+        partials = data.get("partials")
+        self._partials: dict[str, dict[str, Any]] = {
+            namespace: entries for namespace, entries in (partials.items() if isinstance(partials, dict) else ())
+            if isinstance(entries, dict)
+        }
+        ruff = data.get("ruff")
+        self._ruff: dict[str, Any] = ruff if isinstance(ruff, dict) else {}
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
         self.started_ns = time.time_ns()
@@ -190,6 +213,8 @@ class Cache(NoCache):
     def store_file(self, result: FileResult) -> None:
         """Record the result under the file's content hash and stat."""
         if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
+            if self.files.pop(result.path, None) is not None:  # nor may ruff's record match an old entry
+                self.dirty = True
             return
         rows = [[self._rule_number(f), f.line, f.column, f.message, *((f.cell,) if f.cell else ())]
                 for f in result.findings]
@@ -248,49 +273,116 @@ class Cache(NoCache):
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    # Repository results.
+    # Repository results: each repository checker's apart, and their per-file shares.
 
-    def repo_result(self) -> RepoResult | None:
-        """The recorded result when the file list and the stat of every file the rules read are unchanged."""
-        repo = self.repo
-        if repo.get("listing") != _listing_digest(self.engine) or not isinstance(repo.get("inputs"), dict):
+    def repo_part(self, name: str, listing: str) -> RepoResult | None:
+        """The recorded result of one repository checker (`name`), when the file list, the project model
+        (`listing` digests both) and the stat of every file it read are unchanged."""
+        part = self.repo.get(name)
+        if not isinstance(part, dict) or part.get("listing") != listing or not isinstance(part.get("inputs"), dict):
             return None
-        reader = self.engine.reader
-        for path, signature in repo["inputs"].items():
+        reader = self.engine.repo
+        for path, signature in part["inputs"].items():
             current = stat_signature(reader.stat(path))
             if (list(current) if current else None) != signature:
                 return None
         try:
             rules, new = self._numbered, tuple.__new__
             findings = [new(Finding, (*rules[i], path, line, column, message, None, None))
-                        for i, path, line, column, message in repo["findings"]]
+                        for i, path, line, column, message in part["findings"]]
             if not all(_well_typed(f) for f in findings):
                 raise ValueError("bad finding")
-            examined = _decode_examined(repo["examined"])
-            failing = {code: _decode_examined(units) for code, units in repo["failing"].items()}
+            examined = _decode_examined(part["examined"])
+            failing = {code: _decode_examined(units) for code, units in part["failing"].items()}
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         return findings, examined, failing
 
-    def store_repo(self, findings: list[Finding], examined: dict[str, int], failing: Failing) -> RepoResult:
-        """Record the result with the file list and the stat of every file the rules read."""
-        inputs = {}
-        for path, st in self.engine.repo.touched().items():
-            signature = stat_signature(st)
+    def store_repo_part(self, name: str, listing: str, inputs: Iterable[str], result: RepoResult) -> None:
+        """Record one repository checker's result with the stat of every file it read."""
+        findings, examined, failing = result
+        stats = {}
+        reader = self.engine.repo
+        for path in sorted(inputs):
+            signature = stat_signature(reader.stat(path))
             if signature is not None and self._trusted(signature) is None:
-                self.repo = {}  # an input changed during the run: re-run the rules next time
+                self.repo.pop(name, None)  # an input changed during the run: run the checker again next time
                 self.dirty = True
-                return findings, examined, failing
-            inputs[path] = list(signature) if signature else None
-        self.repo = {
-            "listing": _listing_digest(self.engine),
-            "inputs": inputs,
+                return
+            stats[path] = list(signature) if signature else None
+        self.repo[name] = {
+            "listing": listing,
+            "inputs": stats,
             "findings": [[self._rule_number(f), f.path, f.line, f.column, f.message] for f in findings],
             "examined": dict(examined),
             "failing": {code: dict(units) for code, units in failing.items()},
         }
         self.dirty = True
-        return findings, examined, failing
+
+    def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
+        """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
+        entry = self._partials.get(namespace, {}).get(path)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
+            return None
+        return entry[1] if entry[0] == list(stat_signature(st) or ()) else None
+
+    def store_partial(self, namespace: str, path: str, st: os.stat_result, value: Any) -> None:
+        """Record a share (JSON, its strings masked) under the stat the file was read with."""
+        signature = self._trusted(stat_signature(st))
+        if signature is None:
+            return
+        self._partials.setdefault(namespace, {})[path] = [signature, _masked(value)]
+        self.dirty = True
+
+    # ruff's findings, per file by content hash (ruff runs only on the files that changed).
+
+    def ruff_results(self, files: Sequence[str]) -> tuple[dict[str, list[Finding]], list[str] | None]:
+        """ruff's findings recorded for each file whose content hash is the one linted now, while no ruff
+        configuration file of the repository changed; and the warnings of the run that recorded them."""
+        ruff = self._ruff
+        if ruff.get("configs") != self._ruff_configs() or not isinstance(ruff.get("files"), dict):
+            return {}, None
+        warnings = ruff.get("warnings")
+        known: dict[str, list[Finding]] = {}
+        rules, new, recorded = self._numbered, tuple.__new__, ruff["files"]
+        for path in files:
+            entry, current = recorded.get(path), self.files.get(path)
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(current, list) and current
+                    and entry[0] == current[0]):
+                continue
+            try:
+                found = [new(Finding, (*rules[i], path, line, column, message, None, None))
+                         for i, line, column, message in entry[1]]
+            except (KeyError, TypeError, ValueError):
+                continue
+            if all(_well_typed(f) for f in found):
+                known[path] = found
+        if not (isinstance(warnings, list) and all(type(w) is str for w in warnings)):
+            warnings = None
+        return known, warnings
+
+    def store_ruff(self, files: Sequence[str], findings: list[Finding], warnings: list[str]) -> None:
+        """Record ruff's findings on `files` under the content hash each was linted with."""
+        configs = self._ruff_configs()
+        if self._ruff.get("configs") != configs:
+            self._ruff = {"configs": configs, "files": {}}
+        recorded = self._ruff.setdefault("files", {})
+        by_path: dict[str, list[list[Any]]] = {path: [] for path in files}
+        for f in findings:
+            if f.path in by_path:
+                by_path[f.path].append([self._rule_number(f), f.line, f.column, f.message])
+        for path, rows in by_path.items():
+            current = self.files.get(path)
+            if isinstance(current, list) and current and isinstance(current[0], str):
+                recorded[path] = [current[0], rows]
+        self._ruff["warnings"] = list(warnings)
+        self.dirty = True
+
+    def _ruff_configs(self) -> list[list[Any]]:
+        """The stat of each configuration file ruff may read in the repository (the root's are in the lint key)."""
+        repo = self.engine.repo
+        return [[f.path, list(stat_signature(repo.stat(f.path)) or ())] for f in repo.files
+                if f.name in ("pyproject.toml", "ruff.toml", ".ruff.toml")]
 
     # The wrapped tools' set-up (their warnings depend only on what the lint key covers).
 
@@ -337,7 +429,11 @@ class Cache(NoCache):
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
             "facts": {path: entry for path, entry in self._facts.items() if path in listed},
+            "partials": {namespace: {path: entry for path, entry in entries.items() if path in listed}
+                         for namespace, entries in self._partials.items()},
             "setup": self.setup,
+            "ruff": {**self._ruff, "files": {path: entry for path, entry in self._ruff.get("files", {}).items()
+                                             if path in listed}},
         }
         body = json.dumps(data, separators=(",", ":")).encode("ascii")  # ensure_ascii: non-ASCII is escaped
         mac = hmac.new(_mac_key(self.secret, self.engine.root), body, "blake2b").hexdigest()
@@ -594,11 +690,13 @@ def _package_stamp() -> list[list[Any]]:
     return sorted(stamp)
 
 
-def _listing_digest(engine: Engine) -> str:
-    """A hash of the repository's file list: what the repository rules decide by, besides the files they read."""
+def repo_inputs_digest(engine: Engine) -> str:
+    """A hash of the repository's file list and of the project model: what the repository rules decide by,
+    besides the files they read."""
     repo = engine.repo
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{engine.root}\0{repo.is_git}\0{sorted(repo.skipped_dirs)}\0".encode("utf-8", "surrogateescape"))
+    digest.update(f"{engine.project.fingerprint}\0".encode())
     for f in repo.files:
         digest.update(f"{f.path}\0{int(f.tracked)}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -617,6 +715,38 @@ def _decode_rules(item: Any) -> list[tuple[str, str, str, Severity, str]] | None
         return None
     strings = [value for rule in rules for value in (rule[0], rule[1], rule[2], rule[4])]
     return rules if all(type(value) is str for value in strings) else None
+
+
+def _masked(value: Any) -> Any:
+    """A JSON value with every string in it masked: the cache holds no secret. The strings are masked together
+    (one scan for all of them, see `mask.texts`), and the value is rebuilt only when one of them changed."""
+    strings: list[str] = []
+    _strings_in(value, strings)
+    masked = mask.texts(strings)
+    if masked == strings:
+        return value
+    return _rebuilt(value, iter(masked))
+
+
+def _strings_in(value: Any, found: list[str]) -> None:
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _strings_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings_in(item, found)
+
+
+def _rebuilt(value: Any, masked: Iterator[str]) -> Any:
+    if isinstance(value, str):
+        return next(masked)
+    if isinstance(value, (list, tuple)):
+        return [_rebuilt(item, masked) for item in value]
+    if isinstance(value, dict):
+        return {key: _rebuilt(item, masked) for key, item in value.items()}
+    return value
 
 
 def _well_typed(finding: Finding) -> bool:

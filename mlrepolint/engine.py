@@ -10,10 +10,10 @@ import operator
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Container, Iterable, Sequence
+from typing import Callable, Container, Iterable, Sequence
 
 from mlrepolint import mask
-from mlrepolint.cache import Cache, NoCache
+from mlrepolint.cache import Cache, NoCache, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
 from mlrepolint.notebook import notebook_module, parse_notebook
@@ -116,6 +116,7 @@ class Engine:
 
     def build_project(self, cache: NoCache) -> Project:
         """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        self.repo.partials = cache  # the build's per-file shares are kept there too
         self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
         return self.project
 
@@ -199,18 +200,15 @@ class Engine:
                 done.append(cached)
             else:
                 todo.append((path, cache.known_digest(path)))
-        repo_result = cache.repo_result()
+        repo_result: RepoResult | None = None
         repo_warnings: list[str] = []
 
         def lint_repo() -> None:  # in this process while the workers lint the Python files
             nonlocal repo_result
-            if repo_result is None:
-                before = len(self.warnings)
-                repo_result = self._lint_repo()
-                repo_warnings.extend(self.warnings[before:])
-                del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
-                if not repo_warnings:  # a plugin that failed runs (and is warned about) again next time
-                    cache.store_repo(*repo_result)
+            before = len(self.warnings)
+            repo_result = self._lint_repo(cache, paths if limit_to_paths else None)
+            repo_warnings.extend(self.warnings[before:])
+            del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
 
         linted = 0
         for result in lint_in_parallel(self, todo, meanwhile=lint_repo):
@@ -237,14 +235,14 @@ class Engine:
         if limit_to_paths:
             repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
         _merge(examined, repo_examined)
-        cache.save()
         uncommented = {r.path for r in done if r.digest and not r.comments}
         # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
         # and not templates (which are not Python).
         # Notebooks are not Python files to them: their cells went through the per-file pass.
         readable = [r.path for r in done if lintable(r) and project.kind_of(r.path) != TEMPLATE
                     and not r.path.endswith(".ipynb")]
-        whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable)), uncommented)
+        whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable, cache)), uncommented)
+        cache.save()  # after ruff, whose findings it keeps
         others = repo_findings + mask.findings(whole_run)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
@@ -474,11 +472,65 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self) -> RepoResult:
-        ctx = Context(self.settings.rule_options, self.project)
-        self._input_problems(ctx)
+    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None) -> RepoResult:
+        """The repository checkers' findings, examined units and failing units. Each checker's result is cached
+        apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
+        they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`
+        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only."""
+        listing = repo_inputs_digest(self)
+        parts: list[tuple[str | None, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
         for checker in self._active(self.registry.repo_checkers):
-            self._check(checker, self.repo, ctx, "the repository")
+            kind = type(checker)
+            if named is not None and checker.by_file:
+                view = self._named_view(named)
+                parts.append((None, lambda ctx, checker=checker, view=view: self._check(checker, view, ctx,
+                                                                                          "the repository")))
+            else:
+                parts.append((f"{kind.__module__}:{kind.__qualname__}",
+                              lambda ctx, checker=checker: self._check(checker, self.repo, ctx, "the repository")))
+        findings: list[Finding] = []
+        examined: dict[str, int] = {}
+        failing: Failing = {}
+        for name, run in parts:
+            if name is None:  # on the named files only: not the checker's result (their shares are cached)
+                result = self._repo_part(run)
+            elif (result := cache.repo_part(name, listing)) is None:
+                warned = len(self.warnings)
+                with self.repo.recording() as read:
+                    result = self._repo_part(run)
+                if len(self.warnings) == warned:  # a plugin that failed runs (and is warned about) again next time
+                    cache.store_repo_part(name, listing, read, result)
+            found, counted, units = result
+            findings += found
+            _merge(examined, counted)
+            for code, where in units.items():
+                _merge(failing.setdefault(code, {}), where)
+        return findings, examined, failing
+
+    def _named_view(self, named: Sequence[Path]) -> RepoView:
+        """The repository view listing only the named files and the files below the named folders."""
+        files: list[str] = []
+        prefixes: list[str] = []
+        for path in named:
+            resolved = path.resolve()
+            try:
+                rel = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            if resolved.is_dir():
+                prefixes.append("" if rel == "." else rel + "/")
+            else:
+                files.append(rel)
+        chosen = set(files)
+        listed = [f for f in self.repo.files if f.path in chosen or f.path.startswith(tuple(prefixes))]
+        view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
+        view.partials = self.repo.partials
+        return view
+
+    def _repo_part(self, run: Callable[[Context], None]) -> RepoResult:
+        """One repository checker's findings (selected, suppressed, masked), examined and failing units."""
+        ctx = Context(self.settings.rule_options, self.project)
+        run(ctx)
         enabled = [v for v in ctx.violations if self.rule_enabled(v.rule)]
         units: Failing = {}
         for v in enabled:

@@ -241,6 +241,18 @@ class Project:
     def _keys(self) -> dict[str, str]:
         return {}
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the whole model, the same in every process (sets and mappings in sorted order): a
+        repository rule's result cached under it is still right while its files are unchanged."""
+        parts = (
+            self.kind, self.kind_reason, self.packages, sorted(self.modules.items()), sorted(self.roles.items()),
+            sorted(self.imported.items()), sorted(self.local_imports.items()), sorted(self.first_party),
+            sorted((path, sorted(helpers.items())) for path, helpers in self.io_helpers.items()),
+            sorted(self.linked.items()), self.published, sorted(self.rendered.items()),
+        )
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
 
 # The prescan of a Python file.
 
@@ -715,6 +727,31 @@ def _code_of(path: str, text: str) -> str:
     return "\n".join(code)
 
 
+def _recorded_targets(repo: RepoView, path: str, text: str, is_lambda: bool) -> list[_Target]:
+    """`_targets_in` of one file's text, recorded per file (the file's share of the build, see `RepoView.per_file`):
+    the regular expressions over every Markdown, CI and container file cost more than a warm run's other work."""
+    def compute() -> list[list[Any]]:
+        return [[*_fields_of(t)[:-1], list(t.arguments)] for t in _targets_in(path, text, is_lambda)]
+
+    rows = repo.per_file(f"run-targets:{int(is_lambda)}", path, compute, _target_rows)
+    return [_Target(target, dotted, where, command, app, tuple(arguments))
+            for target, dotted, where, command, app, arguments in rows]
+
+
+def _fields_of(target: _Target) -> tuple[Any, ...]:
+    """A target's fields, in order (not deep-copied as `dataclasses.astuple` does)."""
+    return (target.target, target.dotted, target.where, target.command, target.app, target.arguments)
+
+
+def _target_rows(rows: Any) -> bool:
+    return type(rows) is list and all(
+        type(row) is list and len(row) == 6 and type(row[1]) is bool
+        and all(type(v) is str for v in (row[0], row[2], row[3], row[4]))
+        and type(row[5]) is list and all(type(v) is str for v in row[5])
+        for row in rows
+    )
+
+
 def _targets_in(path: str, text: str, is_lambda: bool) -> Iterator[_Target]:
     """Every Python file or module the text runs or serves."""
     for match in _RUNNER.finditer(text):
@@ -887,6 +924,7 @@ class _Build:
     execs: dict[str | None, str] = field(default_factory=dict)  # file another executes with exec() -> that file
     arguments: dict[str, str] = field(default_factory=dict)  # `.py` file a command passes to a script -> reason
     markdown: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # base name -> modules of that name (on first use)
 
 
 def build_project(repo: RepoView, facts: FactSource | None = None) -> Project:
@@ -1140,7 +1178,8 @@ def _find_run_targets(build: _Build) -> None:
                 target = _normalise(f"{f.path.rpartition('/')[0]}/{command[5:]}")
                 if target != f.path:
                     build.execs.setdefault(target, f.path)
-    targets = [t for path, text, is_lambda in sorted(sources) for t in _targets_in(path, text, is_lambda)]
+    targets = [target for path, text, is_lambda in sorted(sources)
+               for target in _recorded_targets(build.repo, path, text, is_lambda)]
     targets += [
         _Target(module, True, where, f"{script} = {module}:...", "") for script, module, where in build.declared.scripts
     ]
@@ -1184,8 +1223,11 @@ def _target_path(build: _Build, target: _Target) -> str | None:
             return candidate
     if not target.dotted:  # a Dockerfile that copies its files elsewhere: the one file of that name below it
         name = relative.rpartition("/")[2]
-        below = [p for p in build.modules if p.startswith(prefix) and (p == relative or p.endswith("/" + relative)
-                                                                       or (p.rpartition("/")[2] == name))]
+        if not build.by_name:
+            for module in build.modules:
+                build.by_name.setdefault(module.rpartition("/")[2], []).append(module)
+        # A module named `relative`, or ending with it, has its base name: looked up by name, not by a scan.
+        below = [p for p in build.by_name.get(name, ()) if p.startswith(prefix)]
         if len(below) == 1:
             return below[0]
     return None

@@ -13,6 +13,7 @@ read). Every read has a size limit: MAX_READ_BYTES unless the caller asks for fe
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import stat
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from mlrepolint.patterns import Spec, valid_lines
 
@@ -109,6 +110,16 @@ def valid_gitignore_lines(lines: Iterable[str]) -> list[str]:
     return valid_lines(lines)
 
 
+class Partials(Protocol):
+    """Where per-file partial results of repository rules are kept between runs (the cache), by file stat."""
+
+    def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
+        """The value recorded for the file while its stat is `st` (boxed in a one-item list), or None."""
+
+    def store_partial(self, namespace: str, path: str, st: os.stat_result, value: Any) -> None:
+        """Record a JSON value for the file, read with stat `st`."""
+
+
 class RepoView:
     """What checkers see of the repository. Rules never touch the disk except through this view."""
 
@@ -122,6 +133,10 @@ class RepoView:
         self._stats: dict[str, os.stat_result | None] = {}
         self._reals: dict[str, str | None] = {}
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
+        self._recorders: list[set[str]] = []
+        self._shares: dict[tuple[str, str], Any] = {}  # this run's `per_file` values
+        #: Where `per_file` keeps its results between runs (the engine sets the cache's; None keeps nothing).
+        self.partials: Partials | None = None
 
     @classmethod
     def open(cls, root: Path, is_git: bool, exclude: Spec | None = None) -> RepoView:
@@ -190,8 +205,42 @@ class RepoView:
     def _within(self, real: str) -> str | None:
         return real if real == self._real_root or real.startswith(self._real_root + os.sep) else None
 
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """Collect every path whose stat, size or content is asked for inside the block (what one rule read)."""
+        paths: set[str] = set()
+        self._recorders.append(paths)
+        try:
+            yield paths
+        finally:
+            self._recorders.remove(paths)
+
+    def per_file(
+        self, namespace: str, path: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda _: True,
+    ) -> Any:
+        """`compute()`, a JSON value that depends only on the file at `path` (its content and stat), or the value
+        a run recorded while the file had the stat it has now: a rule's share of work for one file, done again only
+        when the file changed. `namespace` names the rule's share (one per kind of result); a recorded value that
+        `valid` refuses is computed again. (Tuples come back from the record as lists.)"""
+        st = self.stat(path)
+        key = (namespace, path)
+        if key in self._shares:  # asked again in this run (a module several scripts import)
+            return self._shares[key]
+        store = self.partials
+        kept = store.partial(namespace, path, st) if store is not None and st is not None else None
+        if isinstance(kept, list) and len(kept) == 1 and valid(kept[0]):  # boxed, so that None is a value too
+            value = kept[0]
+        else:
+            value = compute()
+            if store is not None and st is not None:
+                store.store_partial(namespace, path, st, [value])
+        self._shares[key] = value
+        return value
+
     def stat(self, path: str) -> os.stat_result | None:
         """`stat` of a regular file inside the root (following links that stay inside), else None."""
+        for paths in self._recorders:
+            paths.add(path)
         if path not in self._stats:
             real = self._inside(path)
             result = None

@@ -214,7 +214,10 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
         data = read_cache(cache_file)
         mangled = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
         data["files"] = mangled
-        data["repo"] = {"listing": data["repo"]["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
+        data["repo"] = {name: {"listing": part["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
+                        for name, part in data["repo"].items()}
+        data["partials"] = {namespace: {path: [entry[0], 7] for path, entry in entries.items()}
+                            for namespace, entries in data["partials"].items()}
         write_signed(cache_file, root, data)
     else:
         cache_file.write_bytes(garbage)

@@ -242,7 +242,14 @@ class PythonChecker(Checker):
 
 
 class RepoChecker(Checker):
-    """Checks the repository as a whole, through the repository view."""
+    """Checks the repository as a whole, through the repository view.
+
+    `by_file` says that each of its findings is about one file and depends on that file alone (its content, name
+    and tracked status), as the secrets scan's do: a run limited to named files (the pre-commit hook) then shows
+    it those files only, so it reads nothing else.
+    """
+
+    by_file: ClassVar[bool] = False
 
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Report violations found in `repo` into `ctx`; each violation names its file."""

@@ -50,7 +50,9 @@ def clean(data: dict) -> None:
     """The forgery: every finding gone, every count of examined things kept (a perfect score)."""
     for entry in data["files"].values():
         entry[2] = []
-    data["repo"]["findings"] = []
+    for part in data["repo"].values():  # each repository checker's result
+        part["findings"] = []
+    data["partials"] = {}  # and nothing found in any file
 
 
 def score(root: Path, env: dict, *args: str) -> tuple[float, int]:
@@ -94,14 +96,16 @@ def test_entries_with_impossible_values_are_misses(tmp_path):
     def inflated(data: dict) -> None:  # negative counts would skew the scorer's ratios
         for entry in data["files"].values():
             entry[3] = {code: -5 for code in entry[3]}
-        data["repo"]["examined"] = {code: -1 for code in data["repo"]["examined"]}
+        for part in data["repo"].values():
+            part["examined"] = {code: -1 for code in part["examined"]}
 
     def before_the_first_line(data: dict) -> None:
         for entry in data["files"].values():
             for row in entry[2]:
                 row[1] = 0
-        for row in data["repo"]["findings"]:
-            row[2] = -3
+        for part in data["repo"].values():
+            for row in part["findings"]:
+                row[2] = -3
 
     for edit in (negative_index, inflated, before_the_first_line):
         resign(cache_file(root), root, user_cache, edit)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from typing import Iterator
+from typing import Any, Iterator
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
 from mlrepolint.importscan import Import, scan_imports
@@ -171,7 +172,8 @@ class DependencyUseChecker(RepoChecker):
         }
         local = ctx.project.first_party | self._notebook_modules()
         self.declaration_files = {path for scope in scopes for path in scope.files}
-        self.texts: dict[str, str] = {}  # code files read, for unused-dependency's search of names
+        self.read: list[str] = []  # code files read, for unused-dependency's search of names
+        self.texts: dict[str, str] = {}  # the texts of those read in this run (the others' shares are recorded)
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
         packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
@@ -232,29 +234,64 @@ class DependencyUseChecker(RepoChecker):
         found: set[str] = set()
         for f in self.repo.files:
             if f.path.endswith(".ipynb"):
-                notebook = load_notebook(self.repo, f.path)
-                if notebook is not None and notebook.error is None and "%%" in notebook.text:
-                    found.update(notebook_modules(notebook.cells))
+                written = self.repo.per_file("notebook-modules", f.path,
+                                             lambda path=f.path: _written(self.repo, path), _strings)
+                found.update(written)
         return frozenset(found)
 
     def _imports(self, path: str) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
-        """(import, notebook cell or None, names the notebook installs itself) of one file."""
+        """(import, notebook cell or None, names the notebook installs itself) of one file: its share of the
+        work, recorded per file (see `_scan`)."""
+        share = self.repo.per_file("imports", path, lambda: self._scan(path), _well_formed)
+        if share is None:
+            return
+        self.read.append(path)
+        rows, installs = share
+        installs = frozenset(installs)
+        for module, line, level, names, optional, in_function, cell in rows:
+            yield Import(module, line, level, tuple(names), optional, in_function), cell, installs
+
+    def _scan(self, path: str) -> list | None:
+        """One code file's imports ([module, line, level, names, optional, in function, cell] each) and the names
+        a notebook installs itself; None when the file cannot be read."""
+        text = self._text(path)
+        if text is None:
+            return None
         if path.endswith(".ipynb"):
             notebook = load_notebook(self.repo, path)
-            if notebook is None or notebook.error is not None:
-                return
-            self.texts[path] = notebook.text
-            installs = frozenset(install_words_to_names(notebook_installs(notebook.cells)))
-            for cell, source in notebook_source(notebook.cells):
-                for imported in scan_imports(source):
-                    yield imported, cell, installs
-            return
-        text = read_python(self.repo, path)
-        if text is None:
-            return
-        self.texts[path] = text
-        for imported in scan_imports(text) if "import" in text else ():
-            yield imported, None, frozenset()
+            assert notebook is not None and notebook.error is None
+            installs = sorted(install_words_to_names(notebook_installs(notebook.cells)))
+            return [[[*imported[:3], list(imported.names), *imported[4:], cell]
+                     for cell, source in notebook_source(notebook.cells) for imported in scan_imports(source)],
+                    installs]
+        return [[[*imported[:3], list(imported.names), *imported[4:], None]
+                 for imported in (scan_imports(text) if "import" in text else ())], []]
+
+    def _text(self, path: str) -> str | None:
+        """A code file's text (a notebook's JSON), read once a run; None when it cannot be read."""
+        if path not in self.texts:
+            if path.endswith(".ipynb"):
+                notebook = load_notebook(self.repo, path)
+                text = notebook.text if notebook is not None and notebook.error is None else None
+            else:
+                text = read_python(self.repo, path)
+            if text is None:
+                return None
+            self.texts[path] = text
+        return self.texts[path]
+
+    def _mentioned(self, path: str, vocabulary: list[str], namespace: str) -> frozenset[str]:
+        """The words of `vocabulary` the (lower-cased) code file names as whole words: its share of the search."""
+        def compute() -> list[str]:
+            text = self._text(path)
+            lowered = text.lower() if text is not None else ""
+            # A word of word characters and dashes is named as a whole word exactly when it is one of the text's
+            # runs of such characters (what `_mentions` looks for): one pass over the text for every word.
+            runs = set(_RUN.findall(lowered))
+            return [word for word in vocabulary
+                    if (word in runs if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
+
+        return frozenset(self.repo.per_file(namespace, path, compute, _strings))
 
     def _report_undeclared(self, use: _Use, scope: Scope) -> None:
         self.ctx.examine(UNDECLARED_DEPENDENCY)
@@ -275,7 +312,7 @@ class DependencyUseChecker(RepoChecker):
     def _report_unused(self, scopes: list[Scope], used: dict[str, set[str]]) -> None:
         ctx = self.ctx
         ignored = {canonical(name) for name in ctx.options(UNUSED_DEPENDENCY)["ignore-packages"]}
-        covered = {s.folder: [p for p in self.texts if s.covers(p)] for s in scopes}
+        covered = {s.folder: [p for p in self.read if s.covers(p)] for s in scopes}
         candidates: list[tuple[Scope, Declared]] = []
         for scope in scopes:
             if not covered[scope.folder]:
@@ -294,23 +331,25 @@ class DependencyUseChecker(RepoChecker):
         if not candidates:
             return
         others = [text.lower() for text in self._other_texts()]
-        lowered_texts: dict[str, str] = {}
-
-        def lowered(path: str) -> str:  # each file lowered once, however many declarations are compared with it
-            if path not in lowered_texts:
-                lowered_texts[path] = self.texts[path].lower()
-            return lowered_texts[path]
-
         brought = {
             s.folder: with_dependencies(d.name for d in s.declared if d.name in used[s.folder]) for s in scopes
         }
-        for scope, declared in candidates:
-            if declared.name in brought[scope.folder]:
-                continue  # also installed by a dependency the code uses: pinning it is a choice, not waste
-            words = {word.lower() for word in _spellings(declared.name)}
-            if any(_mentions(lowered(p), words) for p in covered[scope.folder]) or any(
-                _mentions(text, words) for text in others
-            ):
+        searched = [(scope, declared, frozenset(word.lower() for word in _spellings(declared.name)))
+                    for scope, declared in candidates if declared.name not in brought[scope.folder]]
+        # Each code file's share of the search is the words it names, out of all the searched ones: recorded per
+        # file, so a change to one file searches that file again, and the others only when the words change.
+        vocabulary = sorted({word for _, _, words in searched for word in words})
+        namespace = "mentions:" + hashlib.blake2b("\0".join(vocabulary).encode(), digest_size=12).hexdigest()
+        mentioned: dict[str, frozenset[str]] = {}
+
+        def names(path: str, words: frozenset[str]) -> bool:
+            if path not in mentioned:
+                mentioned[path] = self._mentioned(path, vocabulary, namespace)
+            return bool(mentioned[path] & words)
+
+        for scope, declared, words in searched:
+            # also installed by a dependency the code uses (pinning it is a choice, not waste): not searched
+            if any(names(p, words) for p in covered[scope.folder]) or any(_mentions(text, words) for text in others):
                 continue
             # A long declaration is named, not cut: a cut URL could end inside a token the masking no longer sees.
             shown = declared.text if len(declared.text) <= 60 else declared.name
@@ -337,6 +376,36 @@ class DependencyUseChecker(RepoChecker):
             if text:
                 found.append(text)
         return found
+
+
+#: A run of word characters and dashes: what `_mentions` takes for one word.
+_RUN = re.compile(r"[\w-]+")
+
+
+def _written(repo: RepoView, path: str) -> list[str]:
+    """The modules one notebook writes itself (`%%writefile helpers.py`)."""
+    notebook = load_notebook(repo, path)
+    if notebook is not None and notebook.error is None and "%%" in notebook.text:
+        return sorted(notebook_modules(notebook.cells))
+    return []
+
+
+def _strings(value: Any) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
+
+
+def _well_formed(share: Any) -> bool:
+    """True for a recorded share of a code file: None, or [import rows, installed names]."""
+    if share is None:
+        return True
+    if not (type(share) is list and len(share) == 2 and type(share[0]) is list and _strings(share[1])):
+        return False
+    return all(
+        type(row) is list and len(row) == 7 and type(row[0]) is str and type(row[1]) is int
+        and type(row[2]) is int and _strings(row[3]) and type(row[4]) is bool and type(row[5]) is bool
+        and (row[6] is None or type(row[6]) is int)
+        for row in share[0]
+    )
 
 
 def _is_code(path: str) -> bool:

@@ -185,82 +185,123 @@ class EntryScriptChecker(RepoChecker):
     rules = (UNSEEDED_TRAINING, SCRIPT_WITHOUT_CLI)
 
     def check(self, repo: RepoView, ctx: Context) -> None:
-        """Parse the entry scripts that train or evaluate; read the local modules they import."""
+        """Parse the entry scripts that train or evaluate; read the local modules they import. What each file
+        says is its share, recorded per file (see `RepoView.per_file`): a changed module is read again, not the
+        scripts that import it."""
         self.repo = repo
-        self.texts: dict[str, str | None] = {}  # a local module several scripts import is read once
         for f in repo.files:
             if ctx.project.kind_of(f.path) != ENTRY_SCRIPT or not f.path.endswith(".py"):
                 continue
-            text = self._text(f.path)
-            if text is None or not _may_train_or_evaluate(text) or _notebook_export(f.path, text, repo.paths):
+            share = repo.per_file("entry-script", f.path, lambda path=f.path: _script_share(repo, path),
+                                  _script_shape)
+            if share is None or share["cells"] or f.path[:-3] + ".ipynb" in repo.paths:
+                # Not one to check, or a notebook saved as a script (`jupyter nbconvert --to script`, jupytext):
+                # nbconvert's `# In[1]:` cell markers, or a notebook of the same name beside it.
                 continue
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue  # the per-file pass reports it as parse-error
-            self._check_script(f.path, text, tree, ctx)
+            self._check_script(f.path, share, ctx)
 
-    def _text(self, path: str) -> str | None:
-        if path not in self.texts:
-            self.texts[path] = read_python(self.repo, path)
-        return self.texts[path]
-
-    def _check_script(self, path: str, text: str, tree: ast.Module, ctx: Context) -> None:
-        names = _Names(tree)
-        training = _training(tree, names)
-        reachable = list(self._local_texts(path, ctx))
+    def _check_script(self, path: str, share: dict, ctx: Context) -> None:
+        training = share["training"]
+        reachable = list(self._local_shares(path, ctx))
         if training is not None:
             ctx.examine(UNSEEDED_TRAINING)
-            unseeded = self._unseeded(training, tree, names, text, reachable)
+            needs, seeded_itself, call = training
+            seeded = seeded_itself or share["seeds"] or any(seeds for _, seeds, _ in reachable)
+            unseeded = None if seeded else share["step"] if needs == "sklearn" else call
             if unseeded is not None:
-                shown = dotted_name(unseeded.func) or "fit"
+                line, column, shown = unseeded
                 what = (
                     f"`{shown}(...)` is randomised and given no `random_state`, and NumPy's global generator is "
                     "not seeded here or in the local modules this script imports"
-                    if training.needs == "sklearn" else
-                    f"`{shown}(...)` trains with {_LIBRARY_TITLES[training.needs]} randomness, and no seed is set "
+                    if needs == "sklearn" else
+                    f"`{shown}(...)` trains with {_LIBRARY_TITLES[needs]} randomness, and no seed is set "
                     "here or in the local modules this script imports"
                 )
-                ctx.report(
-                    UNSEEDED_TRAINING, unseeded.lineno, unseeded.col_offset + 1,
-                    f"{what}: {_SEED_HINTS[training.needs]}", path=path,
-                )
-        if _GALLERY.search(path) or not (training is not None or _evaluates(tree)):
+                ctx.report(UNSEEDED_TRAINING, line, column, f"{what}: {_SEED_HINTS[needs]}", path=path)
+        if _GALLERY.search(path) or not (training is not None or share["evaluates"]):
             return
         ctx.examine(SCRIPT_WITHOUT_CLI)
-        if _CONFIG_TEXT.search(text) or any(
-            _CONFIG_TEXT.search(local) or _CONFIG_MODULE.search(module) for module, local in reachable
-        ):
+        if share["config"] or any(config or _CONFIG_MODULE.search(module) for module, _, config in reachable):
             return
-        hyper = _first_hyper_parameter(tree)
-        if hyper is None:
+        if share["hyper"] is None:
             return
-        node, name = hyper
+        line, column, name = share["hyper"]
         ctx.report(
-            SCRIPT_WITHOUT_CLI, node.lineno, node.col_offset + 1,
+            SCRIPT_WITHOUT_CLI, line, column,
             f"hyper-parameter `{name}` is hard-coded and the script reads no arguments or config: take it from "
             "the command line (argparse, typer) or a config file, with this value as the default",
             path=path,
         )
 
-    def _unseeded(
-        self, training: _Training, tree: ast.Module, names: _Names, text: str, reachable: list[tuple[str, str]]
-    ) -> ast.Call | None:
-        """The call to report (the training call, or scikit-learn's first unseeded randomised step), or None
-        when the script is seeded."""
-        if training.seeded_itself or _calls_a_seed(text) or any(_calls_a_seed(t) for _, t in reachable):
-            return None
-        if training.needs == "sklearn":
-            return _unseeded_randomised_step(tree, names)
-        return training.call
-
-    def _local_texts(self, path: str, ctx: Context) -> Iterator[tuple[str, str]]:
-        """(module name, text) of the repository-local modules `path` imports, through other local modules too
-        (the project model's import graph)."""
+    def _local_shares(self, path: str, ctx: Context) -> Iterator[tuple[str, bool, bool]]:
+        """(module name, seeds, reads a config) of the repository-local modules `path` imports, through other
+        local modules too (the project model's import graph)."""
         for target in ctx.project.reachable(path, MAX_DEPTH):
-            local = self._text(target)
+            local = self.repo.per_file("imported-module", target,
+                                       lambda target=target: _module_share(self.repo, target), _module_shape)
             if local is not None:
-                yield ctx.project.modules.get(target, ""), local
+                yield ctx.project.modules.get(target, ""), local[0], local[1]
+
+
+def _script_share(repo: RepoView, path: str) -> dict | None:
+    """What an entry script says (None: unreadable, neither training nor evaluating, or not Python): its training
+    call ([needs, seeded itself, [line, column, name shown]]), scikit-learn's first unseeded randomised step, whether
+    it evaluates, seeds or reads a config, its first hard-coded hyper-parameter, and whether it has nbconvert's cell
+    markers (a notebook export)."""
+    text = read_python(repo, path)
+    if text is None or not _may_train_or_evaluate(text):
+        return None
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the per-file pass reports it as parse-error
+    names = _Names(tree)
+    training = _training(tree, names)
+    step = _unseeded_randomised_step(tree, names) if training is not None and training.needs == "sklearn" else None
+    hyper = _first_hyper_parameter(tree)
+    return {
+        "training": None if training is None else [training.needs, training.seeded_itself, _shown(training.call)],
+        "step": None if step is None else _shown(step),
+        "evaluates": _evaluates(tree),
+        "seeds": _calls_a_seed(text),
+        "config": _CONFIG_TEXT.search(text) is not None,
+        "hyper": None if hyper is None else [hyper[0].lineno, hyper[0].col_offset + 1, hyper[1]],  # type: ignore
+        "cells": "\n# In[" in text,
+    }
+
+
+def _shown(call: ast.Call) -> list:
+    return [call.lineno, call.col_offset + 1, dotted_name(call.func) or "fit"]
+
+
+def _module_share(repo: RepoView, path: str) -> list[bool] | None:
+    """Whether a local module calls a seed function and whether it reads a config (None: unreadable)."""
+    text = read_python(repo, path)
+    return None if text is None else [_calls_a_seed(text), _CONFIG_TEXT.search(text) is not None]
+
+
+def _module_shape(share: object) -> bool:
+    return share is None or (type(share) is list and len(share) == 2 and all(type(v) is bool for v in share))
+
+
+def _place(value: object) -> bool:
+    return (type(value) is list and len(value) == 3 and all(type(v) is int and v > 0 for v in value[:2])
+            and type(value[2]) is str)
+
+
+def _script_shape(share: object) -> bool:
+    if share is None:
+        return True
+    if type(share) is not dict or set(share) != {"training", "step", "evaluates", "seeds", "config", "hyper", "cells"}:
+        return False
+    training = share["training"]
+    return (
+        (training is None or (type(training) is list and len(training) == 3 and training[0] in _LIBRARY_TITLES
+                              and type(training[1]) is bool and _place(training[2])))
+        and (share["step"] is None or _place(share["step"]))
+        and (share["hyper"] is None or _place(share["hyper"]))
+        and all(type(share[key]) is bool for key in ("evaluates", "seeds", "config", "cells"))
+    )
 
 
 class _Names:
@@ -294,12 +335,6 @@ _SEED_HINTS = {
     "numpy": "call `np.random.seed(seed)` or draw from `np.random.default_rng(seed)`",
     "sklearn": "pass `random_state=seed` to the randomised steps (or call `np.random.seed(seed)`)",
 }
-
-
-def _notebook_export(path: str, text: str, paths: frozenset[str]) -> bool:
-    """A notebook saved as a script (`jupyter nbconvert --to script`, jupytext): a notebook of the same name
-    beside it, or nbconvert's `# In[1]:` cell markers. Notebooks are not entry scripts."""
-    return path[:-3] + ".ipynb" in paths or "\n# In[" in text
 
 
 def _calls(tree: ast.AST) -> list[ast.Call]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence
 
 from mlrepolint.rules.base import Finding, Severity
 
@@ -47,6 +47,17 @@ _PYLINT_SELECTOR_RE = re.compile(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
 BLACK_CONFLICTS = ("E203", "W503", "E704")
 #: pycodestyle's (and PEP 8's) maximum line length, flake8's default.
 PEP8_LINE_LENGTH = 79
+
+
+class RuffKnown(Protocol):
+    """What the cache knows of ruff's findings, per file by content (see mlrepolint.cache)."""
+
+    def ruff_results(self, files: Sequence[str]) -> tuple[dict[str, list[Finding]], list[str] | None]:
+        """ruff's findings on those of `files` whose content is unchanged, and the warnings of the run that
+        found them (None when unknown)."""
+
+    def store_ruff(self, files: Sequence[str], findings: list[Finding], warnings: list[str]) -> None:
+        """Record ruff's findings on `files` and its warnings."""
 
 
 def is_wrapped_selector(selector: str) -> bool:
@@ -206,8 +217,9 @@ class Wrappers:
             self._failures.setdefault("flake8", []).append(f"{module.path}: {exc}")
             return []
 
-    def whole_run(self, files: Sequence[str]) -> list[Finding]:
-        """ruff's and pylint's findings over all the files in scope (those that are enabled)."""
+    def whole_run(self, files: Sequence[str], known: RuffKnown | None = None) -> list[Finding]:
+        """ruff's and pylint's findings over all the files in scope (those that are enabled). ruff runs only on
+        the files `known` has no findings for, and tells it its findings on the others (and its warnings)."""
         found: list[Finding] = []
         if not files:
             return found
@@ -215,11 +227,7 @@ class Wrappers:
         if self.pep8_backend == "ruff":
             ruff_selectors = [s for s in selectors if is_wrapped_selector(s) and not _PYLINT_CODE_RE.match(s)]
             if tool_selected(self.selection, RUFF_PREFIXES + tuple(ruff_selectors), ruff_selectors):
-                from mlrepolint.rules.wrapped import ruff
-
-                findings, warnings = ruff.ruff_findings(self.repo, self.settings, files)
-                found += findings
-                self.warnings += warnings
+                found += self._ruff(files, known)
         if "pylint" in self.settings.wrappers:
             pylint_selectors = [s for s in selectors if _PYLINT_SELECTOR_RE.match(s)]
             if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
@@ -242,6 +250,22 @@ class Wrappers:
     def record_failure(self, tool: str, failure: str) -> None:
         """Record a per-file failure that happened in a worker process."""
         self._failures.setdefault(tool, []).append(failure)
+
+    def _ruff(self, files: Sequence[str], known: RuffKnown | None) -> list[Finding]:
+        from mlrepolint import mask
+        from mlrepolint.rules.wrapped import ruff
+
+        cached, cached_warnings = known.ruff_results(files) if known is not None else ({}, None)
+        stale = [path for path in files if path not in cached]
+        if not stale and cached_warnings is not None:
+            self.warnings += cached_warnings
+            return [finding for path in files for finding in cached[path]]
+        findings, warnings = ruff.ruff_findings(self.repo, self.settings, files, stale)
+        findings = mask.findings(findings)  # kept in the cache
+        self.warnings += warnings
+        if known is not None and not any(w == ruff.MISSING or w.startswith(ruff.FAILED) for w in warnings):
+            known.store_ruff(stale, findings, warnings)
+        return [finding for path in files if path in cached for finding in cached[path]] + findings
 
     def finish(self) -> list[str]:
         """Every warning of the run, per-file failures folded into one line per tool."""

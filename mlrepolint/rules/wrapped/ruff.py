@@ -310,8 +310,12 @@ def rule_table() -> dict[str, RuffRule]:
     return rules
 
 
-def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> tuple[list[Finding], list[str]]:
-    """ruff's findings over `files` (paths relative to the root), and warnings when ruff is missing or fails."""
+def ruff_findings(
+    repo: RepoView, settings: Settings, files: Sequence[str], stale: Sequence[str] | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """ruff's findings over `files` (paths relative to the root), and warnings when ruff is missing or fails.
+    Given `stale`, ruff runs on those of the files only (the others' findings are known): it is configured for
+    all of `files` all the same, so that the findings do not depend on which files changed."""
     executable = find_ruff()
     if executable is None:
         return [], [MISSING]
@@ -330,6 +334,7 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
     # Colours off whatever the user's terminal settings: the output is parsed, not shown.
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
     env["NO_COLOR"] = "1"
+    files = files if stale is None else stale
     reader = _Reader(str(repo.root), files)
     for chunk in _chunks(files):
         try:
@@ -345,8 +350,11 @@ def ruff_findings(repo: RepoView, settings: Settings, files: Sequence[str]) -> t
     return reader.findings(), warnings
 
 
+FAILED = "ruff failed, so the PEP 8 checks are incomplete"
+
+
 def _failed(reason: str) -> str:
-    return f"ruff failed, so the PEP 8 checks are incomplete: {reason}"
+    return f"{FAILED}: {reason}"
 
 
 def _chunks(files: Sequence[str]) -> list[Sequence[str]]:

@@ -172,6 +172,7 @@ class SecretChecker(RepoChecker):
     """Scans each candidate file once for every secret type."""
 
     rules = (HARDCODED_SECRET,)
+    by_file = True  # a file's secrets are in that file
 
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Pick files by name and size, scan each once, report masked findings. One unit for the repository:
@@ -183,20 +184,25 @@ class SecretChecker(RepoChecker):
             kind = file_kind(file)
             if kind is None:
                 continue
-            if kind == "notebook":
-                found = self._scan_notebook(repo, file.path)
-            elif kind == "keystore":
-                found = self._key_store(repo, file.path)
-            else:
-                found = self._scan_file(repo, file.path, kind, max_size)
+            found = repo.per_file(f"secrets:{max_size}", file.path,
+                                  lambda: self._scan(repo, file.path, kind, max_size), _well_formed)
             if found is None:
                 continue
             advice = (
                 " in an untracked file: read it from the environment before it is committed"
                 if repo.is_git and not file.tracked else ": rotate it and read it from the environment"
             )
-            for line, column, description in dict.fromkeys(found):  # one finding per secret per line
+            for line, column, description in dict.fromkeys(map(tuple, found)):  # one finding per secret per line
                 ctx.report(HARDCODED_SECRET, line, column, f"hardcoded {description}{advice}", path=file.path)
+
+    @classmethod
+    def _scan(cls, repo: RepoView, path: str, kind: str, max_size: int) -> list[Found] | None:
+        """One file's secrets (line, column, description), or None when it is not scanned: the file's share."""
+        if kind == "notebook":
+            return cls._scan_notebook(repo, path)
+        if kind == "keystore":
+            return cls._key_store(repo, path)
+        return cls._scan_file(repo, path, kind, max_size)
 
     @staticmethod
     def _scan_file(repo: RepoView, path: str, kind: str, max_size: int) -> list[Found] | None:
@@ -222,6 +228,15 @@ class SecretChecker(RepoChecker):
         if notebook is None:
             return None
         return [(line, column, hit.description) for line, column, hit, _ in notebook_secrets(notebook)]
+
+
+def _well_formed(found: Any) -> bool:
+    """True for a recorded share of the scan: None, or (line, column, description) triples."""
+    return found is None or (type(found) is list and all(
+        type(item) is list and len(item) == 3 and type(item[2]) is str
+        and all(v is None or (type(v) is int and v > 0) for v in item[:2])
+        for item in found
+    ))
 
 
 def notebook_secrets(
