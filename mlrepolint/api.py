@@ -65,6 +65,9 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   `mlrepolint explain` prints the model. A per-file checker's findings are cached with the file's content and
   what the model says of that file (`Project.key`): decide from the file's own role. Template files are never
   parsed, so per-file checkers never see them.
+- `scan_imports(text)` lists a Python source's import statements without parsing it (each an `Import`: `module`,
+  `line`, `level`, `names`, `optional` inside `try`/`except ImportError` or `if TYPE_CHECKING:`, `in_function`),
+  the scan the project model and the dependency rules use (API 1.6).
 - A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
   `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
 - A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its
@@ -90,6 +93,7 @@ from __future__ import annotations
 
 from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
 from mlrepolint.config import TOMLError, parse_toml, tomllib
+from mlrepolint.importscan import Import, scan_imports
 from mlrepolint.notebook import Cell, CellMap, Notebook, cell_source, execution_count, keeps_output, parse_notebook
 from mlrepolint.project import (
     APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
@@ -105,8 +109,8 @@ from mlrepolint.source import PythonFile, is_test_path
 
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
 # CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes); 1.5: RepoView.per_file,
-# RepoChecker.by_file (a repository checker's per-file shares, cached)
-API_VERSION = (1, 5)
+# RepoChecker.by_file (a repository checker's per-file shares, cached); 1.6: scan_imports, Import
+API_VERSION = (1, 6)
 
 __all__ = [
     "API_VERSION",
@@ -115,6 +119,7 @@ __all__ = [
     "CATEGORIES",
     "Cell",
     "CellMap",
+    "Import",
     "COLLECTION",
     "CONFIG",
     "DOCS_ASSET",
@@ -149,6 +154,7 @@ __all__ = [
     "execution_count",
     "keeps_output",
     "parse_notebook",
+    "scan_imports",
     "TOMLError",
     "dotted_name",
     "gitignore_spec",

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any, Iterator
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path
-from mlrepolint.importscan import Import, scan_imports
+from mlrepolint.api import (
+    Context, Import, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path, scan_imports,
+)
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, is_third_party, notebook_installs, notebook_modules,
     notebook_source, provided_names, read_python, with_dependencies,

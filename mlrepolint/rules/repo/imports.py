@@ -25,8 +25,7 @@ import re
 import sys
 from typing import Any, Iterable, Mapping
 
-from mlrepolint.api import RepoView, is_test_path
-from mlrepolint.importscan import Import
+from mlrepolint.api import Import, RepoView, is_test_path
 from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
 
 #: Import name (top level, or a dotted prefix for namespace packages) -> distributions that provide it, where the

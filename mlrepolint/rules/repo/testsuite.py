@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
-from mlrepolint.api import Project, RepoView, is_test_path
-from mlrepolint.importscan import scan_imports
+from mlrepolint.api import Project, RepoView, is_test_path, scan_imports
 from mlrepolint.rules.repo.imports import is_project_code
 from mlrepolint.rules.repo.project_setup import CI_FILES
 

@@ -7,8 +7,7 @@ from fnmatch import fnmatch
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-from mlrepolint.importscan import Import, scan_imports
+from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, scan_imports
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.imports import third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
