@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
-from conftest import git, run_cli, write_files
+from conftest import age, git, run_cli, write_files
 
 import mlrepolint
 from mlrepolint.cache import FORMAT
@@ -26,16 +24,6 @@ FILES = {
     "pkg/model.py": '"""Model."""\n\n\nclass Net:\n    pass\n',
     "tests/test_model.py": "def test_net():\n    assert True\n",
 }
-
-
-def age(root: Path, seconds: float = 60) -> None:
-    """Make every file look `seconds` old, as files are when nobody is editing them (outside the racy window)."""
-    past = time.time() - seconds
-    for folder, _, names in os.walk(root):
-        if ".git" in folder.split(os.sep):
-            continue
-        for name in names:
-            os.utime(os.path.join(folder, name), (past, past))
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import age, run_cli
 
 CACHE = ".mlrepolint_cache"
 
@@ -31,15 +31,6 @@ FILES = {
     "config/settings.yaml": "learning_rate: 0.1\n",
     "tests/test_model.py": "from pkg.model import build\n\n\ndef test_build():\n    assert build() == 1\n",
 }
-
-
-def age(root: Path, seconds: float = 60) -> None:
-    """Make every file look `seconds` old (outside the window in which the cache does not trust a file's stat)."""
-    past = time.time() - seconds
-    for folder, _, names in os.walk(root):
-        if ".git" not in folder.split(os.sep):
-            for name in names:
-                os.utime(os.path.join(folder, name), (past, past))
 
 
 def edit(root: Path, path: str, text: str) -> None:
