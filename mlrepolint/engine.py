@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Container, Iterable, Sequence
 
 from mlrepolint import mask
-from mlrepolint.cache import Cache, NoCache, repo_inputs_digest
+from mlrepolint.cache import Cache, NoCache, SavedProject, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
 from mlrepolint.notebook import notebook_module, parse_notebook
@@ -110,15 +110,26 @@ class Engine:
 
     @cached_property
     def project(self) -> Project:
-        """The project model, built on first use from the repository (a run builds it with the cache's help and a
-        worker is handed the main process's; the flake8 and pylint plugins build it here, once per root)."""
-        return build_project(self.repo)
+        """The project model, on first use (a run builds it with the cache's help and a worker is handed the main
+        process's; the flake8 and pylint plugins and `explain` take the saved one or build it here, once per root)."""
+        return self._project(SavedProject.open(self) if self.settings.cache else None, refresh=False)
 
     def build_project(self, cache: NoCache) -> Project:
-        """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        """The project model for a run: the saved one while its files are unchanged, else built again (with the
+        saved prescan facts of unchanged files) and saved."""
         self.repo.partials = cache  # the build's per-file shares are kept there too
-        self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
+        self.project = self._project(cache.saved_project(), refresh=True)
         return self.project
+
+    def _project(self, saved: SavedProject | None, refresh: bool) -> Project:
+        project = saved.project(refresh) if saved is not None else None
+        if project is None:
+            facts = FactSource(self.reader, saved.facts if saved is not None else lambda path: None)
+            with self.repo.recording() as read:  # the files the build reads itself; the facts' reads go apart
+                project = build_project(self.repo, facts)
+            if saved is not None:
+                saved.store(project, read, facts)
+        return project
 
     @cached_property
     def wrappers(self) -> Wrappers:
