@@ -27,6 +27,7 @@ silent; without a usable key there is no cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -41,12 +42,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import mlrepolint
 from mlrepolint import mask
-from mlrepolint.project import PythonFacts
-from mlrepolint.results import FileResult, RepoResult, stat_signature
+from mlrepolint.project import FactSource, Project, PythonFacts
+from mlrepolint.results import FileResult, RepoResult, content_digest, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:
     from mlrepolint.engine import Engine
+    from mlrepolint.repo import RepoView
 
 DIRNAME = ".mlrepolint_cache"
 FORMAT = "mlrepolint-cache-5"
@@ -117,12 +119,9 @@ class NoCache:
         """Record the warnings of setting up the wrapped tools; return them."""
         return warnings
 
-    def facts(self, path: str) -> PythonFacts | None:
-        """The project model's prescan facts of a file whose stat is unchanged, without reading it."""
+    def saved_project(self) -> SavedProject | None:
+        """The project model as a run with a cache last built it (see SavedProject); None without a cache."""
         return None
-
-    def store_facts(self, path: str, facts: PythonFacts) -> None:
-        """Record a file's prescan facts, under the stat it was read with."""
 
     def save(self) -> None:
         """Write the cache if anything changed."""
@@ -148,8 +147,6 @@ class Cache(NoCache):
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
         self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
-        facts = data.get("facts")
-        self._facts: dict[str, Any] = facts if isinstance(facts, dict) else {}
         partials = data.get("partials")
         self._partials: dict[str, dict[str, Any]] = {
             namespace: entries for namespace, entries in (partials.items() if isinstance(partials, dict) else ())
@@ -397,23 +394,9 @@ class Cache(NoCache):
             self.dirty = True
         return warnings
 
-    # The project model's prescan facts.
-
-    def facts(self, path: str) -> PythonFacts | None:
-        """The recorded facts when the file's stat matches the trusted record."""
-        entry = self._facts.get(path)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
-            return None
-        if list(stat_signature(self.engine.reader.stat(path)) or ()) != entry[0]:
-            return None
-        return PythonFacts.from_json(entry[1])
-
-    def store_facts(self, path: str, facts: PythonFacts) -> None:
-        """Record the facts under the stat the repository view took when it read the file."""
-        entry = [self._trusted(stat_signature(self.engine.repo.stat(path))), facts.to_json()]
-        if self._facts.get(path) != entry:
-            self._facts[path] = entry
-            self.dirty = True
+    def saved_project(self) -> SavedProject | None:
+        """The project model the last run with a cache built, shared by every lint key (see SavedProject)."""
+        return SavedProject.open(self.engine)
 
     # Writing.
 
@@ -428,7 +411,6 @@ class Cache(NoCache):
             "rules": [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules],
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
-            "facts": {path: entry for path, entry in self._facts.items() if path in listed},
             "partials": {namespace: {path: entry for path, entry in entries.items() if path in listed}
                          for namespace, entries in self._partials.items()},
             "setup": self.setup,
@@ -444,6 +426,134 @@ class Cache(NoCache):
                 folder.prune(KEEP)
         except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
             pass
+
+
+PROJECT_FILE = "project.cache"
+FACTS_FILE = "facts.cache"
+PROJECT_FORMAT = "mlrepolint-project-1"
+
+
+class SavedProject:
+    """The project model as a run last built it, kept in `.mlrepolint_cache/project.cache` with what it was built
+    from: the file list, the stat of every file the build read itself (packaging files, Markdown, CI and container
+    files...), and the stat and a digest of the prescan facts of each Python file and notebook (`PythonFacts`).
+
+    The model is used again while the file list and those files are unchanged. A Python file or notebook whose
+    stat changed is prescanned again, and the model still stands when its facts are the same: an edit inside a
+    function (an editor's save, a one-file commit) changes nothing the model decides by. The facts themselves are
+    in `facts.cache`, read only when the model is built again. Both files are shared by every lint key (the model
+    depends on the file list, not on the settings) and trusted as the result cache is (see `read_own`).
+    """
+
+    def __init__(self, engine: Engine, data: dict[str, Any]) -> None:
+        self.engine = engine
+        self.key = _project_key()
+        self.data = data if data.get("key") == self.key else {}
+        self.started_ns = time.time_ns()
+        self._facts: dict[str, Any] | None = None  # facts.cache, on first need
+
+    @classmethod
+    def open(cls, engine: Engine) -> SavedProject:
+        """The repository's saved model (empty when there is none this user wrote for this mlrepolint)."""
+        return cls(engine, read_own(engine.root, PROJECT_FILE, PROJECT_FORMAT))
+
+    def project(self, refresh: bool) -> Project | None:
+        """The saved model, or None when the file list or a file it was built from changed. With `refresh`, the
+        new stat of a file found unchanged after all is recorded (so the next run need not read it)."""
+        data, repo, reader = self.data, self.engine.repo, self.engine.reader
+        inputs, facts = data.get("inputs"), data.get("facts")
+        if not isinstance(inputs, dict) or not isinstance(facts, dict) or data.get("listing") != listing_digest(repo):
+            return None
+        touched = [path for path, entry in inputs.items()
+                   if type(entry) is not list or len(entry) != 2 or _signature(repo.stat(path)) != entry[0]]
+        for path in touched:  # a checkout or `touch` changes the stat, not the content
+            digest = _content(repo, path)
+            if digest is None or type(inputs[path]) is not list or digest != inputs[path][-1]:
+                return None
+        # Only compared with what was recorded (the stat of a file the build read safely), never used to read:
+        # a plain `stat` of each Python file, as a warm editor save must not pay the view's symlink checks.
+        root = str(self.engine.root)
+        changed = [path for path, entry in facts.items()
+                   if type(entry) is not list or len(entry) != 2 or _plain_signature(root, path) != entry[0]]
+        if changed:
+            source = FactSource(reader)
+            for path in changed:
+                before = self.facts(path, trust_stat=False)
+                if before is None or type(facts[path]) is not list or _facts_digest(source.rescan(path, before)) \
+                        != facts[path][1]:
+                    return None
+        project = Project.from_json(data.get("project"))
+        if project is not None and (changed or touched) and refresh:
+            for path in changed:
+                facts[path] = [self._trusted(reader.stat(path)), facts[path][1]]
+            for path in touched:
+                inputs[path] = [self._trusted(repo.stat(path)), inputs[path][1]]
+            write_own(self.engine.root, PROJECT_FILE, PROJECT_FORMAT, data)
+        return project
+
+    def facts(self, path: str, trust_stat: bool = True) -> PythonFacts | None:
+        """The file's facts from `facts.cache`, if recorded while the file had the stat it has now (any stat when
+        not `trust_stat`: the facts of the file's last saved version, to compare with its facts now)."""
+        if self._facts is None:
+            saved = read_own(self.engine.root, FACTS_FILE, PROJECT_FORMAT)
+            facts = saved.get("facts") if saved.get("key") == self.key else None
+            self._facts = facts if isinstance(facts, dict) else {}
+        entry = self._facts.get(path)
+        if type(entry) is not list or len(entry) != 2:
+            return None
+        if trust_stat and (entry[0] is None or _signature(self.engine.reader.stat(path)) != entry[0]):
+            return None
+        return PythonFacts.from_json(entry[1])
+
+    def store(self, project: Project, read: Iterable[str], facts: FactSource) -> None:
+        """Save a model just built, `read` the files the build read itself, `facts` its prescan facts."""
+        repo, reader, root = self.engine.repo, self.engine.reader, self.engine.root
+        signatures = {path: self._trusted(reader.stat(path)) for path in sorted(facts.used)}
+        self.data = {
+            "key": self.key,
+            "listing": listing_digest(repo),
+            "inputs": {path: [self._trusted(repo.stat(path)), _content(repo, path)] for path in sorted(read)},
+            "facts": {path: [signatures[path], _facts_digest(f)] for path, f in facts.used.items()},
+            "project": project.to_json(),
+        }
+        write_own(root, PROJECT_FILE, PROJECT_FORMAT, self.data)
+        if facts.read:
+            kept = {path: [signatures[path], f.to_json()] for path, f in facts.used.items()}
+            write_own(root, FACTS_FILE, PROJECT_FORMAT, {"key": self.key, "facts": kept})
+
+    def _trusted(self, st: os.stat_result | None) -> list[int] | None:
+        """The stat signature to record; None for a file changed too recently to trust it next time."""
+        signature = _signature(st)
+        return None if signature is not None and signature[1] >= self.started_ns - RACY_NS else signature
+
+
+def _signature(st: os.stat_result | None) -> list[int] | None:
+    signature = stat_signature(st)
+    return list(signature) if signature is not None else None
+
+
+def _plain_signature(root: str, path: str) -> list[int] | None:
+    try:
+        return _signature(os.stat(os.path.join(root, path)))
+    except (OSError, ValueError):
+        return None
+
+
+def _content(repo: RepoView, path: str) -> str | None:
+    """The file's content hash; None when it is missing, unreadable or too large to be read whole."""
+    data = repo.read_bytes(path)
+    return content_digest(data) if data is not None else None
+
+
+def _facts_digest(facts: PythonFacts) -> str:
+    return hashlib.blake2b(json.dumps(facts.to_json()).encode(), digest_size=12).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _project_key() -> str:
+    """What a saved model depends on besides the repository: the code that built it."""
+    parts = [PROJECT_FORMAT, mlrepolint.__version__, sys.version, _package_stamp()]
+    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
 
 
 class _Folder:
@@ -693,10 +803,13 @@ def _package_stamp() -> list[list[Any]]:
 def repo_inputs_digest(engine: Engine) -> str:
     """A hash of the repository's file list and of the project model: what the repository rules decide by,
     besides the files they read."""
-    repo = engine.repo
+    return hashlib.blake2b(f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}".encode(), digest_size=20).hexdigest()
+
+
+def listing_digest(repo: RepoView) -> str:
+    """A hash of the repository's file list (paths, tracked or not, the never-read folders passed over)."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{engine.root}\0{repo.is_git}\0{sorted(repo.skipped_dirs)}\0".encode("utf-8", "surrogateescape"))
-    digest.update(f"{engine.project.fingerprint}\0".encode())
+    digest.update(f"{repo.root}\0{repo.is_git}\0{sorted(repo.skipped_dirs)}\0".encode("utf-8", "surrogateescape"))
     for f in repo.files:
         digest.update(f"{f.path}\0{int(f.tracked)}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

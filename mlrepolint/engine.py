@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Container, Iterable, Sequence
 
 from mlrepolint import mask
-from mlrepolint.cache import Cache, NoCache, repo_inputs_digest
+from mlrepolint.cache import Cache, NoCache, SavedProject, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
 from mlrepolint.notebook import notebook_module, parse_notebook
@@ -110,15 +110,26 @@ class Engine:
 
     @cached_property
     def project(self) -> Project:
-        """The project model, built on first use from the repository (a run builds it with the cache's help and a
-        worker is handed the main process's; the flake8 and pylint plugins build it here, once per root)."""
-        return build_project(self.repo)
+        """The project model, on first use (a run builds it with the cache's help and a worker is handed the main
+        process's; the flake8 and pylint plugins and `explain` take the saved one or build it here, once per root)."""
+        return self._project(SavedProject.open(self) if self.settings.cache else None, refresh=False)
 
     def build_project(self, cache: NoCache) -> Project:
-        """Build the project model, with the prescan facts the cache kept (and keeping the new ones there)."""
+        """The project model for a run: the saved one while its files are unchanged, else built again (with the
+        saved prescan facts of unchanged files) and saved."""
         self.repo.partials = cache  # the build's per-file shares are kept there too
-        self.project = build_project(self.repo, FactSource(self.repo, cache.facts, cache.store_facts))
+        self.project = self._project(cache.saved_project(), refresh=True)
         return self.project
+
+    def _project(self, saved: SavedProject | None, refresh: bool) -> Project:
+        project = saved.project(refresh) if saved is not None else None
+        if project is None:
+            facts = FactSource(self.reader, saved.facts if saved is not None else lambda path: None)
+            with self.repo.recording() as read:  # the files the build reads itself; the facts' reads go apart
+                project = build_project(self.repo, facts)
+            if saved is not None:
+                saved.store(project, read, facts)
+        return project
 
     @cached_property
     def wrappers(self) -> Wrappers:
@@ -233,7 +244,8 @@ class Engine:
         assert repo_result is not None
         repo_findings, repo_examined, failing = repo_result
         if limit_to_paths:
-            repo_findings = [f for f in repo_findings if self._named(f.path, paths)]
+            named = self._named(paths)
+            repo_findings = [f for f in repo_findings if named(f.path)]
         _merge(examined, repo_examined)
         uncommented = {r.path for r in done if r.digest and not r.comments}
         # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
@@ -328,14 +340,21 @@ class Engine:
     def _enabled_codes(self) -> frozenset[str]:
         return frozenset(code for code, rule in self.registry.rules.items() if self.rule_enabled(rule))
 
-    def _named(self, rel: str, paths: Sequence[Path]) -> bool:
-        """True when `rel` is one of the named paths or lies below a named folder."""
-        target = (self.root / rel).resolve() if rel else None
-        for path in paths:
-            named = path.resolve()
-            if target is not None and (target == named or named in target.parents):
-                return True
-        return False
+    def _named(self, named: Sequence[Path]) -> Callable[[str], bool]:
+        """A test of a listed path: True when it is one of the `named` paths or lies below a named folder."""
+        files: set[str] = set()
+        prefixes: list[str] = []
+        for path in named:
+            resolved = path.resolve()
+            try:
+                rel = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            if resolved.is_dir():
+                prefixes.append("" if rel == "." else rel + "/")
+            else:
+                files.add(rel)
+        return lambda rel: bool(rel) and (rel in files or rel.startswith(tuple(prefixes)))
 
     def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
         """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""
@@ -509,20 +528,8 @@ class Engine:
 
     def _named_view(self, named: Sequence[Path]) -> RepoView:
         """The repository view listing only the named files and the files below the named folders."""
-        files: list[str] = []
-        prefixes: list[str] = []
-        for path in named:
-            resolved = path.resolve()
-            try:
-                rel = resolved.relative_to(self.root).as_posix()
-            except ValueError:
-                continue
-            if resolved.is_dir():
-                prefixes.append("" if rel == "." else rel + "/")
-            else:
-                files.append(rel)
-        chosen = set(files)
-        listed = [f for f in self.repo.files if f.path in chosen or f.path.startswith(tuple(prefixes))]
+        chosen = self._named(named)
+        listed = [f for f in self.repo.files if chosen(f.path)]
         view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
         view.partials = self.repo.partials
         return view

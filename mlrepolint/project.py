@@ -253,6 +253,58 @@ class Project:
         )
         return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form (for the cache): roles as indexes into a table of the distinct roles."""
+        table: dict[Role, int] = {}
+        roles = {path: table.setdefault(role, len(table)) for path, role in self.roles.items()}
+        return {
+            "kind": [self.kind, self.kind_reason, self.published],
+            "packages": [[p.name, p.path, p.reason] for p in self.packages],
+            "modules": self.modules, "role_table": [[r.kind, r.reason, r.framework] for r in table], "roles": roles,
+            "imported": self.imported, "local_imports": self.local_imports, "first_party": sorted(self.first_party),
+            "io_helpers": self.io_helpers, "linked": self.linked, "rendered": self.rendered,
+        }
+
+    @classmethod
+    def from_json(cls, item: Any) -> Project | None:
+        """The model `to_json` wrote, or None when `item` is not that (a corrupt or foreign cache)."""
+        try:
+            kind, kind_reason, published = item["kind"]
+            table = [Role(*_texts(row, 3)) for row in item["role_table"]]
+            roles = item["roles"]
+            project = cls(
+                kind=kind, kind_reason=kind_reason, published=published,
+                packages=tuple(Package(*_texts(row, 3)) for row in item["packages"]),
+                modules=_text_map(item["modules"]),
+                roles={path: table[i] for path, i in roles.items() if type(i) is int and i >= 0},
+                imported=_text_map(item["imported"]),
+                local_imports={path: tuple(_texts(targets, len(targets)))
+                               for path, targets in item["local_imports"].items()},
+                first_party=frozenset(_texts(item["first_party"], len(item["first_party"]))),
+                io_helpers={path: _text_map(helpers) for path, helpers in item["io_helpers"].items()},
+                linked=_text_map(item["linked"]), rendered=_text_map(item["rendered"]),
+            )
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+        if len(project.roles) != len(roles) or not all(type(s) is str for s in (kind, kind_reason, published)) \
+                or not all(type(p) is str for p in (*roles, *project.local_imports, *project.io_helpers)):
+            return None
+        return project
+
+
+def _texts(row: Any, count: int) -> list[str]:
+    """`row`, a list of `count` strings (else a ValueError)."""
+    if type(row) is not list or len(row) != count or not all(type(s) is str for s in row):
+        raise ValueError("not a list of strings")
+    return row
+
+
+def _text_map(item: Any) -> dict[str, str]:
+    """`item`, a mapping of strings to strings (else a ValueError)."""
+    if type(item) is not dict or not all(type(k) is str and type(v) is str for k, v in item.items()):
+        raise ValueError("not a mapping of strings")
+    return item
+
 
 # The prescan of a Python file.
 
@@ -474,40 +526,48 @@ def scan_notebook(text: str) -> PythonFacts:
 
 
 class FactSource:
-    """The prescan facts of each Python file and notebook: `known(path)` is what a cache kept (None: unknown),
-    `store(path, facts)` keeps what was read; a file is read (through the repository view) only when unknown."""
+    """The prescan facts of each Python file and notebook: `known(path)` is what a cache kept (None: unknown); a
+    file is read (through `reader`) only when unknown. `used` holds the facts of every file asked for, and `read`
+    the files whose facts were not known: what a build of the model depended on, and what it learnt."""
 
-    def __init__(
-        self,
-        repo: RepoView,
-        known: Callable[[str], PythonFacts | None] = lambda path: None,
-        store: Callable[[str, PythonFacts], None] = lambda path, facts: None,
-    ) -> None:
-        self.repo = repo
+    def __init__(self, reader: RepoView, known: Callable[[str], PythonFacts | None] = lambda path: None) -> None:
+        self.reader = reader
         self.known = known
-        self.store = store
-        self._facts: dict[str, PythonFacts] = {}
+        self.used: dict[str, PythonFacts] = {}
+        self.read: set[str] = set()
 
     def get(self, path: str, loose: bool = False) -> PythonFacts:
         """The file's facts (with `top_code` when `loose`)."""
-        facts = self._facts.get(path) or self.known(path)
+        facts = self.used.get(path) or self.known(path)
         if facts is None or (loose and facts.top_code < 0):
-            notebook = path.endswith(".ipynb")
-            text = self.repo.read_text(path, NOTEBOOK_LIMIT if notebook else PYTHON_LIMIT) or ""
-            facts = scan_notebook(text) if notebook else scan_python(text, loose, is_test_path(path))
-            self.store(path, facts)
-        self._facts[path] = facts
+            facts = self._scan(path, loose)
+            self.read.add(path)
+        self.used[path] = facts
         return facts
 
     def io_functions(self, path: str) -> tuple[tuple[str, str], ...]:
         """The file's top-level functions that do I/O (looked for on first need, then kept with the facts)."""
         facts = self.get(path, loose=True)
         if facts.io_functions is None:
-            text = self.repo.read_text(path, PYTHON_LIMIT) or ""
-            facts = PythonFacts(**{**facts.__dict__, "io_functions": io_functions_of(text)})
-            self.store(path, facts)
-            self._facts[path] = facts
+            facts = PythonFacts(**{**facts.__dict__, "io_functions": io_functions_of(self._text(path))})
+            self.read.add(path)
+            self.used[path] = facts
         return facts.io_functions or ()
+
+    def rescan(self, path: str, like: PythonFacts) -> PythonFacts:
+        """The file's facts now, looked for as far as `like` was (`top_code`, `io_functions`): equal to `like`
+        when nothing the model decides by changed in the file."""
+        facts = self._scan(path, like.top_code >= 0)
+        if like.io_functions is not None:
+            facts = PythonFacts(**{**facts.__dict__, "io_functions": io_functions_of(self._text(path))})
+        return facts
+
+    def _scan(self, path: str, loose: bool) -> PythonFacts:
+        text = self._text(path)
+        return scan_notebook(text) if path.endswith(".ipynb") else scan_python(text, loose, is_test_path(path))
+
+    def _text(self, path: str) -> str:
+        return self.reader.read_text(path, NOTEBOOK_LIMIT if path.endswith(".ipynb") else PYTHON_LIMIT) or ""
 
 
 # Packaging declarations, read as text.

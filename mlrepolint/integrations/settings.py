@@ -55,7 +55,7 @@ def parse_option_overrides(values: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=None)
 def engine_for(root: str, config: str | None, overrides: tuple[str, ...] = ()) -> Engine:
-    """One Engine per root and configuration (the repository is never listed: Engine.repo is lazy).
+    """One Engine per root and configuration (the repository is listed only when the project model is needed).
 
     Only the per-file checkers are loaded; a configuration that names a repository rule (`ignore = ["MLR401"]`)
     is then read again with every rule known, so it is checked exactly as the CLI checks it.
@@ -71,7 +71,21 @@ def engine_for(root: str, config: str | None, overrides: tuple[str, ...] = ()) -
         registry = load_registry()
         settings = _settings(registry, config, overrides)
     settings = settings.with_overrides(wrappers=())  # the host tool is the linter here: wrap nothing
-    return Engine(Path(root), False, settings, registry)
+    # Listed as `mlrepolint` lists it (git's file list inside git), so that the project model is the one a run
+    # saved in the cache, loaded instead of built for every file an editor saves.
+    top = _git_top(root)
+    return Engine(top or Path(root), top is not None, settings, registry)
+
+
+def _git_top(root: str) -> Path | None:
+    """The root, resolved as the CLI resolves it, when it is a git work tree's top level; else None."""
+    from mlrepolint.git import GitError, toplevel
+
+    try:
+        top = toplevel(Path(root))
+    except GitError:
+        return None
+    return top.resolve() if top is not None and top.resolve() == Path(root).resolve() else None
 
 
 def _settings(registry: Any, config: str | None, overrides: tuple[str, ...]) -> Any:
