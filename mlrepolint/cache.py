@@ -803,7 +803,8 @@ def _package_stamp() -> list[list[Any]]:
 def repo_inputs_digest(engine: Engine) -> str:
     """A hash of the repository's file list and of the project model: what the repository rules decide by,
     besides the files they read."""
-    return hashlib.blake2b(f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}".encode(), digest_size=20).hexdigest()
+    parts = f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}"
+    return hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()
 
 
 def listing_digest(repo: RepoView) -> str:

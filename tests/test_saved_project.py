@@ -13,7 +13,10 @@ from integrations import run_tool
 CACHE = ".mlrepolint_cache"
 HELPERS = '"""Helpers."""\n\n\ndef load():\n    """Load."""\n    print("loading")\n'
 GUARD = '\n\nif __name__ == "__main__":\n    load()\n'
-TRAIN = '"""Train."""\nfrom helpers import load\n\n\ndef main():\n    """Run."""\n    load()\n\n\nif __name__ == "__main__":\n    main()\n'
+TRAIN = (
+    '"""Train."""\nfrom helpers import load\n\n\ndef main():\n    """Run."""\n    load()\n\n\n'
+    'if __name__ == "__main__":\n    main()\n'
+)
 FILES = {"train.py": TRAIN, "helpers.py": HELPERS, "README.md": "# Helpers\n\nRun `python train.py`.\n"}
 PRINT = "helpers.py:6:5: MLR801"
 
