@@ -493,11 +493,9 @@ class Engine:
         for plugin in self._active(per_file=False):  # each checker imported only when its result is not cached
             if named is not None and plugin.by_file:
                 view = self._named_view(named)
-                parts.append((None, lambda ctx, plugin=plugin, view=view: self._check(plugin.checker(), view, ctx,
-                                                                                        "the repository")))
+                parts.append((None, lambda ctx, plugin=plugin, view=view: self._check_repo(plugin, view, ctx)))
             else:
-                parts.append((plugin.target, lambda ctx, plugin=plugin: self._check(plugin.checker(), self.repo, ctx,
-                                                                                    "the repository")))
+                parts.append((plugin.target, lambda ctx, plugin=plugin: self._check_repo(plugin, self.repo, ctx)))
         findings: list[Finding] = []
         examined: dict[str, int] = {}
         failing: Failing = {}
@@ -516,6 +514,9 @@ class Engine:
             for code, where in units.items():
                 _merge(failing.setdefault(code, {}), where)
         return findings, examined, failing
+
+    def _check_repo(self, plugin: Plugin, view: RepoView, ctx: Context) -> None:
+        self._check(plugin.checker(), view, ctx, "the repository")
 
     def _named_view(self, named: Sequence[Path]) -> RepoView:
         """The repository view listing only the named files and the files below the named folders."""
