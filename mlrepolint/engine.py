@@ -16,7 +16,6 @@ from mlrepolint import mask
 from mlrepolint.cache import Cache, NoCache, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
-from mlrepolint.notebook import notebook_module, parse_notebook
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import GITIGNORE_READ_BYTES, MAX_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
@@ -442,6 +441,8 @@ class Engine:
         The cells are one module (see `notebook_module`), so a name an earlier cell defines is defined, and every
         per-file checker and flake8 see it once; a cell that does not parse is a parse-error naming it. A file that
         is not notebook JSON is the notebook rules' parse-error (they read every notebook), not one here."""
+        from mlrepolint.notebook import notebook_module, parse_notebook  # here: most runs lint no notebook
+
         examined = {PARSE_ERROR.code: 1}
         notebook = parse_notebook(data)
         if notebook.error is not None:
