@@ -2,7 +2,8 @@
 
 `python -m mlrepolint.docs`, in the checkout's root, regenerates the README's rules table, docs/rules/ (one page
 per built-in rule and an index) and `mlrepolint/rules/index.py` (the built-in rules, which the registry reads
-without importing the checkers); tests/test_docs.py fails when the committed files differ from what the declarations generate.
+without importing the checkers); tests/test_docs.py fails when the committed files differ from what the
+declarations generate.
 """
 
 from __future__ import annotations
