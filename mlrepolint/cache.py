@@ -790,13 +790,18 @@ def installed_distributions() -> list[str]:
 
 def _package_stamp() -> list[list[Any]]:
     """mlrepolint's own source files (name, size, mtime): an editable install changes without a version bump."""
-    package = Path(mlrepolint.__file__).parent
     stamp = []
-    for folder, _, files in os.walk(package):
-        for name in files:
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
-                stamp.append([os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns])
+    folders = [("", os.path.dirname(mlrepolint.__file__))]
+    while folders:  # os.walk's walk (symlinked folders not entered), without its relpath per file: half the time
+        rel, folder = folders.pop()
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                if entry.is_dir():
+                    if entry.name != "__pycache__" and not entry.is_symlink():
+                        folders.append((os.path.join(rel, entry.name), entry.path))
+                elif entry.name.endswith(".py"):
+                    st = entry.stat()
+                    stamp.append([os.path.join(rel, entry.name), st.st_size, st.st_mtime_ns])
     return sorted(stamp)
 
 

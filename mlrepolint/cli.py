@@ -530,7 +530,6 @@ def list_rules() -> None:
 @cli.command("plugins")
 def list_plugins() -> None:
     """List the installed checkers: entry point name, distribution, version, kind and rules; then load problems."""
-    from mlrepolint.rules.base import PythonChecker
     from mlrepolint.rules.registry import load_registry
 
     registry = load_registry()
@@ -538,8 +537,8 @@ def list_plugins() -> None:
         (
             plugin.name,
             f"{plugin.distribution} {plugin.version}",
-            "per-file" if issubclass(plugin.checker, PythonChecker) else "repository",
-            ", ".join(f"{r.code} {r.name}" for r in plugin.checker.rules),
+            "per-file" if plugin.per_file else "repository",
+            ", ".join(f"{r.code} {r.name}" for r in plugin.rules),
         )
         for plugin in registry.plugins
     ]

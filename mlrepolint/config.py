@@ -23,10 +23,21 @@ from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
 from mlrepolint.scoring import FAIL_ON, PEP8, SEVERITY_WEIGHTS, Rubric
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised by tox on older Pythons
-    import tomli as tomllib
+
+def _tomllib() -> Any:
+    """The TOML parser, imported on first use (a run in a repository without configuration reads no TOML)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised by tox on older Pythons
+        import tomli as tomllib
+    return tomllib
+
+
+def __getattr__(name: str) -> Any:
+    """`tomllib` (the standard library's, or tomli), which mlrepolint.api and the project model take from here."""
+    if name == "tomllib":
+        return _tomllib()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConfigError(Exception):
@@ -407,7 +418,7 @@ def parse_toml(text: str) -> dict[str, Any]:
     """`tomllib.loads`, with every way it can fail as one TOMLError: invalid TOML, and nesting deep enough to
     exhaust the parser's recursion (`a = [[[[...]]]]`, which tomllib does not guard against)."""
     try:
-        return tomllib.loads(text)
+        return _tomllib().loads(text)
     except ValueError as exc:  # TOMLDecodeError, and out-of-range dates
         found = _TOML_LINE_RE.search(str(exc))
         return _raise(f"invalid TOML: {exc}", int(found.group(1)) if found else 1)

@@ -1,7 +1,9 @@
 """Rule documentation rendered from the rule declarations: `mlrepolint rule`, docs/rules/ and the README table.
 
-`python -m mlrepolint.docs` regenerates the README's rules table and docs/rules/ (one page per built-in rule and
-an index); tests/test_docs.py fails when the committed files differ from what the declarations generate.
+`python -m mlrepolint.docs`, in the checkout's root, regenerates the README's rules table, docs/rules/ (one page
+per built-in rule and an index) and `mlrepolint/rules/index.py` (the built-in rules, which the registry reads
+without importing the checkers); tests/test_docs.py fails when the committed files differ from what the
+declarations generate.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ README_END = "<!-- rules-table:end -->\n"
 #: Where the rule pages live, relative to the README.
 DOCS_DIR = "docs/rules"
 INDEX = "README.md"
+#: The rule index the registry reads (see mlrepolint.rules.registry), relative to the README.
+RULE_INDEX = "mlrepolint/rules/index.py"
 
 
 def readme_with_rules_table(readme: str, rules: Iterable[Rule]) -> str:
@@ -135,10 +139,14 @@ def rule_pages(registry: Registry) -> dict[str, str]:
 
 
 def generated_files(readme: Path, registry: Registry) -> dict[Path, str]:
-    """Every file the declarations generate: the README (with its rules table) and docs/rules/*."""
+    """Every file the declarations generate: the README (with its rules table), docs/rules/* and the rule index
+    (from the checkers' own declarations, whether the registry read the index or not)."""
+    from mlrepolint.rules.registry import index_source
+
     files = {readme: readme_with_rules_table(readme.read_text(encoding="utf-8"), registry.builtin_rules)}
     folder = readme.parent / DOCS_DIR
     files.update({folder / name: text for name, text in rule_pages(registry).items()})
+    files[readme.parent / RULE_INDEX] = index_source(registry)
     return files
 
 
@@ -149,14 +157,15 @@ def stale_files(readme: Path, registry: Registry) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m mlrepolint.docs [README.md]`: regenerate the README's rules table and docs/rules/ next to it."""
+    """`python -m mlrepolint.docs [README.md]`: regenerate the README's rules table and docs/rules/ next to it, and
+    the rule index."""
     import sys
 
     from mlrepolint.rules.registry import load_registry
 
     args = sys.argv[1:] if argv is None else argv
     readme = Path(args[0] if args else "README.md")
-    registry = load_registry()
+    registry = load_registry(indexed=False)  # from the declarations themselves, whatever the index says
     for path in stale_files(readme, registry):
         path.unlink()
     for path, text in generated_files(readme, registry).items():

@@ -10,13 +10,12 @@ import operator
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Container, Iterable, Sequence
+from typing import Callable, Container, Sequence
 
 from mlrepolint import mask
 from mlrepolint.cache import Cache, NoCache, SavedProject, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
-from mlrepolint.notebook import notebook_module, parse_notebook
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import GITIGNORE_READ_BYTES, MAX_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
@@ -25,7 +24,7 @@ from mlrepolint.results import (
 )
 from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
-from mlrepolint.rules.registry import Registry, load_registry
+from mlrepolint.rules.registry import Plugin, Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
@@ -85,7 +84,8 @@ class Engine:
         self._failed: set[type[Checker]] = set()
         self.python_lines = 0
         self._by_file: dict[str, dict[str, int]] = {}  # per-file denominators of the current run
-        self.python_checkers = self._active(self.registry.python_checkers)
+        # The per-file checkers whose rules are selected; each is imported when a file is linted (see python_checkers).
+        self._python_plugins = self._active(per_file=True)
         # The notebook profile: which rules run in notebooks' code cells (a rule must be selected as well).
         notebooks = settings.notebooks
         self.notebook_selection = Selection(
@@ -93,13 +93,21 @@ class Engine:
             notebooks.ignore + tuple(n for n, on in settings.notebook_rules.items() if not on),
             default_enabled=self._default_in_notebooks,
         )
-        self.notebook_checkers = [
-            c for c in self.python_checkers if any(self.in_notebooks(r.code, r.name) for r in c.rules)
-        ]
         self.show_progress = False  # the CLI turns it on; Progress itself stays quiet unless stderr is a terminal
         self.progress_label = "files"
         #: Each Python file's result in the last run, by path (what the `--diff` base reuses).
         self.file_results: dict[str, FileResult] = {}
+
+    @cached_property
+    def python_checkers(self) -> list[Checker]:
+        """The selected per-file checkers, imported on first use: a run whose files all come from the cache never
+        imports them."""
+        return [plugin.checker() for plugin in self._python_plugins]
+
+    @cached_property
+    def notebook_checkers(self) -> list[Checker]:
+        """The selected per-file checkers with a rule of the notebook profile."""
+        return [c for c in self.python_checkers if any(self.in_notebooks(r.code, r.name) for r in c.rules)]
 
     @cached_property
     def repo(self) -> RepoView:
@@ -157,8 +165,10 @@ class Engine:
         """True when the rule is selected."""
         return self.selection.enabled(rule.code, rule.name)
 
-    def _active(self, checkers: Iterable[type[Checker]]) -> list[Checker]:
-        return [c() for c in checkers if any(self.rule_enabled(r) for r in c.rules)]
+    def _active(self, per_file: bool) -> list[Plugin]:
+        """The per-file (or repository) plugins with a selected rule, in registration order; none imported."""
+        return [p for p in self.registry.plugins
+                if p.per_file is per_file and any(self.rule_enabled(r) for r in p.rules)]
 
     def scope(self, paths: Sequence[Path]) -> list[str]:
         """The Python files (and notebooks) the per-file rules look at: all of them, or those under the named paths."""
@@ -362,7 +372,7 @@ class Engine:
         try:
             checker.check(target, ctx)  # type: ignore[arg-type]
         except Exception as exc:
-            plugin = next((p for p in self.registry.plugins if p.checker is type(checker)), None)
+            plugin = next((p for p in self.registry.plugins if p.loaded and p.checker is type(checker)), None)
             if plugin is None or plugin.builtin:
                 raise  # a bug in mlrepolint itself must be seen, not hidden
             del ctx.violations[before:]
@@ -417,7 +427,7 @@ class Engine:
         inside that pass), parse-error or unused-suppression is selected. Otherwise (`--select E,W,F` with the ruff
         backend) a file costs a read and a line count, the PEP 8 rate's denominator, and no worker is started."""
         return bool(
-            self.python_checkers or self.wrappers.pep8_backend == "flake8"
+            self._python_plugins or self.wrappers.pep8_backend == "flake8"
             or self.rule_enabled(PARSE_ERROR) or self.rule_enabled(UNUSED_SUPPRESSION)
         )
 
@@ -450,6 +460,8 @@ class Engine:
         The cells are one module (see `notebook_module`), so a name an earlier cell defines is defined, and every
         per-file checker and flake8 see it once; a cell that does not parse is a parse-error naming it. A file that
         is not notebook JSON is the notebook rules' parse-error (they read every notebook), not one here."""
+        from mlrepolint.notebook import notebook_module, parse_notebook  # here: most runs lint no notebook
+
         examined = {PARSE_ERROR.code: 1}
         notebook = parse_notebook(data)
         if notebook.error is not None:
@@ -498,15 +510,12 @@ class Engine:
         paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only."""
         listing = repo_inputs_digest(self)
         parts: list[tuple[str | None, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
-        for checker in self._active(self.registry.repo_checkers):
-            kind = type(checker)
-            if named is not None and checker.by_file:
+        for plugin in self._active(per_file=False):  # each checker imported only when its result is not cached
+            if named is not None and plugin.by_file:
                 view = self._named_view(named)
-                parts.append((None, lambda ctx, checker=checker, view=view: self._check(checker, view, ctx,
-                                                                                          "the repository")))
+                parts.append((None, lambda ctx, plugin=plugin, view=view: self._check_repo(plugin, view, ctx)))
             else:
-                parts.append((f"{kind.__module__}:{kind.__qualname__}",
-                              lambda ctx, checker=checker: self._check(checker, self.repo, ctx, "the repository")))
+                parts.append((plugin.target, lambda ctx, plugin=plugin: self._check_repo(plugin, self.repo, ctx)))
         findings: list[Finding] = []
         examined: dict[str, int] = {}
         failing: Failing = {}
@@ -525,6 +534,9 @@ class Engine:
             for code, where in units.items():
                 _merge(failing.setdefault(code, {}), where)
         return findings, examined, failing
+
+    def _check_repo(self, plugin: Plugin, view: RepoView, ctx: Context) -> None:
+        self._check(plugin.checker(), view, ctx, "the repository")
 
     def _named_view(self, named: Sequence[Path]) -> RepoView:
         """The repository view listing only the named files and the files below the named folders."""

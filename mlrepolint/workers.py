@@ -55,6 +55,7 @@ def lint_in_parallel(
                 progress.advance()
             meanwhile()
             return
+        engine.python_checkers  # imported once here, before the workers fork, rather than once in each of them
         pool = _pool(workers, engine.root, engine.is_git, engine.settings, engine.view, engine.project)
         with pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))

@@ -11,10 +11,11 @@ import pytest
 from conftest import run_cli
 
 from mlrepolint.docs import DOCS_DIR, generated_files, stale_files
+from mlrepolint.rules.base import PythonChecker
 from mlrepolint.rules.registry import load_registry
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-REGENERATE = "run `python -m mlrepolint.docs` to regenerate README.md and docs/rules/"
+REGENERATE = "run `python -m mlrepolint.docs` to regenerate README.md, docs/rules/ and mlrepolint/rules/index.py"
 
 
 def test_committed_docs_match_the_declarations():
@@ -23,6 +24,19 @@ def test_committed_docs_match_the_declarations():
         assert path.is_file(), f"{path} is missing: {REGENERATE}"
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale: {REGENERATE}"
     assert stale_files(README, registry) == [], f"pages of rules that no longer exist: {REGENERATE}"
+
+
+def test_the_rule_index_is_what_each_built_in_checker_declares():
+    registry = load_registry()
+    builtin = [plugin for plugin in registry.plugins if plugin.builtin]
+    assert builtin
+    for plugin in builtin:
+        checker = plugin.checker
+        assert plugin.rules == checker.rules, f"{plugin.name}: {REGENERATE}"
+        assert plugin.target == f"{checker.__module__}:{checker.__qualname__}"
+        assert plugin.per_file is issubclass(checker, PythonChecker)
+        assert plugin.by_file is getattr(checker, "by_file", False)
+    assert all(registry.lookup(rule.code) == rule for plugin in builtin for rule in plugin.checker.rules)
 
 
 def test_docs_have_one_page_per_built_in_rule_and_an_index():

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 import pytest
-from conftest import EXAMPLE_PLUGIN, Run, make_git_repo, run_cli
+from conftest import EXAMPLE_PLUGIN, Run, make_git_repo, run_cli, write_files
 
 from mlrepolint import __version__, api
 from mlrepolint.rules.registry import load_registry
@@ -216,6 +216,46 @@ def test_plugins_command_lists_name_distribution_version_kind_and_rules(tmp_path
             "MLR490 torch-load-without-weights-only"] in rows
     assert ["structure", "mlrepolint", __version__, "per-file",
             "MLR201 top-level-execution, MLR202 missing-main-guard, MLR203 import-time-configuration"] in rows
+
+
+ZIPPED_PLUGIN = (
+    "from mlrepolint.api import RepoChecker, Rule, Severity\n"
+    "R = Rule(code='MLR896', name='zipped-rule', category='testing', severity=Severity.INFO,\n"
+    "         summary='s', description='d', rationale='r', fix='f')\n"
+    "class Checker(RepoChecker):\n    rules = (R,)\n"
+)
+
+
+def _dist_info(folder: Path, dist: str, version: str, entry_points: dict[str, str]) -> dict[str, str]:
+    """The files of a distribution's metadata folder, by path below `folder`."""
+    info = f"{dist.replace('-', '_')}-{version}.dist-info"
+    lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
+    return {f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n",
+            f"{info}/entry_points.txt": "# the checkers\n\n[mlrepolint.checkers]\n" + lines}
+
+
+def test_the_first_copy_of_a_distribution_on_the_path_wins_and_zipped_ones_are_found(tmp_path, plugin_site):
+    import zipfile
+
+    older = tmp_path / "older"
+    for rel, text in _dist_info(older, "mlrepolint-example-plugin", "0.0.1", {"old-copy": "nowhere:Gone"}).items():
+        write_files(older, {rel: text})
+    zipped = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("zipped_plugin.py", ZIPPED_PLUGIN)
+        for rel, text in _dist_info(tmp_path, "zipped-plugin", "0.3", {"zipped": "zipped_plugin:Checker"}).items():
+            archive.writestr(rel, text)
+    run = mlrepolint("plugins", cwd=tmp_path, sites=[plugin_site, older, zipped])
+    assert run.code == 0
+    third_party = [line.split()[:3] for line in run.out.splitlines() if " mlrepolint " not in line]
+    assert third_party == [["mlflow-logging", "mlrepolint-example-plugin", "0.1.0"],
+                           ["torch-load", "mlrepolint-example-plugin", "0.1.0"],
+                           ["zipped", "zipped-plugin", "0.3"]]
+    assert run.err == ""  # the older copy further down the path is not read
+    older_first = mlrepolint("plugins", cwd=tmp_path, sites=[older, plugin_site])
+    assert [line for line in older_first.out.splitlines() if " mlrepolint " not in line] == []
+    assert older_first.err == ("mlrepolint: warning: plugin 'old-copy' (mlrepolint-example-plugin 0.0.1) failed to "
+                               "load nowhere:Gone: ModuleNotFoundError: No module named 'nowhere'\n")
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
 import pytest
-from conftest import run_cli
+from conftest import age, run_cli
 
 from mlrepolint.progress import DELAY, Progress
 from mlrepolint.workers import FILES_PER_WORKER
@@ -83,6 +84,62 @@ def test_version_does_not_import_the_engine():
     for heavy in ("mlrepolint.engine", "mlrepolint.config", "mlrepolint.rules.registry", "importlib.metadata",
                   "mlrepolint.patterns", "multiprocessing", "hashlib", "json"):
         assert heavy not in loaded, heavy
+
+
+#: `mlrepolint ARGS` run in a fresh interpreter (isolated: the linted folder is not on sys.path), which then writes
+#: the names of the modules the run imported into the file named first.
+LIST_IMPORTS = (
+    "import sys\n"
+    "from mlrepolint.cli import main\n"
+    "try:\n    main(sys.argv[2:])\nexcept SystemExit as exit:\n    code = exit.code\n"
+    "open(sys.argv[1], 'w').write(' '.join(sorted(sys.modules)))\n"
+    "sys.exit(code)\n"
+)
+CHECKER_PACKAGES = ("mlrepolint.rules.python.", "mlrepolint.rules.repo.")
+
+
+def run_listing_imports(root, *args: str):
+    """The run's (exit code, JSON report, names of the checker modules it imported)."""
+    listing = root.parent / "imported.txt"
+    proc = subprocess.run([sys.executable, "-I", "-c", LIST_IMPORTS, str(listing), *args], cwd=root,
+                          capture_output=True, text=True, check=False)
+    modules = listing.read_text().split()
+    return proc.returncode, json.loads(proc.stdout), {m for m in modules if m.startswith(CHECKER_PACKAGES)}, modules
+
+
+def places(report) -> list[tuple[str, str, int | None]]:
+    return [(f["code"], f["path"], f["line"]) for f in report["findings"]]
+
+
+def test_a_warm_single_file_run_imports_no_checker_and_reports_what_a_cold_run_does(repo):
+    root = repo({"train.py": SCRIPT, "pkg/mod.py": LIBRARY})
+    age(root)
+    code, cold, cold_checkers, _ = run_listing_imports(root, "--format", "json", "train.py")
+    assert code == 0
+    assert ("MLR101", "train.py", 1) in places(cold) and ("MLR703", ".gitignore", None) in places(cold)
+    assert "mlrepolint.rules.python.docstrings" in cold_checkers
+    code, warm, warm_checkers, modules = run_listing_imports(root, "--format", "json", "train.py")
+    assert code == 0
+    assert warm == cold  # every finding, the score, the grade, the warnings
+    assert warm_checkers == set() and "flake8" not in modules  # nor is flake8 set up
+
+    (root / "train.py").write_text('"""Train."""\n' + SCRIPT + "\n\ndef fit():\n    return 1\n")
+    age(root, 30)
+    code, edited, edited_checkers, _ = run_listing_imports(root, "--format", "json", "train.py")
+    assert code == 0
+    assert ("MLR103", "train.py", 7) in places(edited) and ("MLR101", "train.py", 1) not in places(edited)
+    assert "mlrepolint.rules.python.docstrings" in edited_checkers
+
+
+def test_a_run_imports_only_the_checkers_of_the_selected_rules(repo):
+    from mlrepolint.rules.index import CHECKERS
+
+    root = repo({"train.py": SCRIPT, ".env": "API_KEY=1\n"})
+    code, report, _, modules = run_listing_imports(root, "--no-cache", "--format", "json", "--select", "MLR101", ".")
+    assert code == 0
+    assert places(report) == [("MLR101", "train.py", 1)]
+    checker_modules = {target.split(":")[0] for target in CHECKERS}
+    assert checker_modules & set(modules) == {"mlrepolint.rules.python.docstrings"}
 
 
 class FakeTerminal(io.StringIO):

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import importlib
+from typing import TYPE_CHECKING, Iterator, Mapping, Protocol
 
-from mlrepolint.results import Result
-from mlrepolint.reports import github as github_report
-from mlrepolint.reports import gitlab as gitlab_report
-from mlrepolint.reports import html as html_report
-from mlrepolint.reports import json as json_report
-from mlrepolint.reports import junit as junit_report
-from mlrepolint.reports import markdown as markdown_report
-from mlrepolint.reports import sarif as sarif_report
-from mlrepolint.reports import text as text_report
+if TYPE_CHECKING:
+    from mlrepolint.results import Result
 
 
 class Renderer(Protocol):
@@ -21,14 +15,25 @@ class Renderer(Protocol):
     def __call__(self, result: Result, *, color: bool = False, quiet: bool = False) -> str: ...
 
 
-#: Format name -> renderer.
-FORMATS: dict[str, Renderer] = {
-    "text": text_report.render,
-    "json": json_report.render,
-    "markdown": markdown_report.render,
-    "github": github_report.render,
-    "sarif": sarif_report.render,
-    "gitlab": gitlab_report.render,
-    "junit": junit_report.render,
-    "html": html_report.render,
+#: Format name -> the module (in this package) that renders it.
+_MODULES = {
+    "text": "text", "json": "json", "markdown": "markdown", "github": "github", "sarif": "sarif",
+    "gitlab": "gitlab", "junit": "junit", "html": "html",
 }
+
+
+class _Formats(Mapping[str, Renderer]):
+    """Format name -> renderer, each report module imported when its format is asked for (a run renders one or
+    two formats: importing all eight was a tenth of a warm run's start-up)."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        return importlib.import_module(f"{__name__}.{_MODULES[name]}").render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATS: Mapping[str, Renderer] = _Formats()

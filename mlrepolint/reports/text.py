@@ -4,7 +4,6 @@ emphasis."""
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
 
 import click
@@ -83,6 +82,8 @@ FIX_WIDTH = 110
 def fixes(findings: list[Finding], color: bool = False) -> list[str]:
     """`How to fix:` and, for each rule with findings and a declared fix (the wrapped tools' codes have none),
     its code, name, count and fix, wrapped; most findings first. Empty when there is nothing to fix."""
+    import textwrap  # here: a quiet run prints no fixes, and textwrap compiles its patterns on import
+
     from mlrepolint.rules.registry import load_registry
 
     known = load_registry().rules

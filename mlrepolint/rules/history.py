@@ -7,12 +7,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlrepolint import git, mask
-from mlrepolint.history import Blob, History, Leak, Options, cache_key, scan, value_digest
 from mlrepolint.repo import RepoFile
 from mlrepolint.rules.base import Finding, Rule, Severity
 
 if TYPE_CHECKING:
     from mlrepolint.diff import Base
+    from mlrepolint.history import Blob, History, Leak
     from mlrepolint.engine import Engine
     from mlrepolint.results import Result
 
@@ -87,6 +87,7 @@ HISTORY_RULES = (SECRET_IN_HISTORY, LARGE_FILE_IN_HISTORY)
 def with_history(result: Result, engine: Engine, base: Base | None = None) -> Result:
     """The result with the history rules' findings and units added (those selected), scored again; with `base`
     (`--diff`), only the commits of `base..HEAD` are walked."""
+    from mlrepolint.history import Options, cache_key, scan  # here: every run knows these rules, few walk history
     from mlrepolint.rules.repo.artifacts import COMMITTED_DATASET, COMMITTED_MODEL_ARTIFACT
     from mlrepolint.rules.repo.secrets.checker import HARDCODED_SECRET
     from mlrepolint.scoring import score
@@ -162,6 +163,8 @@ def _kind_of(path: str) -> str | None:
 def _leaks(engine: Engine, history: History) -> list[Leak]:
     """Each secret once (its first path and commit), unless the current version of a file that had it in history
     still has it (then `hardcoded-secret` reports it)."""
+    from mlrepolint.history import Leak
+
     leaks = list(history.leaks)
     for blob in history.blobs:  # key stores, reported by name
         if _kind_of(blob.path) == "keystore" and blob.size and not _is_pointer(blob):
@@ -185,6 +188,7 @@ def _secrets_now(engine: Engine, path: str, memo: dict[str, set[str]]) -> set[st
     """The hashes of the secrets in the work tree's version of `path` (as mlrepolint reads it), scanned as history
     scans a blob; a key store's is its blob id."""
     if path not in memo:
+        from mlrepolint.history import value_digest
         from mlrepolint.rules.repo.notebooks import parse_notebook
         from mlrepolint.rules.repo.secrets.checker import notebook_secrets
         from mlrepolint.rules.repo.secrets.scan import scan_text
