@@ -19,17 +19,19 @@ from mlrepolint.git import toplevel
 from mlrepolint.notebook import notebook_module, parse_notebook
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
-from mlrepolint.repo import GITIGNORE_READ_BYTES, MAX_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
+from mlrepolint.repo import (
+    GITIGNORE_READ_BYTES, MAX_READ_BYTES, ReadSource, RepoView, gitignore_spec, is_skipped_dir,
+)
 from mlrepolint.results import (
     TOO_LARGE, Failing, FileResult, RepoResult, Result, content_digest, lintable, stat_signature,
 )
-from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
+from mlrepolint.rules.base import Checker, Context, Finding, RepoChecker, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
+from mlrepolint.source import ParseFailure, PythonFile, decode_source_as, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
 from mlrepolint.workers import lint_in_parallel
 
@@ -203,10 +205,11 @@ class Engine:
         repo_result: RepoResult | None = None
         repo_warnings: list[str] = []
 
-        def lint_repo() -> None:  # in this process while the workers lint the Python files
+        def lint_repo(after_files: bool = False) -> None:  # in this process while the workers lint the files
             nonlocal repo_result
             before = len(self.warnings)
-            repo_result = self._lint_repo(cache, paths if limit_to_paths else None)
+            part = self._lint_repo(cache, paths if limit_to_paths else None, after_files)
+            repo_result = part if repo_result is None else _joined(repo_result, part)
             repo_warnings.extend(self.warnings[before:])
             del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
 
@@ -217,7 +220,10 @@ class Engine:
             else:
                 linted += 1
                 cache.store_file(result)
+                if result.shares and stat_signature(self.repo.stat(result.path)) == result.signature:
+                    self.repo.offer(result.path, result.shares)  # read as the repository checkers see it now
             done.append(result)
+        lint_repo(after_files=True)  # the checkers that take shares computed by the per-file pass
         done.sort(key=lambda r: r.path)  # in path order, so warnings and findings do not depend on --jobs
         self.file_results = {r.path: r for r in done}
         reported: set[str] = set()
@@ -295,19 +301,45 @@ class Engine:
         signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
+        # Shares only of a file the repository view reads whole too (not over MAX_READ_BYTES).
+        source = ReadSource(path, data, size) if self.share_checkers and size is not None and size <= MAX_READ_BYTES \
+            else None
         if self.project.kind_of(path) == TEMPLATE:  # not Python until it is rendered: never parsed
-            return FileResult(path, digest, signature=signature, comments=False)
+            return FileResult(path, digest, signature=signature, comments=False, shares=self._shares(source))
         self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
         before = len(self.warnings)
-        findings, examined, lines = (self._lint_notebook if notebook else self._lint_python)(path, data)
+        findings, examined, lines = (self._lint_notebook if notebook else self._lint_python)(path, data, source)
+        shares = self._shares(source)
         warnings = tuple(self.warnings[before:])
         del self.warnings[before:]
         findings = mask.findings(findings)  # here, before the cache stores them or anything prints them
         findings.sort(key=Finding.sort_key)  # here, in the workers, so that the run need not sort them all
         return FileResult(
             path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
-            warnings=warnings, failures=tuple(self.wrappers.take_failures()),
+            warnings=warnings, failures=tuple(self.wrappers.take_failures()), shares=shares,
         )
+
+    @cached_property
+    def share_checkers(self) -> list[RepoChecker]:
+        """The selected repository checkers that take shares of a file from the per-file pass, which reads it
+        anyway (see `RepoChecker.shares_of_source`)."""
+        return [c for c in self._active(self.registry.repo_checkers) if _shares_sources(c)]  # type: ignore[misc]
+
+    def _shares(self, source: ReadSource | None) -> tuple[tuple[str, object], ...]:
+        """The repository checkers' shares of a file read by the per-file pass, for the main process to offer them
+        to the repository view. A plugin's that raises is left out: its `check` computes it, and warns if need be."""
+        if source is None:
+            return ()
+        ctx = Context(self.settings.rule_options, self.project)
+        shares: list[tuple[str, object]] = []
+        for checker in self.share_checkers:
+            try:
+                shares += checker.shares_of_source(source, ctx).items()
+            except Exception:
+                plugin = next((p for p in self.registry.plugins if p.checker is type(checker)), None)
+                if plugin is None or plugin.builtin:
+                    raise  # a bug in mlrepolint itself must be seen, not hidden
+        return tuple(shares)
 
     def _too_large(self, path: str, size: int, known_digest: str | None, limit: int) -> FileResult:
         digest = f"{TOO_LARGE}{size}"
@@ -402,7 +434,9 @@ class Engine:
             or self.rule_enabled(PARSE_ERROR) or self.rule_enabled(UNUSED_SUPPRESSION)
         )
 
-    def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+    def _lint_python(
+        self, path: str, data: bytes, source: ReadSource | None = None
+    ) -> tuple[list[Finding], dict[str, int], int]:
         """Findings, denominators and line count of one Python file's bytes.
 
         The line count (the PEP 8 rate's denominator) is of the lines the PEP 8 tool checks: flake8 runs on parsed
@@ -411,9 +445,11 @@ class Engine:
         """
         examined = {PARSE_ERROR.code: 1}
         try:
-            text = decode_source(data)
+            text, encoding = decode_source_as(data)
         except ParseFailure as failure:
             return self._parse_error(failure, path), examined, 0
+        if source is not None and encoding == "utf-8":  # what the repository view's `read_text` gives too
+            source.text = text
         if not self.parses:
             return [], examined, line_count(text)
         try:
@@ -425,7 +461,9 @@ class Engine:
         _merge(examined, checked)
         return findings, examined, len(module.lines)
 
-    def _lint_notebook(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+    def _lint_notebook(
+        self, path: str, data: bytes, source: ReadSource | None = None
+    ) -> tuple[list[Finding], dict[str, int], int]:
         """Findings, denominators and line count of one notebook's code cells, each finding in its cell.
 
         The cells are one module (see `notebook_module`), so a name an earlier cell defines is defined, and every
@@ -433,6 +471,8 @@ class Engine:
         is not notebook JSON is the notebook rules' parse-error (they read every notebook), not one here."""
         examined = {PARSE_ERROR.code: 1}
         notebook = parse_notebook(data)
+        if source is not None:
+            source.notebook = notebook
         if notebook.error is not None:
             return [], examined, 0
         module, failures = notebook_module(path, notebook)
@@ -472,14 +512,18 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None) -> RepoResult:
+    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None, after_files: bool = False) -> RepoResult:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
         they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`
-        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only."""
+        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only. The
+        checkers that take shares from the per-file pass run `after_files`, the others before."""
         listing = repo_inputs_digest(self)
-        parts: list[tuple[str | None, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
+        parts: list[tuple[str | None, Callable[[Context], None]]] = (
+            [] if after_files else [("engine:inputs", self._input_problems)])
         for checker in self._active(self.registry.repo_checkers):
+            if _shares_sources(checker) != after_files:  # type: ignore[arg-type]
+                continue
             kind = type(checker)
             if named is not None and checker.by_file:
                 view = self._named_view(named)
@@ -525,6 +569,7 @@ class Engine:
         listed = [f for f in self.repo.files if f.path in chosen or f.path.startswith(tuple(prefixes))]
         view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
         view.partials = self.repo.partials
+        view.offered = self.repo.offered
         return view
 
     def _repo_part(self, run: Callable[[Context], None]) -> RepoResult:
@@ -588,6 +633,21 @@ class Engine:
                     message = f"unused suppression of {rule.code} ({rule.name})"
                     kept.append(self._finding(Violation(UNUSED_SUPPRESSION, line, None, message), path))
         return kept
+
+
+def _shares_sources(checker: RepoChecker) -> bool:
+    """True for a repository checker that takes shares of files from the per-file pass."""
+    return type(checker).shares_of_source is not RepoChecker.shares_of_source
+
+
+def _joined(first: RepoResult, second: RepoResult) -> RepoResult:
+    """Two parts of the repository checkers' result as one."""
+    examined = dict(first[1])
+    _merge(examined, second[1])
+    failing = {code: dict(where) for code, where in first[2].items()}
+    for code, where in second[2].items():
+        _merge(failing.setdefault(code, {}), where)
+    return first[0] + second[0], examined, failing
 
 
 def _in_cells(found: list[Finding], module: PythonFile) -> list[Finding]:
