@@ -51,7 +51,8 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   named files (the pre-commit hook) it is shown those files only. A checker whose share of a Python file or
   notebook can be computed from its bytes alone defines `shares_of_source(source, ctx) -> {namespace: value}`:
   the per-file pass, which reads those files anyway (in parallel, in its workers), calls it with a `ReadSource`
-  (`path`, `data`, `size`, `text` as `read_text` decodes it, `notebook` parsed for a `.ipynb`), and `per_file`
+  (`path`, `data`, `size`, `text` as `read_text` decodes it, `notebook` parsed for a `.ipynb`, `tree` of `text`
+  when the pass parsed it), and `per_file`
   then finds the values ready while the file is unchanged; such a checker runs after the per-file pass (API 1.7).
 - `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared

@@ -448,8 +448,9 @@ class Engine:
             text, encoding = decode_source_as(data)
         except ParseFailure as failure:
             return self._parse_error(failure, path), examined, 0
-        if source is not None and encoding == "utf-8":  # what the repository view's `read_text` gives too
-            source.text = text
+        same_text = source is not None and encoding == "utf-8"  # what the repository view's `read_text` gives too
+        if same_text:
+            source.text = text  # type: ignore[union-attr]
         if not self.parses:
             return [], examined, line_count(text)
         try:
@@ -457,6 +458,8 @@ class Engine:
         except ParseFailure as failure:
             lines = 0 if self.wrappers.pep8_backend == "flake8" else line_count(text)
             return self._parse_error(failure, path), examined, lines
+        if same_text:
+            source.tree = module.tree  # type: ignore[union-attr]
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)

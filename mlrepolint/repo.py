@@ -13,6 +13,7 @@ read). Every read has a size limit: MAX_READ_BYTES unless the caller asks for fe
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import os
@@ -110,6 +111,8 @@ class ReadSource:
         self.data = data
         self.size = size
         self.notebook: Notebook | None = None  # set by the per-file pass once it parsed the notebook
+        #: The syntax tree of `text` (`ast.parse`), set by the per-file pass when it parsed that very text.
+        self.tree: ast.Module | None = None
 
     @cached_property
     def text(self) -> str:
