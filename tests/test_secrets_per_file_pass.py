@@ -134,3 +134,33 @@ def test_a_python_file_over_the_size_limit_is_not_scanned_by_the_workers_either(
     age(root)
     assert secrets(root, "--no-cache", "--jobs", "2") == EXPECTED  # not pkg/big.py (notebooks have no limit)
     assert secrets(root, "--jobs", "1") == EXPECTED
+
+
+TRAIN = (
+    "import torch\n\n\ndef main():\n    model = torch.nn.Linear(4, 1)\n"
+    "    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "    for x, y in batches():\n        optimizer.zero_grad()\n        loss = (model(x) - y).pow(2).mean()\n"
+    "        loss.backward()\n        optimizer.step()\n\n\nif __name__ == \"__main__\":\n    main()\n"
+)
+
+
+def entry_findings(root: Path, *args: str) -> set[tuple]:
+    run = run_cli("--format", "json", "--select", "MLR310,MLR902", *args, ".", cwd=root)
+    assert run.code == 0, run.err  # warnings
+    return {(f["code"], f["path"], f["line"], f["column"]) for f in run.findings}
+
+
+def test_entry_scripts_are_judged_alike_from_the_per_file_pass(tmp_path):
+    """unseeded-training and script-without-cli take an entry script's share from the per-file pass's parse."""
+    root = make_git_repo(tmp_path / "repo", {**MODULES, "train.py": TRAIN, "scripts/train.py": TRAIN})
+    age(root)
+    expected = {(code, path, line, column) for path in ("train.py", "scripts/train.py")
+                for code, line, column in (("MLR310", 10, 9), ("MLR902", 6, 56))}
+    assert entry_findings(root, "--no-cache", "--jobs", "1") == expected
+    assert entry_findings(root, "--no-cache", "--jobs", "2") == expected
+    assert entry_findings(root, "--jobs", "2") == expected
+    assert entry_findings(root, "--jobs", "2") == expected  # warm
+    edit(root, "train.py", "import random\n\n" + TRAIN.replace("    model =", "    random.seed(0)\n    model =", 1))
+    seeded = {f for f in expected if f[1] != "train.py"} | {("MLR902", "train.py", 9, 56)}  # seeded, 3 lines down
+    assert entry_findings(root, "--jobs", "2") == seeded
+    assert entry_findings(root, "--no-cache", "--jobs", "1") == seeded
