@@ -205,7 +205,7 @@ class Engine:
         repo_result: RepoResult | None = None
         repo_warnings: list[str] = []
 
-        def lint_repo(after_files: bool = False) -> None:  # in this process while the workers lint the files
+        def lint_repo(after_files: bool = False) -> None:  # in this process: while the workers lint, or after
             nonlocal repo_result
             before = len(self.warnings)
             part = self._lint_repo(cache, paths if limit_to_paths else None, after_files)
@@ -515,7 +515,9 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None, after_files: bool = False) -> RepoResult:
+    def _lint_repo(
+        self, cache: NoCache, named: Sequence[Path] | None = None, after_files: bool = False
+    ) -> RepoResult:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
         they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`

@@ -13,7 +13,6 @@ read). Every read has a size limit: MAX_READ_BYTES unless the caller asks for fe
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import os
@@ -27,6 +26,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, S
 from mlrepolint.patterns import Spec, valid_lines
 
 if TYPE_CHECKING:
+    import ast
+
     from mlrepolint.notebook import Notebook
 
 #: Folder names that are never read, wherever they are.
