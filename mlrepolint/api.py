@@ -48,7 +48,12 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   alone (what the checker finds in it), kept in the cache under the file's stat: a re-run redoes only the shares of
   the files that changed (name the namespace after what is computed, and the options it depends on). A checker
   whose every finding is about one file and depends on that file alone sets `by_file = True`: in a run limited to
-  named files (the pre-commit hook) it is shown those files only.
+  named files (the pre-commit hook) it is shown those files only. A checker whose share of a Python file or
+  notebook can be computed from its bytes alone defines `shares_of_source(source, ctx) -> {namespace: value}`:
+  the per-file pass, which reads those files anyway (in parallel, in its workers), calls it with a `ReadSource`
+  (`path`, `data`, `size`, `text` as `read_text` decodes it, `notebook` parsed for a `.ipynb`, `tree` of `text`
+  when the pass parsed it), and `per_file`
+  then finds the values ready while the file is unchanged; such a checker runs after the per-file pass (API 1.7).
 - `ctx.report(rule, line, column, message, path=None)` records a violation (1-based line and column, or None
   for a whole file; repository checkers pass `path`). `ctx.options(rule)` is the rule's options: its declared
   defaults overridden by the user's `[tool.mlrepolint.rules.<name>]`. `ctx.examine(rule, n)` records how many
@@ -100,7 +105,7 @@ from mlrepolint.project import (
     LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
     Role,
 )
-from mlrepolint.repo import RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
+from mlrepolint.repo import ReadSource, RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
 from mlrepolint.rules.base import (
     CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
 )
@@ -109,8 +114,9 @@ from mlrepolint.source import PythonFile, is_test_path
 
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
 # CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes); 1.5: RepoView.per_file,
-# RepoChecker.by_file (a repository checker's per-file shares, cached); 1.6: scan_imports, Import
-API_VERSION = (1, 6)
+# RepoChecker.by_file (a repository checker's per-file shares, cached); 1.6: scan_imports, Import; 1.7:
+# RepoChecker.shares_of_source, ReadSource (shares computed by the per-file pass)
+API_VERSION = (1, 7)
 
 __all__ = [
     "API_VERSION",
@@ -144,6 +150,7 @@ __all__ = [
     "Project",
     "PythonChecker",
     "PythonFile",
+    "ReadSource",
     "RepoChecker",
     "RepoFile",
     "RepoView",

@@ -18,17 +18,19 @@ from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, 
 from mlrepolint.git import toplevel
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
-from mlrepolint.repo import GITIGNORE_READ_BYTES, MAX_READ_BYTES, RepoView, gitignore_spec, is_skipped_dir
+from mlrepolint.repo import (
+    GITIGNORE_READ_BYTES, MAX_READ_BYTES, ReadSource, RepoView, gitignore_spec, is_skipped_dir,
+)
 from mlrepolint.results import (
     TOO_LARGE, Failing, FileResult, RepoResult, Result, content_digest, lintable, stat_signature,
 )
-from mlrepolint.rules.base import Checker, Context, Finding, Rule, Violation
+from mlrepolint.rules.base import Checker, Context, Finding, RepoChecker, Rule, Violation
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Plugin, Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
 from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
-from mlrepolint.source import ParseFailure, PythonFile, decode_source, line_count, parse_text
+from mlrepolint.source import ParseFailure, PythonFile, decode_source_as, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
 from mlrepolint.workers import lint_in_parallel
 
@@ -224,10 +226,11 @@ class Engine:
         repo_result: RepoResult | None = None
         repo_warnings: list[str] = []
 
-        def lint_repo() -> None:  # in this process while the workers lint the Python files
+        def lint_repo(after_files: bool = False) -> None:  # in this process: while the workers lint, or after
             nonlocal repo_result
             before = len(self.warnings)
-            repo_result = self._lint_repo(cache, paths if limit_to_paths else None)
+            part = self._lint_repo(cache, paths if limit_to_paths else None, after_files)
+            repo_result = part if repo_result is None else _joined(repo_result, part)
             repo_warnings.extend(self.warnings[before:])
             del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
 
@@ -238,7 +241,10 @@ class Engine:
             else:
                 linted += 1
                 cache.store_file(result)
+                if result.shares and stat_signature(self.repo.stat(result.path)) == result.signature:
+                    self.repo.offer(result.path, result.shares)  # read as the repository checkers see it now
             done.append(result)
+        lint_repo(after_files=True)  # the checkers that take shares computed by the per-file pass
         done.sort(key=lambda r: r.path)  # in path order, so warnings and findings do not depend on --jobs
         self.file_results = {r.path: r for r in done}
         reported: set[str] = set()
@@ -317,19 +323,44 @@ class Engine:
         signature = stat_signature(self.reader.stat(path))  # read_bytes took it before reading
         if digest == known_digest:
             return FileResult(path, digest, unchanged=True, signature=signature)
+        # Shares only of a file the repository view reads whole too (not over MAX_READ_BYTES).
+        source = ReadSource(path, data, size) if self.share_checkers and size is not None and size <= MAX_READ_BYTES \
+            else None
         if self.project.kind_of(path) == TEMPLATE:  # not Python until it is rendered: never parsed
-            return FileResult(path, digest, signature=signature, comments=False)
+            return FileResult(path, digest, signature=signature, comments=False, shares=self._shares(source))
         self._failed.clear()  # each file reports its own plugin failures; the main process keeps one per plugin
         before = len(self.warnings)
-        findings, examined, lines = (self._lint_notebook if notebook else self._lint_python)(path, data)
+        findings, examined, lines = (self._lint_notebook if notebook else self._lint_python)(path, data, source)
+        shares = self._shares(source)
         warnings = tuple(self.warnings[before:])
         del self.warnings[before:]
         findings = mask.findings(findings)  # here, before the cache stores them or anything prints them
         findings.sort(key=Finding.sort_key)  # here, in the workers, so that the run need not sort them all
         return FileResult(
             path, digest, tuple(findings), examined, signature=signature, lines=lines, comments=may_suppress(data),
-            warnings=warnings, failures=tuple(self.wrappers.take_failures()),
+            warnings=warnings, failures=tuple(self.wrappers.take_failures()), shares=shares,
         )
+
+    @cached_property
+    def share_checkers(self) -> list[tuple[Plugin, RepoChecker]]:
+        """The selected repository checkers that take shares of a file from the per-file pass, which reads it
+        anyway (see `RepoChecker.shares_of_source`), with their plugins; imported on first use."""
+        return [(p, p.checker()) for p in self._active(per_file=False) if p.shares]  # type: ignore[misc]
+
+    def _shares(self, source: ReadSource | None) -> tuple[tuple[str, object], ...]:
+        """The repository checkers' shares of a file read by the per-file pass, for the main process to offer them
+        to the repository view. A plugin's that raises is left out: its `check` computes it, and warns if need be."""
+        if source is None:
+            return ()
+        ctx = Context(self.settings.rule_options, self.project)
+        shares: list[tuple[str, object]] = []
+        for plugin, checker in self.share_checkers:
+            try:
+                shares += checker.shares_of_source(source, ctx).items()
+            except Exception:
+                if plugin.builtin:
+                    raise  # a bug in mlrepolint itself must be seen, not hidden
+        return tuple(shares)
 
     def _too_large(self, path: str, size: int, known_digest: str | None, limit: int) -> FileResult:
         digest = f"{TOO_LARGE}{size}"
@@ -431,7 +462,9 @@ class Engine:
             or self.rule_enabled(PARSE_ERROR) or self.rule_enabled(UNUSED_SUPPRESSION)
         )
 
-    def _lint_python(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+    def _lint_python(
+        self, path: str, data: bytes, source: ReadSource | None = None
+    ) -> tuple[list[Finding], dict[str, int], int]:
         """Findings, denominators and line count of one Python file's bytes.
 
         The line count (the PEP 8 rate's denominator) is of the lines the PEP 8 tool checks: flake8 runs on parsed
@@ -440,9 +473,12 @@ class Engine:
         """
         examined = {PARSE_ERROR.code: 1}
         try:
-            text = decode_source(data)
+            text, encoding = decode_source_as(data)
         except ParseFailure as failure:
             return self._parse_error(failure, path), examined, 0
+        same_text = source is not None and encoding == "utf-8"  # what the repository view's `read_text` gives too
+        if same_text:
+            source.text = text  # type: ignore[union-attr]
         if not self.parses:
             return [], examined, line_count(text)
         try:
@@ -450,11 +486,15 @@ class Engine:
         except ParseFailure as failure:
             lines = 0 if self.wrappers.pep8_backend == "flake8" else line_count(text)
             return self._parse_error(failure, path), examined, lines
+        if same_text:
+            source.tree = module.tree  # type: ignore[union-attr]
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)
 
-    def _lint_notebook(self, path: str, data: bytes) -> tuple[list[Finding], dict[str, int], int]:
+    def _lint_notebook(
+        self, path: str, data: bytes, source: ReadSource | None = None
+    ) -> tuple[list[Finding], dict[str, int], int]:
         """Findings, denominators and line count of one notebook's code cells, each finding in its cell.
 
         The cells are one module (see `notebook_module`), so a name an earlier cell defines is defined, and every
@@ -464,6 +504,8 @@ class Engine:
 
         examined = {PARSE_ERROR.code: 1}
         notebook = parse_notebook(data)
+        if source is not None:
+            source.notebook = notebook
         if notebook.error is not None:
             return [], examined, 0
         module, failures = notebook_module(path, notebook)
@@ -503,14 +545,20 @@ class Engine:
             return found, ctx.examined
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
-    def _lint_repo(self, cache: NoCache, named: Sequence[Path] | None = None) -> RepoResult:
+    def _lint_repo(
+        self, cache: NoCache, named: Sequence[Path] | None = None, after_files: bool = False
+    ) -> RepoResult:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
         they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`
-        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only."""
+        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only. The
+        checkers that take shares from the per-file pass run `after_files`, the others before."""
         listing = repo_inputs_digest(self)
-        parts: list[tuple[str | None, Callable[[Context], None]]] = [("engine:inputs", self._input_problems)]
+        parts: list[tuple[str | None, Callable[[Context], None]]] = (
+            [] if after_files else [("engine:inputs", self._input_problems)])
         for plugin in self._active(per_file=False):  # each checker imported only when its result is not cached
+            if plugin.shares != after_files:
+                continue
             if named is not None and plugin.by_file:
                 view = self._named_view(named)
                 parts.append((None, lambda ctx, plugin=plugin, view=view: self._check_repo(plugin, view, ctx)))
@@ -544,6 +592,7 @@ class Engine:
         listed = [f for f in self.repo.files if chosen(f.path)]
         view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
         view.partials = self.repo.partials
+        view.offered = self.repo.offered
         return view
 
     def _repo_part(self, run: Callable[[Context], None]) -> RepoResult:
@@ -607,6 +656,16 @@ class Engine:
                     message = f"unused suppression of {rule.code} ({rule.name})"
                     kept.append(self._finding(Violation(UNUSED_SUPPRESSION, line, None, message), path))
         return kept
+
+
+def _joined(first: RepoResult, second: RepoResult) -> RepoResult:
+    """Two parts of the repository checkers' result as one."""
+    examined = dict(first[1])
+    _merge(examined, second[1])
+    failing = {code: dict(where) for code, where in first[2].items()}
+    for code, where in second[2].items():
+        _merge(failing.setdefault(code, {}), where)
+    return first[0] + second[0], examined, failing
 
 
 def _in_cells(found: list[Finding], module: PythonFile) -> list[Finding]:

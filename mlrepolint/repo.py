@@ -21,9 +21,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from mlrepolint.patterns import Spec, valid_lines
+
+if TYPE_CHECKING:
+    import ast
+
+    from mlrepolint.notebook import Notebook
 
 #: Folder names that are never read, wherever they are.
 SKIPPED_DIRS = frozenset(
@@ -97,6 +102,26 @@ class RepoFile:
         return PurePosixPath(self.path).suffix.lower()
 
 
+class ReadSource:
+    """A Python file or notebook as the per-file pass read it (in a worker): its path, its bytes, its size as
+    stat gave it before the read, and for a notebook the parsed document. What a repository checker's
+    `shares_of_source` is handed, so that its share of the file needs no second read."""
+
+    def __init__(self, path: str, data: bytes, size: int) -> None:
+        self.path = path
+        self.data = data
+        self.size = size
+        self.notebook: Notebook | None = None  # set by the per-file pass once it parsed the notebook
+        #: The syntax tree of `text` (`ast.parse`), set by the per-file pass when it parsed that very text.
+        self.tree: ast.Module | None = None
+
+    @cached_property
+    def text(self) -> str:
+        """The bytes as `RepoView.read_text` decodes them (UTF-8, undecodable bytes replaced); the per-file pass
+        sets it when its own decoding gave the same text."""
+        return self.data.decode("utf-8", errors="replace")
+
+
 def gitignore_spec(patterns: Iterable[str]) -> Spec:
     """A matcher for gitignore-style patterns relative to the root (`match_file(path)`, `check_file(path)`),
     matched in bounded time whatever the patterns and paths (see mlrepolint.patterns); a line that is not a
@@ -135,6 +160,8 @@ class RepoView:
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
         self._recorders: list[set[str]] = []
         self._shares: dict[tuple[str, str], Any] = {}  # this run's `per_file` values
+        #: Shares the per-file pass computed from the bytes it read (see `offer`), by (namespace, path).
+        self.offered: dict[tuple[str, str], Any] = {}
         #: Where `per_file` keeps its results between runs (the engine sets the cache's; None keeps nothing).
         self.partials: Partials | None = None
 
@@ -231,11 +258,18 @@ class RepoView:
         if isinstance(kept, list) and len(kept) == 1 and valid(kept[0]):  # boxed, so that None is a value too
             value = kept[0]
         else:
-            value = compute()
+            value = self.offered[key] if st is not None and key in self.offered else compute()
             if store is not None and st is not None:
                 store.store_partial(namespace, path, st, [value])
         self._shares[key] = value
         return value
+
+    def offer(self, path: str, shares: Iterable[tuple[str, Any]]) -> None:
+        """Take (namespace, value) shares of the file at `path` that the per-file pass computed from the bytes it
+        read while the file had the stat this view has of it (the caller checks): `per_file` uses them instead of
+        computing them again."""
+        for namespace, value in shares:
+            self.offered[(namespace, path)] = value
 
     def stat(self, path: str) -> os.stat_result | None:
         """`stat` of a regular file inside the root (following links that stay inside), else None."""

@@ -10,7 +10,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlrepolint.rules.base import Finding
 
@@ -63,6 +63,9 @@ class FileResult:
     comments: bool = True  # False: no suppression comment, so other tools' findings need not read it again
     warnings: tuple[str, ...] = ()
     failures: tuple[tuple[str, str], ...] = ()
+    #: Repository checkers' shares of this file, computed from the bytes read here: (namespace, value) each, for
+    #: `RepoView.offer` (never cached with the result: the cache keeps them as the checkers' partials).
+    shares: tuple[tuple[str, Any], ...] = ()
 
 
 #: The digest of a file too large to read starts with this (and gives its size): never a content hash.

@@ -207,6 +207,11 @@ def is_test_path(path: str) -> bool:
 
 def decode_source(data: bytes) -> str:
     """Decode Python source bytes, honouring a BOM (`utf-8-sig` drops it) and a PEP 263 coding line."""
+    return decode_source_as(data)[0]
+
+
+def decode_source_as(data: bytes) -> tuple[str, str]:
+    """`decode_source`, and the encoding it decoded with (`utf-8` unless a BOM or a coding line says otherwise)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -216,7 +221,7 @@ def decode_source(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseFailure(f"cannot decode as {encoding}: {exc.reason}", line) from None
-    return text
+    return text, encoding
 
 
 #: The line boundaries of `str.splitlines` other than "\n" (the last three are not ASCII).

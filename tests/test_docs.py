@@ -11,7 +11,7 @@ import pytest
 from conftest import run_cli
 
 from mlrepolint.docs import DOCS_DIR, generated_files, stale_files
-from mlrepolint.rules.base import PythonChecker
+from mlrepolint.rules.base import PythonChecker, RepoChecker
 from mlrepolint.rules.registry import load_registry
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -36,6 +36,8 @@ def test_the_rule_index_is_what_each_built_in_checker_declares():
         assert plugin.target == f"{checker.__module__}:{checker.__qualname__}"
         assert plugin.per_file is issubclass(checker, PythonChecker)
         assert plugin.by_file is getattr(checker, "by_file", False)
+        assert plugin.shares is (issubclass(checker, RepoChecker)
+                                 and checker.shares_of_source is not RepoChecker.shares_of_source)
     assert all(registry.lookup(rule.code) == rule for plugin in builtin for rule in plugin.checker.rules)
 
 

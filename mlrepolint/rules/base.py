@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, NamedTuple
 from mlrepolint.project import Project
 
 if TYPE_CHECKING:
-    from mlrepolint.repo import RepoView
+    from mlrepolint.repo import ReadSource, RepoView
     from mlrepolint.source import PythonFile
 
 CODE_RE = re.compile(r"^MLR[0-9]{3}$")
@@ -254,6 +254,13 @@ class RepoChecker(Checker):
     def check(self, repo: RepoView, ctx: Context) -> None:
         """Report violations found in `repo` into `ctx`; each violation names its file."""
         raise NotImplementedError
+
+    def shares_of_source(self, source: ReadSource, ctx: Context) -> dict[str, Any]:
+        """The `repo.per_file` shares of a Python file or notebook that the per-file pass has just read, computed
+        from its bytes there (in a worker, in parallel) instead of read again by `check`: namespace -> the value
+        `per_file(namespace, source.path, compute)` would compute. `check` then finds them ready (when the file is
+        unchanged since); a checker that gives any runs after the per-file pass. None by default."""
+        return {}
 
 
 def iter_rules(checkers: Iterable[type[Checker]]) -> Iterable[Rule]:

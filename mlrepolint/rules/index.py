@@ -5,6 +5,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.artifacts:ArtifactChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR301',
@@ -92,6 +93,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.docker:ContainerChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR601',
@@ -184,6 +186,7 @@ CHECKERS = {
     'mlrepolint.rules.python.ml.leakage:LeakageChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR311',
@@ -236,6 +239,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.dependencies:DependencyChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR501',
@@ -435,6 +439,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.imported:DependencyUseChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR510',
@@ -541,6 +546,7 @@ CHECKERS = {
     'mlrepolint.rules.python.docstrings:DocstringChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR101',
@@ -636,6 +642,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.scripts:EntryScriptChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': True,
         'rules': (
             {
                 'code': 'MLR310',
@@ -737,6 +744,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.envfiles:EnvFileChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR401',
@@ -778,6 +786,7 @@ CHECKERS = {
     'mlrepolint.rules.python.errors:ErrorHandlingChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR801',
@@ -915,6 +924,7 @@ CHECKERS = {
     'mlrepolint.rules.python.ml.training:ForwardCallChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR313',
@@ -962,6 +972,7 @@ CHECKERS = {
     'mlrepolint.rules.python.paths:HardcodedPathChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR901',
@@ -1020,6 +1031,7 @@ CHECKERS = {
     'mlrepolint.rules.python.ml.nan:NanComparisonChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR314',
@@ -1054,6 +1066,7 @@ CHECKERS = {
     'mlrepolint.rules.python.notebooks:NotebookHygieneChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR305',
@@ -1185,6 +1198,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.notebooks:NotebookChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR303',
@@ -1265,6 +1279,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.project_files:ProjectFilesChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR701',
@@ -1493,6 +1508,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.project_setup:ProjectSetupChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR710',
@@ -1717,6 +1733,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.python_version:PythonVersionChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR503',
@@ -1752,6 +1769,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.secrets.checker:SecretChecker': {
         'kind': 'repo',
         'by_file': True,
+        'shares': True,
         'rules': (
             {
                 'code': 'MLR402',
@@ -1835,6 +1853,7 @@ CHECKERS = {
     'mlrepolint.rules.python.structure:StructureChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR201',
@@ -2125,6 +2144,7 @@ CHECKERS = {
     'mlrepolint.rules.python.ml.training:TrainingLoopChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR312',
@@ -2170,6 +2190,7 @@ CHECKERS = {
     'mlrepolint.rules.repo.undeclared:UndeclaredDependencyChecker': {
         'kind': 'repo',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR504',
@@ -2214,6 +2235,7 @@ CHECKERS = {
     'mlrepolint.rules.python.ml.deserialization:UnsafeDeserializationChecker': {
         'kind': 'python',
         'by_file': False,
+        'shares': False,
         'rules': (
             {
                 'code': 'MLR410',

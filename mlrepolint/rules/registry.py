@@ -45,12 +45,15 @@ class Plugin:
             self.rules: tuple[Rule, ...] = tuple(_rule(fields) for fields in indexed["rules"])
             self.per_file: bool = indexed["kind"] == "python"
             self.by_file: bool = indexed["by_file"]
+            self.shares: bool = indexed.get("shares", False)
             self.target = target
         else:
             assert checker is not None, "a plugin is its checker, or an index entry and a way to load it"
             self.rules = checker.rules
             self.per_file = issubclass(checker, PythonChecker)
             self.by_file = getattr(checker, "by_file", False)
+            #: True for a repository checker that takes shares of files from the per-file pass.
+            self.shares = takes_shares(checker)
             #: What names the checker in the cache: the entry point's `module:Class`.
             self.target = target or f"{checker.__module__}:{checker.__qualname__}"
 
@@ -317,6 +320,12 @@ def _rule(fields: Mapping[str, Any]) -> Rule:
     return Rule(**{**fields, "autofixes": autofixes})
 
 
+def takes_shares(checker: type[Checker]) -> bool:
+    """True for a repository checker that takes shares of files from the per-file pass (it overrides
+    `RepoChecker.shares_of_source`)."""
+    return issubclass(checker, RepoChecker) and checker.shares_of_source is not RepoChecker.shares_of_source
+
+
 def index_entries(registry: Registry) -> dict[str, dict[str, Any]]:
     """What `mlrepolint.rules.index` holds for each built-in checker (imported here): its kind, whether its
     findings are by file, and each rule's fields that differ from their defaults."""
@@ -346,6 +355,7 @@ def index_entries(registry: Registry) -> dict[str, dict[str, Any]]:
         entries[plugin.target] = {
             "kind": "python" if issubclass(checker, PythonChecker) else "repo",
             "by_file": bool(getattr(checker, "by_file", False)),
+            "shares": takes_shares(checker),
             "rules": tuple(rules),
         }
     return entries

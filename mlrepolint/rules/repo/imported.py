@@ -286,11 +286,11 @@ class DependencyUseChecker(RepoChecker):
         def compute() -> list[str]:
             text = self._text(path)
             lowered = text.lower() if text is not None else ""
-            # A word of word characters and dashes is named as a whole word exactly when it is one of the text's
-            # runs of such characters (what `_mentions` looks for): one pass over the text for every word.
-            runs = set(_RUN.findall(lowered))
+            # A word of word characters and dashes is named as a whole word exactly when one of its occurrences
+            # has no such character on either side: a C substring search per word, and a look at the characters
+            # around each occurrence (splitting the whole text into its words cost twice as much).
             return [word for word in vocabulary
-                    if (word in runs if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
+                    if (_whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
 
         return frozenset(self.repo.per_file(namespace, path, compute, _strings))
 
@@ -381,6 +381,19 @@ class DependencyUseChecker(RepoChecker):
 
 #: A run of word characters and dashes: what `_mentions` takes for one word.
 _RUN = re.compile(r"[\w-]+")
+_WORDISH = re.compile(r"[\w-]")
+
+
+def _whole_word_in(text: str, word: str) -> bool:
+    """Whether `word` (word characters and dashes) is one of the text's runs of such characters somewhere: what
+    `_mentions` tells, without a regex that starts with a look-behind (tried at every position of the text)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _WORDISH.match(text, at - 1)) and (end == len(text) or not _WORDISH.match(text, end)):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _written(repo: RepoView, path: str) -> list[str]:

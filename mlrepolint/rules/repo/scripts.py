@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
-from mlrepolint.api import ENTRY_SCRIPT, Context, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value
-from mlrepolint.rules.repo.imports import read_python
+from mlrepolint.api import (
+    ENTRY_SCRIPT, Context, ReadSource, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value,
+)
+from mlrepolint.rules.repo.imports import PYTHON_LIMIT, read_python
 
 UNSEEDED_TRAINING = Rule(
     code="MLR310",
@@ -200,6 +202,12 @@ class EntryScriptChecker(RepoChecker):
                 continue
             self._check_script(f.path, share, ctx)
 
+    def shares_of_source(self, source: ReadSource, ctx: Context) -> dict[str, Any]:
+        """An entry script's share, from the text and tree the per-file pass parsed (in its worker)."""
+        if ctx.project.kind_of(source.path) != ENTRY_SCRIPT or not source.path.endswith(".py") or source.tree is None:
+            return {}
+        return {"entry-script": _share_of(source.text if source.size <= PYTHON_LIMIT else None, source.tree)}
+
     def _check_script(self, path: str, share: dict, ctx: Context) -> None:
         training = share["training"]
         reachable = list(self._local_shares(path, ctx))
@@ -248,13 +256,18 @@ def _script_share(repo: RepoView, path: str) -> dict | None:
     call ([needs, seeded itself, [line, column, name shown]]), scikit-learn's first unseeded randomised step, whether
     it evaluates, seeds or reads a config, its first hard-coded hyper-parameter, and whether it has nbconvert's cell
     markers (a notebook export)."""
-    text = read_python(repo, path)
+    return _share_of(read_python(repo, path))
+
+
+def _share_of(text: str | None, tree: ast.Module | None = None) -> dict | None:
+    """`_script_share` of the script's text (None: unreadable), and of its syntax tree when it is parsed already."""
     if text is None or not _may_train_or_evaluate(text):
         return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # the per-file pass reports it as parse-error
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # the per-file pass reports it as parse-error
     names = _Names(tree)
     training = _training(tree, names)
     step = _unseeded_randomised_step(tree, names) if training is not None and training.needs == "sklearn" else None

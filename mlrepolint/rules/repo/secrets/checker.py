@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Container, Iterator, Optional, Tuple
 
-from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.api import Context, ReadSource, RepoChecker, RepoFile, RepoView, Rule, Severity
 from mlrepolint.rules.repo.envfiles import is_env_file
 from mlrepolint.rules.repo.hygiene import base_name, is_lfs_pointer, suffix_of
 from mlrepolint.rules.repo.notebooks import Notebook, load_notebook
@@ -184,7 +184,7 @@ class SecretChecker(RepoChecker):
             kind = file_kind(file)
             if kind is None:
                 continue
-            found = repo.per_file(f"secrets:{max_size}", file.path,
+            found = repo.per_file(_namespace(max_size), file.path,
                                   lambda: self._scan(repo, file.path, kind, max_size), _well_formed)
             if found is None:
                 continue
@@ -194,6 +194,20 @@ class SecretChecker(RepoChecker):
             )
             for line, column, description in dict.fromkeys(map(tuple, found)):  # one finding per secret per line
                 ctx.report(HARDCODED_SECRET, line, column, f"hardcoded {description}{advice}", path=file.path)
+
+    def shares_of_source(self, source: ReadSource, ctx: Context) -> dict[str, Any]:
+        """A Python file's or notebook's scan, on the bytes the per-file pass read (in its worker): the share
+        `check` would compute by reading the file again. Shares only: whether the file is tracked (the finding's
+        advice) is `check`'s to decide, and masking the cache's."""
+        max_size = ctx.options(HARDCODED_SECRET)["max-file-size"]
+        kind = file_kind(RepoFile(source.path, True))
+        if kind == PYTHON:
+            found = None if source.size > max_size else _scan_text(source.text, kind)
+        elif kind == "notebook" and source.notebook is not None:
+            found = _notebook_found(source.notebook)
+        else:
+            return {}
+        return {_namespace(max_size): found}
 
     @classmethod
     def _scan(cls, repo: RepoView, path: str, kind: str, max_size: int) -> list[Found] | None:
@@ -208,10 +222,7 @@ class SecretChecker(RepoChecker):
     def _scan_file(repo: RepoView, path: str, kind: str, max_size: int) -> list[Found] | None:
         """Scan a text file; None when it is too large, unreadable or binary (a NUL byte near the start)."""
         size = repo.size(path)
-        text = repo.read_text(path) if size is not None and size <= max_size else None
-        if text is None or "\x00" in text[:BINARY_SNIFF]:
-            return None
-        return [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
+        return _scan_text(repo.read_text(path) if size is not None and size <= max_size else None, kind)
 
     @staticmethod
     def _key_store(repo: RepoView, path: str) -> list[Found] | None:
@@ -225,9 +236,24 @@ class SecretChecker(RepoChecker):
     def _scan_notebook(repo: RepoView, path: str) -> list[Found] | None:
         """Scan cell sources and outputs; place each hit on the notebook file's line holding it."""
         notebook = load_notebook(repo, path)
-        if notebook is None:
-            return None
-        return [(line, column, hit.description) for line, column, hit, _ in notebook_secrets(notebook)]
+        return None if notebook is None else _notebook_found(notebook)
+
+
+def _namespace(max_size: int) -> str:
+    """The name of a file's share of the scan (it depends on the size limit)."""
+    return f"secrets:{max_size}"
+
+
+def _scan_text(text: str | None, kind: str) -> list[Found] | None:
+    """A text file's share: None when it is unreadable or binary (a NUL byte near the start)."""
+    if text is None or "\x00" in text[:BINARY_SNIFF]:
+        return None
+    return [(hit.line, hit.column, hit.description) for hit in scan_text(text, kind)]
+
+
+def _notebook_found(notebook: Notebook) -> list[Found]:
+    """A notebook's share: its cell sources' and text outputs' secrets, each on the file line holding it."""
+    return [(line, column, hit.description) for line, column, hit, _ in notebook_secrets(notebook)]
 
 
 def _well_formed(found: Any) -> bool:
