@@ -241,7 +241,8 @@ def _run_in_processes(folder: str, args: list[str], paths: list[str], pragmas: b
         request = {
             "sys_path": sys.path, "recursion_limit": sys.getrecursionlimit(), "folder": folder, "args": args,
             "batch": batch, "pragmas": pragmas, "trusted": trusted,
-            "collected": collected if last else [], "collect_to": None if last else os.path.join(folder, f"{number}.data"),
+            "collected": collected if last else [],
+            "collect_to": None if last else os.path.join(folder, f"{number}.data"),
             "out": os.path.join(folder, f"{number}.json"),
         }
         request_path = os.path.join(folder, f"{number}.request.json")
@@ -317,8 +318,9 @@ def _lint_batch(request: dict[str, Any]) -> list[Message]:
         # The last batch: the earlier batches' data joins this one's, in the order of the files, before close().
         earlier = []
         for path in request["collected"]:
-            with open(path, "rb") as handle:  # written by an earlier batch of this run, in this run's own folder
-                earlier.append(pickle.load(handle))
+            # pylint's own objects (line sets), written by an earlier batch of this run into its private folder
+            with open(path, "rb") as handle:
+                earlier.append(pickle.load(handle))  # noqa: MLR410
         for checker in cross:
             data = [d[checker.name] for d in earlier if checker.name in d]
             if checker.name == "similarities":
