@@ -2,8 +2,8 @@
 
 Their findings keep the tool's own codes (`E501`, `F401`, `B006`, `C0301`), `source` is the tool's name and the
 category is `code-quality`. flake8 runs per file inside the engine's per-file path, on the text already read;
-ruff (one subprocess) and pylint (in process) run once over the files in scope. A tool that is missing or fails
-becomes one warning in the Result, never a crash.
+ruff (one subprocess) and pylint (fresh processes, in batches of files) run once over the files in scope. A tool
+that is missing or fails becomes one warning in the Result, never a crash.
 
 Rule names: pylint's own symbol (`unused-import`); for flake8 and ruff, the tool and the code lowered
 (`flake8-e501`, `ruff-f401`), since those tools have no stable names of their own.

@@ -1,4 +1,8 @@
-"""pylint, opt-in (`--with pylint`), in process, its messages collected through a reporter.
+"""pylint, opt-in (`--with pylint`), in fresh processes of its own, its messages collected through a reporter.
+
+pylint runs apart from mlrepolint's process, in batches of files (`FILES_PER_PROCESS`), each in a new process,
+so that neither mlrepolint's memory and pylint's nor astroid's cache of every module it built add up; the
+cross-file checks (duplicate-code, cyclic-import) still report over all the files.
 
 The repository's pylint config (the first of `pylintrc`, `pylintrc.toml`, `.pylintrc`, `.pylintrc.toml`,
 `pyproject.toml`, `setup.cfg`, `tox.ini` that has pylint settings, as pylint looks) and `[tool.mlrepolint.pylint]`
@@ -30,8 +34,11 @@ import contextlib
 import importlib.abc
 import importlib.machinery
 import io
+import json
 import os
+import pickle
 import re
+import subprocess
 import sys
 import tempfile
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
@@ -189,6 +196,161 @@ def _guarded(folder: str, pragmas: bool, trusted: bool) -> Iterator[None]:
 _CRASH_REPORT = re.compile(r"\s*There is a pre-filled template that you can use in '[^']*'\.?")
 
 
+#: At most how many files one pylint process lints (the files are split into as few batches of equal size as
+#: that allows). astroid keeps every module it builds (the linted files and everything they import) until the
+#: process ends, so one long run grows with the files: on NVIDIA NeMo, one process over 200 files peaks at 360 MB,
+#: three of 67 files at 260 MB; each new process builds again what the earlier ones had built (CPU time). The
+#: cross-file checks (duplicate-code, cyclic-import) still see every file, through the data pylint's checkers hand
+#: over between its processes in `--jobs` runs too.
+FILES_PER_PROCESS = 80
+#: Overrides FILES_PER_PROCESS (a positive number), so that a test can put a batch boundary in a small repository.
+FILES_PER_PROCESS_ENV = "MLREPOLINT_PYLINT_FILES_PER_PROCESS"
+#: The checkers whose findings need every file: in a batch's process they only collect (`get_map_data`), and the
+#: last batch's process reports over all batches' data.
+CROSS_FILE = ("similarities", "imports")
+
+Message = tuple  # (msg_id, symbol, category letter, absolute path, line, column, text)
+
+
+class _Failed(Exception):
+    """pylint could not run; the text says why."""
+
+
+class _Missing(Exception):
+    """pylint cannot be imported."""
+
+
+def _files_per_process() -> int:
+    value = os.environ.get(FILES_PER_PROCESS_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else FILES_PER_PROCESS
+
+
+def _run_in_processes(folder: str, args: list[str], paths: list[str], pragmas: bool, trusted: bool) -> list[Message]:
+    """pylint's messages over `paths`, linted in batches, each in a fresh process (see FILES_PER_PROCESS).
+
+    Every process runs pylint with the same arguments (all the files), so its module search path and the order of
+    the files are the whole run's; it lints only its batch. A process is started isolated (`-I`: neither the
+    current folder nor PYTHON* variables on its path) with this process's `sys.path`, so it imports what this one
+    would, and nothing from the repository."""
+    count = max(1, -(-len(paths) // _files_per_process()))  # as few batches as the size allows, of equal sizes
+    batches = [paths[len(paths) * i // count:len(paths) * (i + 1) // count] for i in range(count)]
+    collected: list[str] = []
+    messages: list[Message] = []
+    for number, batch in enumerate(batches):
+        last = number == len(batches) - 1
+        request = {
+            "sys_path": sys.path, "recursion_limit": sys.getrecursionlimit(), "folder": folder, "args": args,
+            "batch": batch, "pragmas": pragmas, "trusted": trusted,
+            "collected": collected if last else [],
+            "collect_to": None if last else os.path.join(folder, f"{number}.data"),
+            "out": os.path.join(folder, f"{number}.json"),
+        }
+        request_path = os.path.join(folder, f"{number}.request.json")
+        with open(request_path, "w", encoding="utf-8") as handle:
+            json.dump(request, handle)
+        bootstrap = (
+            "import json, sys; request = json.load(open(sys.argv[1], encoding='utf-8')); "
+            "sys.path[:] = request['sys_path']; "
+            "from mlrepolint.rules.wrapped.pylint import run_batch; run_batch(request)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", bootstrap, request_path], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        )
+        try:
+            with open(request["out"], encoding="utf-8") as handle:
+                answer = json.load(handle)
+        except (OSError, ValueError):
+            lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise _Failed(lines[-1] if lines else f"exit code {done.returncode}") from None
+        if answer.get("missing"):
+            raise _Missing
+        if answer.get("failed"):
+            raise _Failed(answer["failed"])
+        messages += [tuple(m) for m in answer["messages"]]
+        if request["collect_to"]:
+            collected.append(request["collect_to"])
+    return messages
+
+
+def run_batch(request: dict[str, Any]) -> None:
+    """In a fresh process: pylint over one batch of files, its messages (and, but for the last batch, the
+    cross-file checkers' data) written where `request` says."""
+    from mlrepolint.workers import relax_gc
+
+    sys.setrecursionlimit(request["recursion_limit"])
+    relax_gc()  # as in the process that started this one
+    messages: list[Message] = []
+    answer: dict[str, Any] = {"messages": messages}
+    try:
+        messages += _lint_batch(request)
+    except _Missing:
+        answer["missing"] = True
+    except _Failed as exc:
+        answer["failed"] = str(exc)
+    with open(request["out"], "w", encoding="utf-8") as handle:
+        json.dump(answer, handle)
+
+
+def _lint_batch(request: dict[str, Any]) -> list[Message]:
+    try:
+        from pylint.lint import PyLinter, Run
+        from pylint.reporters import CollectingReporter
+    except ImportError:
+        raise _Missing from None
+
+    batch = {os.path.normcase(os.path.abspath(p)) for p in request["batch"]}
+    get_asts, lint_files = PyLinter._get_asts, PyLinter._lint_files
+
+    def batch_asts(self: Any, fileitems: Any, *rest: Any) -> Any:
+        mine = (f for f in fileitems if os.path.normcase(os.path.abspath(f.filepath)) in batch)
+        return get_asts(self, mine, *rest)
+
+    def lint_then_hand_over(self: Any, *arguments: Any) -> None:
+        lint_files(self, *arguments)
+        cross = [c for c in self.get_checkers() if c.name in CROSS_FILE]
+        if request["collect_to"]:  # another batch reports: collect, and keep close() from reporting
+            with open(request["collect_to"], "wb") as handle:
+                pickle.dump({c.name: c.get_map_data() for c in cross}, handle)
+            for checker in cross:
+                checker.close = lambda: None
+            return
+        # The last batch: the earlier batches' data joins this one's, in the order of the files, before close().
+        earlier = []
+        for path in request["collected"]:
+            # pylint's own objects (line sets), written by an earlier batch of this run into its private folder
+            with open(path, "rb") as handle:
+                earlier.append(pickle.load(handle))  # noqa: MLR410
+        for checker in cross:
+            data = [d[checker.name] for d in earlier if checker.name in d]
+            if checker.name == "similarities":
+                checker.linesets[:0] = [lineset for linesets in data for lineset in linesets]
+            elif checker.name == "imports":
+                for graph, excluded in data:
+                    for importer, imported in graph.items():
+                        checker.import_graph[importer].update(imported)
+                    for importer, imported in excluded.items():
+                        checker._excluded_edges[importer].update(imported)
+
+    reporter = CollectingReporter()
+    output = io.StringIO()
+    PyLinter._get_asts, PyLinter._lint_files = batch_asts, lint_then_hand_over  # type: ignore[method-assign]
+    try:
+        quiet = contextlib.redirect_stdout(output), contextlib.redirect_stderr(output)
+        with quiet[0], quiet[1], _guarded(request["folder"], request["pragmas"], request["trusted"]):
+            Run(request["args"], reporter=reporter, exit=False)
+    except SystemExit as exc:  # pylint exits on options it cannot parse, even with exit=False
+        reason = output.getvalue().strip().splitlines() or [f"exit code {exc.code}"]
+        raise _Failed(reason[-1]) from None
+    except Exception as exc:  # a pylint or astroid bug must not stop the run
+        raise _Failed(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        PyLinter._get_asts, PyLinter._lint_files = get_asts, lint_files  # type: ignore[method-assign]
+    return [
+        (m.msg_id, m.symbol, m.C, m.abspath, m.line, m.column, m.msg) for m in reporter.messages
+    ]
+
+
 def message_switches(selection: Selection) -> list[str]:
     """--disable for the duplicates and the default-off messages, --enable for default-off ones selected."""
     selected = [code for code, name in DEFAULT_OFF.items() if selection.enabled(code, name)]
@@ -202,11 +364,6 @@ def pylint_findings(
 ) -> tuple[list[Finding], list[str]]:
     """pylint's findings over `files` (relative to the root) and the run's warnings; messages named like one of
     `own_rules` (mlrepolint's rule names) are left out, since mlrepolint reports them itself."""
-    try:
-        from pylint.lint import Run
-        from pylint.reporters import CollectingReporter
-    except ImportError:
-        return [], [MISSING]
     honour = settings.honours_suppressions
     name, repo_opts = repo_options(repo) if honour else (None, [])
     own = [(key, _value(value)) for key, value in settings.pylint.items()]
@@ -221,35 +378,30 @@ def pylint_findings(
                 "or write files; pass --trust-repo-config to use it"
             )
     root = str(repo.root)
-    reporter = CollectingReporter()
-    output = io.StringIO()
     with tempfile.TemporaryDirectory(prefix="mlrepolint-pylint-") as folder:
         rcfile = _write_rcfile(folder, options)
         paths = [os.path.join(root, f) for f in files]
         args = ["--rcfile", rcfile, *FORCED, *message_switches(selection), "--", *paths]
         try:
-            quiet = contextlib.redirect_stdout(output), contextlib.redirect_stderr(output)
-            with quiet[0], quiet[1], _guarded(folder, honour, settings.trust_repo_config):
-                Run(args, reporter=reporter, exit=False)
-        except SystemExit as exc:  # pylint exits on options it cannot parse, even with exit=False
-            reason = output.getvalue().strip().splitlines() or [f"exit code {exc.code}"]
-            return [], warnings + [f"pylint failed, so its checks did not run: {reason[-1]}"]
-        except Exception as exc:  # a pylint or astroid bug must not stop the run
-            return [], warnings + [f"pylint failed, so its checks did not run: {type(exc).__name__}: {exc}"]
+            messages = _run_in_processes(folder, args, paths, honour, settings.trust_repo_config)
+        except _Missing:
+            return [], [MISSING]
+        except _Failed as exc:
+            return [], warnings + [f"pylint failed, so its checks did not run: {exc}"]
     in_scope = set(files)
     found = []
-    for message in reporter.messages:
-        path = os.path.relpath(message.abspath, root).replace(os.sep, "/") if message.abspath else ""
-        if message.msg_id in DUPLICATES or message.symbol in own_rules:
+    for msg_id, symbol, category, abspath, line, column, text in messages:
+        path = os.path.relpath(abspath, root).replace(os.sep, "/") if abspath else ""
+        if msg_id in DUPLICATES or symbol in own_rules:
             continue
-        if path not in in_scope or message.C == "F":
+        if path not in in_scope or category == "F":
             about = f" ({path})" if path in in_scope else ""
-            warnings.append(f"pylint: {message.msg_id} {message.symbol}{about}: {_CRASH_REPORT.sub('', message.msg)}")
+            warnings.append(f"pylint: {msg_id} {symbol}{about}: {_CRASH_REPORT.sub('', text)}")
             continue
         found.append(
             wrapped_finding(
-                SOURCE, message.msg_id, message.symbol, _SEVERITY.get(message.C, Severity.INFO), path,
-                message.line, message.column + 1 if message.column is not None else None, message.msg,
+                SOURCE, msg_id, symbol, _SEVERITY.get(category, Severity.INFO), path,
+                line, column + 1 if column is not None else None, text,
             )
         )
     return found, warnings
