@@ -156,6 +156,7 @@ class Cache(NoCache):
         self._ruff: dict[str, Any] = ruff if isinstance(ruff, dict) else {}
         setup = data.get("setup")
         self.setup: list[str] | None = setup if isinstance(setup, list) and all(type(w) is str for w in setup) else None
+        self._namespaces: set[str] = set()  # the kinds of shares this run asked for or stored
         self.started_ns = time.time_ns()
         self.dirty = False
 
@@ -318,6 +319,7 @@ class Cache(NoCache):
 
     def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
         """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
+        self._namespaces.add(namespace)
         entry = self._partials.get(namespace, {}).get(path)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
             return None
@@ -328,8 +330,16 @@ class Cache(NoCache):
         signature = self._trusted(stat_signature(st))
         if signature is None:
             return
+        self._namespaces.add(namespace)
         self._partials.setdefault(namespace, {})[path] = [signature, _masked(value)]
         self.dirty = True
+
+    def _superseded(self, namespace: str) -> bool:
+        """True for `kind:digest` shares of another digest than the one this run used (`mentions:` of the words
+        searched before the declarations changed): kept, they would only grow the cache."""
+        kind, _, digest = namespace.partition(":")
+        return bool(digest) and namespace not in self._namespaces and any(
+            used.partition(":")[0] == kind for used in self._namespaces)
 
     # ruff's findings, per file by content hash (ruff runs only on the files that changed).
 
@@ -412,7 +422,7 @@ class Cache(NoCache):
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
             "partials": {namespace: {path: entry for path, entry in entries.items() if path in listed}
-                         for namespace, entries in self._partials.items()},
+                         for namespace, entries in self._partials.items() if not self._superseded(namespace)},
             "setup": self.setup,
             "ruff": {**self._ruff, "files": {path: entry for path, entry in self._ruff.get("files", {}).items()
                                              if path in listed}},

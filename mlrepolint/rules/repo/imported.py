@@ -6,7 +6,7 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
+from fnmatch import fnmatch, translate
 from typing import Any, Iterator
 
 from mlrepolint.api import (
@@ -175,60 +175,83 @@ class DependencyUseChecker(RepoChecker):
         self.declaration_files = {path for scope in scopes for path in scope.files}
         self.read: list[str] = []  # code files read, for unused-dependency's search of names
         self.texts: dict[str, str] = {}  # the texts of those read in this run (the others' shares are recorded)
+        self._scopes, self._local, self._ignored, self._extra_map = scopes, local, ignored, extra_map
+        self._packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
+        self._manifests = {s.folder: s.manifest for s in scopes}
+        self._judged: dict[tuple[str, ...], tuple[bool, frozenset[str], Scope | None]] = {}
+        self._analysed: dict[tuple[str, tuple[str, ...], int], tuple[frozenset[str], str] | None] = {}
+        # Each code file's contribution is recorded per file under everything else it depends on (the
+        # declarations, the first-party names, the options, the packages): a change to one file redoes its own.
+        context = repr((scopes, sorted(local), sorted(ignored), sorted(extra_map.items()), sorted(self._packages)))
+        namespace = "dependency-use:" + hashlib.blake2b(context.encode("utf-8", "surrogateescape"),
+                                                        digest_size=12).hexdigest()
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
-        packages = {posixpath.dirname(f.path) for f in repo.files if f.name == "__init__.py"}
-        manifests = {s.folder: s.manifest for s in scopes}
-        judged: dict[tuple[str, ...], tuple[bool, frozenset[str], Scope | None]] = {}  # per set of covering scopes
-        analysed: dict[tuple[str, tuple[str, ...], int], tuple[frozenset[str], str] | None] = {}
         for f in repo.files:
-            if not _is_code(f.path) or f.path in self.declaration_files:
+            if not _is_code(f.path) or f.path in self.declaration_files or not any(s.covers(f.path) for s in scopes):
                 continue
-            covering = [s for s in scopes if s.covers(f.path)]  # outermost first
-            if not covering:
-                continue
-            key = tuple(s.folder for s in covering)
-            if key not in judged:
-                nearest = [s for s in covering if manifests[s.folder]]
-                readable = not any(s.unreadable for s in covering)
-                judged[key] = (
-                    readable and bool(nearest), with_dependencies(frozenset().union(*(s.names for s in covering))),
-                    nearest[-1] if nearest else None,
-                )
-            judge, declared, nearest_manifest = judged[key]
-            # A library's (or a test's) import inside a function is of an optional feature: the test skips
-            # without it, the library asks for it when the feature is used.
-            lazy_is_optional = posixpath.dirname(f.path) in packages or is_test_path(f.path)
-            imported_here: set[frozenset[str]] = set()
-            for imported, cell, installs in self._imports(f.path):
-                what = analysed.get((imported.module, imported.names, imported.level))
-                if what is None:  # the same statement recurs in many files: its analysis is done once
-                    third_party = is_third_party(imported.module, local, imported.level) and imported.top not in ignored
-                    what = analysed[(imported.module, imported.names, imported.level)] = (
-                        (distributions(imported.module, imported.names) | frozenset(extra_map.get(imported.top, ())),
-                         _module_key(imported)) if third_party else None
-                    )
-                if what is None or (cell is not None and imported.top == "IPython"):
-                    continue  # not third-party; or IPython, which a notebook's kernel provides
-                candidates, module_key = what
-                imported_here.add(candidates)
-                if imported.optional or (imported.in_function and lazy_is_optional) or not judge:
-                    continue  # optional, a library's lazy import of an optional feature, or not judged here
-                assert nearest_manifest is not None  # judged only where a manifest covers the file
-                use = uses.setdefault((nearest_manifest.folder, module_key), _Use(module_key))
+            share = repo.per_file(namespace, f.path, lambda path=f.path: self._contribution(path), _contribution_ok)
+            read, folders, names, counted = share
+            if read:
+                self.read.append(f.path)
+            for folder in folders:
+                used[folder].update(names)
+            for folder, key, undeclared, first in counted:
+                use = uses.setdefault((folder, key), _Use(key))
                 use.files.add(f.path)
-                if candidates & declared or (installs and candidates & with_dependencies(installs)):
-                    continue
-                use.undeclared += 1
-                if use.first is None:
-                    use.first, use.first_path, use.first_cell = imported, f.path, cell
-            for scope in covering:
-                for candidates in imported_here:
-                    used[scope.folder].update(candidates)
+                use.undeclared += undeclared
+                if use.first is None and first is not None:
+                    module, line, level, imported_names, optional, in_function, cell = first
+                    use.first = Import(module, line, level, tuple(imported_names), optional, in_function)
+                    use.first_path, use.first_cell = f.path, cell
         by_folder = {s.folder: s for s in scopes}
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
         self._report_unused(scopes, used)
+
+    def _contribution(self, path: str) -> list[Any]:
+        """One code file's part of the comparison: [read, covering folders, distributions its imports can be,
+        [[declaring folder, module, undeclared imports, first undeclared import row or None], ...]]."""
+        covering = [s for s in self._scopes if s.covers(path)]  # outermost first
+        key = tuple(s.folder for s in covering)
+        if key not in self._judged:
+            nearest = [s for s in covering if self._manifests[s.folder]]
+            readable = not any(s.unreadable for s in covering)
+            self._judged[key] = (
+                readable and bool(nearest), with_dependencies(frozenset().union(*(s.names for s in covering))),
+                nearest[-1] if nearest else None,
+            )
+        judge, declared, nearest_manifest = self._judged[key]
+        # A library's (or a test's) import inside a function is of an optional feature: the test skips
+        # without it, the library asks for it when the feature is used.
+        lazy_is_optional = posixpath.dirname(path) in self._packages or is_test_path(path)
+        names: set[str] = set()
+        counted: dict[str, list[Any]] = {}  # module -> [declaring folder, module, undeclared, first row]
+        share = self.repo.per_file("imports", path, lambda: self._scan(path), _well_formed)
+        for imported, cell, installs in _imports_of(share):
+            what = self._analysed.get((imported.module, imported.names, imported.level))
+            if what is None:  # the same statement recurs in many files: its analysis is done once
+                third_party = is_third_party(imported.module, self._local, imported.level) \
+                    and imported.top not in self._ignored
+                what = self._analysed[(imported.module, imported.names, imported.level)] = (
+                    (distributions(imported.module, imported.names)
+                     | frozenset(self._extra_map.get(imported.top, ())), _module_key(imported)) if third_party else None
+                )
+            if what is None or (cell is not None and imported.top == "IPython"):
+                continue  # not third-party; or IPython, which a notebook's kernel provides
+            candidates, module_key = what
+            names.update(candidates)
+            if imported.optional or (imported.in_function and lazy_is_optional) or not judge:
+                continue  # optional, a library's lazy import of an optional feature, or not judged here
+            assert nearest_manifest is not None  # judged only where a manifest covers the file
+            entry = counted.setdefault(module_key, [nearest_manifest.folder, module_key, 0, None])
+            if candidates & declared or (installs and candidates & with_dependencies(installs)):
+                continue
+            entry[2] += 1
+            if entry[3] is None:
+                entry[3] = [imported.module, imported.line, imported.level, list(imported.names), imported.optional,
+                            imported.in_function, cell]
+        return [share is not None, list(key), sorted(names), list(counted.values())]
 
     def _notebook_modules(self) -> frozenset[str]:
         """Modules the repository's notebooks write themselves (`%%writefile helpers.py`)."""
@@ -239,18 +262,6 @@ class DependencyUseChecker(RepoChecker):
                                              lambda path=f.path: _written(self.repo, path), _strings)
                 found.update(written)
         return frozenset(found)
-
-    def _imports(self, path: str) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
-        """(import, notebook cell or None, names the notebook installs itself) of one file: its share of the
-        work, recorded per file (see `_scan`)."""
-        share = self.repo.per_file("imports", path, lambda: self._scan(path), _well_formed)
-        if share is None:
-            return
-        self.read.append(path)
-        rows, installs = share
-        installs = frozenset(installs)
-        for module, line, level, names, optional, in_function, cell in rows:
-            yield Import(module, line, level, tuple(names), optional, in_function), cell, installs
 
     def _scan(self, path: str) -> list | None:
         """One code file's imports ([module, line, level, names, optional, in function, cell] each) and the names
@@ -285,12 +296,7 @@ class DependencyUseChecker(RepoChecker):
         """The words of `vocabulary` the (lower-cased) code file names as whole words: its share of the search."""
         def compute() -> list[str]:
             text = self._text(path)
-            lowered = text.lower() if text is not None else ""
-            # A word of word characters and dashes is named as a whole word exactly when one of its occurrences
-            # has no such character on either side: a C substring search per word, and a look at the characters
-            # around each occurrence (splitting the whole text into its words cost twice as much).
-            return [word for word in vocabulary
-                    if (_whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
+            return _named_words(text.lower() if text is not None else "", vocabulary)
 
         return frozenset(self.repo.per_file(namespace, path, compute, _strings))
 
@@ -331,7 +337,6 @@ class DependencyUseChecker(RepoChecker):
                 candidates.append((scope, declared))
         if not candidates:
             return
-        others = [text.lower() for text in self._other_texts()]
         brought = {
             s.folder: with_dependencies(d.name for d in s.declared if d.name in used[s.folder]) for s in scopes
         }
@@ -340,8 +345,13 @@ class DependencyUseChecker(RepoChecker):
         # Each code file's share of the search is the words it names, out of all the searched ones: recorded per
         # file, so a change to one file searches that file again, and the others only when the words change.
         vocabulary = sorted({word for _, _, words in searched for word in words})
-        namespace = "mentions:" + hashlib.blake2b("\0".join(vocabulary).encode(), digest_size=12).hexdigest()
+        digest = hashlib.blake2b("\0".join(vocabulary).encode(), digest_size=12).hexdigest()
+        namespace = "mentions:" + digest
         mentioned: dict[str, frozenset[str]] = {}
+        named_elsewhere: set[str] = set()  # the words the repository's other files name (see `_other_files`)
+        for path in self._other_files():
+            named_elsewhere.update(self.repo.per_file(
+                "other-mentions:" + digest, path, lambda path=path: self._other_mentioned(path, vocabulary), _strings))
 
         def names(path: str, words: frozenset[str]) -> bool:
             if path not in mentioned:
@@ -350,7 +360,7 @@ class DependencyUseChecker(RepoChecker):
 
         for scope, declared, words in searched:
             # also installed by a dependency the code uses (pinning it is a choice, not waste): not searched
-            if any(names(p, words) for p in covered[scope.folder]) or any(_mentions(text, words) for text in others):
+            if any(names(p, words) for p in covered[scope.folder]) or words & named_elsewhere:
                 continue
             # A long declaration is named, not cut: a cut URL could end inside a token the masking no longer sees.
             shown = declared.text if len(declared.text) <= 60 else declared.name
@@ -360,28 +370,41 @@ class DependencyUseChecker(RepoChecker):
                 path=declared.path,
             )
 
-    def _other_texts(self) -> list[str]:
-        """The text of the repository's other small files that can name a tool it runs (not the declaration
-        files themselves: declaring a package is not using it)."""
-        found = []
+    def _other_files(self) -> list[str]:
+        """The repository's other files that can name a tool it runs (not the declaration files themselves:
+        declaring a package is not using it)."""
         # Names first, the patterns only on the files whose name can match (see `declared.Collector.scopes`).
         candidates = [
             f for f in self.repo.files if f.name.startswith(_TOOL_NAMES) or f.path.lower().endswith(_TOOL_SUFFIXES)
         ]
         spec = gitignore_spec(TOOL_FILES)
-        for f in candidates:
-            if f.path in self.declaration_files or not spec.match_file(f.path):
-                continue
-            size = self.repo.size(f.path)
-            text = self.repo.read_text(f.path) if size is not None and size <= OTHER_LIMIT else None
-            if text:
-                found.append(text)
-        return found
+        return [f.path for f in candidates if f.path not in self.declaration_files
+                and (_TOOL_FILE_NAME.match(f.name) is not None or spec.match_file(f.path))]
+
+    def _other_mentioned(self, path: str, vocabulary: list[str]) -> list[str]:
+        """The words of `vocabulary` one of the other files names (its share of the search); none when it is
+        larger than OTHER_LIMIT."""
+        size = self.repo.size(path)
+        text = self.repo.read_text(path) if size is not None and size <= OTHER_LIMIT else None
+        return _named_words(text.lower(), vocabulary) if text else []
 
 
 #: A run of word characters and dashes: what `_mentions` takes for one word.
 _RUN = re.compile(r"[\w-]+")
 _WORDISH = re.compile(r"[\w-]")
+
+
+#: A base name one of TOOL_FILES matches (a path matches them also through a folder's name: `spec.match_file`).
+_TOOL_FILE_NAME = re.compile("|".join(translate(pattern) for pattern in TOOL_FILES))
+
+
+def _named_words(lowered: str, vocabulary: list[str]) -> list[str]:
+    """The words of `vocabulary` the lower-cased text names as whole words (what `_mentions` looks for). A word
+    of word characters and dashes is named exactly when one of its occurrences has no such character on either
+    side: a C substring search per word, and a look at the characters around each occurrence (splitting the
+    whole text into its words cost twice as much)."""
+    return [word for word in vocabulary
+            if (_whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
 
 
 def _whole_word_in(text: str, word: str) -> bool:
@@ -419,6 +442,30 @@ def _well_formed(share: Any) -> bool:
         and type(row[2]) is int and _strings(row[3]) and type(row[4]) is bool and type(row[5]) is bool
         and (row[6] is None or type(row[6]) is int)
         for row in share[0]
+    )
+
+
+def _imports_of(share: Any) -> Iterator[tuple[Import, int | None, frozenset[str]]]:
+    """(import, notebook cell or None, names the notebook installs itself) of one file's recorded imports (see
+    `DependencyUseChecker._scan`; None: the file could not be read)."""
+    if share is None:
+        return
+    rows, installs = share
+    installs = frozenset(installs)
+    for module, line, level, names, optional, in_function, cell in rows:
+        yield Import(module, line, level, tuple(names), optional, in_function), cell, installs
+
+
+def _contribution_ok(share: Any) -> bool:
+    """True for a recorded contribution of a code file (see `DependencyUseChecker._contribution`)."""
+    if not (type(share) is list and len(share) == 4 and type(share[0]) is bool and _strings(share[1])
+            and _strings(share[2]) and type(share[3]) is list):
+        return False
+    return all(
+        type(row) is list and len(row) == 4 and type(row[0]) is str and type(row[1]) is str and type(row[2]) is int
+        and (row[3] is None or (type(row[3]) is list and len(row[3]) == 7 and type(row[3][0]) is str
+                                and type(row[3][1]) is int and _strings(row[3][3])))
+        for row in share[3]
     )
 
 

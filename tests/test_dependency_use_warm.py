@@ -1,0 +1,69 @@
+"""undeclared-dependency (MLR510) and unused-dependency (MLR511) after one file changes: a warm run redoes that
+file's part and gives what a run without the cache gives."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from conftest import age, run_cli
+
+FILES = {
+    "requirements.txt": "pandas==2.2.0\nrich==13.7.0\n",
+    "train.py": '"""Train."""\nimport pandas as pd\n\nFRAME = pd.DataFrame\n',
+    "evaluate.py": '"""Evaluate."""\nimport pandas\n\nREAD = pandas.read_csv\n',
+    "README.md": "# Project\n",
+}
+
+
+def dependency_findings(root: Path) -> list[tuple[str, str, int | None, str]]:
+    """The findings of a cached run, which must be those of a run without the cache."""
+    args = ("--select", "MLR510,MLR511", "--format", "json", ".")
+    run, fresh = run_cli(*args, cwd=root), run_cli("--no-cache", *args, cwd=root)
+    assert run.code in (0, 1) and run.err == ""
+    found = sorted((f["code"], f["path"], f["line"], f["message"]) for f in run.findings)
+    assert found == sorted((f["code"], f["path"], f["line"], f["message"]) for f in fresh.findings)
+    return found
+
+
+def edit(root: Path, path: str, text: str) -> None:
+    """Change one file, saved a minute ago (the other files keep their stat: their recorded parts stand)."""
+    (root / path).write_text(text)
+    past = time.time() - 60
+    os.utime(root / path, (past, past))
+
+
+def test_an_import_added_to_one_file_is_found_and_counted(repo):
+    root = repo(FILES)
+    age(root)
+    assert dependency_findings(root) == [
+        ("MLR511", "requirements.txt", 2, "`rich==13.7.0` is declared but nothing in the repository imports or runs it"),
+    ]
+    edit(root, "evaluate.py", FILES["evaluate.py"] + "import yaml\nimport rich\n")
+    edit(root, "train.py", FILES["train.py"] + "\n\ndef load():\n    import yaml\n    return yaml\n")
+    assert dependency_findings(root) == [
+        ("MLR510", "evaluate.py", 5, "`yaml` is imported (and in 1 more file) but no declared dependency provides "
+                                     "it: add `pyyaml` to `requirements.txt`"),
+    ]
+    edit(root, "evaluate.py", FILES["evaluate.py"])
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "train.py", 8), ("MLR511", "requirements.txt", 2)]
+
+
+def test_a_mention_in_another_file_is_found_and_lost(repo):
+    root = repo(FILES)
+    age(root)
+    assert [f[:2] for f in dependency_findings(root)] == [("MLR511", "requirements.txt")]
+    edit(root, "README.md", "# Project\n\nLogs are printed with rich.\n")
+    assert dependency_findings(root) == []
+    edit(root, "README.md", "# Project\n")
+    assert [f[:2] for f in dependency_findings(root)] == [("MLR511", "requirements.txt")]
+
+
+def test_a_new_declaration_changes_every_files_part(repo):
+    root = repo(FILES)
+    age(root)
+    edit(root, "train.py", FILES["train.py"] + "import yaml\n")
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "train.py", 5), ("MLR511", "requirements.txt", 2)]
+    edit(root, "requirements.txt", FILES["requirements.txt"] + "pyyaml==6.0\n")
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR511", "requirements.txt", 2)]
