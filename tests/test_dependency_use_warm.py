@@ -38,7 +38,8 @@ def test_an_import_added_to_one_file_is_found_and_counted(repo):
     root = repo(FILES)
     age(root)
     assert dependency_findings(root) == [
-        ("MLR511", "requirements.txt", 2, "`rich==13.7.0` is declared but nothing in the repository imports or runs it"),
+        ("MLR511", "requirements.txt", 2,
+         "`rich==13.7.0` is declared but nothing in the repository imports or runs it"),
     ]
     edit(root, "evaluate.py", FILES["evaluate.py"] + "import yaml\nimport rich\n")
     edit(root, "train.py", FILES["train.py"] + "\n\ndef load():\n    import yaml\n    return yaml\n")
