@@ -395,7 +395,8 @@ class Engine:
                 prefixes.append("" if rel == "." else rel + "/")
             else:
                 files.add(rel)
-        return lambda rel: bool(rel) and (rel in files or rel.startswith(tuple(prefixes)))
+        below = tuple(prefixes)
+        return lambda rel: bool(rel) and (rel in files or rel.startswith(below))
 
     def _check(self, checker: Checker, target: PythonFile | RepoView, ctx: Context, where: str) -> None:
         """Run one checker. A third-party checker that raises loses its findings there and the run goes on."""

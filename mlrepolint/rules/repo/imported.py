@@ -464,7 +464,9 @@ def _contribution_ok(share: Any) -> bool:
     return all(
         type(row) is list and len(row) == 4 and type(row[0]) is str and type(row[1]) is str and type(row[2]) is int
         and (row[3] is None or (type(row[3]) is list and len(row[3]) == 7 and type(row[3][0]) is str
-                                and type(row[3][1]) is int and _strings(row[3][3])))
+                                and type(row[3][1]) is int and type(row[3][2]) is int and _strings(row[3][3])
+                                and type(row[3][4]) is bool and type(row[3][5]) is bool
+                                and (row[3][6] is None or type(row[3][6]) is int)))
         for row in share[3]
     )
 
