@@ -462,7 +462,7 @@ class Cache(NoCache):
             "ruff": {**self._ruff, "files": {path: entry for path, entry in self._ruff.get("files", {}).items()
                                              if path in listed}},
         }
-        body = json.dumps(data, separators=(",", ":")).encode("ascii")  # ensure_ascii: non-ASCII is escaped
+        body = _encoded(data)
         mac = hmac.new(_mac_key(self.secret, self.engine.root), body, "blake2b").hexdigest()
         try:
             with _Folder(self.directory) as folder:
@@ -692,7 +692,7 @@ def write_own(root: Path, name: str, format: str, data: dict[str, Any]) -> None:
     directory = root / DIRNAME
     if secret is None or directory.is_symlink() or (directory.exists() and not directory.is_dir()):
         return
-    body = json.dumps(data, separators=(",", ":")).encode("ascii")
+    body = _encoded(data)
     mac = hmac.new(_mac_key(secret, root), body, "blake2b").hexdigest()
     try:
         with _Folder(directory) as folder:
@@ -855,6 +855,12 @@ def repo_inputs_digest(engine: Engine) -> str:
     besides the files they read."""
     parts = f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}"
     return hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()
+
+
+def _encoded(data: dict[str, Any]) -> bytes:
+    """Compact JSON, non-ASCII escaped (`ensure_ascii`). What the cache holds has no cycles, and looking for them
+    costs the encoder a fifth of its time on a large repository's cache."""
+    return json.dumps(data, separators=(",", ":"), check_circular=False).encode("ascii")
 
 
 def listing_digest(repo: RepoView) -> str:
