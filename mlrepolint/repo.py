@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -144,6 +145,13 @@ class Partials(Protocol):
     def store_partial(self, namespace: str, path: str, st: os.stat_result, value: Any) -> None:
         """Record a JSON value for the file, read with stat `st`."""
 
+    def derived(self, namespace: str, listing: str, stat: Callable[[str], os.stat_result | None]) -> Any:
+        """The value recorded under the file list `listing` while every file it read had the stat `stat` gives
+        now (boxed in a one-item list), or None."""
+
+    def store_derived(self, namespace: str, listing: str, read: dict[str, os.stat_result | None], value: Any) -> None:
+        """Record a JSON value computed from the file list `listing` and the files `read` (with their stats)."""
+
 
 class RepoView:
     """What checkers see of the repository. Rules never touch the disk except through this view."""
@@ -172,6 +180,16 @@ class RepoView:
         if exclude is not None:
             files = [f for f in files if not exclude.match_file(f.path)]
         return cls(root, sorted(files, key=lambda f: f.path), is_git, skipped)
+
+    @cached_property
+    def listing_digest(self) -> str:
+        """A hash of the file list (paths, tracked or not, the never-read folders passed over): what the cache
+        compares to tell whether the repository gained or lost a file. Computed once (the list never changes)."""
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{self.root}\0{self.is_git}\0{sorted(self.skipped_dirs)}\0".encode("utf-8", "surrogateescape"))
+        for f in self.files:
+            digest.update(f"{f.path}\0{int(f.tracked)}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     @cached_property
     def paths(self) -> frozenset[str]:
@@ -239,8 +257,8 @@ class RepoView:
         self._recorders.append(paths)
         try:
             yield paths
-        finally:
-            self._recorders.remove(paths)
+        finally:  # by identity: a nested recording may hold the same paths (`list.remove` compares by value)
+            self._recorders = [recorder for recorder in self._recorders if recorder is not paths]
 
     def per_file(
         self, namespace: str, path: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda _: True,
@@ -262,6 +280,22 @@ class RepoView:
             if store is not None and st is not None:
                 store.store_partial(namespace, path, st, [value])
         self._shares[key] = value
+        return value
+
+    def derived(self, namespace: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda _: True) -> Any:
+        """`compute()`, a JSON value that depends only on the file list and on the files it reads, or the value a
+        run recorded while the list and each of those files were as they are now: work over several files (what
+        a repository's dependency files declare, `-r` includes followed), done again only when one changed.
+        The files are statted either way, so a rule's result recorded around this one still depends on them."""
+        store = self.partials
+        listing = self.listing_digest if store is not None else ""
+        kept = store.derived(namespace, listing, self.stat) if store is not None else None
+        if isinstance(kept, list) and len(kept) == 1 and valid(kept[0]):  # boxed, so that None is a value too
+            return kept[0]
+        with self.recording() as read:
+            value = compute()
+        if store is not None:
+            store.store_derived(namespace, listing, {path: self.stat(path) for path in read}, [value])
         return value
 
     def offer(self, path: str, shares: Iterable[tuple[str, Any]]) -> None:

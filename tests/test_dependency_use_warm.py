@@ -68,3 +68,28 @@ def test_a_new_declaration_changes_every_files_part(repo):
     assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "train.py", 5), ("MLR511", "requirements.txt", 2)]
     edit(root, "requirements.txt", FILES["requirements.txt"] + "pyyaml==6.0\n")
     assert [f[:3] for f in dependency_findings(root)] == [("MLR511", "requirements.txt", 2)]
+
+
+def test_a_change_to_an_included_requirements_file_is_seen(repo):
+    """What the dependency files declare is recorded with every file read for it, `-r` includes too."""
+    root = repo({
+        "requirements.txt": "-r requirements/base.txt\nrich==13.7.0\n",
+        "requirements/base.txt": "pandas==2.2.0\n",
+        "train.py": '"""Train."""\nimport pandas as pd\nimport yaml\n\nFRAME = pd.DataFrame(yaml.safe_load("a: 1"))\n',
+    })
+    age(root)
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "train.py", 3), ("MLR511", "requirements.txt", 2)]
+    edit(root, "requirements/base.txt", "pandas==2.2.0\npyyaml==6.0.1\n")
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR511", "requirements.txt", 2)]
+    edit(root, "requirements.txt", "-r requirements/base.txt\n")
+    assert dependency_findings(root) == []
+
+
+def test_a_new_dependency_file_is_read(repo):
+    root = repo(FILES)
+    age(root)
+    assert [f[:2] for f in dependency_findings(root)] == [("MLR511", "requirements.txt")]
+    (root / "tools").mkdir()
+    edit(root, "tools/requirements.txt", "click==8.1.7\n")
+    edit(root, "tools/cli.py", '"""CLI."""\nimport click\nimport yaml\n\nMAIN = click.command\n')
+    assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "tools/cli.py", 3), ("MLR511", "requirements.txt", 2)]

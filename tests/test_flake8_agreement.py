@@ -25,6 +25,7 @@ from synth import generate  # noqa: E402  (the benchmark's generator, not a pack
 STYLE = '''import os, sys
 import re
 l = 1
+## a block comment with two hashes
 x=1  # noqa: E225
 y=2  # NOQA:E501,E225
 z  =  3 # noqa
@@ -116,11 +117,15 @@ def mlrepolint_says(root: Path, *args: str) -> list[tuple[str, str, int, int, st
         ("extend-ignore = E2,W6\nper-file-ignores =\n    style.py: E3,F\n    pkg/*: W\nmax-line-length = 100\n",
          None, ()),
         ("hang-closing = true\nextend-select = W504,E133\n", None, ()),
+        # no token check at all, and one whose findings need `##` in the file: files without it get no token loop
+        ("select = F\n", None, ()),
+        ("select = F, E266\n", None, ()),
         # mlrepolint's own selection on top of flake8's
         (None, ("E501", "W29", "F401", "E7"), ()),
         ("extend-select = E226\n", ("E", "W"), ("E1", "W191", "E226")),
     ],
-    ids=["defaults", "nemo", "ignores-and-per-file", "hang-closing", "mlrepolint-select", "mlrepolint-ignore"],
+    ids=["defaults", "nemo", "ignores-and-per-file", "hang-closing", "pyflakes-only", "pyflakes-and-E266",
+         "mlrepolint-select", "mlrepolint-ignore"],
 )
 def test_findings_are_flake8s_own(tmp_path, config, select, ignore):
     root = _repo(tmp_path / "repo", config)

@@ -484,8 +484,35 @@ def guarantees_at_least(declared: Iterable[Declared], names: Iterable[str], mini
 
 
 def collect(repo: RepoView) -> list[Scope]:
-    """Every scope of the repository (see the module docstring)."""
-    return Collector(repo).scopes()
+    """Every scope of the repository (see the module docstring), read again only when the file list or one of
+    the files read changed (a one-file edit of a large repository reads no dependency file)."""
+    rows = repo.derived("declarations", lambda: [_scope_row(scope) for scope in Collector(repo).scopes()], _rows_ok)
+    return [_scope_of(row) for row in rows]  # from the same rows either way: a recorded run reads what a fresh one does
+
+
+def _scope_row(scope: Scope) -> list[Any]:
+    return [scope.folder, scope.files, [[d.name, d.path, d.line, d.text, d.runtime] for d in scope.declared],
+            scope.unreadable]
+
+
+def _scope_of(row: list[Any]) -> Scope:
+    folder, files, declared, unreadable = row
+    return Scope(folder, list(files), [Declared(*entry) for entry in declared], list(unreadable))
+
+
+def _rows_ok(rows: Any) -> bool:
+    """A recorded value in the shape `_scope_row` writes (anything else is computed again)."""
+    def declared_ok(entry: Any) -> bool:
+        return (isinstance(entry, list) and len(entry) == 5 and type(entry[0]) is type(entry[1]) is type(entry[3]) is str
+                and (entry[2] is None or type(entry[2]) is int) and type(entry[4]) is bool)
+
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 4 and type(row[0]) is str
+        and isinstance(row[1], list) and all(type(path) is str for path in row[1])
+        and isinstance(row[2], list) and all(declared_ok(entry) for entry in row[2])
+        and isinstance(row[3], list) and all(type(why) is str for why in row[3])
+        for row in rows
+    )
 
 
 def applicable(scopes: list[Scope], path: str) -> Iterator[Scope]:

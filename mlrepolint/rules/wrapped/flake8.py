@@ -294,7 +294,14 @@ class _Plan:
         self._guides = setup.guide.style_guides
         self._wanted = wanted
         self._decided: dict[str, bool] = {}
-        self.checkers = _narrowed(setup.plugins.checkers, self.reported)
+        self.checkers, token_codes = _narrowed(setup.plugins.checkers, self.reported)
+        needs = None if token_codes is None else {_TEXT_NEEDED.get(code) for code in token_codes}
+        #: Whether a file's text (parsed) can hold a violation of a token or line check this plan runs: when not,
+        #: flake8's token loop is skipped for it (the AST checks, pyflakes, still run).
+        self.needs_tokens: Callable[[str], bool] = (
+            (lambda text: True) if needs is None or None in needs
+            else lambda text: any(need(text) for need in needs)  # type: ignore[misc]
+        )
 
     def reported(self, code: str) -> bool:
         """True when a violation of `code` can be reported (decided once a code)."""
@@ -356,29 +363,45 @@ def _strings(code: Any) -> Iterator[str]:
             yield from (item for item in const if isinstance(item, str))
 
 
-def _narrowed(checkers: Any, reported: Callable[[str], bool]) -> Any:
+def _narrowed(checkers: Any, reported: Callable[[str], bool]) -> tuple[Any, frozenset[str] | None]:
     """flake8's checkers with its two pycodestyle plugins calling only the checks that can emit a reported code
-    (a plugin left with none is dropped)."""
+    (a plugin left with none is dropped), and the reported codes of the token and line checks left; None when
+    they are not all pycodestyle's (another plugin's check on tokens or lines can emit anything)."""
     checks = _pycodestyle_checks()
     if checks is None:
-        return checkers
+        return checkers, None
     from flake8.plugins import pycodestyle as bridge
 
     bridges = {"logical_line": bridge.pycodestyle_logical, "physical_line": bridge.pycodestyle_physical}
     lists = {}
+    token_codes: set[str] | None = set()
     for kind in _KINDS:
         plugins = []
         for plugin in getattr(checkers, kind):
             if plugin.obj is not bridges[kind]:
                 plugins.append(plugin)
+                token_codes = None
                 continue
-            keep = [(check, args) for check, codes, args in checks[kind] if any(map(reported, sorted(codes)))]
+            keep = [(check, codes, args) for check, codes, args in checks[kind] if any(map(reported, sorted(codes)))]
             if keep:
-                parameters = {name: True for _, args in keep for name in args if name != kind}
-                run = _logical(keep) if kind == "logical_line" else _physical(keep)
+                parameters = {name: True for _, _, args in keep for name in args if name != kind}
+                run = (_logical if kind == "logical_line" else _physical)([(check, args) for check, _, args in keep])
                 plugins.append(plugin._replace(obj=run, parameters=parameters))
+                if token_codes is not None:
+                    token_codes.update(code for _, codes, _ in keep for code in codes if reported(code))
         lists[kind] = plugins
-    return checkers._replace(**lists)
+    return checkers._replace(**lists), None if token_codes is None else frozenset(token_codes)
+
+
+#: A `l`, `O` or `I` not inside a longer word: what pycodestyle's ambiguous-name checks need a name token for.
+_AMBIGUOUS_NAME = re.compile(r"[lOI](?<!\w[lOI])(?!\w)")
+#: Codes of pycodestyle's token checks with a piece of text they cannot be reported without (a necessary
+#: condition, never a sufficient one): a parsed file holding none of what the selected codes need gets no token
+#: loop. A code not listed here always needs it.
+_TEXT_NEEDED: dict[str, Callable[[str], bool]] = {
+    "E266": lambda text: "##" in text,  # a block comment starting with more than one `#`
+    **dict.fromkeys(("E741", "E742", "E743"), lambda text: _AMBIGUOUS_NAME.search(text) is not None),
+}
 
 
 def _logical(checks: list[tuple[Any, tuple[str, ...]]]) -> Callable[..., Iterator[Any]]:
@@ -481,10 +504,11 @@ def _checker_class() -> type:
     class TextChecker(FileChecker):
         def __init__(
             self, *, lines: list[str], tree: ast.Module | None, reported: Callable[[str], bool], noqa: bool,
-            **kwargs: Any,
+            tokens: bool = True, **kwargs: Any,
         ) -> None:
             self._lines = lines
             self._tree = tree
+            self._tokens = tokens or tree is None  # a file that did not parse gets flake8's own E999 / E902
             self._reported = reported
             self._noqa = noqa
             super().__init__(**kwargs)
@@ -502,6 +526,31 @@ def _checker_class() -> type:
                 line = self.processor.noqa_line_for(line_number) if self._noqa else ""
             self.results.append((error_code, line_number, column, text, line))
             return error_code
+
+        def process_tokens(self) -> None:
+            """flake8's token loop: none when no selected token check can fire in the file (`_TEXT_NEEDED`), and
+            without the end-of-line test of every token when no physical-line check runs (a selection of logical
+            and AST codes only, as NeMo's): that test is a sixth of the loop's time, and with no check to call it
+            does nothing. flake8's own loop otherwise."""
+            if not self._tokens:
+                return None
+            if self.plugins.physical_line:
+                return super().process_tokens()
+            import tokenize
+
+            from flake8 import processor as flake8_processor
+
+            file_processor = self.processor
+            count_parentheses, token_is_newline = flake8_processor.count_parentheses, flake8_processor.token_is_newline
+            op, parens = tokenize.OP, 0
+            for token in file_processor.generate_tokens():
+                if token[0] == op:
+                    parens = count_parentheses(parens, token[1])
+                elif parens == 0 and token_is_newline(token):
+                    self.handle_newline(token[0])
+            if file_processor.tokens:
+                self.run_logical_checks()
+            return None
 
         def _make_processor(self) -> FileProcessor:
             processor = FileProcessor(self.filename, self.options, lines=self._lines)
@@ -543,11 +592,12 @@ def flake8_findings(
         return []
     filename = os.path.join(config.root, *path.split("/"))
     plan = setup.plan(wanted)
-    noqa = _NOQA_RE.search("".join(lines) if text is None else text) is not None
+    text = "".join(lines) if text is None else text
+    noqa = _NOQA_RE.search(text) is not None
     try:
         checker = _checker_class()(
             filename=filename, plugins=plan.checkers, options=setup.options, lines=list(lines), tree=tree,
-            reported=plan.reported, noqa=noqa,
+            reported=plan.reported, noqa=noqa, tokens=plan.needs_tokens(text),
         )
         _, results, _ = checker.run_checks()
     except Exception as exc:  # a plugin's bug must not stop the run
