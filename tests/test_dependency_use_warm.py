@@ -92,4 +92,6 @@ def test_a_new_dependency_file_is_read(repo):
     (root / "tools").mkdir()
     edit(root, "tools/requirements.txt", "click==8.1.7\n")
     edit(root, "tools/cli.py", '"""CLI."""\nimport click\nimport yaml\n\nMAIN = click.command\n')
-    assert [f[:3] for f in dependency_findings(root)] == [("MLR510", "tools/cli.py", 3), ("MLR511", "requirements.txt", 2)]
+    assert [f[:3] for f in dependency_findings(root)] == [
+        ("MLR510", "tools/cli.py", 3), ("MLR511", "requirements.txt", 2),
+    ]
