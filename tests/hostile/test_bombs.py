@@ -41,6 +41,42 @@ def test_yaml_merge_key_fan_out_in_a_conda_file(repo):
     timed_lint(root)
 
 
+def block_nest(levels: int, leaf: str, indent: int = 0) -> str:
+    """A block mapping and sequence nested `levels` deep in half as many columns: each sequence starts in its
+    key's column, each item one column further right (the deepest YAML nesting per column)."""
+    lines = []
+    for level in range(indent, indent + levels // 2):
+        lines += [" " * level + "k:", " " * level + "-"]
+    return "\n".join([*lines, " " * (indent + levels // 2) + leaf]) + "\n"
+
+
+WORKFLOW = "on: push\njobs:\n  build:\n"
+
+
+@pytest.mark.parametrize("nest", [
+    lambda leaf: leaf.replace(": ", ": " + "[" * 100_000, 1) + "]" * 100_000,
+    lambda leaf: block_nest(1_200, leaf, indent=4),
+], ids=["flow", "block"])
+def test_yaml_nested_too_deep_to_read(repo, nest):
+    deep = WORKFLOW + nest("run: pip install requests")
+    root = repo({".github/workflows/ci.yml": deep, "environment.yml": nest("dependencies: numpy"), "a.py": SCRIPT})
+    report = timed_lint(root)
+    errors = {f["path"]: (f["line"], f["message"]) for f in report["findings"] if f["code"] == "MLR001"}
+    assert errors.get(".github/workflows/ci.yml") == errors.get("environment.yml") == (
+        1, "invalid YAML: nested too deeply to read")
+    assert "a.py" in paths_of(report, "MLR202")  # the rest is linted
+
+
+def test_yaml_nested_deep_but_readable(repo):
+    # 300 levels in 150 columns: read (composed again by PyYAML's own parser past 200), the install at the bottom
+    # found on its line
+    root = repo({".github/workflows/ci.yml": WORKFLOW + block_nest(300, "run: pip install requests", indent=4),
+                 "a.py": SCRIPT})
+    report = timed_lint(root)
+    found = [(f["path"], f["line"]) for f in report["findings"] if f["code"] in ("MLR001", "MLR505")]
+    assert found == [(".github/workflows/ci.yml", 4 + 300)]
+
+
 @pytest.mark.parametrize("document", [
     "a = " + "[" * 10_000 + "]" * 10_000 + "\n", "a = " + "{b = " * 10_000 + "}" * 10_000 + "\n",
 ], ids=["arrays", "inline-tables"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity
+from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity, gitignore_spec
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
 from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
@@ -121,8 +121,12 @@ def check_ci_installs(repo: RepoView, ctx: Context, declared: set[str]) -> None:
     503 names), only those are checked, and only in jobs that install the project (a bot's or a coverage merge's
     job runs tools, not the project); when it declares none, CI is where they are declared: all are checked."""
     ignored = {canonical(name) for name in ctx.options(CI_UNPINNED_INSTALL)["ignore-packages"]}
+    # Every pattern ends in `.yml` or `.yaml`, so whatever it matches (the file, or a folder above it) puts that in
+    # the path: the patterns are tried on those paths only, not six times on every file of the repository.
+    candidates = [f for f in repo.files if ".yml" in f.path or ".yaml" in f.path]
     for patterns, keys in CI_FILES.items():
-        for file in repo.matching(patterns):
+        spec = gitignore_spec(patterns)
+        for file in (f for f in candidates if spec.match_file(f.path)):
             text = read_declaration(repo, file.path)
             if text is None:
                 continue

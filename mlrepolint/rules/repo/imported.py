@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import string
 from dataclasses import dataclass, field
 from fnmatch import fnmatch, translate
 from typing import Any, Iterator
@@ -296,7 +297,7 @@ class DependencyUseChecker(RepoChecker):
         """The words of `vocabulary` the (lower-cased) code file names as whole words: its share of the search."""
         def compute() -> list[str]:
             text = self._text(path)
-            return _named_words(text.lower() if text is not None else "", vocabulary)
+            return _named_words(text if text is not None else "", vocabulary)
 
         return frozenset(self.repo.per_file(namespace, path, compute, _strings))
 
@@ -386,25 +387,37 @@ class DependencyUseChecker(RepoChecker):
         larger than OTHER_LIMIT."""
         size = self.repo.size(path)
         text = self.repo.read_text(path) if size is not None and size <= OTHER_LIMIT else None
-        return _named_words(text.lower(), vocabulary) if text else []
+        return _named_words(text, vocabulary) if text else []
 
 
 #: A run of word characters and dashes: what `_mentions` takes for one word.
 _RUN = re.compile(r"[\w-]+")
 _WORDISH = re.compile(r"[\w-]")
+_ASCII_RUN = re.compile(r"[a-z0-9_-]+")
+#: A text's UTF-8 bytes translated to its runs of lower-case ASCII word characters and dashes, everything else
+#: (non-ASCII bytes too) a space: what `bytes.split` then cuts into those runs.
+_ASCII_RUNS = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "_-" else 32 for code in range(256))
 
 
 #: A base name one of TOOL_FILES matches (a path matches them also through a folder's name: `spec.match_file`).
 _TOOL_FILE_NAME = re.compile("|".join(translate(pattern) for pattern in TOOL_FILES))
 
 
-def _named_words(lowered: str, vocabulary: list[str]) -> list[str]:
-    """The words of `vocabulary` the lower-cased text names as whole words (what `_mentions` looks for). A word
-    of word characters and dashes is named exactly when one of its occurrences has no such character on either
-    side: a C substring search per word, and a look at the characters around each occurrence (splitting the
-    whole text into its words cost twice as much)."""
-    return [word for word in vocabulary
-            if (_whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
+def _named_words(text: str, vocabulary: list[str]) -> list[str]:
+    """The words of `vocabulary` the text names as whole words, case aside (what `_mentions` looks for). A word of
+    ASCII word characters and dashes is named exactly when it is one of the lower-cased text's runs of such
+    characters: one translation of the text's bytes and one split give all its runs at once, where a substring
+    search per word costs more once the vocabulary has a few dozen words (NVIDIA NeMo's 3,541 files and 48 words:
+    0.7 s against 1.15 s). In a text that is not ASCII a non-ASCII word character can extend a run (`torché`),
+    so there a run found is only a candidate, looked at in the text."""
+    lowered = text.lower()
+    whole_runs = text.isascii()
+    runs = set(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
+    return [word for word in vocabulary if (
+        (word.encode("ascii") in runs and (whole_runs or _whole_word_in(lowered, word)))
+        if _ASCII_RUN.fullmatch(word) else _whole_word_in(lowered, word) if _RUN.fullmatch(word)
+        else _mentions(lowered, {word})
+    )]
 
 
 def _whole_word_in(text: str, word: str) -> bool:
