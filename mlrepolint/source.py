@@ -188,8 +188,10 @@ def _nodes_on_lines(
 
 
 def _nesting_fields(kind: type) -> tuple[str, ...]:
-    """The fields of `kind` through which statements nest."""
-    return tuple(f for f in _STATEMENT_FIELDS if f in getattr(kind, "_fields", ()))
+    """The fields of `kind` through which statements nest, in the order of its fields as the node index follows
+    them: both indexes then meet the statements in one order, and `nodes` of statements gives the same list
+    whichever index it reads (a name imported twice is bound by the same import whichever checkers ran first)."""
+    return tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_FIELDS)
 
 
 def is_test_path(path: str) -> bool:
