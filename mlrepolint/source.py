@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 from bisect import bisect_left
-from typing import TYPE_CHECKING, AbstractSet, Callable
+from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
 if TYPE_CHECKING:
     from mlrepolint.notebook import CellMap
@@ -73,6 +73,20 @@ class PythonFile:
         if "_node_index" in self.__dict__:
             return self.nodes(*types)
         return _nodes_on_lines(self.tree, sorted(lines), types)
+
+    def nodes_naming(self, words: Iterable[str], *types: type[ast.AST]) -> list[ast.AST]:
+        """`nodes_on_lines` of the lines on which one of `words` is written (as a substring, `load` in
+        `download` too): for a checker that wants only nodes whose source holds one of them, such as the calls of
+        an attribute named `forward`, and would otherwise have the whole tree indexed for the few it finds.
+
+        A name is written on one line, so the statement that holds it spans that line. Every node comes back
+        from a file with a `\\r` in it (whose line numbers the text cannot tell as the parser counts them) or any
+        character that is not ASCII (the parser reads a fullwidth letter in an identifier as the ASCII one).
+        """
+        text = self.text
+        if "\r" in text or not text.isascii():
+            return self.nodes(*types)
+        return self.nodes_on_lines(_lines_holding(text, words), *types)
 
     @cached_property
     def _statement_index(self) -> dict[type[ast.AST], list[ast.AST]]:
@@ -192,6 +206,25 @@ def _nesting_fields(kind: type) -> tuple[str, ...]:
     them: both indexes then meet the statements in one order, and `nodes` of statements gives the same list
     whichever index it reads (a name imported twice is bound by the same import whichever checkers ran first)."""
     return tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_FIELDS)
+
+
+def _lines_holding(text: str, words: Iterable[str]) -> set[int]:
+    """The lines (1-based, counted at each newline) on which one of `words` occurs as a substring."""
+    words = set(words)
+    needles = [word for word in words if not any(other != word and other in word for other in words)]
+    starts: list[int] = []
+    for needle in needles:  # `str.find` per needle: a C scan each, and a word in another is looked for once
+        at = text.find(needle)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(needle, at + 1)
+    lines: set[int] = set()
+    line, counted = 1, 0
+    for start in sorted(starts):  # lines counted as the starts go down the text, not from the top
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.add(line)
+    return lines
 
 
 def is_test_path(path: str) -> bool:

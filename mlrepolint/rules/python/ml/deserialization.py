@@ -117,7 +117,7 @@ class UnsafeDeserializationChecker(PythonChecker):
         found = []
         examined = 0
         bindings = names.bindings
-        for call in file.nodes(ast.Call):
+        for call in file.nodes_naming(_written_names(bindings), ast.Call):
             assert isinstance(call, ast.Call)
             func = call.func
             if isinstance(func, ast.Attribute):
@@ -142,6 +142,13 @@ class UnsafeDeserializationChecker(PythonChecker):
         for line, column, why, pickled in sorted(found):
             # A pickle is the format itself (the fix is another format): worth a look, not a warning.
             ctx.report(UNSAFE_DESERIALIZATION, line, column, why, severity=Severity.INFO if pickled else None)
+
+
+def _written_names(bindings: dict[str, str]) -> set[str]:
+    """What the callee of a call `check` judges is written with: a loader's name (`torch.load`, `load`), or a name
+    imported as one (`restore` after `from joblib import load as restore`). Only the statements on the lines
+    that hold one are walked: a file that imports torch has hundreds of other calls."""
+    return _LOADER_NAMES | {name for name, target in bindings.items() if target.rsplit(".", 1)[-1] in _LOADER_NAMES}
 
 
 def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default: bool) -> str | None:
