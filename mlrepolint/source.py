@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import functools
 import io
+import re
 import tokenize
 from dataclasses import dataclass
+from fnmatch import translate
 from functools import cached_property
 from pathlib import PurePosixPath
 from bisect import bisect_left
@@ -103,10 +106,25 @@ class PythonFile:
         """The file's base name, e.g. `train.py`."""
         return self.path.rsplit("/", 1)[-1]
 
+    def matches_any(self, globs: tuple[str, ...]) -> bool:
+        """True when the file's base name or its path matches one of the glob patterns (as `fnmatchcase`), such as
+        a rule's `exempt` option."""
+        if not globs:
+            return False
+        match = _globs_regex(globs).match
+        return match(self.name) is not None or match(self.path) is not None
+
     @cached_property
     def is_test(self) -> bool:
         """True for test modules (see `is_test_path`)."""
         return is_test_path(self.path)
+
+
+@functools.lru_cache(maxsize=32)
+def _globs_regex(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one regex, `fnmatchcase`'s translation of each: one match per name instead of one
+    `fnmatchcase` per pattern, for every file."""
+    return re.compile("|".join(f"(?:{translate(glob)})" for glob in globs))
 
 
 #: What statement bodies hold (an expression never holds a statement); match_case is new in Python 3.10.

@@ -362,7 +362,7 @@ class StructureChecker(PythonChecker):
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Scan the module's top level once for the three rules."""
         options = ctx.options(TOP_LEVEL_EXECUTION)
-        if any(fnmatchcase(file.name, glob) or fnmatchcase(file.path, glob) for glob in options["exempt"]):
+        if file.matches_any(tuple(options["exempt"])):
             return
         role = ctx.project.role_for(file.path, file.text)
         if role.kind in _UNCHECKED or role.framework in ("streamlit", "sphinx-gallery"):
