@@ -83,13 +83,19 @@ class PythonFile:
         an attribute named `forward`, and would otherwise have the whole tree indexed for the few it finds.
 
         A name is written on one line, so the statement that holds it spans that line. Every node comes back
-        from a file with a `\\r` in it (whose line numbers the text cannot tell as the parser counts them) or any
-        character that is not ASCII (the parser reads a fullwidth letter in an identifier as the ASCII one).
+        when the text cannot say which lines name the words (see `lines_naming`).
         """
+        lines = self.lines_naming(words)
+        return self.nodes(*types) if lines is None else self.nodes_on_lines(lines, *types)
+
+    def lines_naming(self, words: Iterable[str]) -> set[int] | None:
+        """The lines (1-based) on which one of `words` is written as a substring, as the parser numbers them; None
+        for a file with a `\\r` in it (whose line numbers the text cannot tell as the parser counts them) or any
+        character that is not ASCII (the parser reads a fullwidth letter in an identifier as the ASCII one)."""
         text = self.text
         if "\r" in text or not text.isascii():
-            return self.nodes(*types)
-        return self.nodes_on_lines(_lines_holding(text, words), *types)
+            return None
+        return _lines_holding(text, words)
 
     @cached_property
     def _statement_index(self) -> dict[type[ast.AST], list[ast.AST]]:

@@ -143,6 +143,13 @@ LEAKAGE = {
         "model.fit(x_val, y_val)\n"  # 6
         "model.fit(valid_features)\n"  # 7
     ),
+    # a split imported under another name, called on a statement over several lines (only the statements that
+    # name a fit, a transform, a split or a name imported as one have their calls looked at)
+    "split_renamed.py": (
+        "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.preprocessing import "
+        "StandardScaler\n\n\ndef prepare(X, y):\n    X = StandardScaler().fit_transform(X)\n    print(X.shape)\n"
+        "    parts = (\n        tts(\n            X, y,\n        )\n    )\n    return parts\n"  # 9
+    ),
     # tricky negatives
     "split_then_scale.py": (
         "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n\n"
@@ -181,7 +188,7 @@ def test_data_leakage(ml_run):
         ("MLR311", "fit_on_held_out.py", 6), ("MLR311", "fit_on_held_out.py", 7),
         ("MLR311", "fit_then_transform.py", 7),
         ("MLR311", "fit_transform_in_place.py", 8), ("MLR311", "oversample_then_split.py", 5),
-        ("MLR311", "scale_then_split.py", 6),
+        ("MLR311", "scale_then_split.py", 6), ("MLR311", "split_renamed.py", 9),
     ]
     messages = _messages(ml_run, "leakage")
     assert messages[("scale_then_split.py", 6)] == (
