@@ -488,7 +488,7 @@ class Engine:
             lines = 0 if self.wrappers.pep8_backend == "flake8" else line_count(text)
             return self._parse_error(failure, path), examined, lines
         if same_text:
-            source.tree = module.tree  # type: ignore[union-attr]
+            source.module = module  # type: ignore[union-attr]
         findings, checked = self._check_module(module)
         _merge(examined, checked)
         return findings, examined, len(module.lines)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import ast
 
     from mlrepolint.notebook import Notebook
+    from mlrepolint.source import PythonFile
 
 #: Folder names that are never read, wherever they are.
 SKIPPED_DIRS = frozenset(
@@ -113,8 +114,14 @@ class ReadSource:
         self.data = data
         self.size = size
         self.notebook: Notebook | None = None  # set by the per-file pass once it parsed the notebook
-        #: The syntax tree of `text` (`ast.parse`), set by the per-file pass when it parsed that very text.
-        self.tree: ast.Module | None = None
+        #: `text` parsed, set by the per-file pass when it parsed that very text: its tree, and the node index its
+        #: checkers built (`PythonFile.nodes`), which a share's walk can reuse instead of walking again.
+        self.module: PythonFile | None = None
+
+    @property
+    def tree(self) -> ast.Module | None:
+        """The syntax tree of `text` (`ast.parse`), when the per-file pass parsed that very text."""
+        return None if self.module is None else self.module.tree
 
     @cached_property
     def text(self) -> str:

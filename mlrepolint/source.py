@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+import functools
 import io
+import re
 import tokenize
 from dataclasses import dataclass
+from fnmatch import translate
 from functools import cached_property
 from pathlib import PurePosixPath
 from bisect import bisect_left
-from typing import TYPE_CHECKING, AbstractSet, Callable
+from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
 if TYPE_CHECKING:
     from mlrepolint.notebook import CellMap
@@ -74,6 +77,26 @@ class PythonFile:
             return self.nodes(*types)
         return _nodes_on_lines(self.tree, sorted(lines), types)
 
+    def nodes_naming(self, words: Iterable[str], *types: type[ast.AST]) -> list[ast.AST]:
+        """`nodes_on_lines` of the lines on which one of `words` is written (as a substring, `load` in
+        `download` too): for a checker that wants only nodes whose source holds one of them, such as the calls of
+        an attribute named `forward`, and would otherwise have the whole tree indexed for the few it finds.
+
+        A name is written on one line, so the statement that holds it spans that line. Every node comes back
+        when the text cannot say which lines name the words (see `lines_naming`).
+        """
+        lines = self.lines_naming(words)
+        return self.nodes(*types) if lines is None else self.nodes_on_lines(lines, *types)
+
+    def lines_naming(self, words: Iterable[str]) -> set[int] | None:
+        """The lines (1-based) on which one of `words` is written as a substring, as the parser numbers them; None
+        for a file with a `\\r` in it (whose line numbers the text cannot tell as the parser counts them) or any
+        character that is not ASCII (the parser reads a fullwidth letter in an identifier as the ASCII one)."""
+        text = self.text
+        if "\r" in text or not text.isascii():
+            return None
+        return _lines_holding(text, words)
+
     @cached_property
     def _statement_index(self) -> dict[type[ast.AST], list[ast.AST]]:
         """Node class -> the nodes of that class, for the module, its statements, handlers and match cases."""
@@ -89,10 +112,25 @@ class PythonFile:
         """The file's base name, e.g. `train.py`."""
         return self.path.rsplit("/", 1)[-1]
 
+    def matches_any(self, globs: tuple[str, ...]) -> bool:
+        """True when the file's base name or its path matches one of the glob patterns (as `fnmatchcase`), such as
+        a rule's `exempt` option."""
+        if not globs:
+            return False
+        match = _globs_regex(globs).match
+        return match(self.name) is not None or match(self.path) is not None
+
     @cached_property
     def is_test(self) -> bool:
         """True for test modules (see `is_test_path`)."""
         return is_test_path(self.path)
+
+
+@functools.lru_cache(maxsize=32)
+def _globs_regex(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one regex, `fnmatchcase`'s translation of each: one match per name instead of one
+    `fnmatchcase` per pattern, for every file."""
+    return re.compile("|".join(f"(?:{translate(glob)})" for glob in globs))
 
 
 #: What statement bodies hold (an expression never holds a statement); match_case is new in Python 3.10.
@@ -188,8 +226,29 @@ def _nodes_on_lines(
 
 
 def _nesting_fields(kind: type) -> tuple[str, ...]:
-    """The fields of `kind` through which statements nest."""
-    return tuple(f for f in _STATEMENT_FIELDS if f in getattr(kind, "_fields", ()))
+    """The fields of `kind` through which statements nest, in the order of its fields as the node index follows
+    them: both indexes then meet the statements in one order, and `nodes` of statements gives the same list
+    whichever index it reads (a name imported twice is bound by the same import whichever checkers ran first)."""
+    return tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_FIELDS)
+
+
+def _lines_holding(text: str, words: Iterable[str]) -> set[int]:
+    """The lines (1-based, counted at each newline) on which one of `words` occurs as a substring."""
+    words = set(words)
+    needles = [word for word in words if not any(other != word and other in word for other in words)]
+    starts: list[int] = []
+    for needle in needles:  # `str.find` per needle: a C scan each, and a word in another is looked for once
+        at = text.find(needle)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(needle, at + 1)
+    lines: set[int] = set()
+    line, counted = 1, 0
+    for start in sorted(starts):  # lines counted as the starts go down the text, not from the top
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.add(line)
+    return lines
 
 
 def is_test_path(path: str) -> bool:

@@ -47,6 +47,13 @@ DESERIALIZATION = {
         "d = load_dataset('org/data', trust_remote_code=True)\n"  # 6
         "ok = AutoModel.from_pretrained('org/model', trust_remote_code=False)\n"
     ),
+    # Only the statements on the lines naming a loader are walked: the name on a continuation line, and a file
+    # with \r\n line ends (whose lines the text does not number as the parser does: every call is looked at).
+    "split_lines.py": (
+        "import torch\n\n\ndef restore(path):\n    if path:\n        return (\n            torch\n"
+        "            .load(path)\n        )\n"  # 7
+    ),
+    "crlf.py": "import pickle\r\n\r\n\r\ndef f(blob):\r\n    return pickle.loads(blob)\r\n",  # 5
     # tricky negatives
     "safe_torch.py": (
         "import torch\n\nstate = torch.load('model.pt', weights_only=True)\n"
@@ -69,12 +76,12 @@ DESERIALIZATION = {
 
 def test_unsafe_deserialization(ml_run):
     assert _located(ml_run, "MLR410", "deserialization") == [
-        ("MLR410", "hub.py", 4), ("MLR410", "hub.py", 5), ("MLR410", "hub.py", 6),
+        ("MLR410", "crlf.py", 5), ("MLR410", "hub.py", 4), ("MLR410", "hub.py", 5), ("MLR410", "hub.py", 6),
         ("MLR410", "joblib_from.py", 3),
         ("MLR410", "pandas_numpy.py", 4), ("MLR410", "pandas_numpy.py", 5),
         ("MLR410", "pickle_renamed.py", 3),
         ("MLR410", "pickles.py", 5), ("MLR410", "pickles.py", 6), ("MLR410", "pickles.py", 7),
-        ("MLR410", "pickles.py", 8),
+        ("MLR410", "pickles.py", 8), ("MLR410", "split_lines.py", 7),
         ("MLR410", "torch_alias.py", 3), ("MLR410", "torch_false.py", 3), ("MLR410", "torch_from.py", 3),
         ("MLR410", "yaml_loads.py", 4), ("MLR410", "yaml_loads.py", 5), ("MLR410", "yaml_loads.py", 6),
     ]
@@ -136,6 +143,13 @@ LEAKAGE = {
         "model.fit(x_val, y_val)\n"  # 6
         "model.fit(valid_features)\n"  # 7
     ),
+    # a split imported under another name, called on a statement over several lines (only the statements that
+    # name a fit, a transform, a split or a name imported as one have their calls looked at)
+    "split_renamed.py": (
+        "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.preprocessing import "
+        "StandardScaler\n\n\ndef prepare(X, y):\n    X = StandardScaler().fit_transform(X)\n    print(X.shape)\n"
+        "    parts = (\n        tts(\n            X, y,\n        )\n    )\n    return parts\n"  # 9
+    ),
     # tricky negatives
     "split_then_scale.py": (
         "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n\n"
@@ -174,7 +188,7 @@ def test_data_leakage(ml_run):
         ("MLR311", "fit_on_held_out.py", 6), ("MLR311", "fit_on_held_out.py", 7),
         ("MLR311", "fit_then_transform.py", 7),
         ("MLR311", "fit_transform_in_place.py", 8), ("MLR311", "oversample_then_split.py", 5),
-        ("MLR311", "scale_then_split.py", 6),
+        ("MLR311", "scale_then_split.py", 6), ("MLR311", "split_renamed.py", 9),
     ]
     messages = _messages(ml_run, "leakage")
     assert messages[("scale_then_split.py", 6)] == (
@@ -255,6 +269,8 @@ FORWARD = {
         "        return self.encoder.forward(x)\n"  # 6
     ),
     "lightning_alias.py": "import lightning as L\n\nout = net.forward(batch)\n",  # 3
+    # in a lambda, `forward` on a continuation line (only the statements on the lines saying it are walked)
+    "lambda_forward.py": "import torch\n\nrun = lambda m, x: (\n    m\n    .forward(x)\n)\n",  # 4
     # tricky negatives
     "parent.py": (
         "import torch.nn as nn\n\n\nclass Child(nn.Linear):\n    def forward(self, x):\n"
@@ -295,7 +311,7 @@ FORWARD = {
 
 def test_direct_forward_call(ml_run):
     assert _located(ml_run, "MLR313", "forward") == [
-        ("MLR313", "lightning_alias.py", 3), ("MLR313", "plain_class.py", 24), ("MLR313", "plain_class.py", 32),
+        ("MLR313", "lambda_forward.py", 4), ("MLR313", "lightning_alias.py", 3), ("MLR313", "plain_class.py", 24), ("MLR313", "plain_class.py", 32),
         ("MLR313", "plain_class.py", 36), ("MLR313", "plain_class.py", 45), ("MLR313", "predict.py", 5),
         ("MLR313", "wrapper.py", 6),
     ]

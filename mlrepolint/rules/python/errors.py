@@ -122,10 +122,6 @@ _TRY_NODES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 _STDOUT = ("sys.stdout", "sys.stderr")
 
 
-def _matches_any(file: PythonFile, globs: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(file.name, glob) or fnmatchcase(file.path, glob) for glob in globs)
-
-
 def _is_print(call: ast.Call) -> bool:
     """A call of the builtin `print` that writes to the terminal (not `print(..., file=handle)`)."""
     if not (isinstance(call.func, ast.Name) and call.func.id == "print"):
@@ -266,7 +262,7 @@ class ErrorHandlingChecker(PythonChecker):
 
     def _check_prints(self, file: PythonFile, ctx: Context) -> None:
         options = ctx.options(PRINT_IN_MODULE)
-        if file.is_test or _matches_any(file, tuple(options["exempt"])):
+        if file.is_test or file.matches_any(tuple(options["exempt"])):
             return
         role = ctx.project.role_for(file.path, file.text)
         if role.kind not in IMPORTABLE or role.framework == "streamlit":

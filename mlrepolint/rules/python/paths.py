@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity
 
@@ -66,7 +67,7 @@ def looks_hardcoded(value: str, prefixes: tuple[str, ...]) -> bool:
 
 def _may_name_a_path(source: str, prefixes: tuple[str, ...]) -> bool:
     """False when no literal in the source can be a machine path, which spares the walk of every expression."""
-    if any(prefix in source for prefix in prefixes):
+    if _names_a_prefix(prefixes)(source):
         return True
     # A literal that starts with a drive letter, `"C:\` or `' D:/`: looked for at each `:\` or `:/` (URLs
     # have many), since a regex over the whole source, trying at every quote, costs a tenth of a parse.
@@ -78,6 +79,17 @@ def _may_name_a_path(source: str, prefixes: tuple[str, ...]) -> bool:
                 return True
             at = source.find(separator, at + 1)
     return False
+
+
+@functools.lru_cache(maxsize=8)
+def _names_a_prefix(prefixes: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test of whether one of `prefixes` is in a text. Prefixes that all start with one character (the default
+    ones, `/home/`, `/mnt/`...) are one regex, which `re` scans for with a fast loop over that first character:
+    a tenth of the cost of a substring test per prefix on NeMo."""
+    if prefixes and all(prefix[:1] == prefixes[0][:1] != "" for prefix in prefixes):
+        search = re.compile("|".join(re.escape(prefix) for prefix in prefixes)).search
+        return lambda source: search(source) is not None
+    return lambda source: any(prefix in source for prefix in prefixes)
 
 
 #: Nodes that carry a docstring or decorators.

@@ -260,7 +260,8 @@ class _Scope:
         self.app = role.kind == APP_MODULE
         self.file = file
         self.helpers = helpers  # name -> why: functions of loose repository modules that do I/O
-        self._local: dict[str, str | None] | None = None
+        self._functions: dict[str, ast.AST] | None = None  # the module's top-level functions by name
+        self._local: dict[str, str | None] = {}  # name -> why, for those asked about
 
     def work_call(self, value: ast.AST) -> str | None:
         """The first call in `value` that does work, as a description, or None."""
@@ -283,12 +284,16 @@ class _Scope:
             return self.helpers[name]
         if "." in name:
             return None
-        if self._local is None:
-            self._local = {}
-            for node in self.file.tree.body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self._local[node.name] = self._body_work(node)
-        return self._local.get(name)
+        if self._functions is None:  # the later of two functions of one name is the one called
+            self._functions = {node.name: node for node in self.file.tree.body
+                               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        function = self._functions.get(name)
+        if function is None:
+            return None
+        # Only the functions the module level calls are walked: most calls there are of builtins and classes.
+        if name not in self._local:
+            self._local[name] = self._body_work(function)
+        return self._local[name]
 
     def _body_work(self, function: ast.AST) -> str | None:
         for node in ast.walk(function):
@@ -357,7 +362,7 @@ class StructureChecker(PythonChecker):
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Scan the module's top level once for the three rules."""
         options = ctx.options(TOP_LEVEL_EXECUTION)
-        if any(fnmatchcase(file.name, glob) or fnmatchcase(file.path, glob) for glob in options["exempt"]):
+        if file.matches_any(tuple(options["exempt"])):
             return
         role = ctx.project.role_for(file.path, file.text)
         if role.kind in _UNCHECKED or role.framework in ("streamlit", "sphinx-gallery"):

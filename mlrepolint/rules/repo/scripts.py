@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from mlrepolint.api import (
-    ENTRY_SCRIPT, Context, ReadSource, RepoChecker, RepoView, Rule, Severity, dotted_name, keyword_value,
+    ENTRY_SCRIPT, Context, PythonFile, ReadSource, RepoChecker, RepoView, Rule, Severity, dotted_name,
+    keyword_value,
 )
 from mlrepolint.rules.repo.imports import PYTHON_LIMIT, read_python
 
@@ -204,9 +206,9 @@ class EntryScriptChecker(RepoChecker):
 
     def shares_of_source(self, source: ReadSource, ctx: Context) -> dict[str, Any]:
         """An entry script's share, from the text and tree the per-file pass parsed (in its worker)."""
-        if ctx.project.kind_of(source.path) != ENTRY_SCRIPT or not source.path.endswith(".py") or source.tree is None:
+        if ctx.project.kind_of(source.path) != ENTRY_SCRIPT or not source.path.endswith(".py") or source.module is None:
             return {}
-        return {"entry-script": _share_of(source.text if source.size <= PYTHON_LIMIT else None, source.tree)}
+        return {"entry-script": _share_of(source.text if source.size <= PYTHON_LIMIT else None, source.module)}
 
     def _check_script(self, path: str, share: dict, ctx: Context) -> None:
         training = share["training"]
@@ -259,23 +261,25 @@ def _script_share(repo: RepoView, path: str) -> dict | None:
     return _share_of(read_python(repo, path))
 
 
-def _share_of(text: str | None, tree: ast.Module | None = None) -> dict | None:
-    """`_script_share` of the script's text (None: unreadable), and of its syntax tree when it is parsed already."""
+def _share_of(text: str | None, module: PythonFile | None = None) -> dict | None:
+    """`_script_share` of the script's text (None: unreadable), and of the text parsed when it is parsed already
+    (the per-file pass's, whose node index its checkers may have built)."""
     if text is None or not _may_train_or_evaluate(text):
         return None
-    if tree is None:
+    if module is None:
         try:
-            tree = ast.parse(text)
+            module = PythonFile("", text, ast.parse(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # the per-file pass reports it as parse-error
-    names = _Names(tree)
-    training = _training(tree, names)
-    step = _unseeded_randomised_step(tree, names) if training is not None and training.needs == "sklearn" else None
-    hyper = _first_hyper_parameter(tree)
+    names = _Names(module.tree)
+    calls = _calls(module)
+    training = _training(calls, names)
+    step = _unseeded_randomised_step(calls, names) if training is not None and training.needs == "sklearn" else None
+    hyper = _first_hyper_parameter(module)
     return {
         "training": None if training is None else [training.needs, training.seeded_itself, _shown(training.call)],
         "step": None if step is None else _shown(step),
-        "evaluates": _evaluates(tree),
+        "evaluates": _evaluates(calls),
         "seeds": _calls_a_seed(text),
         "config": _CONFIG_TEXT.search(text) is not None,
         "hyper": None if hyper is None else [hyper[0].lineno, hyper[0].col_offset + 1, hyper[1]],  # type: ignore
@@ -322,7 +326,7 @@ class _Names:
 
     def __init__(self, tree: ast.Module) -> None:
         self.bindings: dict[str, str] = {}
-        for node in ast.walk(tree):
+        for node in _imports(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.bindings[alias.asname or alias.name.split(".", 1)[0]] = (
@@ -350,17 +354,37 @@ _SEED_HINTS = {
 }
 
 
-def _calls(tree: ast.AST) -> list[ast.Call]:
-    return sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda c: (c.lineno, c.col_offset))
+#: The fields through which statements nest (an expression never holds a statement), handlers and match cases.
+_NESTING = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
+
+
+def _imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The import statements in `ast.walk`'s order (breadth first; a name imported twice is bound by the later),
+    visiting statements only: an expression never holds a statement, and most nodes are expressions."""
+    queue: deque[ast.AST] = deque([tree])
+    while queue:
+        node = queue.popleft()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        for name in node._fields:  # in `ast.iter_child_nodes`' order
+            if name in _NESTING:
+                queue.extend(getattr(node, name, ()))
+
+
+def _calls(module: PythonFile) -> list[ast.Call]:
+    """The calls in source order, from the file's shared node index. Calls that start at one place (`f(a)(b)`,
+    `x.f().g()`) come outermost first, as a walk down the tree meets them."""
+    calls: list[ast.Call] = module.nodes(ast.Call)  # type: ignore[assignment]
+    return sorted(calls, key=lambda c: (c.lineno, c.col_offset, -c.end_lineno, -c.end_col_offset))  # type: ignore
 
 
 def _method(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else ""
 
 
-def _training(tree: ast.Module, names: _Names) -> _Training | None:
-    """The script's first training call and what it needs seeded, or None when it does not train."""
-    calls = _calls(tree)
+def _training(calls: list[ast.Call], names: _Names) -> _Training | None:
+    """The script's first training call (of its `calls`, in source order) and what it needs seeded, or None when
+    it does not train."""
     modules = names.modules
     backward = next((c for c in calls if _method(c) in ("backward", "manual_backward")), None)
     step = any(_method(c) == "step" and "opt" in (dotted_name(c.func.value) or "").lower()  # type: ignore[attr-defined]
@@ -384,9 +408,9 @@ def _training(tree: ast.Module, names: _Names) -> _Training | None:
     return None
 
 
-def _unseeded_randomised_step(tree: ast.Module, names: _Names) -> ast.Call | None:
+def _unseeded_randomised_step(calls: list[ast.Call], names: _Names) -> ast.Call | None:
     """The first scikit-learn randomised step without `random_state`."""
-    for call in _calls(tree):
+    for call in calls:
         short = names.resolve(dotted_name(call.func)).rsplit(".", 1)[-1]
         if keyword_value(call, "random_state") is not None or any(k.arg is None for k in call.keywords):
             continue  # seeded, or `**params` that may hold the seed
@@ -407,15 +431,16 @@ def _false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
 
-def _evaluates(tree: ast.Module) -> bool:
+def _evaluates(calls: list[ast.Call]) -> bool:
     return any(_method(c) in ("evaluate", "predict", "predict_proba") or (_method(c) == "eval" and not c.args)
-               for c in _calls(tree))
+               for c in calls)
 
 
-def _first_hyper_parameter(tree: ast.Module) -> tuple[ast.AST, str] | None:
-    """The first keyword argument or assignment that gives a hyper-parameter a number."""
+def _first_hyper_parameter(module: PythonFile) -> tuple[ast.AST, str] | None:
+    """The first keyword argument or assignment that gives a hyper-parameter a number (no two start at one place,
+    so the order the nodes come in does not matter)."""
     found: list[tuple[int, int, ast.AST, str]] = []
-    for node in ast.walk(tree):
+    for node in module.nodes(ast.Call, ast.Assign):
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg and keyword.arg.lower() in HYPER_PARAMETERS and _number(keyword.value):

@@ -73,8 +73,10 @@ REMOTE_CODE_CALLS = ("from_pretrained", "pipeline", "load_dataset")
 #: A loader's name as a whole word, not only as a call: `from joblib import load as restore` names it at the import,
 #: `partial(torch.load, ...)` passes it; `download(` and `load_state_dict(` are not loaders.
 #: The word boundary before `load` is tested apart (`_mentions_loader`): a regex that starts with `\b` is tried at
-#: every position of the text, and cost a tenth of a parse on NeMo.
-_PREFILTER = re.compile(r"load(?:s|_all)?\b|Unpickler|read_pickle|trust_remote_code")
+#: every position of the text, and cost a tenth of a parse on NeMo. The other names are substrings looked for
+#: apart too: an alternation that starts with four different letters is tried at each of them.
+_LOADER_WORD = re.compile(r"load(?:s|_all)?\b")
+_OTHER_LOADER_MENTIONS = ("Unpickler", "read_pickle", "trust_remote_code")
 _WORD_CHARACTER = re.compile(r"\w")
 _UNSAFE = "unsafe_"
 #: The last part of every call name `_verdict` judges (of the name as written when it is an attribute, as the
@@ -88,10 +90,10 @@ _LOADER_NAMES = frozenset(
 def _mentions_loader(text: str) -> bool:
     """A loader's name as a whole word (`load`, `loads`, `load_all`, `unsafe_load`, `unsafe_load_all`), or
     `Unpickler`, `read_pickle` or `trust_remote_code` anywhere."""
-    for match in _PREFILTER.finditer(text):
+    if any(mention in text for mention in _OTHER_LOADER_MENTIONS):
+        return True
+    for match in _LOADER_WORD.finditer(text):
         start = match.start()
-        if text[start] != "l":
-            return True
         if match.group() != "loads" and start >= len(_UNSAFE) and text.startswith(_UNSAFE, start - len(_UNSAFE)):
             start -= len(_UNSAFE)  # `unsafe_load`, `unsafe_load_all` (there is no `unsafe_loads`)
         if not start or not _WORD_CHARACTER.match(text, start - 1):
@@ -117,7 +119,7 @@ class UnsafeDeserializationChecker(PythonChecker):
         found = []
         examined = 0
         bindings = names.bindings
-        for call in file.nodes(ast.Call):
+        for call in file.nodes_naming(_written_names(bindings), ast.Call):
             assert isinstance(call, ast.Call)
             func = call.func
             if isinstance(func, ast.Attribute):
@@ -142,6 +144,13 @@ class UnsafeDeserializationChecker(PythonChecker):
         for line, column, why, pickled in sorted(found):
             # A pickle is the format itself (the fix is another format): worth a look, not a warning.
             ctx.report(UNSAFE_DESERIALIZATION, line, column, why, severity=Severity.INFO if pickled else None)
+
+
+def _written_names(bindings: dict[str, str]) -> set[str]:
+    """What the callee of a call `check` judges is written with: a loader's name (`torch.load`, `load`), or a name
+    imported as one (`restore` after `from joblib import load as restore`). Only the statements on the lines
+    that hold one are walked: a file that imports torch has hundreds of other calls."""
+    return _LOADER_NAMES | {name for name, target in bindings.items() if target.rsplit(".", 1)[-1] in _LOADER_NAMES}
 
 
 def _verdict(call: ast.Call, name: str, names: ImportedNames, torch_safe_default: bool) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from typing import Iterator
 
 from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name
@@ -147,6 +148,21 @@ def _calls(stmt: ast.stmt) -> Iterator[ast.Call]:
     yield from sorted(found, key=lambda c: (c.lineno, c.col_offset))
 
 
+def _called_names(bindings: dict[str, str]) -> set[str]:
+    """What a call that `_scope` acts on is written with: a fit or `transform` method's name, a split's or
+    cross-validation's name (`model_selection.train_test_split`), or a name imported as one (`tts` after
+    `from sklearn.model_selection import train_test_split as tts`). Every other call is passed over."""
+    return {*FIT_METHODS, "transform", *SPLITS} | {
+        name for name, target in bindings.items() if target.rsplit(".", 1)[-1] in SPLITS
+    }
+
+
+def _spans_one(stmt: ast.stmt, lines: list[int]) -> bool:
+    """Whether the statement spans one of the sorted `lines`."""
+    at = bisect_left(lines, stmt.lineno)
+    return at < len(lines) and lines[at] <= (stmt.end_lineno or stmt.lineno)
+
+
 class LeakageChecker(PythonChecker):
     """Finds preprocessing fitted before the split and fits on data named as test data."""
 
@@ -171,8 +187,10 @@ class LeakageChecker(PythonChecker):
         ]
         found: list[tuple[int, int, str]] = []
         fits = False
+        naming = file.lines_naming(_called_names(names.bindings))
+        lines = None if naming is None else sorted(naming)
         for scope in scopes:
-            scope_found, scope_fits = self._scope(scope.body, names)
+            scope_found, scope_fits = self._scope(scope.body, names, lines)
             found += scope_found
             fits = fits or scope_fits
         if not fits:
@@ -181,7 +199,12 @@ class LeakageChecker(PythonChecker):
         for line, column, message in sorted(set(found)):
             ctx.report(DATA_LEAKAGE, line, column, message)
 
-    def _scope(self, body: list[ast.stmt], names: ImportedNames) -> tuple[list[tuple[int, int, str]], bool]:
+    def _scope(
+        self, body: list[ast.stmt], names: ImportedNames, lines: list[int] | None
+    ) -> tuple[list[tuple[int, int, str]], bool]:
+        """What the statements of one scope fit and report, in order. `lines` (sorted), when known, are the only
+        lines where a call that matters can be written (see `_called_names`): a statement spanning none of them
+        has its calls left unwalked, as they would all be passed over."""
         found: list[tuple[int, int, str]] = []
         fits = False
         preprocessors: dict[str, str] = {}  # variable -> class of the preprocessor assigned to it
@@ -190,7 +213,7 @@ class LeakageChecker(PythonChecker):
         reported: set[tuple[str, int]] = set()  # fits already reported: once each, at the first split
         for stmt in _statements(body):
             new_taint: dict[str, tuple[str, int]] = {}
-            for call in _calls(stmt):
+            for call in _calls(stmt) if lines is None or _spans_one(stmt, lines) else ():
                 func = call.func
                 method = func.attr if isinstance(func, ast.Attribute) else ""
                 if method in FIT_METHODS:

@@ -42,6 +42,29 @@ _MENTION = re.compile(r"\bnan\b", re.IGNORECASE)
 _OPERATORS = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
 
 
+def _mentions_nan(text: str) -> bool:
+    """Whether `_MENTION` matches: `nan` in any case as a whole word. For ASCII text, by `str.find` on the text
+    lowered, testing the characters around each `nan`: a case-blind regex that starts with `\\b` is tried at every
+    position, and NeMo's `isnan`, `nanmean` and `nan_to_num` send a twelfth of its files to it."""
+    if not text.isascii():  # `\w` and case folding beyond ASCII: the regex itself
+        return _MENTION.search(text) is not None
+    lowered = text.lower()
+    at = lowered.find("nan")
+    while at >= 0:
+        end = at + 3
+        if (not at or not _is_word_character(lowered[at - 1])) and (
+            end == len(lowered) or not _is_word_character(lowered[end])
+        ):
+            return True
+        at = lowered.find("nan", at + 1)
+    return False
+
+
+def _is_word_character(character: str) -> bool:
+    """`\\w` for an ASCII character."""
+    return character.isalnum() or character == "_"
+
+
 def _is_nan(node: ast.expr, names: ImportedNames) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float" and node.args:
         value = constant(node.args[0])
@@ -59,7 +82,7 @@ class NanComparisonChecker(PythonChecker):
     def check(self, file: PythonFile, ctx: Context) -> None:
         """Look at the comparisons of a file that mentions NaN."""
         text = file.text
-        if not ("nan" in text or "NaN" in text or "NAN" in text or "Nan" in text) or _MENTION.search(text) is None:
+        if not ("nan" in text or "NaN" in text or "NAN" in text or "Nan" in text) or not _mentions_nan(text):
             return  # no NaN in the source: no walk of the expressions (substrings first: a case-blind regex is slow)
         ctx.examine(NAN_COMPARISON)
         names = ImportedNames(file)

@@ -270,15 +270,18 @@ def _forward_calls(file: PythonFile) -> list[tuple[ast.Call, ast.AST, ast.ClassD
 
     From the file's shared node index: a node lies inside a definition exactly when its span lies inside the
     definition's (which starts at its first decorator), so the innermost function and class around a call are
-    the ones with the latest start among those whose span holds the call's.
+    the ones with the latest start among those whose span holds the call's. Only the statements on the lines that
+    say `forward` have their expressions walked: a lambda around such a call is in the statement that holds it.
     """
+    near = file.nodes_naming(("forward",), ast.Call, ast.Lambda)
     calls = [
-        call for call in file.nodes(ast.Call)
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "forward"  # type: ignore[attr-defined]
+        call for call in near
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "forward"
     ]
     if not calls:
         return []
-    scopes = [(_span(node), node) for node in file.nodes(*_FUNCTIONS, ast.Lambda, ast.ClassDef)]
+    lambdas = [node for node in near if isinstance(node, ast.Lambda)]
+    scopes = [(_span(node), node) for node in [*file.nodes(*_FUNCTIONS, ast.ClassDef), *lambdas]]
     found: list[tuple[ast.Call, ast.AST, ast.ClassDef | None]] = []
     for call in calls:
         where = _span(call)
