@@ -311,7 +311,8 @@ FORWARD = {
 
 def test_direct_forward_call(ml_run):
     assert _located(ml_run, "MLR313", "forward") == [
-        ("MLR313", "lambda_forward.py", 4), ("MLR313", "lightning_alias.py", 3), ("MLR313", "plain_class.py", 24), ("MLR313", "plain_class.py", 32),
+        ("MLR313", "lambda_forward.py", 4), ("MLR313", "lightning_alias.py", 3), ("MLR313", "plain_class.py", 24),
+        ("MLR313", "plain_class.py", 32),
         ("MLR313", "plain_class.py", 36), ("MLR313", "plain_class.py", 45), ("MLR313", "predict.py", 5),
         ("MLR313", "wrapper.py", 6),
     ]
