@@ -288,11 +288,8 @@ class Cache(NoCache):
         part = self.repo.get(name)
         if not isinstance(part, dict) or part.get("listing") != listing or not isinstance(part.get("inputs"), dict):
             return None
-        reader = self.engine.repo
-        for path, signature in part["inputs"].items():
-            current = stat_signature(reader.stat(path))
-            if (list(current) if current else None) != signature:
-                return None
+        if not _unchanged(part["inputs"], self.engine.repo.stat):
+            return None
         try:
             rules, new = self._numbered, tuple.__new__
             findings = [new(Finding, (*rules[i], path, line, column, message, None, None))
@@ -348,11 +345,7 @@ class Cache(NoCache):
         entry = self._derived.get(namespace)
         if not isinstance(entry, dict) or entry.get("listing") != listing or not isinstance(entry.get("inputs"), dict):
             return None
-        for path, signature in entry["inputs"].items():
-            current = stat_signature(stat(path))
-            if (list(current) if current else None) != signature:
-                return None
-        return entry.get("value")
+        return entry.get("value") if _unchanged(entry["inputs"], stat) else None
 
     def store_derived(self, namespace: str, listing: str, read: dict[str, os.stat_result | None], value: Any) -> None:
         """Record work over several files (JSON, its strings masked) with the stat of every file it read; not
@@ -855,6 +848,15 @@ def repo_inputs_digest(engine: Engine) -> str:
     besides the files they read."""
     parts = f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}"
     return hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()
+
+
+def _unchanged(inputs: dict[str, Any], stat: Callable[[str], os.stat_result | None]) -> bool:
+    """Whether every recorded input (path -> stat signature, None for a missing file) has that stat now."""
+    for path, signature in inputs.items():
+        current = stat_signature(stat(path))
+        if (list(current) if current else None) != signature:
+            return False
+    return True
 
 
 def _encoded(data: dict[str, Any]) -> bytes:
