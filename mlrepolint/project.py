@@ -32,6 +32,8 @@ from urllib.parse import unquote
 
 from mlrepolint.importscan import scan_imports
 from mlrepolint.regex import lazy
+from mlrepolint.repo import path_suffix
+from mlrepolint.source import is_test_path
 
 if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
@@ -935,23 +937,6 @@ SERVERS = {"uvicorn": "fastapi", "hypercorn": "fastapi", "daphne": "django", "gu
            "solara": "solara", "lambda": "lambda"}
 
 
-def is_test_path(path: str) -> bool:
-    """Test modules: `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, or anything under `tests/`/`test/` (as
-    `mlrepolint.source.is_test_path`, without building a path object per file)."""
-    folder, _, name = path.rpartition("/")
-    return (
-        name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py")
-        or any(part in ("tests", "test") for part in folder.split("/"))
-    )
-
-
-def _suffix(path: str) -> str:
-    """The last suffix, lower-cased (`.csv`), as `RepoFile.suffix` without a path object."""
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
-
-
 def template_folder(path: str) -> str | None:
     """The top-most folder of `path` whose name is Jinja (`{{ cookiecutter.repo_name }}/`), or None."""
     parts = path.split("/")
@@ -1000,7 +985,7 @@ def build_project(repo: RepoView, facts: FactSource | None = None) -> Project:
     _resolve_imports(build)
     build.markdown = {
         f.path: repo.read_text(f.path, SMALL_LIMIT) or "" for f in repo.files
-        if _suffix(f.path) in (".md", ".markdown", ".rst") and template_folder(f.path) is None
+        if path_suffix(f.path) in (".md", ".markdown", ".rst") and template_folder(f.path) is None
     }
     _find_run_targets(build)
     _find_gallery(build)
@@ -1230,7 +1215,7 @@ def _find_run_targets(build: _Build) -> None:
     """Python files that something runs (scripts) or serves (apps), with the file and command that say so."""
     sources = list(_command_sources(build.repo, build.markdown))
     for f in build.repo.files:
-        if _suffix(f.path) == ".ipynb" and _in_template(build, f.path) is None:
+        if path_suffix(f.path) == ".ipynb" and _in_template(build, f.path) is None:
             commands = build.facts.get(f.path).commands
             if commands:
                 sources.append((f.path, "\n".join(commands), False))
@@ -1397,12 +1382,12 @@ def _other_roles(build: _Build, roles: Mapping[str, Role], links: Mapping[str, s
     markdown_folders = {path.rpartition("/")[0] + "/" for path in build.markdown}
     for f in build.repo.files:
         path = f.path
-        if path in roles or path in build.markdown or _suffix(f.path) == ".ipynb":
+        if path in roles or path in build.markdown or path_suffix(f.path) == ".ipynb":
             continue
         folder = path.rpartition("/")[0] + "/" if "/" in path else ""
         template = _in_template(build, path)
-        if template is not None or _suffix(f.path) in (".jinja", ".j2", ".jinja2"):
-            found[path] = Role(TEMPLATE, template or f"a Jinja template (`{_suffix(f.path)}`)")
+        if template is not None or path_suffix(f.path) in (".jinja", ".j2", ".jinja2"):
+            found[path] = Role(TEMPLATE, template or f"a Jinja template (`{path_suffix(f.path)}`)")
             continue
         managed = next((out for out in dvc if path == out.rstrip("/") or (out.endswith("/") and path.startswith(out))),
                        None)
@@ -1413,7 +1398,7 @@ def _other_roles(build: _Build, roles: Mapping[str, Role], links: Mapping[str, s
         if any(part.lower() in TEST_DIRS or TEST_DIRS.intersection(re.split(r"[-_.]", part.lower())) for part in parts):
             found[path] = Role(TEST_FIXTURE, "under a test folder")
             continue
-        table = _suffix(f.path) in TABLE_SUFFIXES and _suffix(f.path) not in (".md", ".txt")
+        table = path_suffix(f.path) in TABLE_SUFFIXES and path_suffix(f.path) not in (".md", ".txt")
         if table and RESULT_WORDS.search(path):
             if path in links:
                 found[path] = Role(RESULT_TABLE, f"a results table linked from {links[path]}")
@@ -1422,7 +1407,7 @@ def _other_roles(build: _Build, roles: Mapping[str, Role], links: Mapping[str, s
                 found[path] = Role(RESULT_TABLE, f"a results table in `{folder}`, whose Markdown links its tables")
                 continue
         if table and not DATA_DIRS.intersection(parts) and (build.repo.size(path) or 0) <= 16_000 \
-                and _suffix(path) in (".csv", ".tsv") and _links_table(build.repo.read_text(path, 16_000) or ""):
+                and path_suffix(path) in (".csv", ".tsv") and _links_table(build.repo.read_text(path, 16_000) or ""):
             found[path] = Role(DOCS_ASSET, "a small table of links (an index of pages, videos, notebooks), not data")
             continue
         if table and path in links and not DATA_DIRS.intersection(parts) and (build.repo.size(path) or 0) <= 16_000:
@@ -1503,7 +1488,7 @@ def _published_collection(build: _Build, kind: str) -> str:
     book = next((f.path for f in build.repo.files if f.name in BOOK_FILES), None)
     if book is not None:
         return f"a book: {book} builds it"
-    names = [f.name for f in build.repo.files if _suffix(f.path) == ".ipynb"]
+    names = [f.name for f in build.repo.files if path_suffix(f.path) == ".ipynb"]
     chapters = sum(1 for name in names if _CHAPTER.match(name))
     if chapters >= PUBLISHED_NOTEBOOKS and 2 * chapters >= len(names):
         return f"a book: {chapters} of {len(names)} notebooks numbered as chapters"
@@ -1523,7 +1508,7 @@ def _repository_kind(build: _Build, roles: Mapping[str, Role]) -> tuple[str, str
         shown = ", ".join(lessons[:3]) + (", ..." if len(lessons) > 3 else "")
         return COLLECTION, f"{len(lessons)} lesson folders ({shown})"
     code = [p for p, r in roles.items() if r.kind in (ENTRY_SCRIPT, LIBRARY_MODULE, APP_MODULE, PACKAGE_INIT)]
-    notebooks = [f.path for f in repo.files if _suffix(f.path) == ".ipynb"]
+    notebooks = [f.path for f in repo.files if path_suffix(f.path) == ".ipynb"]
     if notebooks and len(notebooks) >= 2 * max(1, len(code)):
         return COLLECTION, f"{len(notebooks)} notebooks and {len(code)} Python modules"
     declared = build.declared

@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from mlrepolint.patterns import Spec, valid_lines
@@ -86,6 +86,14 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIPPED_DIRS or any(fnmatch(name, glob) for glob in SKIPPED_DIR_GLOBS)
 
 
+def path_suffix(path: str) -> str:
+    """The last suffix of a POSIX path's name, lower-cased (`.csv`), as `PurePosixPath.suffix` gives it (none for
+    `.env` or `name.`), without building a path object: asked for every listed file by several rules."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 @dataclass(frozen=True)
 class RepoFile:
     """A file in the repository: its path relative to the root (POSIX) and whether git tracks it."""
@@ -101,7 +109,7 @@ class RepoFile:
     @property
     def suffix(self) -> str:
         """The last suffix, lower-cased (`.csv`)."""
-        return PurePosixPath(self.path).suffix.lower()
+        return path_suffix(self.path)
 
 
 class ReadSource:

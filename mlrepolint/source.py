@@ -10,7 +10,6 @@ import tokenize
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import cached_property
-from pathlib import PurePosixPath
 from bisect import bisect_left
 from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
@@ -253,14 +252,11 @@ def _lines_holding(text: str, words: Iterable[str]) -> set[int]:
 
 def is_test_path(path: str) -> bool:
     """True for test modules: `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, or anything under
-    `tests/`/`test/`."""
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
+    `tests/`/`test/` (`path` relative and POSIX, as the repository lists it; string tests, no path object)."""
+    folder, _, name = path.rpartition("/")
     return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name in ("conftest.py", "tests.py")
-        or any(part in ("tests", "test") for part in parts[:-1])
+        name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py")
+        or any(part in ("tests", "test") for part in folder.split("/"))
     )
 
 

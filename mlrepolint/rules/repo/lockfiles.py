@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from typing import Any, Callable, Iterable, Mapping
 
 from mlrepolint.api import LIBRARY, Context, RepoView, Rule, Severity
+from mlrepolint.patterns import fnmatch_any
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.pins import Dep, requirement_dep
 
@@ -138,16 +138,17 @@ def check_lock_files(
     options = ctx.options(MISSING_LOCK_FILE)
     kind = options.get("project-kind", "auto")
 
+    is_lock = fnmatch_any(tuple(options["lock-files"]))
+    is_application = fnmatch_any(tuple(options["application-files"]))
+
     def locked(folder: str) -> bool:
-        lock_globs = options["lock-files"]
         return pinned_requirements(folder) or any(
-            posixpath.dirname(f.path) in (folder, "") and any(fnmatch(f.name, glob) for glob in lock_globs)
-            for f in repo.files
+            posixpath.dirname(f.path) in (folder, "") and is_lock(f.name) for f in repo.files
         )
 
     def application_file(folder: str) -> str | None:
         for f in repo.files:
-            if _in_folder(f.path, folder) and any(fnmatch(f.name, p) for p in options["application-files"]):
+            if _in_folder(f.path, folder) and is_application(f.name):
                 return f.path
         return None
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from fnmatch import fnmatch
 
 from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
+from mlrepolint.patterns import fnmatch_any
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.textfiles import read_declaration
 
@@ -200,8 +200,8 @@ class ProjectSetupChecker(RepoChecker):
     @staticmethod
     def _check_ci(repo: RepoView, ctx: Context) -> None:
         ctx.examine(MISSING_CI)
-        globs = tuple(ctx.options(MISSING_CI)["ci-files"])
-        if not any(any(fnmatch(f.path, glob) for glob in globs) for f in repo.files):
+        is_ci = fnmatch_any(tuple(ctx.options(MISSING_CI)["ci-files"]))
+        if not any(is_ci(f.path) for f in repo.files):
             ctx.report(
                 MISSING_CI, None, None,
                 "no CI configuration (GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Jenkins...): tests and "

@@ -10,10 +10,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatch
-from pathlib import PurePosixPath
 
 from mlrepolint.api import Project, RepoView, is_test_path, scan_imports
+from mlrepolint.patterns import fnmatch_any
 from mlrepolint.rules.repo.imports import is_project_code
 from mlrepolint.rules.repo.project_setup import CI_FILES
 
@@ -66,8 +65,8 @@ def project_modules(repo: RepoView) -> list[str]:
     examples."""
     return [
         f.path for f in repo.files
-        if is_project_code(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
-        and not EXAMPLE_DIRS.intersection(PurePosixPath(f.path).parts[:-1]) and not _templated(f.path)
+        if is_project_code(f.path) and f.name not in NOT_MODULES
+        and not EXAMPLE_DIRS.intersection(f.path.split("/")[:-1]) and not _templated(f.path)
     ]
 
 
@@ -75,7 +74,7 @@ def test_files(repo: RepoView) -> list[str]:
     """Test modules (not `conftest.py`, not `__init__.py`)."""
     return [
         f.path for f in repo.files
-        if f.path.endswith(".py") and is_test_path(f.path) and PurePosixPath(f.path).name not in NOT_MODULES
+        if f.path.endswith(".py") and is_test_path(f.path) and f.name not in NOT_MODULES
         and not _templated(f.path)
     ]
 
@@ -216,9 +215,10 @@ def notebooks(repo: RepoView) -> list[str]:
 def notebook_runner(repo: RepoView) -> str | None:
     """Where the repository executes its notebooks (`path: what runs them`): a CI job, a task runner or a test
     that runs them, or pytest configured to collect them; None when nothing does. Read as text, never run."""
+    is_ci = fnmatch_any(tuple(CI_FILES))
     run_files = [
         f.path for f in repo.files
-        if any(fnmatch(f.path, glob) for glob in CI_FILES) or f.path in TASK_FILES
+        if is_ci(f.path) or f.path in TASK_FILES
     ] + test_files(repo) + [f.path for f in repo.files if f.name == "conftest.py"]
     checks = [(path, _RUNS_NOTEBOOKS) for path in run_files]
     checks += [(name, _NOTEBOOK_OPTIONS) for name in PYTEST_CONFIGS if repo.by_path(name) is not None]

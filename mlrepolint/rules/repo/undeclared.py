@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatch
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, scan_imports
+from mlrepolint.patterns import fnmatch_any
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.imports import third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
@@ -107,10 +107,9 @@ class UndeclaredDependencyChecker(RepoChecker):
 
 def declaration(repo: RepoView) -> str | None:
     """The first file that declares the repository's dependencies, if any."""
+    declares = fnmatch_any(tuple(DECLARATION_FILES))
     for f in repo.files:
-        name = PurePosixPath(f.path).name
-        tail = "/".join(f.path.split("/")[-2:])
-        if any(fnmatch(name, glob) or fnmatch(tail, glob) for glob in DECLARATION_FILES):
+        if declares(f.name) or declares("/".join(f.path.split("/")[-2:])):
             return f.path
     for f in repo.files:
         if f.name == "setup.py":
