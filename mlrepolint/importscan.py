@@ -45,8 +45,29 @@ _OPTIONAL_HEADER = re.compile(
 )
 
 
+#: Texts already scanned in this process, with their imports. The project model's prescan, the dependency rules
+#: and the test-suite rules each read the same files and ask for the same imports (a third of the main process's
+#: scanning, on a large repository); a text's imports depend on the text alone. Kept while the texts held total
+#: no more than `_MEMO_CHARACTERS`, about what a large repository's Python holds.
+_memo: dict[str, tuple[Import, ...]] = {}
+_memo_characters = 0
+_MEMO_CHARACTERS = 64_000_000
+
+
 def scan_imports(text: str) -> list[Import]:
     """Every import statement of Python source, nested ones included, from the text (see the module docstring)."""
+    global _memo_characters
+    known = _memo.get(text)
+    if known is not None:
+        return list(known)
+    found = _scan(text)
+    if _memo_characters + len(text) <= _MEMO_CHARACTERS:
+        _memo[text] = tuple(found)
+        _memo_characters += len(text)
+    return found
+
+
+def _scan(text: str) -> list[Import]:
     # A `find` loop rather than a regex over the text: `import` is rare, and a regex tries every position.
     found: list[Import] = []
     strings: _Strings | None = None
