@@ -10,7 +10,7 @@ from mlrepolint.rules.repo.envfiles import is_env_file
 from mlrepolint.rules.repo.hygiene import base_name, is_lfs_pointer, suffix_of
 from mlrepolint.rules.repo.notebooks import Notebook, load_notebook
 from mlrepolint.rules.repo.secrets.detectors import MARKUP, PYTHON
-from mlrepolint.rules.repo.secrets.scan import Hit, scan_text
+from mlrepolint.rules.repo.secrets.scan import Hit, scan_text, with_triggers
 
 #: (line, column, masked description) of one secret in a file.
 Found = Tuple[Optional[int], Optional[int], str]
@@ -274,9 +274,10 @@ def notebook_secrets(
         return [(hit.line, hit.column, hit, notebook.text) for hit in scan_text(notebook.text, "text")]
     found: list[tuple[int | None, int | None, Hit, str]] = []
     cursor = 0
-    for text, kind in notebook_pieces(notebook.cells):
-        if not text or (text, kind) in seen:
-            continue
+    pieces = [(text, kind) for text, kind in notebook_pieces(notebook.cells) if text and (text, kind) not in seen]
+    for (text, kind), triggered in zip(pieces, with_triggers([text for text, _ in pieces])):
+        if not triggered:
+            continue  # nothing any detector looks for
         for hit in scan_text(text, kind):
             line_start = text.rfind("\n", 0, hit.offset) + 1
             line_end = text.find("\n", hit.offset)
