@@ -354,14 +354,26 @@ class DependencyUseChecker(RepoChecker):
             named_elsewhere.update(self.repo.per_file(
                 "other-mentions:" + digest, path, lambda path=path: self._other_mentioned(path, vocabulary), _strings))
 
-        def names(path: str, words: frozenset[str]) -> bool:
-            if path not in mentioned:
-                mentioned[path] = self._mentioned(path, vocabulary, namespace)
-            return bool(mentioned[path] & words)
+        # Per declaring folder, the files below it searched so far (in order) and the words they name together:
+        # each dependency's search goes on from where the last one stopped, and what the files searched already
+        # name is one set test, not one per file.
+        searching = {folder: (iter(paths), set()) for folder, paths in covered.items()}
+
+        def named_below(folder: str, words: frozenset[str]) -> bool:
+            paths, named = searching[folder]
+            if words & named:
+                return True
+            for path in paths:
+                if path not in mentioned:
+                    mentioned[path] = self._mentioned(path, vocabulary, namespace)
+                named.update(mentioned[path])
+                if mentioned[path] & words:
+                    return True
+            return False
 
         for scope, declared, words in searched:
             # also installed by a dependency the code uses (pinning it is a choice, not waste): not searched
-            if any(names(p, words) for p in covered[scope.folder]) or words & named_elsewhere:
+            if named_below(scope.folder, words) or words & named_elsewhere:
                 continue
             # A long declaration is named, not cut: a cut URL could end inside a token the masking no longer sees.
             shown = declared.text if len(declared.text) <= 60 else declared.name
