@@ -468,7 +468,7 @@ class Cache(NoCache):
 
 PROJECT_FILE = "project.cache"
 FACTS_FILE = "facts.cache"
-PROJECT_FORMAT = "mlrepolint-project-1"
+PROJECT_FORMAT = "mlrepolint-project-2"
 
 
 class SavedProject:
@@ -512,26 +512,26 @@ class SavedProject:
         # a plain `stat` of each Python file, as a warm editor save must not pay the view's symlink checks.
         root = str(self.engine.root)
         changed = [path for path, entry in facts.items()
-                   if type(entry) is not list or len(entry) != 2 or _plain_signature(root, path) != entry[0]]
+                   if type(entry) is not list or len(entry) != 4 or _plain_signature(root, path) != entry[0]]
         if changed:
             source = FactSource(reader)
             for path in changed:
-                before = self.facts(path, trust_stat=False)
-                if before is None or type(facts[path]) is not list or _facts_digest(source.rescan(path, before)) \
-                        != facts[path][1]:
+                entry = facts[path]
+                if type(entry) is not list or len(entry) != 4 or type(entry[2]) is not bool \
+                        or type(entry[3]) is not bool or _facts_digest(source.rescan(path, entry[2], entry[3])) \
+                        != entry[1]:
                     return None
         project = Project.from_json(data.get("project"))
         if project is not None and (changed or touched) and refresh:
             for path in changed:
-                facts[path] = [self._trusted(reader.stat(path)), facts[path][1]]
+                facts[path] = [self._trusted(reader.stat(path)), *facts[path][1:]]
             for path in touched:
                 inputs[path] = [self._trusted(repo.stat(path)), inputs[path][1]]
             write_own(self.engine.root, PROJECT_FILE, PROJECT_FORMAT, data)
         return project
 
-    def facts(self, path: str, trust_stat: bool = True) -> PythonFacts | None:
-        """The file's facts from `facts.cache`, if recorded while the file had the stat it has now (any stat when
-        not `trust_stat`: the facts of the file's last saved version, to compare with its facts now)."""
+    def facts(self, path: str) -> PythonFacts | None:
+        """The file's facts from `facts.cache`, if recorded while the file had the stat it has now."""
         if self._facts is None:
             saved = read_own(self.engine.root, FACTS_FILE, PROJECT_FORMAT)
             facts = saved.get("facts") if saved.get("key") == self.key else None
@@ -539,7 +539,7 @@ class SavedProject:
         entry = self._facts.get(path)
         if type(entry) is not list or len(entry) != 2:
             return None
-        if trust_stat and (entry[0] is None or _signature(self.engine.reader.stat(path)) != entry[0]):
+        if entry[0] is None or _signature(self.engine.reader.stat(path)) != entry[0]:
             return None
         return PythonFacts.from_json(entry[1])
 
@@ -551,7 +551,10 @@ class SavedProject:
             "key": self.key,
             "listing": listing_digest(repo),
             "inputs": {path: [self._trusted(repo.stat(path)), _content(repo, path)] for path in sorted(read)},
-            "facts": {path: [signatures[path], _facts_digest(f)] for path, f in facts.used.items()},
+            # how far each file's facts were looked for, so that a changed file is prescanned as far again
+            # without reading facts.cache
+            "facts": {path: [signatures[path], _facts_digest(f), f.top_code >= 0, f.io_functions is not None]
+                      for path, f in facts.used.items()},
             "project": project.to_json(),
         }
         write_own(root, PROJECT_FILE, PROJECT_FORMAT, self.data)

@@ -557,11 +557,11 @@ class FactSource:
             self.used[path] = facts
         return facts.io_functions or ()
 
-    def rescan(self, path: str, like: PythonFacts) -> PythonFacts:
-        """The file's facts now, looked for as far as `like` was (`top_code`, `io_functions`): equal to `like`
-        when nothing the model decides by changed in the file."""
-        facts = self._scan(path, like.top_code >= 0)
-        if like.io_functions is not None:
+    def rescan(self, path: str, loose: bool, io_functions: bool) -> PythonFacts:
+        """The file's facts now, looked for as far as its saved facts were (`top_code` when `loose`, and
+        `io_functions`): equal to them when nothing the model decides by changed in the file."""
+        facts = self._scan(path, loose)
+        if io_functions:
             facts = PythonFacts(**{**facts.__dict__, "io_functions": io_functions_of(self._text(path))})
         return facts
 

@@ -57,6 +57,15 @@ def test_an_edit_inside_a_function_keeps_the_model_and_is_linted(linted):
     assert (linted / CACHE / "facts.cache").stat().st_mtime_ns == facts  # the model was not built again
 
 
+def test_an_edit_inside_a_function_is_compared_without_the_saved_facts(linted):
+    """The saved model records how far each file's facts were looked for: an edited file is prescanned again and
+    compared with the recorded digest, and facts.cache is read only when the model is built again."""
+    (linted / CACHE / "facts.cache").unlink()
+    edit(linted, "helpers.py", HELPERS.replace('print("loading")', 'x = 1\n    print("loading", x)'))
+    assert [line[:22] for line in prints(linted)] == ["helpers.py:7:5: MLR801"]
+    assert not (linted / CACHE / "facts.cache").exists()  # the model stood: it was not built again
+
+
 def test_an_importer_that_stops_importing_is_seen(linted):
     edit(linted, "helpers.py", HELPERS + GUARD)
     assert prints(linted) == []
@@ -83,7 +92,7 @@ def test_the_hook_on_the_edited_file_sees_the_edit(linted):
 
 
 @pytest.mark.parametrize("forged", [
-    b"mlrepolint-project-1 0000\n{}",
+    b"mlrepolint-project-2 0000\n{}",
     b"not a cache at all",
 ])
 def test_a_forged_or_committed_model_is_ignored(linted, forged):
