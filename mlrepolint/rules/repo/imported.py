@@ -14,8 +14,8 @@ from mlrepolint.api import (
     Context, Import, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path, scan_imports,
 )
 from mlrepolint.rules.repo.imports import (
-    KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, is_third_party, notebook_installs, notebook_modules,
-    notebook_source, provided_names, read_python, with_dependencies,
+    KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, installed_table, is_third_party, notebook_installs,
+    notebook_modules, notebook_source, provided_names, read_python, use_installed_table, with_dependencies,
 )
 from mlrepolint.rules.repo.declared import TRANSITIVE_MARKERS, Declared, Scope, collect, is_development_file
 from mlrepolint.rules.repo.notebooks import load_notebook
@@ -165,6 +165,7 @@ class DependencyUseChecker(RepoChecker):
         scopes = collect(repo)
         if not scopes:
             return  # declares nothing: not this rule's to say
+        use_installed_table(repo.derived("installed-distributions", installed_table))
         self.repo, self.ctx = repo, ctx
         options = ctx.options(UNDECLARED_DEPENDENCY)
         ignored = set(options["ignore-modules"])

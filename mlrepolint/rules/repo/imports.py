@@ -444,10 +444,34 @@ def _provided() -> dict[str, frozenset[str]]:
     return {dist: frozenset(names) for dist, names in reverse.items()}
 
 
+def installed_table() -> dict[str, list[str]]:
+    """What `distributions` reads from the installed distributions' metadata, as JSON for a run to record:
+    top-level import name -> the PEP 503 names of the distributions providing it."""
+    return {name: sorted(dists) for name, dists in sorted(_installed().items())}
+
+
+def use_installed_table(table: Any) -> None:
+    """Read the installed distributions from `table` (what `installed_table` gave a run in this environment)
+    instead of their metadata, which costs more than the rest of a one-file edit's dependency rules; unless this
+    process read the metadata already. The result cache records it under a key that names every installed
+    distribution and its version (`mlrepolint.cache.lint_key`), so a table from another environment never
+    comes back."""
+    global _recorded
+    if _installed.cache_info().currsize == 0 and isinstance(table, dict) and all(
+            type(name) is str and type(dists) is list and all(type(d) is str for d in dists)
+            for name, dists in table.items()):
+        _recorded = {name: frozenset(dists) for name, dists in table.items()}
+
+
+_recorded: dict[str, frozenset[str]] | None = None
+
+
 @functools.lru_cache(maxsize=1)
 def _installed() -> dict[str, frozenset[str]]:
     """Top-level import name -> PEP 503 names of the installed distributions that provide it, from their
     metadata (`top_level.txt`, else the files they installed): read once per process, nothing imported."""
+    if _recorded is not None:
+        return _recorded
     from importlib import metadata
 
     mapping: dict[str, set[str]] = {}
