@@ -193,6 +193,7 @@ class EntryScriptChecker(RepoChecker):
         says is its share, recorded per file (see `RepoView.per_file`): a changed module is read again, not the
         scripts that import it."""
         self.repo = repo
+        self._modules: dict[str, Any] = {}  # a local module's share, asked for once a run
         for f in repo.files:
             if ctx.project.kind_of(f.path) != ENTRY_SCRIPT or not f.path.endswith(".py"):
                 continue
@@ -212,11 +213,11 @@ class EntryScriptChecker(RepoChecker):
 
     def _check_script(self, path: str, share: dict, ctx: Context) -> None:
         training = share["training"]
-        reachable = list(self._local_shares(path, ctx))
         if training is not None:
             ctx.examine(UNSEEDED_TRAINING)
             needs, seeded_itself, call = training
-            seeded = seeded_itself or share["seeds"] or any(seeds for _, seeds, _ in reachable)
+            # the local modules are looked at only as far as the script itself leaves the question open
+            seeded = seeded_itself or share["seeds"] or any(seeds for _, seeds, _ in self._local_shares(path, ctx))
             unseeded = None if seeded else share["step"] if needs == "sklearn" else call
             if unseeded is not None:
                 line, column, shown = unseeded
@@ -231,7 +232,8 @@ class EntryScriptChecker(RepoChecker):
         if _GALLERY.search(path) or not (training is not None or share["evaluates"]):
             return
         ctx.examine(SCRIPT_WITHOUT_CLI)
-        if share["config"] or any(config or _CONFIG_MODULE.search(module) for module, _, config in reachable):
+        if share["config"] or any(config or _CONFIG_MODULE.search(module)
+                                  for module, _, config in self._local_shares(path, ctx)):
             return
         if share["hyper"] is None:
             return
@@ -247,8 +249,10 @@ class EntryScriptChecker(RepoChecker):
         """(module name, seeds, reads a config) of the repository-local modules `path` imports, through other
         local modules too (the project model's import graph)."""
         for target in ctx.project.reachable(path, MAX_DEPTH):
-            local = self.repo.per_file("imported-module", target,
-                                       lambda target=target: _module_share(self.repo, target), _module_shape)
+            if target not in self._modules:
+                self._modules[target] = self.repo.per_file(
+                    "imported-module", target, lambda target=target: _module_share(self.repo, target), _module_shape)
+            local = self._modules[target]
             if local is not None:
                 yield ctx.project.modules.get(target, ""), local[0], local[1]
 
