@@ -16,6 +16,7 @@ from mlrepolint import mask
 from mlrepolint.cache import Cache, NoCache, SavedProject, repo_inputs_digest
 from mlrepolint.config import MAX_CONFIG_BYTES, NOTEBOOK_WRAPPED_OFF, Settings, toml_problem
 from mlrepolint.git import toplevel
+from mlrepolint.importscan import forget_scanned
 from mlrepolint.patterns import unusable_lines
 from mlrepolint.project import TEMPLATE, FactSource, Project, build_project
 from mlrepolint.repo import (
@@ -245,6 +246,7 @@ class Engine:
                     self.repo.offer(result.path, result.shares)  # read as the repository checkers see it now
             done.append(result)
         lint_repo(after_files=True)  # the checkers that take shares computed by the per-file pass
+        forget_scanned()  # every reader of the files' imports has run
         done.sort(key=lambda r: r.path)  # in path order, so warnings and findings do not depend on --jobs
         self.file_results = {r.path: r for r in done}
         reported: set[str] = set()

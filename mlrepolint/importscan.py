@@ -45,10 +45,10 @@ _OPTIONAL_HEADER = re.compile(
 )
 
 
-#: Texts already scanned in this process, with their imports. The project model's prescan, the dependency rules
-#: and the test-suite rules each read the same files and ask for the same imports (a third of the main process's
+#: Texts already scanned in this run, with their imports. The project model's prescan, the dependency rules and
+#: the test-suite rules each read the same files and ask for the same imports (a third of the main process's
 #: scanning, on a large repository); a text's imports depend on the text alone. Kept while the texts held total
-#: no more than `_MEMO_CHARACTERS`, about what a large repository's Python holds.
+#: no more than `_MEMO_CHARACTERS`, about what a large repository's Python holds, until `forget_scanned()`.
 _memo: dict[str, tuple[Import, ...]] = {}
 _memo_characters = 0
 _MEMO_CHARACTERS = 64_000_000
@@ -65,6 +65,13 @@ def scan_imports(text: str) -> list[Import]:
         _memo[text] = tuple(found)
         _memo_characters += len(text)
     return found
+
+
+def forget_scanned() -> None:
+    """Let the texts scanned go: the run that read them is over."""
+    global _memo_characters
+    _memo.clear()
+    _memo_characters = 0
 
 
 def _scan(text: str) -> list[Import]:
