@@ -38,7 +38,8 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
   decide last). The reader is public too: `parse_notebook(data) -> Notebook` (`document`, `cells`, `metadata`,
   `error`, never raising), `cell_source(cell)`, `execution_count(cell)`, `keeps_output(notebook, cell)`.
 - `RepoChecker.check(repo, ctx)` runs once per repository: `repo` is a `RepoView` (`root`, `files`, each a
-  `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)`; safe `size`, `read_bytes(path, limit)` and
+  `RepoFile` with `path` and `tracked`; `is_git`; `matching(globs)` (gitignore-style patterns; `fnmatch_any(globs)`
+  tests a name or path against fnmatch globs at once, API 1.8); safe `size`, `read_bytes(path, limit)` and
   `read_text(path, limit)` that never leave the repository and open only regular files, never blocking: a FIFO or
   device is None. With `limit` they read at most that many bytes; without, a file over 32 MiB
   (`mlrepolint.repo.MAX_READ_BYTES`) is None, and `size` tells it from an unreadable one). Read nothing from the
@@ -100,6 +101,7 @@ from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keywor
 from mlrepolint.config import TOMLError, parse_toml, tomllib
 from mlrepolint.importscan import Import, scan_imports
 from mlrepolint.notebook import Cell, CellMap, Notebook, cell_source, execution_count, keeps_output, parse_notebook
+from mlrepolint.patterns import fnmatch_any
 from mlrepolint.project import (
     APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
     LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
@@ -115,8 +117,8 @@ from mlrepolint.source import PythonFile, is_test_path
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
 # CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes); 1.5: RepoView.per_file,
 # RepoChecker.by_file (a repository checker's per-file shares, cached); 1.6: scan_imports, Import; 1.7:
-# RepoChecker.shares_of_source, ReadSource (shares computed by the per-file pass)
-API_VERSION = (1, 7)
+# RepoChecker.shares_of_source, ReadSource (shares computed by the per-file pass); 1.8: fnmatch_any
+API_VERSION = (1, 8)
 
 __all__ = [
     "API_VERSION",
@@ -164,6 +166,7 @@ __all__ = [
     "scan_imports",
     "TOMLError",
     "dotted_name",
+    "fnmatch_any",
     "gitignore_spec",
     "has_docstring",
     "is_main_guard",

@@ -6,8 +6,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from mlrepolint.api import LIBRARY, Context, RepoView, Rule, Severity
-from mlrepolint.patterns import fnmatch_any
+from mlrepolint.api import LIBRARY, Context, RepoView, Rule, Severity, fnmatch_any
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.pins import Dep, requirement_dep
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity
-from mlrepolint.patterns import fnmatch_any
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, fnmatch_any
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.textfiles import read_declaration
 

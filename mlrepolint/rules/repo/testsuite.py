@@ -11,8 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from mlrepolint.api import Project, RepoView, is_test_path, scan_imports
-from mlrepolint.patterns import fnmatch_any
+from mlrepolint.api import Project, RepoView, fnmatch_any, is_test_path, scan_imports
 from mlrepolint.rules.repo.imports import is_project_code
 from mlrepolint.rules.repo.project_setup import CI_FILES
 

@@ -6,8 +6,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
-from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, scan_imports
-from mlrepolint.patterns import fnmatch_any
+from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, scan_imports
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.imports import third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
