@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
-import functools
-import re
-from fnmatch import translate
-from typing import Callable, Sequence
+from typing import Sequence
+
+from mlrepolint.patterns import fnmatch_any
 
 
 #: A dotted name longer than this is no name anyone calls (a generated or hostile chain): dotted_name gives None.
@@ -49,23 +48,7 @@ def dotted_name(node: ast.AST) -> str | None:
 
 def matches(name: str | None, patterns: Sequence[str]) -> bool:
     """True when the dotted call name matches one of the glob patterns (`*.read_*`, `torch.load`)."""
-    return name is not None and _glob_matcher(tuple(patterns))(name)
-
-
-@functools.lru_cache(maxsize=64)
-def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """The patterns as one compiled regex: one match per call name instead of one fnmatch per pattern (measured:
-    a fifth of the per-file time of the built-in checkers went to fnmatch). A pattern with more than two `*`
-    (from a config, never the defaults) could make that regex backtrack for long: those are matched piece by
-    piece instead, in time linear in the name (see mlrepolint.patterns)."""
-    from mlrepolint.patterns import glob_matcher
-
-    simple = [p for p in patterns if p.count("*") <= 2]
-    others = [glob_matcher(p) for p in patterns if p.count("*") > 2]
-    regex = re.compile("|".join(f"(?:{translate(pattern)})" for pattern in simple) or "(?!)")
-    if not others:
-        return lambda name: regex.match(name) is not None
-    return lambda name: regex.match(name) is not None or any(match(name) for match in others)
+    return name is not None and fnmatch_any(tuple(patterns))(name)
 
 
 def keyword_value(call: ast.Call, name: str) -> ast.expr | None:

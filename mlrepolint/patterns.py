@@ -276,13 +276,17 @@ def glob_matcher(glob: str) -> Callable[[str], bool]:
 
 @functools.lru_cache(maxsize=64)
 def fnmatch_any(globs: tuple[str, ...]) -> Callable[[str], bool]:
-    """A test of a name against every glob at once, as `any(fnmatch(name, glob) for glob in globs)` gives it on
-    POSIX (case-sensitive, `/` an ordinary character): one regex, for the rules that try a few globs on every
-    listed file."""
-    if not globs:
-        return lambda name: False
-    regex = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
-    return lambda name: regex.match(name) is not None
+    """A test of a name against every glob at once, as `any(fnmatchcase(name, glob) for glob in globs)` gives it
+    (`/` an ordinary character): one compiled regex instead of one fnmatch per glob, for rules that try a few globs
+    on every file, call or name (measured: a fifth of the built-in checkers' per-file time went to fnmatch). A glob
+    with more than two `*` (from a config, never the defaults) could make that regex backtrack for long: those are
+    matched piece by piece instead, in time linear in the name (`glob_matcher`)."""
+    simple = [glob for glob in globs if glob.count("*") <= 2]
+    others = [glob_matcher(glob) for glob in globs if glob.count("*") > 2]
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in simple) or "(?!)")
+    if not others:
+        return lambda name: regex.match(name) is not None
+    return lambda name: regex.match(name) is not None or any(match(name) for match in others)
 
 
 class Spec:

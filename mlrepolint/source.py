@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import ast
-import functools
 import io
-import re
 import tokenize
 from dataclasses import dataclass
-from fnmatch import translate
 from functools import cached_property
 from bisect import bisect_left
 from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
+
+from mlrepolint.patterns import fnmatch_any
 
 if TYPE_CHECKING:
     from mlrepolint.notebook import CellMap
@@ -116,20 +115,13 @@ class PythonFile:
         a rule's `exempt` option."""
         if not globs:
             return False
-        match = _globs_regex(globs).match
-        return match(self.name) is not None or match(self.path) is not None
+        match = fnmatch_any(globs)
+        return match(self.name) or match(self.path)
 
     @cached_property
     def is_test(self) -> bool:
         """True for test modules (see `is_test_path`)."""
         return is_test_path(self.path)
-
-
-@functools.lru_cache(maxsize=32)
-def _globs_regex(globs: tuple[str, ...]) -> re.Pattern[str]:
-    """The patterns as one regex, `fnmatchcase`'s translation of each: one match per name instead of one
-    `fnmatchcase` per pattern, for every file."""
-    return re.compile("|".join(f"(?:{translate(glob)})" for glob in globs))
 
 
 #: What statement bodies hold (an expression never holds a statement); match_case is new in Python 3.10.

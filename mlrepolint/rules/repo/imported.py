@@ -7,11 +7,11 @@ import posixpath
 import re
 import string
 from dataclasses import dataclass, field
-from fnmatch import fnmatch, translate
+from fnmatch import fnmatch
 from typing import Any, Iterator
 
 from mlrepolint.api import (
-    Context, Import, RepoChecker, RepoView, Rule, Severity, gitignore_spec, is_test_path, scan_imports,
+    Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, gitignore_spec, is_test_path, scan_imports,
 )
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, installed_table, is_third_party, notebook_installs,
@@ -393,7 +393,7 @@ class DependencyUseChecker(RepoChecker):
         ]
         spec = gitignore_spec(TOOL_FILES)
         return [f.path for f in candidates if f.path not in self.declaration_files
-                and (_TOOL_FILE_NAME.match(f.name) is not None or spec.match_file(f.path))]
+                and (_is_tool_file_name(f.name) or spec.match_file(f.path))]
 
     def _other_mentioned(self, path: str, vocabulary: list[str]) -> list[str]:
         """The words of `vocabulary` one of the other files names (its share of the search); none when it is
@@ -413,7 +413,7 @@ _ASCII_RUNS = bytes(code if chr(code) in string.ascii_lowercase + string.digits 
 
 
 #: A base name one of TOOL_FILES matches (a path matches them also through a folder's name: `spec.match_file`).
-_TOOL_FILE_NAME = re.compile("|".join(translate(pattern) for pattern in TOOL_FILES))
+_is_tool_file_name = fnmatch_any(tuple(TOOL_FILES))
 
 
 def _named_words(text: str, vocabulary: list[str]) -> list[str]:
