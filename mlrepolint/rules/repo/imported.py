@@ -410,6 +410,8 @@ _ASCII_RUN = re.compile(r"[a-z0-9_-]+")
 #: A text's UTF-8 bytes translated to its runs of lower-case ASCII word characters and dashes, everything else
 #: (non-ASCII bytes too) a space: what `bytes.split` then cuts into those runs.
 _ASCII_RUNS = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "_-" else 32 for code in range(256))
+#: The same for an ASCII text's bytes not lowered yet: the translation lowers the upper-case letters too.
+_LOWERED_RUNS = bytes(_ASCII_RUNS[code + 32] if 65 <= code <= 90 else _ASCII_RUNS[code] for code in range(256))
 
 
 #: A base name one of TOOL_FILES matches (a path matches them also through a folder's name: `spec.match_file`).
@@ -421,11 +423,16 @@ def _named_words(text: str, vocabulary: list[str]) -> list[str]:
     ASCII word characters and dashes is named exactly when it is one of the lower-cased text's runs of such
     characters: one translation of the text's bytes and one split give all its runs at once, where a substring
     search per word costs more once the vocabulary has a few dozen words (NVIDIA NeMo's 3,541 files and 48 words:
-    0.7 s against 1.15 s). In a text that is not ASCII a non-ASCII word character can extend a run (`torché`),
-    so there a run found is only a candidate, looked at in the text."""
+    0.7 s against 1.15 s). Of an ASCII text (nearly every file) the runs are only looked up in the vocabulary,
+    not kept (0.38 s against 0.23 s on NeMo). In a text that is not ASCII a non-ASCII word character can extend a
+    run (`torché`), so there a run found is only a candidate, looked at in the text."""
     lowered = text.lower()
     whole_runs = text.isascii()
-    runs = set(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
+    if whole_runs:
+        words = {word.encode("utf-8", "surrogatepass") for word in vocabulary}
+        runs = words.intersection(text.encode("ascii").translate(_LOWERED_RUNS).split())
+    else:
+        runs = set(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
     return [word for word in vocabulary if (
         (word.encode("ascii") in runs and (whole_runs or _whole_word_in(lowered, word)))
         if _ASCII_RUN.fullmatch(word) else _whole_word_in(lowered, word) if _RUN.fullmatch(word)
