@@ -15,7 +15,7 @@ import pytest
 from conftest import make_git_repo, run_cli, write_files
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
-from mlrepolint.rules.repo.secrets.scan import literal_triggers, may_hold_secret
+from mlrepolint.rules.repo.secrets.scan import literal_triggers, may_hold_secret, with_triggers
 
 RNG = random.Random(402)
 ALNUM = string.ascii_letters + string.digits
@@ -462,6 +462,37 @@ def test_a_notebook_that_is_not_json_is_a_parse_error_and_still_scanned(repo):
     run = run_cli("--format", "json", "--select", "MLR001,MLR3,MLR4", str(root))
     assert run.locations() == [("MLR402", "broken.ipynb", 2), ("MLR001", "broken.ipynb", 3)]
     assert S["aws_id"] not in run.out
+
+
+def test_a_notebooks_secrets_are_found_in_its_first_middle_and_last_pieces(repo):
+    """A notebook's pieces (cell sources, outputs) are searched for triggers at once: a secret opening the first
+    piece, one in a piece between trigger-free ones, and one closing the last piece are each reported on their line,
+    and the trigger-free pieces around them stay quiet."""
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": [S["aws_id"]]},
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["x = 1"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}]},
+        {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": [f'slack = "{S["slack"]}"'],
+         "outputs": []},
+        {"cell_type": "markdown", "metadata": {}, "source": ["Trained."]},
+        {"cell_type": "code", "execution_count": 3, "metadata": {}, "source": ["print(1)"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": [f"id {S['github']}"]}]},
+    ]
+    notebook = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    root = repo({"nb.ipynb": notebook})
+    run = run_cli("--format", "json", "--select", "MLR402", str(root))
+    assert [line for _, _, line in run.locations()] == [
+        line_of(notebook, S["aws_id"]), line_of(notebook, "slack ="), line_of(notebook, S["github"])]
+
+
+@pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
+def test_no_trigger_is_found_across_a_newline(literal):
+    """What lets a notebook's pieces, and a history blob's fresh lines, be searched for triggers joined by
+    newlines: a trigger string cut by a newline is not found, and neither is an assignment cut by one."""
+    for cut in range(1, len(literal)):
+        assert literal not in [found for _, found in literal_triggers(literal[:cut] + "\n" + literal[cut:])]
+    assert with_triggers(["api_token", "= 'abc'"]) == [False, False]
+    assert with_triggers(["api_token", "x", "= 'abc'", "password = 'hunter2'"]) == [False, False, False, True]
 
 
 @pytest.mark.parametrize("literal", sorted({t for d in DETECTORS for t in d.triggers}))
