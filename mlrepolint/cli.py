@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import click
 
 from mlrepolint import __version__
-from mlrepolint.workers import relax_gc
+from mlrepolint.workers import relax_gc, skip_exit_collection
 
 if TYPE_CHECKING:
     from mlrepolint.rules.registry import Registry
@@ -591,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         click.echo(f"mlrepolint: error: {_masked(str(exc))}", err=True)
         sys.exit(2)
+    finally:
+        skip_exit_collection()
     sys.exit(0)
 
 
