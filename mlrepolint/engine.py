@@ -273,7 +273,7 @@ class Engine:
                     and not r.path.endswith(".ipynb")]
         whole_run = self._suppress_by_path(self._selected(self.wrappers.whole_run(readable, cache)), uncommented)
         cache.save()  # after ruff, whose findings it keeps
-        others = repo_findings + mask.findings(whole_run)
+        others = repo_findings + whole_run  # masked by the wrappers (ruff's recorded findings were before)
         findings = _in_order(done, others)
         if self.per_file_ignores:  # a warm run of a large tree has ~100,000 findings to pass through here
             findings = [f for f in findings if not self._ignored_for_file(f)]

@@ -218,8 +218,10 @@ class Wrappers:
             return []
 
     def whole_run(self, files: Sequence[str], known: RuffKnown | None = None) -> list[Finding]:
-        """ruff's and pylint's findings over all the files in scope (those that are enabled). ruff runs only on
-        the files `known` has no findings for, and tells it its findings on the others (and its warnings)."""
+        """ruff's and pylint's findings over all the files in scope (those that are enabled), masked. ruff runs
+        only on the files `known` has no findings for, and tells it its findings on the others (and its warnings):
+        those were masked before they were recorded, so a warm run neither masks them again nor loads the
+        secret detectors to do so."""
         found: list[Finding] = []
         if not files:
             return found
@@ -233,10 +235,12 @@ class Wrappers:
             if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
                 from mlrepolint.rules.wrapped import pylint
 
+                from mlrepolint import mask
+
                 findings, warnings = pylint.pylint_findings(
                     self.repo, self.settings, self.selection, files, self.own_rules
                 )
-                found += findings
+                found += mask.findings(findings)
                 self.warnings += warnings
         return found
 
