@@ -3,6 +3,7 @@ one fired."""
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -84,9 +85,12 @@ def literal_triggers(lowered: str) -> list[tuple[int, str]]:
     return [(match.start(), match.group()) for regex in LITERAL_RES for match in regex.finditer(lowered)]
 
 
-#: Every trigger, literal or pattern, as bytes: for `may_hold_secret`.
-_BYTE_TRIGGERS = tuple(re.compile(r.pattern.encode("ascii")) for r in LITERAL_RES) + tuple(
-    re.compile(p.pattern.encode("ascii")) for p, _ in _PATTERN_TRIGGERS)
+@functools.lru_cache(maxsize=None)
+def _byte_triggers() -> tuple[re.Pattern[bytes], ...]:
+    """Every trigger, literal or pattern, as bytes: for `may_hold_secret`. Compiled on first use, since only the
+    history scan uses them, and compiling them is a tenth of what importing this module costs."""
+    return tuple(re.compile(r.pattern.encode("ascii")) for r in LITERAL_RES) + tuple(
+        re.compile(p.pattern.encode("ascii")) for p, _ in _PATTERN_TRIGGERS)
 
 
 def may_hold_secret(lowered: bytes) -> bool:
@@ -94,7 +98,7 @@ def may_hold_secret(lowered: bytes) -> bool:
     through `bytes.lower`, which lowers ASCII only, as the scan does). One C search per trigger, no decoding: the
     cheap test that lets a scan of a whole git history skip most of what it reads. Exact, since a UTF-8 byte of a
     non-ASCII character is never an ASCII one."""
-    return any(regex.search(lowered) for regex in _BYTE_TRIGGERS)
+    return any(regex.search(lowered) for regex in _byte_triggers())
 
 
 def with_triggers(texts: list[str]) -> list[bool]:
