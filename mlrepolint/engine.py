@@ -33,7 +33,7 @@ from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source_as, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
-from mlrepolint.workers import lint_in_parallel
+from mlrepolint.workers import collector_paused, lint_in_parallel
 
 
 class UsageError(Exception):
@@ -210,6 +210,10 @@ class Engine:
         `paths` (a staged `data.csv`, `.env` or `Dockerfile`), or below a named folder. `cache` replaces the
         repository's cache (the `--diff` base passes the current run's results).
         """
+        with collector_paused():
+            return self._run(paths, limit_to_paths, cache)
+
+    def _run(self, paths: Sequence[Path], limit_to_paths: bool, cache: NoCache | None) -> Result:
         files = self.scope(paths)
         if cache is None:
             cache = Cache.open(self) if self.settings.cache else NoCache()

@@ -100,6 +100,7 @@ def _start_worker(root: Path, is_git: bool, settings: Settings, view: RepoView |
     from mlrepolint.engine import Engine
 
     global _engine
+    gc.enable()  # forked while the main process's collector is paused (see `collector_paused`)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to answer (it stops the pool)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking (see _sigint_held)
@@ -117,6 +118,26 @@ def relax_gc() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No automatic collection in this process while the block runs (a lint run's main process).
+
+    What the main process builds (the decoded cache, the project model, the workers' results, the repository
+    checkers' shares) holds next to no cycles: a cold run of NeMo collected 227 objects in 19 passes that walked
+    everything young each time (80-100 ms; 15 ms of a warm run). Files linted here still have their garbage
+    collected between files (`collect_between_files`), and workers forked meanwhile collect as usual. What the
+    block allocated is frozen at its end rather than walked by the first pass after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def skip_exit_collection() -> None:
