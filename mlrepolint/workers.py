@@ -50,6 +50,9 @@ def lint_in_parallel(
     progress = Progress(len(tasks), enabled=engine.show_progress, label=engine.progress_label)
     try:
         if workers <= 1:
+            # What the run built so far (the decoded cache, the project model) outlives the files: out of sight of
+            # the passes between them, which would otherwise walk it all (the collector is paused, so it is young).
+            gc.freeze()
             for path, known in tasks:
                 yield engine.lint_file(path, known)
                 collect_between_files()
