@@ -233,9 +233,8 @@ class Wrappers:
         if "pylint" in self.settings.wrappers:
             pylint_selectors = [s for s in selectors if _PYLINT_SELECTOR_RE.match(s)]
             if tool_selected(self.selection, PYLINT_PREFIXES, pylint_selectors):
-                from mlrepolint.rules.wrapped import pylint
-
                 from mlrepolint import mask
+                from mlrepolint.rules.wrapped import pylint
 
                 findings, warnings = pylint.pylint_findings(
                     self.repo, self.settings, self.selection, files, self.own_rules
