@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import click
 
 from mlrepolint import __version__
-from mlrepolint.workers import relax_gc, skip_exit_collection
+from mlrepolint.workers import freeze_loaded, relax_gc
 
 if TYPE_CHECKING:
     from mlrepolint.rules.registry import Registry
@@ -592,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"mlrepolint: error: {_masked(str(exc))}", err=True)
         sys.exit(2)
     finally:
-        skip_exit_collection()
+        freeze_loaded()  # the process ends here: nothing need walk what it allocated
     sys.exit(0)
 
 

@@ -12,7 +12,6 @@ checkers loaded, so the cost of a file is only the checkers themselves.
 from __future__ import annotations
 
 import functools
-import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -120,11 +119,12 @@ def lint_tree(filename: str, text: str, tree: Any, config: str | None = None,
         return []
     findings = engine.lint_module(PythonFile(path=rel, text=text, tree=tree))
     if engine not in _SETTLED:
+        from mlrepolint.workers import freeze_loaded
+
         _SETTLED.add(engine)
-        # The project model and the checkers now loaded live as long as the host: frozen out of its collector's
-        # sight, which would otherwise walk them in its older generations' passes and once more at its exit
-        # (20 ms of a save in an editor, on NeMo).
-        gc.freeze()
+        # The model and checkers now loaded live as long as the host, whose older generations' passes and exit
+        # would walk them (20 ms of a save in an editor, on NeMo).
+        freeze_loaded()
     return findings
 
 
