@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import mlrepolint
 from mlrepolint import cache, git
 
-FORMAT = "mlrepolint-history-1"
+FORMAT = "mlrepolint-history-2"
 CACHE_NAME = "history.cache"
 #: How many first bytes of a blob are read to tell what it is (magic bytes, a Git LFS pointer).
 HEAD_BYTES = 64

@@ -257,7 +257,8 @@ class Project:
         return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-able form (for the cache): roles as indexes into a table of the distinct roles."""
+        """A JSON-able form (for the cache): roles as indexes into a table of the distinct roles, and the
+        fingerprint, which a large model takes milliseconds to hash again on every run that loads it."""
         table: dict[Role, int] = {}
         roles = {path: table.setdefault(role, len(table)) for path, role in self.roles.items()}
         return {
@@ -266,6 +267,7 @@ class Project:
             "modules": self.modules, "role_table": [[r.kind, r.reason, r.framework] for r in table], "roles": roles,
             "imported": self.imported, "local_imports": self.local_imports, "first_party": sorted(self.first_party),
             "io_helpers": self.io_helpers, "linked": self.linked, "rendered": self.rendered,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -292,6 +294,8 @@ class Project:
         if len(project.roles) != len(roles) or not all(type(s) is str for s in (kind, kind_reason, published)) \
                 or not all(type(p) is str for p in (*roles, *project.local_imports, *project.io_helpers)):
             return None
+        if type(item.get("fingerprint")) is str:
+            project.__dict__["fingerprint"] = item["fingerprint"]  # the cached property, as the build computed it
         return project
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -35,8 +35,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def read_cache(file: Path) -> dict:
-    """A cache file's JSON body (after its MAC line)."""
-    return json.loads(file.read_bytes().split(b"\n", 1)[1])
+    """A cache file's body (after its MAC line), decoded."""
+    return marshal.loads(file.read_bytes().split(b"\n", 1)[1])
 
 
 def write_signed(file: Path, root: Path, data: dict) -> None:
@@ -45,7 +45,7 @@ def write_signed(file: Path, root: Path, data: dict) -> None:
 
     from mlrepolint.cache import _mac_key, user_key
 
-    body = json.dumps(data).encode()
+    body = marshal.dumps(data)
     mac = hmac.new(_mac_key(user_key(), root.resolve()), body, "blake2b").hexdigest()
     file.write_bytes(f"{FORMAT} {mac}\n".encode() + body)
 
@@ -193,7 +193,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
     root = repo(FILES)
     age(root)
     expected = run_cli("--format", "json", ".", cwd=root).locations()
-    [cache_file] = (root / CACHE).glob("*.json")
+    [cache_file] = (root / CACHE).glob("*.results")
     if garbage == "rules":
         data = read_cache(cache_file)
         data["rules"] = [["MLR101", "missing-module-docstring", "documentation", "dire", "mlrepolint"], 7]

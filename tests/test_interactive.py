@@ -3,7 +3,7 @@ repository rules included (the secrets scan, the dependency files), with either 
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import time
 from pathlib import Path
@@ -128,8 +128,8 @@ def test_the_hook_scans_only_the_files_it_is_given_for_secrets(repo):
     run = run_cli("hook", "--format", "json", "pkg/model.py", cwd=root)
     assert run.code == 1, run.err
     assert {(f["code"], f["path"]) for f in run.findings if f["code"] == "MLR402"} == {("MLR402", "pkg/model.py")}
-    [cache_file] = (root / CACHE).glob("*.json")
-    body = json.loads(cache_file.read_bytes().split(b"\n", 1)[1])
+    [cache_file] = (root / CACHE).glob("*.results")
+    body = marshal.loads(cache_file.read_bytes().split(b"\n", 1)[1])
     scanned = {path for namespace, shares in body["partials"].items() if namespace.startswith("secrets:")
                for path in shares}
     assert scanned == {"pkg/model.py"}  # nothing else was read for the secrets scan

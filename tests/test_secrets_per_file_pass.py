@@ -5,6 +5,7 @@ cold or warm, after an edit, with one job or two, on the whole repository or on 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import time
 from pathlib import Path
@@ -81,8 +82,8 @@ def cache_bytes(root: Path) -> bytes:
 
 def shared_paths(root: Path) -> set[str]:
     """The files whose share of the secrets scan the cache keeps."""
-    [cache_file] = (root / CACHE).glob("*.json")
-    body = json.loads(cache_file.read_bytes().split(b"\n", 1)[1])
+    [cache_file] = (root / CACHE).glob("*.results")
+    body = marshal.loads(cache_file.read_bytes().split(b"\n", 1)[1])
     return {path for namespace, shares in body["partials"].items() if namespace.startswith("secrets:")
             for path in shares}
 

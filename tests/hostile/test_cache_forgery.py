@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hmac
-import json
+import marshal
 import os
 import time
 from pathlib import Path
@@ -32,15 +32,15 @@ def aged(root: Path) -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    [found] = (root / CACHE).glob("*.json")
+    [found] = (root / CACHE).glob("*.results")
     return found
 
 
 def resign(file: Path, root: Path, user_cache: Path, edit) -> None:
-    """Rewrite a cache file with `edit` applied to its JSON, signed with the key found in `user_cache`."""
-    data = json.loads(file.read_bytes().split(b"\n", 1)[1])
+    """Rewrite a cache file with `edit` applied to its data, signed with the key found in `user_cache`."""
+    data = marshal.loads(file.read_bytes().split(b"\n", 1)[1])
     edit(data)
-    body = json.dumps(data).encode()
+    body = marshal.dumps(data)
     key = (user_cache / "mlrepolint" / "key").read_bytes()
     file.write_bytes(f"{FORMAT} {hmac.new(_mac_key(key, root.resolve()), body, 'blake2b').hexdigest()}\n".encode()
                      + body)
