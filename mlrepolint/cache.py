@@ -21,9 +21,9 @@ its content (keyed BLAKE2b, the key 32 random bytes in the user's own cache fold
 or `~/.cache/mlrepolint/key`, readable by the user alone). A file whose MAC does not match, and any entry with an
 impossible value (a negative index or count, a line before the first), is a miss. The cache holds JSON values
 only (dicts, lists, strings, numbers), encoded with `marshal` and decoded only once the MAC matches, never with
-pickle (which runs code as it loads); it holds masked messages only (see mlrepolint.mask). It is written only into a real `.mlrepolint_cache` folder,
-never through a symlink. A corrupt, foreign or unreadable cache is ignored and rewritten; failing to write it is
-silent; without a usable key there is no cache.
+pickle (which runs code as it loads); it holds masked messages only (see mlrepolint.mask). It is written only
+into a real `.mlrepolint_cache` folder, never through a symlink. A corrupt, foreign or unreadable cache is
+ignored and rewritten; failing to write it is silent; without a usable key there is no cache.
 """
 
 from __future__ import annotations
