@@ -110,6 +110,16 @@ def test_the_notebook_profile_and_its_configuration(repo):
     assert "unknown key 'notebooks.lintt' (keys: lint, extend-select, ignore)" in bad.err
 
 
+def test_print_in_module_never_calls_a_notebook_importable(repo):
+    # A notebook that only defines things is still run by its kernel, never imported: even with
+    # print-in-module turned on for notebooks, its prints are its output.
+    source = notebook(code('"""Helpers."""\n\n\ndef show(x):\n    """Show x."""\n    print(x)\n'))
+    root = repo({"nb.ipynb": source, "lib.py": '"""Helpers."""\n\n\ndef show(x):\n    """Show x."""\n    print(x)\n',
+                 "pyproject.toml": '[tool.mlrepolint.notebooks]\nextend-select = ["print-in-module"]\n'})
+    run = lint_json(root, "--select", "print-in-module")
+    assert [(f["path"], f["line"]) for f in run.findings] == [("lib.py", 6)]
+
+
 def test_hygiene_rules_each_at_its_cell(repo):
     root = repo({
         "notebooks/Untitled1.ipynb": notebook(code("x = 1\n")),

@@ -262,7 +262,9 @@ class ErrorHandlingChecker(PythonChecker):
 
     def _check_prints(self, file: PythonFile, ctx: Context) -> None:
         options = ctx.options(PRINT_IN_MODULE)
-        if file.is_test or file.matches_any(tuple(options["exempt"])):
+        # A notebook is run by its kernel, never imported, whatever its cells define (and deciding the role of a
+        # file the model does not list costs a prescan of it).
+        if file.notebook is not None or file.is_test or file.matches_any(tuple(options["exempt"])):
             return
         role = ctx.project.role_for(file.path, file.text)
         if role.kind not in IMPORTABLE or role.framework == "streamlit":
