@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import json
 import marshal
+import re
 import os
 import secrets
 import stat
@@ -66,6 +67,8 @@ RACY_NS = 2_000_000_000
 KEEP = 4
 #: The result cache's file name ends so (a file per lint key).
 SUFFIX = ".results"
+#: A result cache file of the JSON format before it (`<first 24 hex digits of the lint key>.json`).
+_LEGACY_RESULTS = re.compile(r"[0-9a-f]{24}\.json")
 #: The `marshal` format written: version 4 (Python 3.4) stores a repeated string once, and every Python this
 #: package supports reads it.
 MARSHAL_VERSION = 4
@@ -641,7 +644,7 @@ class _Folder:
                 os.unlink(name, dir_fd=self.fd)
             else:
                 os.unlink(self.path / name)
-        except FileNotFoundError:
+        except OSError:  # gone already, or a folder planted under that name: left, and the rest still pruned
             pass
 
     def _lstat(self, name: str) -> os.stat_result | None:
@@ -671,10 +674,15 @@ class _Folder:
             os.replace(self.path / temporary, self.path / name)
 
     def prune(self, keep: int) -> None:
-        """Keep the `keep` most recently written cache files."""
+        """Keep the `keep` most recently written cache files; remove those of the JSON format that came before
+        (`<key>.json`), which no version reads any more."""
         with os.scandir(self.fd if self.fd is not None else self.path) as scan:
-            names = [entry.name for entry in scan if entry.name.endswith(SUFFIX)]
-        dated = [(st.st_mtime_ns, name) for name in names for st in [self._lstat(name)] if st is not None]
+            names = [entry.name for entry in scan]
+        for name in names:
+            if _LEGACY_RESULTS.fullmatch(name):
+                self._unlink(name)
+        current = [name for name in names if name.endswith(SUFFIX)]
+        dated = [(st.st_mtime_ns, name) for name in current for st in [self._lstat(name)] if st is not None]
         for _, name in sorted(dated, reverse=True)[keep:]:
             self._unlink(name)
 

@@ -68,6 +68,19 @@ def test_the_cache_folder_is_tagged_and_ignores_itself(repo):
     ).locations()
 
 
+def test_the_cache_keeps_four_configurations_and_drops_the_json_format_before_them(repo):
+    root = repo(FILES)
+    assert run_cli(".", cwd=root).code == 0
+    cache = root / CACHE
+    legacy = cache / "0123456789abcdef01234567.json"  # a result cache of the JSON format that came before
+    legacy.write_text("{}")
+    (cache / "notes.json").write_text("{}")  # not a name mlrepolint writes
+    for selected in ("MLR101", "MLR102", "MLR103", "MLR801", "MLR802"):  # five lint keys, one file each
+        assert run_cli("--select", selected, ".", cwd=root).code in (0, 1)
+    assert len(list(cache.glob("*.results"))) == 4
+    assert not legacy.exists() and (cache / "notes.json").exists()
+
+
 def test_no_cache_writes_nothing(repo):
     root = repo(FILES)
     before = snapshot(root)
