@@ -803,7 +803,8 @@ CHECKERS = {
                     'output is their interface: a file something runs (a Dockerfile, Makefile, README or CI command, '
                     '`[project.scripts]`), a file with a `#!` line, a main guard or argument parsing, '
                     'click/typer/fire commands, a loose script nothing imports; so may tests, configuration files, '
-                    'Streamlit pages and templates. Allowed anywhere: prints inside a function whose name matches '
+                    'Streamlit pages, templates and notebooks (run by their kernel, never imported, even with the '
+                    'rule turned on for notebooks). Allowed anywhere: prints inside a function whose name matches '
                     "`allowed-functions` (a script's `main`, `show_versions`, `print_summary`...), under an `if` that "
                     'tests a verbosity flag (`if verbose:`, `if self.verbose > 1:`: printing is then a documented '
                     'option, as in scikit-learn), inside the `if __name__ == "__main__":` block, `print(..., '
