@@ -182,3 +182,17 @@ def test_a_pin_of_what_a_used_dependency_installs_is_not_unused(repo):
     }
     run = lint_json(repo(files), "--select", "MLR511")
     assert run.locations("MLR511") == [("MLR511", "requirements.txt", 4)]
+
+
+@pytest.mark.parametrize("count", [2, 12])  # a few words are looked for one by one, many by one split of each file
+def test_a_dependency_named_as_a_whole_word_in_the_code_is_used(repo, count):
+    names = [f"tool-kit{n}" for n in range(count)]
+    files = {
+        "requirements.txt": "".join(f"{name}==1.0\n" for name in names),
+        # The first by its import name in a file that is not ASCII, in another case; the second by its own name.
+        "run.py": f'# café\nENGINE = "TOOL_KIT0"\nimport subprocess\nsubprocess.run(["{names[1]}", "serve"])\n',
+        # Inside longer words only: no mention.
+        "notes.py": "".join(f'X{n} = "pre{name}" + "{name.replace("-", "_")}x"\n' for n, name in enumerate(names)),
+    }
+    run = lint_json(repo(files), "--select", "MLR511")
+    assert run.locations("MLR511") == [("MLR511", "requirements.txt", n + 1) for n in range(2, count)]

@@ -407,6 +407,8 @@ class DependencyUseChecker(RepoChecker):
 _RUN = re.compile(r"[\w-]+")
 _WORDISH = re.compile(r"[\w-]")
 _ASCII_RUN = re.compile(r"[a-z0-9_-]+")
+#: Up to this many words, `_named_words` searches for each (see there).
+_FEW_WORDS = 8
 #: A text's UTF-8 bytes translated to its runs of lower-case ASCII word characters and dashes, everything else
 #: (non-ASCII bytes too) a space: what `bytes.split` then cuts into those runs.
 _ASCII_RUNS = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "_-" else 32 for code in range(256))
@@ -425,8 +427,13 @@ def _named_words(text: str, vocabulary: list[str]) -> list[str]:
     search per word costs more once the vocabulary has a few dozen words (NVIDIA NeMo's 3,541 files and 48 words:
     0.7 s against 1.15 s). Of an ASCII text (nearly every file) the runs are only looked up in the vocabulary,
     not kept (0.38 s against 0.23 s on NeMo). In a text that is not ASCII a non-ASCII word character can extend a
-    run (`torché`), so there a run found is only a candidate, looked at in the text."""
+    run (`torché`), so there a run found is only a candidate, looked at in the text. A vocabulary of a few words
+    is looked for word by word: a search per word costs a tenth of the split (3,600 files, 3 words: 0.08 s
+    against 0.30 s), and the split pays off from about a dozen words."""
     lowered = text.lower()
+    if len(vocabulary) <= _FEW_WORDS:
+        return [word for word in vocabulary if (
+            _whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
     whole_runs = text.isascii()
     if whole_runs:
         words = {word.encode("utf-8", "surrogatepass") for word in vocabulary}
