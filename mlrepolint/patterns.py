@@ -329,6 +329,10 @@ class Spec:
         normal = path[1:] if path.startswith("/") else path[2:] if path.startswith("./") else path
         is_folder = normal.endswith("/")
         parts = (normal[:-1] if is_folder else normal).split("/")
+        if not self._others and (self._any_name is None or not any(map(self._any_name.fullmatch, parts))):
+            # Only patterns of a name, and none matches a name on the path: neither the path nor a folder of it
+            # matches (the common case of a rule's few patterns tried on every file of the repository).
+            return CheckResult(path, None, None)
         # git does not look inside an excluded folder, so no pattern can re-include what is below it.
         for depth in range(1, len(parts)):
             folder = self._folder(parts[:depth])
