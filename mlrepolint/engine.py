@@ -117,7 +117,9 @@ class Engine:
         """The repository, listed once, on first use (never in workers, nor in the flake8 and pylint plugins)."""
         if self.view is not None:
             return self.view
-        return RepoView.open(self.root, self.is_git, self._exclude)
+        view = RepoView.open(self.root, self.is_git, self._exclude)
+        view.share_texts(self.reader)  # the model's prescan reads through the reader, the rules through the view
+        return view
 
     @cached_property
     def project(self) -> Project:

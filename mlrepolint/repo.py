@@ -55,6 +55,19 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 TEXT_MEMO_CHARACTERS = 64_000_000
 
 
+class TextMemo:
+    """Path -> (text, size in bytes) of the Python files read whole this run, up to TEXT_MEMO_CHARACTERS."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[str, int]] = {}
+        self.characters = 0
+
+    def keep(self, path: str, text: str, size: int) -> None:
+        if self.characters + len(text) <= TEXT_MEMO_CHARACTERS:
+            self.known[path] = (text, size)
+            self.characters += len(text)
+
+
 def read_regular(path: str, limit: int | None = None) -> bytes | None:
     """The bytes of the regular file at `path`, or None when it is not one (missing, a folder, a FIFO, a device,
     a socket) or cannot be read. Without `limit`, a file larger than MAX_READ_BYTES is None; with it, at most
@@ -192,9 +205,8 @@ class RepoView:
         self.offered: dict[tuple[str, str], Any] = {}
         #: Where `per_file` keeps its results between runs (the engine sets the cache's; None keeps nothing).
         self.partials: Partials | None = None
-        #: Path -> (text, size in bytes) of each file `read_text` read whole, up to `TEXT_MEMO_CHARACTERS`.
-        self._texts: dict[str, tuple[str, int]] = {}
-        self._text_characters = 0
+        #: The Python files `read_text` read whole (see there); shared with another view of the root by `share_texts`.
+        self.texts = TextMemo()
 
     @classmethod
     def open(cls, root: Path, is_git: bool, exclude: Spec | None = None) -> RepoView:
@@ -372,10 +384,11 @@ class RepoView:
         """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read (see
         `read_bytes` for `limit`).
 
-        A file read whole is read once a run: the project model's prescan and several repository rules read the
-        same Python files (0.1 s of the main process's 2 s on the benchmark's 3,600 files), and the text they share is
-        held anyway by the import scan's memo (`importscan.scan_imports`) while the run lasts."""
-        known = self._texts.get(path)
+        A Python file read whole is read once a run: the project model's prescan and several repository rules read
+        the same Python files (0.1 s of the main process's 2 s on the benchmark's 3,600 files), and the text they
+        share is held anyway by the import scan's memo (`importscan.scan_imports`) while the run lasts. Other files
+        (data files the secrets scan reads once) are not kept."""
+        known = self.texts.known.get(path)
         if known is not None and (limit is None and known[1] <= MAX_READ_BYTES or limit is not None and
                                   known[1] <= limit):
             self.stat(path)  # recorded as read, as the read itself would be
@@ -385,10 +398,14 @@ class RepoView:
             return None
         text = data.decode("utf-8", errors="replace")
         whole = limit is None or len(data) < limit
-        if whole and self._text_characters + len(text) <= TEXT_MEMO_CHARACTERS:
-            self._texts[path] = (text, len(data))
-            self._text_characters += len(text)
+        if whole and path.endswith(".py"):
+            self.texts.keep(path, text, len(data))
         return text
+
+    def share_texts(self, other: RepoView) -> None:
+        """Read each Python file's text once for both views: `other` is a view of the same root (the engine's
+        reader, which the project model's prescan reads through, beside the listed view the rules read)."""
+        self.texts = other.texts
 
 
 def _git_files(root: Path) -> list[RepoFile]:
