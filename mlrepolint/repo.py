@@ -63,6 +63,7 @@ class TextMemo:
         self.characters = 0
 
     def keep(self, path: str, text: str, size: int) -> None:
+        """Keep the text of the file at `path`, read whole (`size` bytes), while the budget allows."""
         if self.characters + len(text) <= TEXT_MEMO_CHARACTERS:
             self.known[path] = (text, size)
             self.characters += len(text)
