@@ -432,8 +432,7 @@ def _named_words(text: str, vocabulary: list[str]) -> list[str]:
     against 0.30 s), and the split pays off from about a dozen words."""
     lowered = text.lower()
     if len(vocabulary) <= _FEW_WORDS:
-        return [word for word in vocabulary if (
-            _whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word}))]
+        return [word for word in vocabulary if _names_word(lowered, word)]
     whole_runs = text.isascii()
     if whole_runs:
         words = {word.encode("utf-8", "surrogatepass") for word in vocabulary}
@@ -442,9 +441,13 @@ def _named_words(text: str, vocabulary: list[str]) -> list[str]:
         runs = set(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
     return [word for word in vocabulary if (
         (word.encode("ascii") in runs and (whole_runs or _whole_word_in(lowered, word)))
-        if _ASCII_RUN.fullmatch(word) else _whole_word_in(lowered, word) if _RUN.fullmatch(word)
-        else _mentions(lowered, {word})
+        if _ASCII_RUN.fullmatch(word) else _names_word(lowered, word)
     )]
+
+
+def _names_word(lowered: str, word: str) -> bool:
+    """Whether the lower-cased text names `word` as a whole word, looked for in the text itself."""
+    return _whole_word_in(lowered, word) if _RUN.fullmatch(word) else _mentions(lowered, {word})
 
 
 def _whole_word_in(text: str, word: str) -> bool:
