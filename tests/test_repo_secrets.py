@@ -9,12 +9,16 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 
 import pytest
 from conftest import make_git_repo, run_cli, write_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS
+from mlrepolint.rules.repo.secrets import scan
 from mlrepolint.rules.repo.secrets.scan import literal_triggers, may_hold_secret, with_triggers
 
 RNG = random.Random(402)
@@ -504,3 +508,40 @@ def test_every_trigger_string_is_found_by_the_trigger_search(literal):
 def test_text_without_any_trigger_is_skipped_by_the_history_scan():
     assert not may_hold_secret("def train(model):\n    return model.fit(x, y)  # épocas\n".lower().encode())
     assert may_hold_secret(b"password = hunter2")  # a pattern trigger, not a literal one
+
+
+#: Pieces of trigger text, and the characters around and between their parts, that random texts are made of.
+TRIGGER_PIECES = sorted({t for d in DETECTORS for t in d.triggers}) + [
+    "key", "secret", "token", "pass", "pwd", "auth", "cred", "sk", "0f", "9a", "=", ":", ",", "?", ".", "-", "_",
+    " ", "\t", "\n", "'", '"', "`", "[", "]", "x", "é", "\udcff"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TRIGGER_PIECES), max_size=60).map("".join))
+def test_the_one_pass_trigger_set_misses_no_trigger(text):
+    """The scan runs a trigger's regex only where RE2's one pass over the text says it may match: that pass must
+    name every trigger whose regex matches, and exactly those when it can tell exactly (the literal triggers)."""
+    lowered = scan._lowered(text)
+    triggers = scan._trigger_set()
+    present = set(triggers.present(lowered.encode("utf-8", "surrogatepass")))
+    matching = {index for index, regex in enumerate(scan._TRIGGER_RES) if regex.search(lowered)}
+    assert matching <= present
+    assert {index for index in present if index in triggers.exact} == matching & triggers.exact
+
+
+@pytest.mark.parametrize("pattern", [r"\wkey", r"tok.n", r"pass[^=]", r"^secret", r"(?i)auth", "clé"])
+def test_a_trigger_the_set_cannot_stand_for_is_always_searched(pattern):
+    """Classes that mean one thing in `re` and another in RE2 (Unicode `\\w`, `.`, negated classes), anchors,
+    inline flags and non-ASCII text get no relaxed pattern: such a trigger would be searched on every text."""
+    assert scan._relaxed(re.compile(pattern)) is None
+
+
+def test_a_secret_after_a_hostile_run_of_trigger_words_is_found(tmp_path):
+    """Runs of trigger words in a row, each starting a possible assignment, do not make the trigger set (used once a
+    process has scanned enough text to pay for it: this file alone is enough) lose the secret after them."""
+    filler = "".join(RNG.choice(["key", "token_", "pass.", "sk", "0f", " ", "[", "]", "'"]) for _ in range(260_000))
+    text = f'"""Settings."""\nNOISE = """{filler}"""\npassword = "{S["password"]}"\n'
+    assert len(text) > scan._SET_PAYS_OFF
+    root = make_git_repo(tmp_path / "repo", {"settings.py": text})
+    run = run_cli("--format", "json", "--select", "MLR402", str(root))
+    assert [(f["path"], f["line"]) for f in run.findings] == [("settings.py", text.count("\n"))]

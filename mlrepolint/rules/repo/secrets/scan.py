@@ -7,6 +7,12 @@ import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+try:
+    from re import _parser as _sre_parse
+except ImportError:  # Python < 3.11
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 from mlrepolint.rules.repo.secrets.detectors import DETECTORS, Detector, Scan, Secret
 
@@ -80,25 +86,159 @@ def _lowered(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
+#: Every trigger regex, the literal ones first: `_TriggerSet` numbers them in this order.
+_TRIGGER_RES: tuple[re.Pattern[str], ...] = LITERAL_RES + tuple(pattern for pattern, _ in _PATTERN_TRIGGERS)
+
+
+def _relaxed(pattern: re.Pattern[str]) -> tuple[str, bool] | None:
+    """A pattern for RE2 that matches the UTF-8 bytes of a text wherever `pattern` matches the text, or None when
+    that is not sure; with it, whether it matches exactly there (nothing dropped or widened: the literal triggers).
+
+    Lookarounds are dropped and every counted repeat becomes `*` or `+` (a superset), so the automaton RE2 builds
+    has no counters, and no input can make its states multiply (`key[a-z0-9_.-]{0,40}` read over a run of `key`s
+    would track each start's count). Only ASCII characters and classes are kept: they match the same characters in
+    `re` and in RE2, and a UTF-8 byte of a non-ASCII character is never an ASCII one; `\\w`, `.`, a negated class,
+    an anchor or an inline flag means no relaxed pattern.
+    """
+    if pattern.flags & ~re.UNICODE:
+        return None
+    widened: list[str] = []
+    try:
+        relaxed = _relax(_sre_parse.parse(pattern.pattern), widened)
+    except ValueError:
+        return None
+    return relaxed, not widened
+
+
+def _byte(code: int) -> str:
+    if code >= 0x80:
+        raise ValueError("not ASCII")
+    return f"\\x{code:02x}"
+
+
+def _relax(items, widened: list[str]) -> str:  # `items`: an sre_parse.SubPattern
+    out = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(_byte(arg))
+        elif name == "IN":
+            members = []
+            for member_op, member in arg:
+                if str(member_op) == "LITERAL":
+                    members.append(_byte(member))
+                elif str(member_op) == "RANGE":
+                    members.append(f"{_byte(member[0])}-{_byte(member[1])}")
+                else:  # NEGATE, CATEGORY (\\w, \\d, \\s)
+                    raise ValueError(f"class member {member_op}")
+            out.append("[" + "".join(members) + "]")
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, repeated = arg
+            operator = {(0, _sre_parse.MAXREPEAT): "*", (1, _sre_parse.MAXREPEAT): "+", (0, 1): "?"}.get((low, high))
+            if operator is None:  # a count
+                widened.append(f"{{{low},{high}}}")
+                operator = "*" if low == 0 else "+"
+            out.append(f"(?:{_relax(repeated, widened)}){operator}")
+        elif name == "SUBPATTERN":
+            if arg[1] or arg[2]:
+                raise ValueError("inline flags")
+            out.append(f"(?:{_relax(arg[3], widened)})")
+        elif name == "BRANCH":
+            out.append("(?:" + "|".join(_relax(branch, widened) for branch in arg[1]) + ")")
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            widened.append(name)
+        else:  # ANY, AT (anchors), GROUPREF, ...
+            raise ValueError(name)
+    return "".join(out)
+
+
+class _TriggerSet:
+    """Which trigger regexes can match a text, found in one pass by RE2's set matcher instead of one `re` pass per
+    trigger (24 of them): most texts hold two or three triggers at most, so the scan then runs only those regexes.
+    Built on first use, in each process that scans (importing RE2 takes a few milliseconds)."""
+
+    def __init__(self) -> None:
+        import re2
+
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1  # one byte a character: surrogates and bad UTF-8 included
+        self._set = re2.Set.SearchSet(options)
+        self._index: list[int] = []  # the trigger regex of each pattern in the set
+        self.unfiltered: list[int] = []  # the triggers no relaxed pattern stands for: always run
+        self.exact: set[int] = set()  # the triggers the set tells exactly (literals)
+        for index, regex in enumerate(_TRIGGER_RES):
+            relaxed = _relaxed(regex)
+            if relaxed is None:
+                self.unfiltered.append(index)
+                continue
+            self._index.append(index)
+            self._set.Add(relaxed[0])
+            if relaxed[1]:
+                self.exact.add(index)
+        self._set.Compile()
+
+    def present(self, data: bytes) -> list[int]:
+        """The triggers, in `_TRIGGER_RES`' order, that may match `data` (UTF-8, ASCII-lowercased)."""
+        found = [self._index[i] for i in self._set.Match(data) or ()]
+        return sorted(found + self.unfiltered) if self.unfiltered else sorted(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _trigger_set() -> _TriggerSet:
+    return _TriggerSet()
+
+
+def _utf8(lowered: str) -> bytes:
+    return lowered.encode("utf-8", "surrogatepass")
+
+
+#: Characters: searching this much text with every trigger regex costs about what loading RE2 and building the
+#: trigger set does (8 ms). A process that scans less (the flake8 plugin masking its messages, the hook on one
+#: small file) never loads it.
+_SET_PAYS_OFF = 1 << 19
+_scanned_without_set = 0
+
+
+def _present(lowered: str) -> Iterable[int]:
+    """The triggers that may match a lowercased text: all of them until the process has scanned enough text for the
+    trigger set to pay off, then those the set names."""
+    global _scanned_without_set
+    if _scanned_without_set < _SET_PAYS_OFF:
+        _scanned_without_set += len(lowered)
+        if _scanned_without_set < _SET_PAYS_OFF:
+            return range(len(_TRIGGER_RES))
+    return _trigger_set().present(_utf8(lowered))
+
+
+def _trigger_matches(lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """(trigger index in `_TRIGGER_RES`, match) of every trigger in a lowercased text, trigger by trigger."""
+    for index in _present(lowered):
+        for match in _TRIGGER_RES[index].finditer(lowered):
+            yield index, match
+
+
 def literal_triggers(lowered: str) -> list[tuple[int, str]]:
     """(position, trigger string) of every trigger string in a lowercased text."""
-    return [(match.start(), match.group()) for regex in LITERAL_RES for match in regex.finditer(lowered)]
+    return [(match.start(), match.group()) for index, match in _trigger_matches(lowered) if index < len(LITERAL_RES)]
 
 
 @functools.lru_cache(maxsize=None)
 def _byte_triggers() -> tuple[re.Pattern[bytes], ...]:
-    """Every trigger, literal or pattern, as bytes: for `may_hold_secret`. Compiled on first use, since only the
-    history scan uses them, and compiling them is a tenth of what importing this module costs."""
-    return tuple(re.compile(r.pattern.encode("ascii")) for r in LITERAL_RES) + tuple(
-        re.compile(p.pattern.encode("ascii")) for p, _ in _PATTERN_TRIGGERS)
+    """Every trigger as bytes, for `may_hold_secret`. Compiled on first use, since only the history scan uses them,
+    and compiling them is a tenth of what importing this module costs."""
+    return tuple(re.compile(regex.pattern.encode("ascii")) for regex in _TRIGGER_RES)
 
 
 def may_hold_secret(lowered: bytes) -> bool:
     """False when no detector can fire on this text: none of their triggers is in it (`lowered`: the UTF-8 text
-    through `bytes.lower`, which lowers ASCII only, as the scan does). One C search per trigger, no decoding: the
-    cheap test that lets a scan of a whole git history skip most of what it reads. Exact, since a UTF-8 byte of a
-    non-ASCII character is never an ASCII one."""
-    return any(regex.search(lowered) for regex in _byte_triggers())
+    through `bytes.lower`, which lowers ASCII only, as the scan does). One pass of the trigger set, and a search
+    for each trigger it cannot tell exactly, no decoding: the cheap test that lets a scan of a whole git history
+    skip most of what it reads. Exact, since a UTF-8 byte of a non-ASCII character is never an ASCII one."""
+    triggers = _trigger_set()
+    present = triggers.present(lowered)
+    if any(index in triggers.exact for index in present):
+        return True
+    return any(_byte_triggers()[index].search(lowered) for index in present)
 
 
 def with_triggers(texts: list[str]) -> list[bool]:
@@ -106,9 +246,7 @@ def with_triggers(texts: list[str]) -> list[bool]:
     one set of passes over the texts joined by newlines instead of one set per text, the cost of a notebook's
     hundreds of small cells and outputs. Exact: no trigger matches a newline, so none spans two texts, and the
     passes find in each text's part of the whole what they find in the text alone."""
-    lowered = _lowered("\n".join(texts))
-    starts = [position for position, _ in literal_triggers(lowered)]
-    starts += [match.start() for pattern, _ in _PATTERN_TRIGGERS for match in pattern.finditer(lowered)]
+    starts = [match.start() for _, match in _trigger_matches(_lowered("\n".join(texts)))]
     ends: list[int] = []  # the offset of each text's end in the joined text
     offset = 0
     for text in texts:
@@ -123,14 +261,13 @@ def with_triggers(texts: list[str]) -> list[bool]:
 
 def _candidates(lowered: str) -> list[tuple[int, int, Detector]]:
     """(trigger position, detector order, detector) for every trigger, in text order."""
-    found = [
-        (position, _ORDER[detector.key], detector)
-        for position, literal in literal_triggers(lowered)
-        for detector in _BY_LITERAL[literal]
-    ]
-    for pattern, detector in _PATTERN_TRIGGERS:
-        order = _ORDER[detector.key]
-        found.extend((match.start(), order, detector) for match in pattern.finditer(lowered))
+    found = []
+    for index, match in _trigger_matches(lowered):
+        if index < len(LITERAL_RES):
+            found.extend((match.start(), _ORDER[detector.key], detector) for detector in _BY_LITERAL[match.group()])
+        else:
+            detector = _PATTERN_TRIGGERS[index - len(LITERAL_RES)][1]
+            found.append((match.start(), _ORDER[detector.key], detector))
     found.sort(key=lambda item: item[:2])
     return found
 
