@@ -267,15 +267,20 @@ def _free_names(function) -> set[str]:
     return read - bound
 
 
+#: The patterns of `match` statements that bind names (Python 3.10's; none before it).
+_MATCH_NAMES = tuple(getattr(ast, name) for name in ("MatchAs", "MatchStar") if hasattr(ast, name))
+_MATCH_REST = tuple(getattr(ast, name) for name in ("MatchMapping",) if hasattr(ast, name))
+
+
 def _analyse(node: ast.stmt) -> _Statement:
     stmt = _Statement(node)
     _Names(stmt).visit(node)
     for inner in ast.walk(node):
         if isinstance(inner, ast.ExceptHandler) and inner.name:
             stmt.binds.add(inner.name)
-        elif isinstance(inner, (ast.MatchAs, ast.MatchStar)) and inner.name:
+        elif isinstance(inner, _MATCH_NAMES) and inner.name:
             stmt.binds.add(inner.name)
-        elif isinstance(inner, ast.MatchMapping) and inner.rest:
+        elif isinstance(inner, _MATCH_REST) and inner.rest:
             stmt.binds.add(inner.rest)
     return stmt
 

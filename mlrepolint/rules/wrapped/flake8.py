@@ -244,10 +244,10 @@ def code_prefixes() -> tuple[str, ...]:
     """The code prefixes of every installed flake8 checker plugin (`E`, `W`, `F`, `C90`, `B`, ...), mlrepolint's
     own left out: the names in the `flake8.extension` entry point group, read through the standard library, which
     is a tenth of what loading flake8's plugin finder costs."""
-    from importlib import metadata
+    from mlrepolint.rules.wrapped.known import flake8_extensions
 
     check_version()
-    names = {ep.name for ep in metadata.entry_points(group="flake8.extension")
+    names = {ep.name for ep in flake8_extensions()
              if not (ep.name.startswith("MLR") or ep.value.startswith("mlrepolint."))}
     return tuple(sorted(names))
 

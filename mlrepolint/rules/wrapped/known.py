@@ -58,10 +58,18 @@ def _tables() -> dict[str, list[str]]:
     return data
 
 
-def _flake8_prefixes() -> list[str]:
-    from importlib.metadata import entry_points
+def flake8_extensions() -> list[Any]:
+    """The installed distributions' `flake8.extension` entry points, read through the standard library (a tenth
+    of what loading flake8's plugin finder costs). `entry_points(group=...)` is Python 3.10's."""
+    from importlib import metadata
 
-    return sorted({e.name for e in entry_points(group="flake8.extension") if not e.name.startswith("MLR")})
+    if sys.version_info >= (3, 10):
+        return list(metadata.entry_points(group="flake8.extension"))
+    return list(metadata.entry_points().get("flake8.extension", ()))
+
+
+def _flake8_prefixes() -> list[str]:
+    return sorted({e.name for e in flake8_extensions() if not e.name.startswith("MLR")})
 
 
 def _pylint_ids() -> list[str]:
