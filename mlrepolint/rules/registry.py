@@ -270,8 +270,13 @@ def _from_importlib_metadata() -> list[tuple[Any, str, str]]:
                 names[id(dist)] = (meta["Name"] or "?", meta["Version"] or "?")
             found.append((ep, *(names[id(dist)] if dist is not None else ("?", "?"))))
     else:  # pragma: no cover - entry points do not know their distribution before 3.10
+        seen: set[str] = set()
         for dist in metadata.distributions():
             dist_name = dist.metadata["Name"] or "?"
+            normalized = re.sub(r"[-_.]+", "_", dist_name).lower()
+            if normalized in seen:
+                continue  # a copy further down the path, which 3.10's entry_points() leaves out too
+            seen.add(normalized)
             found += [(ep, dist_name, dist.version) for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP]
     return found
 
