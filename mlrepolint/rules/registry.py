@@ -182,6 +182,11 @@ def _entry_points() -> Iterable[tuple[Any, str, str]]:
     return unique
 
 
+def _distribution_key(name: str) -> str:
+    """A distribution's name the way importlib.metadata compares them: the first folder of each on the path wins."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def _scanned() -> list[tuple[_EntryPoint, str, str]] | None:
     """Our group's entry points, read from the metadata folders on `sys.path` the way importlib.metadata finds
     them (the first folder of each normalized distribution name wins) without importing it, which cost a tenth of a
@@ -208,7 +213,7 @@ def _scanned() -> list[tuple[_EntryPoint, str, str]] | None:
                 if child.lower().endswith((".dist-info", ".egg-info")):
                     return None  # named in a case importlib.metadata reads its name from the metadata for
                 continue
-            name = re.sub(r"[-_.]+", "_", stem.partition("-")[0]).lower()
+            name = _distribution_key(stem.partition("-")[0])
             if name in names:
                 continue
             names.add(name)
@@ -273,10 +278,9 @@ def _from_importlib_metadata() -> list[tuple[Any, str, str]]:
         seen: set[str] = set()
         for dist in metadata.distributions():
             dist_name = dist.metadata["Name"] or "?"
-            normalized = re.sub(r"[-_.]+", "_", dist_name).lower()
-            if normalized in seen:
+            if _distribution_key(dist_name) in seen:
                 continue  # a copy further down the path, which 3.10's entry_points() leaves out too
-            seen.add(normalized)
+            seen.add(_distribution_key(dist_name))
             found += [(ep, dist_name, dist.version) for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP]
     return found
 

@@ -180,7 +180,7 @@ class _TriggerSet:
     def present(self, data: bytes) -> list[int]:
         """The triggers, in `_TRIGGER_RES`' order, that may match `data` (UTF-8, ASCII-lowercased)."""
         found = [self._index[i] for i in self._set.Match(data) or ()]
-        return sorted(found + self.unfiltered) if self.unfiltered else sorted(found)
+        return sorted(found + self.unfiltered)
 
 
 @functools.lru_cache(maxsize=None)
