@@ -9,7 +9,8 @@ changed within the file system's time resolution of the run is read again.
 
 Each repository checker is re-run unless the file list, the project model and the stat of every file it looked
 at are unchanged; a checker's share of work for one file (the secrets found in it...) is kept under that file's
-stat (`RepoView.per_file`), so a re-run redoes only the shares of the files that changed.
+stat (`RepoView.per_file`), so a re-run redoes only the shares of the files that changed. The shares are kept in
+files of their own, by kind and shard of paths (`SHARES_SUFFIX`), read when a checker asks and written when changed.
 
 A per-file result also records the project model's key for the file (its role: see `Project.key`), and is
 used only while that key is unchanged. The project model's prescan facts of each Python file and notebook are
@@ -39,6 +40,7 @@ import secrets
 import stat
 import sys
 import time
+import zlib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
     from mlrepolint.repo import RepoView
 
 DIRNAME = ".mlrepolint_cache"
-FORMAT = "mlrepolint-cache-6"
+FORMAT = "mlrepolint-cache-7"
 KEY_BYTES = 32
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -67,6 +69,12 @@ RACY_NS = 2_000_000_000
 KEEP = 4
 #: The result cache's file name ends so (a file per lint key).
 SUFFIX = ".results"
+#: The repository checkers' per-file shares are kept apart from the rest of the result cache, in a file per kind
+#: of share (namespace) and shard of paths: a run reads only the shards its checkers ask for, and writes only those
+#: it changed (the hook, one file: one shard of each kind it redoes; a warm run with nothing changed: none at all).
+SHARES_SUFFIX = ".shares"
+SHARES_FORMAT = "mlrepolint-shares-1"
+SHARDS = 16
 #: A result cache file of the JSON format before it (`<first 24 hex digits of the lint key>.json`).
 _LEGACY_RESULTS = re.compile(r"[0-9a-f]{24}\.json")
 #: The `marshal` format written: version 4 (Python 3.4) stores a repeated string once, and every Python this
@@ -164,11 +172,11 @@ class Cache(NoCache):
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
         self._numbered = dict(enumerate(self.rules))  # for decoding: a negative index is a miss, not the last rule
-        partials = data.get("partials")
-        self._partials: dict[str, dict[str, Any]] = {
-            namespace: entries for namespace, entries in (partials.items() if isinstance(partials, dict) else ())
-            if isinstance(entries, dict)
-        }
+        namespaces = data.get("namespaces")
+        #: The kinds of shares with shard files written under this lint key (a shard is read on first need).
+        self._stored: set[str] = {n for n in namespaces if type(n) is str} if isinstance(namespaces, list) else set()
+        self._shards: dict[tuple[str, int], dict[str, Any]] = {}  # (namespace, shard) -> {path: [stat, value]}
+        self._changed_shards: set[tuple[str, int]] = set()
         derived = data.get("derived")
         self._derived: dict[str, Any] = derived if isinstance(derived, dict) else {}
         ruff = data.get("ruff")
@@ -336,7 +344,7 @@ class Cache(NoCache):
     def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
         """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
         self._namespaces.add(namespace)
-        entry = self._partials.get(namespace, {}).get(path)
+        entry = self._shard(namespace, path)[1].get(path)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
             return None
         return entry[1] if entry[0] == list(stat_signature(st) or ()) else None
@@ -347,8 +355,34 @@ class Cache(NoCache):
         if signature is None:
             return
         self._namespaces.add(namespace)
-        self._partials.setdefault(namespace, {})[path] = [signature, _masked(plain(value))]
-        self.dirty = True
+        where, entries = self._shard(namespace, path)
+        entries[path] = [signature, _masked(plain(value))]
+        self._changed_shards.add(where)
+        if namespace not in self._stored:  # the main file names the kinds of shares it has shard files of
+            self.dirty = True
+
+    def _shard(self, namespace: str, path: str) -> tuple[tuple[str, int], dict[str, Any]]:
+        """The shard of `namespace`'s shares that holds `path`'s, read on first need."""
+        where = (namespace, zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS)
+        entries = self._shards.get(where)
+        if entries is None:
+            entries = self._shards[where] = self._read_shard(*where) if namespace in self._stored else {}
+        return where, entries
+
+    def _shard_name(self, namespace: str, shard: int) -> str:
+        kind = hashlib.blake2b(namespace.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+        return f"{self.file.stem}-{kind}-{shard:02d}{SHARES_SUFFIX}"
+
+    def _read_shard(self, namespace: str, shard: int) -> dict[str, Any]:
+        """A shard file's shares, when this user wrote it for this lint key, namespace and shard (all inside what
+        the MAC covers: a shard file of this user's copied over another's name is a miss), else {}."""
+        data = _load(self.directory / self._shard_name(namespace, shard), _mac_key(self.secret, self.engine.root),
+                     SHARES_FORMAT)
+        entries = data.get("entries")
+        if data.get("key") != self.key or data.get("namespace") != namespace or data.get("shard") != shard \
+                or not isinstance(entries, dict):
+            return {}
+        return entries
 
     def derived(self, namespace: str, listing: str, stat: Callable[[str], os.stat_result | None]) -> Any:
         """Work over several files, recorded under the file list `listing` and the stat of every file it read."""
@@ -449,31 +483,45 @@ class Cache(NoCache):
 
     def save(self) -> None:
         """Write the cache file atomically, dropping files no longer listed; never fails the run."""
-        if not self.dirty:
+        superseded = {namespace for namespace in self._stored | self._namespaces if self._superseded(namespace)}
+        changed = [where for where in sorted(self._changed_shards) if where[0] not in superseded]
+        if not (self.dirty or changed or superseded & self._stored):
             return
         listed = self.engine.repo.paths
-        data = {
+        mac_key = _mac_key(self.secret, self.engine.root)
+        try:
+            with _Folder(self.directory) as folder:
+                folder.tag()
+                # The shards first: the main file written after them names their kinds (a run stopped in between
+                # leaves shard files that no main file names, never read).
+                for namespace, shard in changed:
+                    entries = {path: entry for path, entry in self._shards[namespace, shard].items() if path in listed}
+                    folder.replace(self._shard_name(namespace, shard), _signed(SHARES_FORMAT, mac_key, {
+                        "key": self.key, "namespace": namespace, "shard": shard, "entries": entries}))
+                for namespace in sorted(superseded & self._stored):
+                    for shard in range(SHARDS):
+                        folder.remove(self._shard_name(namespace, shard))
+                kept = sorted((self._stored | {where[0] for where in changed}) - superseded)
+                if self.dirty or kept != sorted(self._stored):
+                    folder.replace(self.file.name, _signed(FORMAT, mac_key, self._main_data(listed, kept)))
+                folder.prune(KEEP)
+        except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
+            pass
+
+    def _main_data(self, listed: frozenset[str], namespaces: list[str]) -> dict[str, Any]:
+        """What the main file holds: everything but the shares, of the files still listed."""
+        return {
             "format": FORMAT,
             "key": self.key,
             "rules": [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules],
             "files": {path: entry for path, entry in self.files.items() if path in listed},
             "repo": self.repo,
-            "partials": {namespace: {path: entry for path, entry in entries.items() if path in listed}
-                         for namespace, entries in self._partials.items() if not self._superseded(namespace)},
+            "namespaces": namespaces,
             "derived": self._derived,
             "setup": self.setup,
             "ruff": {**self._ruff, "files": {path: entry for path, entry in self._ruff.get("files", {}).items()
                                              if path in listed}},
         }
-        body = _encoded(data)
-        mac = hmac.new(_mac_key(self.secret, self.engine.root), body, "blake2b").hexdigest()
-        try:
-            with _Folder(self.directory) as folder:
-                folder.tag()
-                folder.replace(self.file.name, f"{FORMAT} {mac}\n".encode() + body)
-                folder.prune(KEEP)
-        except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
-            pass
 
 
 PROJECT_FILE = "project.cache"
@@ -685,6 +733,15 @@ class _Folder:
         dated = [(st.st_mtime_ns, name) for name in current for st in [self._lstat(name)] if st is not None]
         for _, name in sorted(dated, reverse=True)[keep:]:
             self._unlink(name)
+        kept = {name[: -len(SUFFIX)] for _, name in sorted(dated, reverse=True)[:keep]}
+        for name in names:  # the shard files of a lint key whose main file is gone
+            if name.endswith(SHARES_SUFFIX) and name.partition("-")[0] not in kept:
+                self._unlink(name)
+
+    def remove(self, name: str) -> None:
+        """Remove `name` if it is there (a shard file of a kind of share no longer used)."""
+        if self._lstat(name) is not None:
+            self._unlink(name)
 
 
 def read_own(root: Path, name: str, format: str) -> dict[str, Any]:
@@ -703,14 +760,18 @@ def write_own(root: Path, name: str, format: str, data: dict[str, Any]) -> None:
     directory = root / DIRNAME
     if secret is None or directory.is_symlink() or (directory.exists() and not directory.is_dir()):
         return
-    body = _encoded(data)
-    mac = hmac.new(_mac_key(secret, root), body, "blake2b").hexdigest()
     try:
         with _Folder(directory) as folder:
             folder.tag()
-            folder.replace(name, f"{format} {mac}\n".encode() + body)
+            folder.replace(name, _signed(format, _mac_key(secret, root), data))
     except OSError:
         pass
+
+
+def _signed(format: str, mac_key: bytes, data: dict[str, Any]) -> bytes:
+    """A cache file's bytes: the format and the MAC of the body on the first line, then the body (see `_load`)."""
+    body = _encoded(data)
+    return f"{format} {hmac.new(mac_key, body, 'blake2b').hexdigest()}\n".encode() + body
 
 
 def _load(file: Path, mac_key: bytes, format: str = FORMAT) -> dict[str, Any]:

@@ -104,6 +104,19 @@ def age(root: Path, seconds: float = 60) -> None:
             os.utime(os.path.join(folder, name), (past, past))
 
 
+def cached_shares(root: Path, prefix: str) -> dict[str, object]:
+    """The per-file shares the result cache under `root` keeps in the namespaces starting with `prefix`
+    (`secrets:`), by path, read from its shard files."""
+    import marshal
+
+    shares: dict[str, object] = {}
+    for file in (root / ".mlrepolint_cache").glob("*.shares"):
+        body = marshal.loads(file.read_bytes().split(b"\n", 1)[1])
+        if body["namespace"].startswith(prefix):
+            shares.update(body["entries"])
+    return shares
+
+
 def make_git_repo(root: Path, files: Mapping[str, Content], commit: bool = True) -> Path:
     """A real git repository holding `files`, all added (and committed unless `commit` is False)."""
     root.mkdir(parents=True, exist_ok=True)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import marshal
+import os
+import time
 from pathlib import Path
 
 import pytest
 from conftest import age, git, run_cli, write_files
 
 import mlrepolint
-from mlrepolint.cache import FORMAT
+from mlrepolint.cache import FORMAT, SHARES_FORMAT
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import Context, RepoChecker, Rule, Severity
@@ -39,7 +41,7 @@ def read_cache(file: Path) -> dict:
     return marshal.loads(file.read_bytes().split(b"\n", 1)[1])
 
 
-def write_signed(file: Path, root: Path, data: dict) -> None:
+def write_signed(file: Path, root: Path, data: dict, format: str = FORMAT) -> None:
     """Write a cache file as this user's mlrepolint would, with a valid MAC (to test how entries are decoded)."""
     import hmac
 
@@ -47,7 +49,7 @@ def write_signed(file: Path, root: Path, data: dict) -> None:
 
     body = marshal.dumps(data)
     mac = hmac.new(_mac_key(user_key(), root.resolve()), body, "blake2b").hexdigest()
-    file.write_bytes(f"{FORMAT} {mac}\n".encode() + body)
+    file.write_bytes(f"{format} {mac}\n".encode() + body)
 
 
 def lint(root: Path, **settings) -> tuple[list[tuple[str, str, int | None]], int]:
@@ -79,6 +81,36 @@ def test_the_cache_keeps_four_configurations_and_drops_the_json_format_before_th
         assert run_cli("--select", selected, ".", cwd=root).code in (0, 1)
     assert len(list(cache.glob("*.results"))) == 4
     assert not legacy.exists() and (cache / "notes.json").exists()
+
+
+def test_a_commit_of_one_file_rewrites_only_the_shares_that_hold_it(repo):
+    modules = {f"pkg/mod{i}.py": f'"""Module {i}."""\n\nimport numpy\n\nVALUE = numpy.zeros({i})\n' for i in range(40)}
+    root = repo({**FILES, **modules, "requirements.txt": "numpy==2.0.0\nrequests==2.32.3\n"})
+    age(root)
+    expected = run_cli("--format", "json", ".", cwd=root)
+    assert ("MLR511", "requirements.txt") in {(f["code"], f["path"]) for f in expected.findings}
+    cache = root / CACHE
+
+    def shard_files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in cache.glob("*.shares")}
+
+    before = shard_files()
+    assert len(before) > 4  # several kinds of shares, each in shards
+    assert run_cli(".", cwd=root).code == expected.code and shard_files() == before  # nothing changed: none written
+    edited = root / "pkg/mod7.py"
+    edited.write_text('"""Module 7."""\n\nimport pandas\n\nFRAME = pandas.DataFrame()\n')
+    past = time.time() - 30  # saved a moment ago (the other files keep their stat)
+    os.utime(edited, (past, past))
+    hook = run_cli("hook", "--format", "json", "pkg/mod7.py", cwd=root)
+    assert [(f["code"], f["path"], f["line"]) for f in hook.findings] == [("MLR510", "pkg/mod7.py", 3)]
+    after = shard_files()
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert rewritten and all("pkg/mod7.py" in read_cache(cache / name)["entries"] for name in rewritten)
+    assert len(rewritten) < len(after) / 4  # one shard of each kind the hook redid, not the others
+    staged = run_cli("hook", "--format", "json", "requirements.txt", cwd=root)
+    assert [(f["code"], f["path"], f["line"]) for f in staged.findings] == [("MLR511", "requirements.txt", 2)]
+    assert run_cli("--format", "json", ".", cwd=root).locations() == run_cli(
+        "--format", "json", "--no-cache", ".", cwd=root).locations()
 
 
 def test_no_cache_writes_nothing(repo):
@@ -217,9 +249,11 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
         data["files"] = mangled
         data["repo"] = {name: {"listing": part["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
                         for name, part in data["repo"].items()}
-        data["partials"] = {namespace: {path: [entry[0], 7] for path, entry in entries.items()}
-                            for namespace, entries in data["partials"].items()}
         write_signed(cache_file, root, data)
+        for shard_file in (root / CACHE).glob("*.shares"):
+            shard = read_cache(shard_file)
+            shard["entries"] = {path: [entry[0], 7] for path, entry in shard["entries"].items()}
+            write_signed(shard_file, root, shard, SHARES_FORMAT)
     else:
         cache_file.write_bytes(garbage)
     run = run_cli("--format", "json", ".", cwd=root)

@@ -3,13 +3,12 @@ repository rules included (the secrets scan, the dependency files), with either 
 
 from __future__ import annotations
 
-import marshal
 import os
 import time
 from pathlib import Path
 
 import pytest
-from conftest import age, run_cli
+from conftest import age, cached_shares, run_cli
 
 CACHE = ".mlrepolint_cache"
 
@@ -128,10 +127,7 @@ def test_the_hook_scans_only_the_files_it_is_given_for_secrets(repo):
     run = run_cli("hook", "--format", "json", "pkg/model.py", cwd=root)
     assert run.code == 1, run.err
     assert {(f["code"], f["path"]) for f in run.findings if f["code"] == "MLR402"} == {("MLR402", "pkg/model.py")}
-    [cache_file] = (root / CACHE).glob("*.results")
-    body = marshal.loads(cache_file.read_bytes().split(b"\n", 1)[1])
-    scanned = {path for namespace, shares in body["partials"].items() if namespace.startswith("secrets:")
-               for path in shares}
+    scanned = set(cached_shares(root, "secrets:"))
     assert scanned == {"pkg/model.py"}  # nothing else was read for the secrets scan
     # A whole run afterwards scans the rest, and reports what a cold run does.
     assert findings(root) == findings(root, "--no-cache")

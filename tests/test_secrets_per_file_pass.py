@@ -5,13 +5,12 @@ cold or warm, after an edit, with one job or two, on the whole repository or on 
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import time
 from pathlib import Path
 
 import pytest
-from conftest import age, git, make_git_repo, run_cli
+from conftest import age, cached_shares, git, make_git_repo, run_cli
 
 CACHE = ".mlrepolint_cache"
 
@@ -82,10 +81,7 @@ def cache_bytes(root: Path) -> bytes:
 
 def shared_paths(root: Path) -> set[str]:
     """The files whose share of the secrets scan the cache keeps."""
-    [cache_file] = (root / CACHE).glob("*.results")
-    body = marshal.loads(cache_file.read_bytes().split(b"\n", 1)[1])
-    return {path for namespace, shares in body["partials"].items() if namespace.startswith("secrets:")
-            for path in shares}
+    return set(cached_shares(root, "secrets:"))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
