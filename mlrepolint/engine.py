@@ -563,6 +563,7 @@ class Engine:
         paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only. The
         checkers that take shares from the per-file pass run `after_files`, the others before."""
         listing = repo_inputs_digest(self)
+        kept = self._named(named) if named is not None else None
         parts: list[tuple[str | None, Callable[[Context], None]]] = (
             [] if after_files else [("engine:inputs", self._input_problems)])
         for plugin in self._active(per_file=False):  # each checker imported only when its result is not cached
@@ -578,12 +579,14 @@ class Engine:
         failing: Failing = {}
         for name, run in parts:
             if name is None:  # on the named files only: not the checker's result (their shares are cached)
-                result = self._repo_part(run)
+                result, _ = self._repo_part(run, kept)
             elif (result := cache.repo_part(name, listing)) is None:
                 warned = len(self.warnings)
                 with self.repo.recording() as read:
-                    result = self._repo_part(run)
-                if len(self.warnings) == warned:  # a plugin that failed runs (and is warned about) again next time
+                    result, narrowed = self._repo_part(run, kept)
+                # Recorded unless a plugin failed (it runs, and is warned about, again next time), or the checker
+                # left out what a run limited to named files drops (then it is not the checker's whole result).
+                if len(self.warnings) == warned and not narrowed:
                     cache.store_repo_part(name, listing, read, result)
             found, counted, units = result
             findings += found
@@ -604,9 +607,12 @@ class Engine:
         view.offered = self.repo.offered
         return view
 
-    def _repo_part(self, run: Callable[[Context], None]) -> RepoResult:
-        """One repository checker's findings (selected, suppressed, masked), examined and failing units."""
-        ctx = Context(self.settings.rule_options, self.project)
+    def _repo_part(
+        self, run: Callable[[Context], None], kept: Callable[[str], bool] | None,
+    ) -> tuple[RepoResult, bool]:
+        """One repository checker's findings (selected, suppressed, masked), examined and failing units; and
+        whether it left out work whose findings the run would not keep (about paths `kept` refuses)."""
+        ctx = Context(self.settings.rule_options, self.project, kept)
         run(ctx)
         enabled = [v for v in ctx.violations if self.rule_enabled(v.rule)]
         units: Failing = {}
@@ -618,7 +624,7 @@ class Engine:
         for code, path in multiple:  # a path where one finding stands for several units: all its units
             failing.setdefault(code, {})[path] = units[code][path]
         found = [self._finding(v, v.path or "") for v in enabled]
-        return mask.findings(self._suppress_by_path(found)), ctx.examined, failing
+        return (mask.findings(self._suppress_by_path(found)), ctx.examined, failing), ctx.narrowed
 
     def _input_problems(self, ctx: Context) -> None:
         """A parse-error for each pyproject.toml, and the root's mlrepolint.toml, that is not valid TOML: the run

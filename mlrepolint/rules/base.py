@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, NamedTuple
 
 from mlrepolint.project import Project
 
@@ -192,11 +192,24 @@ class Context:
     """What a checker reports into: violations, and how many things each rule examined (the denominators); and
     `project`, the project model (what each file is for), the same for every checker of the run."""
 
-    def __init__(self, options: Mapping[str, Mapping[str, Any]], project: Project | None = None) -> None:
+    def __init__(self, options: Mapping[str, Mapping[str, Any]], project: Project | None = None,
+                 kept: Callable[[str], bool] | None = None) -> None:
         self._options = options
         self.project = project if project is not None else _EMPTY
         self.violations: list[Violation] = []
         self.examined: dict[str, int] = {}
+        self._kept = kept
+        #: Whether a checker left out work because `keeps` said its findings would be dropped.
+        self.narrowed = False
+
+    def keeps(self, paths: Iterable[str]) -> bool:
+        """Whether the run keeps findings about any of `paths`: False only in a run limited to named files (the
+        pre-commit hook) when none of them is named. A repository checker may then leave out the work whose
+        findings would be about those files (the run does not record its result as the checker's whole)."""
+        if self._kept is None or any(self._kept(path) for path in paths):
+            return True
+        self.narrowed = True
+        return False
 
     def options(self, rule: Rule) -> Mapping[str, Any]:
         """The rule's options: its declared defaults overridden by the user's configuration."""

@@ -209,7 +209,8 @@ class DependencyUseChecker(RepoChecker):
         by_folder = {s.folder: s for s in scopes}
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
-        self._report_unused(scopes, used)
+        if ctx.keeps({declared.path for scope in scopes for declared in scope.declared}):
+            self._report_unused(scopes, used)  # its findings are about the declaration files
 
     def _contribution(self, path: str) -> list[Any]:
         """One code file's part of the comparison: [read, covering folders, distributions its imports can be,
