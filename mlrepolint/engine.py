@@ -127,11 +127,13 @@ class Engine:
         process's; the flake8 and pylint plugins and `explain` take the saved one or build it here, once per root)."""
         return self._project(SavedProject.open(self) if self.settings.cache else None, refresh=False)
 
-    def build_project(self, cache: NoCache) -> Project:
+    def build_project(self, cache: NoCache, refresh: bool = True) -> Project:
         """The project model for a run: the saved one while its files are unchanged, else built again (with the
-        saved prescan facts of unchanged files) and saved."""
+        saved prescan facts of unchanged files) and saved. With `refresh`, the saved model also records the new
+        stat of the files found unchanged after all (a run limited to named files leaves that to a whole run: it
+        would rewrite the saved model for one edited file)."""
         self.repo.partials = cache  # the build's per-file shares are kept there too
-        self.project = self._project(cache.saved_project(), refresh=True)
+        self.project = self._project(cache.saved_project(), refresh=refresh)
         return self.project
 
     def _project(self, saved: SavedProject | None, refresh: bool) -> Project:
@@ -219,7 +221,7 @@ class Engine:
         files = self.scope(paths)
         if cache is None:
             cache = Cache.open(self) if self.settings.cache else NoCache()
-        project = self.build_project(cache)
+        project = self.build_project(cache, refresh=not limit_to_paths)
         examined: dict[str, int] = {}
         self._by_file, self.python_lines = {}, 0
         done: list[FileResult] = []

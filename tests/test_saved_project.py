@@ -91,6 +91,17 @@ def test_the_hook_on_the_edited_file_sees_the_edit(linted):
     assert run.code == 0 and "MLR801" not in run.out, run.out
 
 
+def test_the_hook_after_an_edit_inside_a_function_leaves_the_saved_model_to_a_whole_run(linted):
+    saved = linted / CACHE / "project.cache"
+    before = saved.read_bytes()
+    edit(linted, "helpers.py", HELPERS.replace('print("loading")', 'x = 1\n    print("loading", x)'))
+    run = run_cli("hook", "--select", "MLR801", "helpers.py", cwd=linted)
+    assert run.code == 0 and "helpers.py:7:5: MLR801" in run.out, run.out
+    assert saved.read_bytes() == before  # the model stood, and one edited file does not rewrite it
+    assert [line[:22] for line in prints(linted)] == ["helpers.py:7:5: MLR801"]
+    assert saved.read_bytes() != before  # the whole run records the file's new stat
+
+
 @pytest.mark.parametrize("forged", [
     b"mlrepolint-project-2 0000\n{}",
     b"not a cache at all",
