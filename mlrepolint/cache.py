@@ -9,8 +9,9 @@ changed within the file system's time resolution of the run is read again.
 
 Each repository checker is re-run unless the file list, the project model and the stat of every file it looked
 at are unchanged; a checker's share of work for one file (the secrets found in it...) is kept under that file's
-stat (`RepoView.per_file`), so a re-run redoes only the shares of the files that changed. The shares are kept in
-files of their own, by kind and shard of paths (`SHARES_SUFFIX`), read when a checker asks and written when changed.
+stat (`RepoView.per_file`), so a re-run redoes only the shares of the files that changed. The per-file results and
+the shares are kept in shard files of their own, by kind and shard of paths (`SHARES_SUFFIX`), read when a path in
+them is asked about and written when changed: a commit of one file reads and writes a few shards, not the whole.
 
 A per-file result also records the project model's key for the file (its role: see `Project.key`), and is
 used only while that key is unchanged. The project model's prescan facts of each Python file and notebook are
@@ -75,6 +76,8 @@ SUFFIX = ".results"
 SHARES_SUFFIX = ".shares"
 SHARES_FORMAT = "mlrepolint-shares-1"
 SHARDS = 16
+#: The per-file results are sharded alike, under this kind (not a hex digest, so no kind of share has it).
+RESULTS_KIND = "results"
 #: A result cache file of the JSON format before it (`<first 24 hex digits of the lint key>.json`).
 _LEGACY_RESULTS = re.compile(r"[0-9a-f]{24}\.json")
 #: The `marshal` format written: version 4 (Python 3.4) stores a repeated string once, and every Python this
@@ -152,6 +155,61 @@ class NoCache:
         """Write the cache if anything changed."""
 
 
+class _Shards:
+    """Entries by path kept in SHARDS shard files of one kind (the per-file results, one kind of share), each read
+    on first need: a run reads the shards holding the paths it asks about, and writes back the ones it changed."""
+
+    def __init__(self, read: Callable[[int], dict[str, Any]]) -> None:
+        self._read = read
+        self._loaded: dict[int, dict[str, Any]] = {}
+        self.changed: set[int] = set()
+
+    def _entries(self, path: str) -> tuple[int, dict[str, Any]]:
+        shard = zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+        entries = self._loaded.get(shard)
+        if entries is None:
+            entries = self._loaded[shard] = self._read(shard)
+        return shard, entries
+
+    def get(self, path: str) -> Any:
+        """The entry recorded for `path`, or None."""
+        return self._entries(path)[1].get(path)
+
+    def put(self, path: str, entry: Any) -> None:
+        """Record `entry` for `path` (its shard is written back if that changes it)."""
+        shard, entries = self._entries(path)
+        if entries.get(path) != entry:
+            entries[path] = entry
+            self.changed.add(shard)
+
+    def pop(self, path: str) -> None:
+        """Forget `path`'s entry."""
+        shard, entries = self._entries(path)
+        if entries.pop(path, None) is not None:
+            self.changed.add(shard)
+
+    def listed(self, shard: int, listed: frozenset[str]) -> dict[str, Any]:
+        """A loaded shard's entries of the files still listed (what is written back)."""
+        return {path: entry for path, entry in self._loaded[shard].items() if path in listed}
+
+
+def _kind(namespace: str) -> str:
+    """The name part of a kind of share's shard files."""
+    return hashlib.blake2b(namespace.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
+def _renumbered(entry: Any, numbers: list[int]) -> list[Any] | None:
+    """A per-file result whose findings refer to its shard's table of rules, referring to the run's (`numbers`:
+    the shard's index -> the run's); None when it is not well-formed."""
+    try:
+        rows = [[numbers[row[0]] if type(row[0]) is int and row[0] >= 0 else -1, *row[1:]] for row in entry[2]]
+    except (TypeError, IndexError, KeyError):
+        return None
+    if any(row[0] < 0 for row in rows):  # a negative index is a miss, not the last rule
+        return None
+    return [*entry[:2], rows, *entry[3:]]
+
+
 class Cache(NoCache):
     """The cache of one repository under one lint key."""
 
@@ -164,8 +222,9 @@ class Cache(NoCache):
         rules = _decode_rules(data.get("rules"))
         if rules is None:  # findings refer to this table: without it nothing cached can be read
             data, rules = {}, []
-        files = data.get("files")
-        self.files: dict[str, Any] = files if isinstance(files, dict) else {}
+        #: The per-file results by path, in shard files read on first need (only under a main file this user wrote).
+        self.files = _Shards(self._read_results if data else lambda shard: {})
+        self._main_read = bool(data)  # else the main file is written, so that the shards written are read next time
         repo = data.get("repo")
         self.repo: dict[str, Any] = repo if isinstance(repo, dict) else {}
         #: What findings share (code, rule, category, severity, source), stored once: findings refer to it by index.
@@ -175,8 +234,7 @@ class Cache(NoCache):
         namespaces = data.get("namespaces")
         #: The kinds of shares with shard files written under this lint key (a shard is read on first need).
         self._stored: set[str] = {n for n in namespaces if type(n) is str} if isinstance(namespaces, list) else set()
-        self._shards: dict[tuple[str, int], dict[str, Any]] = {}  # (namespace, shard) -> {path: [stat, value]}
-        self._changed_shards: set[tuple[str, int]] = set()
+        self._shares: dict[str, _Shards] = {}  # namespace -> its shares by path, {path: [stat, value]}
         derived = data.get("derived")
         self._derived: dict[str, Any] = derived if isinstance(derived, dict) else {}
         ruff = data.get("ruff")
@@ -226,20 +284,19 @@ class Cache(NoCache):
 
     def confirm(self, result: FileResult) -> FileResult:
         """The recorded result; the file's new stat is recorded so the next run need not read it."""
-        entry = self.files[result.path]
+        entry = self.files.get(result.path)
         cached = self._decode_file(result.path, entry)
         if cached is None:  # the entry is corrupt: lint the file here rather than report nothing
             fresh = self.engine.lint_file(result.path)
             self.store_file(fresh)
             return fresh
-        self._put(result.path, [entry[0], self._trusted(result.signature), *entry[2:]])
+        self.files.put(result.path, [entry[0], self._trusted(result.signature), *entry[2:]])
         return cached
 
     def store_file(self, result: FileResult) -> None:
         """Record the result under the file's content hash and stat."""
         if not result.digest or result.warnings or result.failures:  # unreadable, or lint again to warn again
-            if self.files.pop(result.path, None) is not None:  # nor may ruff's record match an old entry
-                self.dirty = True
+            self.files.pop(result.path)  # nor may ruff's record match an old entry
             return
         rows = [[self._rule_number(f), f.line, f.column, f.message, *((f.cell,) if f.cell else ())]
                 for f in result.findings]
@@ -247,12 +304,7 @@ class Cache(NoCache):
             result.digest, self._trusted(result.signature), rows, dict(result.examined), result.lines, result.comments,
             self.engine.project.key(result.path),
         ]
-        self._put(result.path, entry)
-
-    def _put(self, path: str, entry: list[Any]) -> None:
-        if self.files.get(path) != entry:
-            self.files[path] = entry
-            self.dirty = True
+        self.files.put(result.path, entry)
 
     def _trusted(self, signature: tuple[int, ...] | None) -> list[int] | None:
         """The stat signature to record, or None when the file changed too recently to trust it next time."""
@@ -262,7 +314,9 @@ class Cache(NoCache):
 
     def _rule_number(self, finding: Finding) -> int:
         """The finding's (code, rule, category, severity, source) as an index into `rules`."""
-        rule = (finding.code, finding.rule, finding.category, finding.severity, finding.source)
+        return self._number((finding.code, finding.rule, finding.category, finding.severity, finding.source))
+
+    def _number(self, rule: tuple[str, str, str, Severity, str]) -> int:
         number = self._rule_index.get(rule)
         if number is None:
             number = self._rule_index[rule] = len(self.rules)
@@ -270,7 +324,20 @@ class Cache(NoCache):
             self._numbered[number] = rule
         return number
 
-    def _decode_file(self, path: str, entry: list[Any]) -> FileResult | None:
+    def _read_results(self, shard: int) -> dict[str, Any]:
+        """A shard of the per-file results, their findings renumbered into this run's table of rules when the
+        shard's own table (the run's that wrote it) differs."""
+        data = self._read_shard(RESULTS_KIND, RESULTS_KIND, shard)
+        entries, rules = data.get("entries"), _decode_rules(data.get("rules"))
+        if not isinstance(entries, dict) or rules is None:
+            return {}
+        numbers = [self._number(rule) for rule in rules]
+        if numbers == list(range(len(numbers))):
+            return entries
+        renumbered = {path: _renumbered(entry, numbers) for path, entry in entries.items()}
+        return {path: entry for path, entry in renumbered.items() if entry is not None}
+
+    def _decode_file(self, path: str, entry: Any) -> FileResult | None:
         """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
         # A warm run rebuilds every finding of the repository here: one comprehension, the tuples built directly.
         rules, new = self._numbered, tuple.__new__
@@ -344,7 +411,7 @@ class Cache(NoCache):
     def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
         """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
         self._namespaces.add(namespace)
-        entry = self._shard(namespace, path)[1].get(path)
+        entry = self._shares_of(namespace).get(path)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
             return None
         return entry[1] if entry[0] == list(stat_signature(st) or ()) else None
@@ -355,34 +422,32 @@ class Cache(NoCache):
         if signature is None:
             return
         self._namespaces.add(namespace)
-        where, entries = self._shard(namespace, path)
-        entries[path] = [signature, _masked(plain(value))]
-        self._changed_shards.add(where)
+        self._shares_of(namespace).put(path, [signature, _masked(plain(value))])
         if namespace not in self._stored:  # the main file names the kinds of shares it has shard files of
             self.dirty = True
 
-    def _shard(self, namespace: str, path: str) -> tuple[tuple[str, int], dict[str, Any]]:
-        """The shard of `namespace`'s shares that holds `path`'s, read on first need."""
-        where = (namespace, zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS)
-        entries = self._shards.get(where)
-        if entries is None:
-            entries = self._shards[where] = self._read_shard(*where) if namespace in self._stored else {}
-        return where, entries
+    def _shares_of(self, namespace: str) -> _Shards:
+        shares = self._shares.get(namespace)
+        if shares is None:
+            kind = _kind(namespace)
+            shares = self._shares[namespace] = _Shards(
+                (lambda shard: self._read_shard(kind, namespace, shard).get("entries", {}))
+                if namespace in self._stored else lambda shard: {}
+            )
+        return shares
 
-    def _shard_name(self, namespace: str, shard: int) -> str:
-        kind = hashlib.blake2b(namespace.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    def _shard_name(self, kind: str, shard: int) -> str:
         return f"{self.file.stem}-{kind}-{shard:02d}{SHARES_SUFFIX}"
 
-    def _read_shard(self, namespace: str, shard: int) -> dict[str, Any]:
-        """A shard file's shares, when this user wrote it for this lint key, namespace and shard (all inside what
+    def _read_shard(self, kind: str, namespace: str, shard: int) -> dict[str, Any]:
+        """A shard file's object, when this user wrote it for this lint key, namespace and shard (all inside what
         the MAC covers: a shard file of this user's copied over another's name is a miss), else {}."""
-        data = _load(self.directory / self._shard_name(namespace, shard), _mac_key(self.secret, self.engine.root),
+        data = _load(self.directory / self._shard_name(kind, shard), _mac_key(self.secret, self.engine.root),
                      SHARES_FORMAT)
-        entries = data.get("entries")
         if data.get("key") != self.key or data.get("namespace") != namespace or data.get("shard") != shard \
-                or not isinstance(entries, dict):
+                or not isinstance(data.get("entries"), dict):
             return {}
-        return entries
+        return data
 
     def derived(self, namespace: str, listing: str, stat: Callable[[str], os.stat_result | None]) -> Any:
         """Work over several files, recorded under the file list `listing` and the stat of every file it read."""
@@ -484,8 +549,9 @@ class Cache(NoCache):
     def save(self) -> None:
         """Write the cache file atomically, dropping files no longer listed; never fails the run."""
         superseded = {namespace for namespace in self._stored | self._namespaces if self._superseded(namespace)}
-        changed = [where for where in sorted(self._changed_shards) if where[0] not in superseded]
-        if not (self.dirty or changed or superseded & self._stored):
+        changed = [(namespace, shard) for namespace, shares in sorted(self._shares.items()) if namespace not in superseded
+                   for shard in sorted(shares.changed)]
+        if not (self.dirty or changed or self.files.changed or superseded & self._stored):
             return
         listed = self.engine.repo.paths
         mac_key = _mac_key(self.secret, self.engine.root)
@@ -494,27 +560,34 @@ class Cache(NoCache):
                 folder.tag()
                 # The shards first: the main file written after them names their kinds (a run stopped in between
                 # leaves shard files that no main file names, never read).
+                rules = self._rule_rows()
+                for shard in sorted(self.files.changed):
+                    folder.replace(self._shard_name(RESULTS_KIND, shard), _signed(SHARES_FORMAT, mac_key, {
+                        "key": self.key, "namespace": RESULTS_KIND, "shard": shard, "rules": rules,
+                        "entries": self.files.listed(shard, listed)}))
                 for namespace, shard in changed:
-                    entries = {path: entry for path, entry in self._shards[namespace, shard].items() if path in listed}
-                    folder.replace(self._shard_name(namespace, shard), _signed(SHARES_FORMAT, mac_key, {
-                        "key": self.key, "namespace": namespace, "shard": shard, "entries": entries}))
+                    folder.replace(self._shard_name(_kind(namespace), shard), _signed(SHARES_FORMAT, mac_key, {
+                        "key": self.key, "namespace": namespace, "shard": shard,
+                        "entries": self._shares[namespace].listed(shard, listed)}))
                 for namespace in sorted(superseded & self._stored):
                     for shard in range(SHARDS):
-                        folder.remove(self._shard_name(namespace, shard))
-                kept = sorted((self._stored | {where[0] for where in changed}) - superseded)
-                if self.dirty or kept != sorted(self._stored):
-                    folder.replace(self.file.name, _signed(FORMAT, mac_key, self._main_data(listed, kept)))
+                        folder.remove(self._shard_name(_kind(namespace), shard))
+                kept = sorted((self._stored | {namespace for namespace, _ in changed}) - superseded)
+                if self.dirty or kept != sorted(self._stored) or not self._main_read:
+                    folder.replace(self.file.name, _signed(FORMAT, mac_key, self._main_data(listed, kept, rules)))
                 folder.prune(KEEP)
         except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
             pass
 
-    def _main_data(self, listed: frozenset[str], namespaces: list[str]) -> dict[str, Any]:
-        """What the main file holds: everything but the shares, of the files still listed."""
+    def _rule_rows(self) -> list[list[str]]:
+        return [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules]
+
+    def _main_data(self, listed: frozenset[str], namespaces: list[str], rules: list[list[str]]) -> dict[str, Any]:
+        """What the main file holds: everything but the per-file results and the shares (see `_Shards`)."""
         return {
             "format": FORMAT,
             "key": self.key,
-            "rules": [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules],
-            "files": {path: entry for path, entry in self.files.items() if path in listed},
+            "rules": rules,
             "repo": self.repo,
             "namespaces": namespaces,
             "derived": self._derived,

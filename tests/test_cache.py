@@ -113,6 +113,23 @@ def test_a_commit_of_one_file_rewrites_only_the_shares_that_hold_it(repo):
         "--format", "json", "--no-cache", ".", cwd=root).locations()
 
 
+def test_a_results_shard_written_with_another_table_of_rules_is_read_in_its_own_terms(repo):
+    """Two runs that added different rules at once leave shards whose findings number the rules differently."""
+    root = repo(FILES)
+    age(root)
+    expected = run_cli("--format", "json", ".", cwd=root).locations()
+    [train] = [f for f in (root / CACHE).glob("*.shares")
+               if read_cache(f)["namespace"] == "results" and "train.py" in read_cache(f)["entries"]]
+    shard = read_cache(train)
+    count = len(shard["rules"])
+    assert any(row for entry in shard["entries"].values() for row in entry[2])
+    shard["rules"] = shard["rules"][::-1]  # the same rules, numbered backwards
+    for entry in shard["entries"].values():
+        entry[2] = [[count - 1 - row[0], *row[1:]] for row in entry[2]]
+    write_signed(train, root, shard, SHARES_FORMAT)
+    assert run_cli("--format", "json", ".", cwd=root).locations() == expected
+
+
 def test_no_cache_writes_nothing(repo):
     root = repo(FILES)
     before = snapshot(root)
@@ -245,14 +262,14 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
         write_signed(cache_file, root, data)
     elif garbage is None:
         data = read_cache(cache_file)
-        mangled = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] for path, entry in data["files"].items()}
-        data["files"] = mangled
         data["repo"] = {name: {"listing": part["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
                         for name, part in data["repo"].items()}
         write_signed(cache_file, root, data)
         for shard_file in (root / CACHE).glob("*.shares"):
             shard = read_cache(shard_file)
-            shard["entries"] = {path: [entry[0], 7] for path, entry in shard["entries"].items()}
+            results = shard["namespace"] == "results"  # the per-file results' shards, then the shares'
+            shard["entries"] = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] if results else [entry[0], 7]
+                                for path, entry in shard["entries"].items()}
             write_signed(shard_file, root, shard, SHARES_FORMAT)
     else:
         cache_file.write_bytes(garbage)

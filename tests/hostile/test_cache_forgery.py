@@ -11,7 +11,7 @@ from pathlib import Path
 
 from attacks import build, environment, git, run
 
-from mlrepolint.cache import FORMAT, _mac_key
+from mlrepolint.cache import FORMAT, SHARES_FORMAT, _mac_key
 
 CACHE = ".mlrepolint_cache"
 FILES = {
@@ -36,14 +36,27 @@ def cache_file(root: Path) -> Path:
     return found
 
 
-def resign(file: Path, root: Path, user_cache: Path, edit) -> None:
-    """Rewrite a cache file with `edit` applied to its data, signed with the key found in `user_cache`."""
-    data = marshal.loads(file.read_bytes().split(b"\n", 1)[1])
-    edit(data)
-    body = marshal.dumps(data)
+def resign(root: Path, user_cache: Path, edit) -> None:
+    """Rewrite the result cache with `edit` applied to its data, signed with the key found in `user_cache`: the
+    main file's (`repo`...), with `files` (the per-file results, from their shard files) and `shares` (the
+    repository checkers' per-file shares, one dict per shard file) beside it, edited in place."""
     key = (user_cache / "mlrepolint" / "key").read_bytes()
-    file.write_bytes(f"{FORMAT} {hmac.new(_mac_key(key, root.resolve()), body, 'blake2b').hexdigest()}\n".encode()
-                     + body)
+    main = cache_file(root)
+    data = load(main)
+    shards = {p: load(p) for p in (root / CACHE).glob("*.shares")}
+    results = [shard for shard in shards.values() if shard["namespace"] == "results"]
+    edited = {**data, "files": {path: entry for shard in results for path, entry in shard["entries"].items()},
+              "shares": [shard["entries"] for shard in shards.values() if shard not in results]}
+    edit(edited)
+    for file, content in [(main, data), *shards.items()]:
+        body = marshal.dumps(content)
+        header = FORMAT if file == main else SHARES_FORMAT
+        file.write_bytes(f"{header} {hmac.new(_mac_key(key, root.resolve()), body, 'blake2b').hexdigest()}\n".encode()
+                         + body)
+
+
+def load(file: Path) -> dict:
+    return marshal.loads(file.read_bytes().split(b"\n", 1)[1])
 
 
 def clean(data: dict) -> None:
@@ -52,7 +65,8 @@ def clean(data: dict) -> None:
         entry[2] = []
     for part in data["repo"].values():  # each repository checker's result
         part["findings"] = []
-    data["partials"] = {}  # and nothing found in any file
+    for shares in data["shares"]:  # and nothing found in any file
+        shares.clear()
 
 
 def score(root: Path, env: dict, *args: str) -> tuple[float, int]:
@@ -66,11 +80,11 @@ def test_a_forged_cache_is_not_trusted_by_lint_nor_read_by_grade(tmp_path):
     honest = score(root, teacher, "--no-cache")
     assert honest[1] > 0
     score(root, student)  # the student's own run writes a cache under the student's key
-    resign(cache_file(root), root, Path(student["XDG_CACHE_HOME"]), clean)
+    resign(root, Path(student["XDG_CACHE_HOME"]), clean)
     assert score(root, student)[1] == 0  # the forger's own machine believes it: it is their key
     git(root, "add", "-f", CACHE)
     git(root, "commit", "-q", "-m", "cache")
-    forged = cache_file(root).read_bytes()
+    forged = {p.name: p.read_bytes() for p in (root / CACHE).iterdir()}
 
     assert score(root, teacher) == honest  # another user's cache: a miss, linted afresh
     graded = run(["grade", str(root), "--format", "csv"], cwd=tmp_path, env=teacher)
@@ -79,7 +93,7 @@ def test_a_forged_cache_is_not_trusted_by_lint_nor_read_by_grade(tmp_path):
     before = {p.name: p.read_bytes() for p in (root / CACHE).iterdir()}
     run(["grade", str(root)], cwd=tmp_path, env=environment(tmp_path / "grader"))
     assert {p.name: p.read_bytes() for p in (root / CACHE).iterdir()} == before  # grade wrote nothing there
-    assert forged not in before.values()  # (the teacher's plain lint above replaced it with its own)
+    assert before[cache_file(root).name] != forged[cache_file(root).name]  # (the teacher's lint wrote its own)
 
 
 def test_entries_with_impossible_values_are_misses(tmp_path):
@@ -108,7 +122,7 @@ def test_entries_with_impossible_values_are_misses(tmp_path):
                 row[2] = -3
 
     for edit in (negative_index, inflated, before_the_first_line):
-        resign(cache_file(root), root, user_cache, edit)
+        resign(root, user_cache, edit)
         assert score(root, env) == honest, edit.__name__
 
 
