@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hypothesis
 import pytest
 from linting import locations
 
@@ -333,3 +334,12 @@ def test_missing_lock_file_lock_files_option(tmp_path):
 )
 def test_hostile_files_are_findings_not_tracebacks(tmp_path, files, expected):
     assert locations(tmp_path, files) == sorted(expected)
+
+
+@hypothesis.given(hypothesis.strategies.text(alphabet="aZ09-_.İ ", max_size=12) | hypothesis.strategies.text(max_size=8))
+def test_package_names_are_normalised_as_packaging_does(name):
+    from packaging.utils import canonicalize_name
+
+    from mlrepolint.rules.repo.pins import canonical
+
+    assert canonical(name) == canonicalize_name(name)
