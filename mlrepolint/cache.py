@@ -549,8 +549,8 @@ class Cache(NoCache):
     def save(self) -> None:
         """Write the cache file atomically, dropping files no longer listed; never fails the run."""
         superseded = {namespace for namespace in self._stored | self._namespaces if self._superseded(namespace)}
-        changed = [(namespace, shard) for namespace, shares in sorted(self._shares.items()) if namespace not in superseded
-                   for shard in sorted(shares.changed)]
+        changed = [(namespace, shard) for namespace, shares in sorted(self._shares.items())
+                   if namespace not in superseded for shard in sorted(shares.changed)]
         if not (self.dirty or changed or self.files.changed or superseded & self._stored):
             return
         listed = self.engine.repo.paths

@@ -336,7 +336,8 @@ def test_hostile_files_are_findings_not_tracebacks(tmp_path, files, expected):
     assert locations(tmp_path, files) == sorted(expected)
 
 
-@hypothesis.given(hypothesis.strategies.text(alphabet="aZ09-_.İ ", max_size=12) | hypothesis.strategies.text(max_size=8))
+@hypothesis.given(hypothesis.strategies.text(alphabet="aZ09-_.İ ", max_size=12)
+                  | hypothesis.strategies.text(max_size=8))
 def test_package_names_are_normalised_as_packaging_does(name):
     from packaging.utils import canonicalize_name
 
