@@ -76,8 +76,10 @@ SUFFIX = ".results"
 SHARES_SUFFIX = ".shares"
 SHARES_FORMAT = "mlrepolint-shares-1"
 SHARDS = 16
-#: The per-file results are sharded alike, under this kind (not a hex digest, so no kind of share has it).
+#: The per-file results and the repository checkers' results are sharded alike, under these kinds (not hex
+#: digests, so no kind of share has them).
 RESULTS_KIND = "results"
+REPO_KIND = "repo"
 #: A result cache file of the JSON format before it (`<first 24 hex digits of the lint key>.json`).
 _LEGACY_RESULTS = re.compile(r"[0-9a-f]{24}\.json")
 #: The `marshal` format written: version 4 (Python 3.4) stores a repeated string once, and every Python this
@@ -156,8 +158,9 @@ class NoCache:
 
 
 class _Shards:
-    """Entries by path kept in SHARDS shard files of one kind (the per-file results, one kind of share), each read
-    on first need: a run reads the shards holding the paths it asks about, and writes back the ones it changed."""
+    """Entries by path (or checker name) kept in SHARDS shard files of one kind (the per-file results, the
+    repository checkers' results, one kind of share), each read on first need: a run reads the shards holding what
+    it asks about, and writes back the ones it changed."""
 
     def __init__(self, read: Callable[[int], dict[str, Any]]) -> None:
         self._read = read
@@ -188,9 +191,10 @@ class _Shards:
         if entries.pop(path, None) is not None:
             self.changed.add(shard)
 
-    def listed(self, shard: int, listed: frozenset[str]) -> dict[str, Any]:
-        """A loaded shard's entries of the files still listed (what is written back)."""
-        return {path: entry for path, entry in self._loaded[shard].items() if path in listed}
+    def listed(self, shard: int, listed: frozenset[str] | None) -> dict[str, Any]:
+        """A loaded shard's entries of the files still `listed` (all of them for None): what is written back."""
+        entries = self._loaded[shard]
+        return dict(entries) if listed is None else {path: entry for path, entry in entries.items() if path in listed}
 
 
 def _kind(namespace: str) -> str:
@@ -198,16 +202,16 @@ def _kind(namespace: str) -> str:
     return hashlib.blake2b(namespace.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
 
 
-def _renumbered(entry: Any, numbers: list[int]) -> list[Any] | None:
-    """A per-file result whose findings refer to its shard's table of rules, referring to the run's (`numbers`:
-    the shard's index -> the run's); None when it is not well-formed."""
+def _renumbered(rows: Any, numbers: list[int]) -> list[list[Any]] | None:
+    """Finding rows whose first item numbers a rule in a shard's table, numbering it in the run's (`numbers`: the
+    shard's number -> the run's); None when they are not well-formed."""
     try:
-        rows = [[numbers[row[0]] if type(row[0]) is int and row[0] >= 0 else -1, *row[1:]] for row in entry[2]]
+        renumbered = [[numbers[row[0]] if type(row[0]) is int and row[0] >= 0 else -1, *row[1:]] for row in rows]
     except (TypeError, IndexError, KeyError):
         return None
-    if any(row[0] < 0 for row in rows):  # a negative index is a miss, not the last rule
+    if any(row[0] < 0 for row in renumbered):  # a negative index is a miss, not the last rule
         return None
-    return [*entry[:2], rows, *entry[3:]]
+    return renumbered
 
 
 class Cache(NoCache):
@@ -225,8 +229,8 @@ class Cache(NoCache):
         #: The per-file results by path, in shard files read on first need (only under a main file this user wrote).
         self.files = _Shards(self._read_results if data else lambda shard: {})
         self._main_read = bool(data)  # else the main file is written, so that the shards written are read next time
-        repo = data.get("repo")
-        self.repo: dict[str, Any] = repo if isinstance(repo, dict) else {}
+        #: Each repository checker's result by its name, sharded alike.
+        self.repo = _Shards(self._read_repo_parts if data else lambda shard: {})
         #: What findings share (code, rule, category, severity, source), stored once: findings refer to it by index.
         self.rules: list[tuple[str, str, str, Severity, str]] = rules
         self._rule_index = {rule: i for i, rule in enumerate(self.rules)}
@@ -325,17 +329,33 @@ class Cache(NoCache):
         return number
 
     def _read_results(self, shard: int) -> dict[str, Any]:
-        """A shard of the per-file results, their findings renumbered into this run's table of rules when the
-        shard's own table (the run's that wrote it) differs."""
-        data = self._read_shard(RESULTS_KIND, RESULTS_KIND, shard)
+        """A shard of the per-file results (their findings are the entries' third item)."""
+        def renumbered(entry: Any, numbers: list[int]) -> Any:
+            rows = _renumbered(entry[2], numbers) if isinstance(entry, list) and len(entry) > 2 else None
+            return None if rows is None else [*entry[:2], rows, *entry[3:]]
+
+        return self._read_numbered(RESULTS_KIND, shard, renumbered)
+
+    def _read_repo_parts(self, shard: int) -> dict[str, Any]:
+        """A shard of the repository checkers' results (their findings are under "findings")."""
+        def renumbered(part: Any, numbers: list[int]) -> Any:
+            rows = _renumbered(part.get("findings"), numbers) if isinstance(part, dict) else None
+            return None if rows is None else {**part, "findings": rows}
+
+        return self._read_numbered(REPO_KIND, shard, renumbered)
+
+    def _read_numbered(self, kind: str, shard: int, renumbered: Callable[[Any, list[int]], Any]) -> dict[str, Any]:
+        """A shard of entries whose findings number the rules, renumbered into this run's table when the shard's
+        own (the table of the run that wrote it) differs."""
+        data = self._read_shard(kind, kind, shard)
         entries, rules = data.get("entries"), _decode_rules(data.get("rules"))
         if not isinstance(entries, dict) or rules is None:
             return {}
         numbers = [self._number(rule) for rule in rules]
         if numbers == list(range(len(numbers))):
             return entries
-        renumbered = {path: _renumbered(entry, numbers) for path, entry in entries.items()}
-        return {path: entry for path, entry in renumbered.items() if entry is not None}
+        renumbered_entries = {key: renumbered(entry, numbers) for key, entry in entries.items()}
+        return {key: entry for key, entry in renumbered_entries.items() if entry is not None}
 
     def _decode_file(self, path: str, entry: Any) -> FileResult | None:
         """A cached per-file result, or None when the entry is corrupt (the file is then linted again)."""
@@ -395,18 +415,16 @@ class Cache(NoCache):
         for path in sorted(inputs):
             signature = stat_signature(reader.stat(path))
             if signature is not None and self._trusted(signature) is None:
-                self.repo.pop(name, None)  # an input changed during the run: run the checker again next time
-                self.dirty = True
+                self.repo.pop(name)  # an input changed during the run: run the checker again next time
                 return
             stats[path] = list(signature) if signature else None
-        self.repo[name] = {
+        self.repo.put(name, {
             "listing": listing,
             "inputs": stats,
             "findings": [[self._rule_number(f), f.path, f.line, f.column, f.message] for f in findings],
             "examined": dict(examined),
             "failing": {code: dict(units) for code, units in failing.items()},
-        }
-        self.dirty = True
+        })
 
     def partial(self, namespace: str, path: str, st: os.stat_result) -> Any:
         """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
@@ -551,7 +569,7 @@ class Cache(NoCache):
         superseded = {namespace for namespace in self._stored | self._namespaces if self._superseded(namespace)}
         changed = [(namespace, shard) for namespace, shares in sorted(self._shares.items())
                    if namespace not in superseded for shard in sorted(shares.changed)]
-        if not (self.dirty or changed or self.files.changed or superseded & self._stored):
+        if not (self.dirty or changed or self.files.changed or self.repo.changed or superseded & self._stored):
             return
         listed = self.engine.repo.paths
         mac_key = _mac_key(self.secret, self.engine.root)
@@ -561,10 +579,11 @@ class Cache(NoCache):
                 # The shards first: the main file written after them names their kinds (a run stopped in between
                 # leaves shard files that no main file names, never read).
                 rules = self._rule_rows()
-                for shard in sorted(self.files.changed):
-                    folder.replace(self._shard_name(RESULTS_KIND, shard), _signed(SHARES_FORMAT, mac_key, {
-                        "key": self.key, "namespace": RESULTS_KIND, "shard": shard, "rules": rules,
-                        "entries": self.files.listed(shard, listed)}))
+                for kind, shards, paths in ((RESULTS_KIND, self.files, listed), (REPO_KIND, self.repo, None)):
+                    for shard in sorted(shards.changed):
+                        folder.replace(self._shard_name(kind, shard), _signed(SHARES_FORMAT, mac_key, {
+                            "key": self.key, "namespace": kind, "shard": shard, "rules": rules,
+                            "entries": shards.listed(shard, paths)}))
                 for namespace, shard in changed:
                     folder.replace(self._shard_name(_kind(namespace), shard), _signed(SHARES_FORMAT, mac_key, {
                         "key": self.key, "namespace": namespace, "shard": shard,
@@ -575,6 +594,8 @@ class Cache(NoCache):
                 kept = sorted((self._stored | {namespace for namespace, _ in changed}) - superseded)
                 if self.dirty or kept != sorted(self._stored) or not self._main_read:
                     folder.replace(self.file.name, _signed(FORMAT, mac_key, self._main_data(listed, kept, rules)))
+                else:  # its shards were written: the lint key is among the most recently used (see `prune`)
+                    folder.touch(self.file.name)
                 folder.prune(KEEP)
         except OSError:  # a read-only checkout, a full disk: the run's result stands without a cache
             pass
@@ -583,12 +604,12 @@ class Cache(NoCache):
         return [[*rule[:3], rule[3].value, rule[4]] for rule in self.rules]
 
     def _main_data(self, listed: frozenset[str], namespaces: list[str], rules: list[list[str]]) -> dict[str, Any]:
-        """What the main file holds: everything but the per-file results and the shares (see `_Shards`)."""
+        """What the main file holds: everything but the per-file results, the repository checkers' and the shares
+        (see `_Shards`)."""
         return {
             "format": FORMAT,
             "key": self.key,
             "rules": rules,
-            "repo": self.repo,
             "namespaces": namespaces,
             "derived": self._derived,
             "setup": self.setup,
@@ -795,8 +816,9 @@ class _Folder:
             os.replace(self.path / temporary, self.path / name)
 
     def prune(self, keep: int) -> None:
-        """Keep the `keep` most recently written cache files; remove those of the JSON format that came before
-        (`<key>.json`), which no version reads any more."""
+        """Keep the `keep` most recently used cache files (a run that writes only shards touches its main file)
+        and their shard files; remove those of the JSON format that came before (`<key>.json`), which no version
+        reads any more."""
         with os.scandir(self.fd if self.fd is not None else self.path) as scan:
             names = [entry.name for entry in scan]
         for name in names:
@@ -810,6 +832,16 @@ class _Folder:
         for name in names:  # the shard files of a lint key whose main file is gone
             if name.endswith(SHARES_SUFFIX) and name.partition("-")[0] not in kept:
                 self._unlink(name)
+
+    def touch(self, name: str) -> None:
+        """Set the modification time of `name` (a regular file, never a symlink's target) to now."""
+        st = self._lstat(name)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            return
+        if self.fd is not None and os.utime in os.supports_dir_fd and os.utime in os.supports_follow_symlinks:
+            os.utime(name, dir_fd=self.fd, follow_symlinks=False)
+        elif os.utime in os.supports_follow_symlinks:
+            os.utime(self.path / name, follow_symlinks=False)
 
     def remove(self, name: str) -> None:
         """Remove `name` if it is there (a shard file of a kind of share no longer used)."""

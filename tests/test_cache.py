@@ -130,6 +130,24 @@ def test_a_results_shard_written_with_another_table_of_rules_is_read_in_its_own_
     assert run_cli("--format", "json", ".", cwd=root).locations() == expected
 
 
+def test_a_configuration_in_use_is_kept_even_when_its_runs_write_only_shards(repo):
+    root = repo(FILES)
+    age(root)
+    cache = root / CACHE
+    assert run_cli("--select", "MLR101", ".", cwd=root).code in (0, 1)
+    [first] = cache.glob("*.results")
+    for selected in ("MLR102", "MLR103", "MLR801"):
+        assert run_cli("--select", selected, ".", cwd=root).code in (0, 1)
+    (root / "train.py").write_text(UNDOCUMENTED.replace("return 1", "return 2"))
+    past = time.time() - 30
+    os.utime(root / "train.py", (past, past))
+    before = first.read_bytes()
+    assert run_cli("--select", "MLR101", ".", cwd=root).code in (0, 1)  # the first configuration, in use again
+    assert first.read_bytes() == before  # only a shard of the results changed
+    assert run_cli("--select", "MLR802", ".", cwd=root).code in (0, 1)  # a fifth: the least recently used goes
+    assert first.exists() and len(list(cache.glob("*.results"))) == 4
+
+
 def test_no_cache_writes_nothing(repo):
     root = repo(FILES)
     before = snapshot(root)
@@ -261,15 +279,13 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo, garbage):
         data["rules"] = [["MLR101", "missing-module-docstring", "documentation", "dire", "mlrepolint"], 7]
         write_signed(cache_file, root, data)
     elif garbage is None:
-        data = read_cache(cache_file)
-        data["repo"] = {name: {"listing": part["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}}
-                        for name, part in data["repo"].items()}
-        write_signed(cache_file, root, data)
         for shard_file in (root / CACHE).glob("*.shares"):
             shard = read_cache(shard_file)
-            results = shard["namespace"] == "results"  # the per-file results' shards, then the shares'
-            shard["entries"] = {path: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1] if results else [entry[0], 7]
-                                for path, entry in shard["entries"].items()}
+            mangled = {  # the per-file results', the repository checkers' and the shares' shards
+                "results": lambda entry: [entry[0], entry[1], "oops", {"MLR103": "x"}, 1],
+                "repo": lambda part: {"listing": part["listing"], "inputs": {}, "findings": [[1, 2]], "examined": {}},
+            }.get(shard["namespace"], lambda entry: [entry[0], 7])
+            shard["entries"] = {key: mangled(entry) for key, entry in shard["entries"].items()}
             write_signed(shard_file, root, shard, SHARES_FORMAT)
     else:
         cache_file.write_bytes(garbage)

@@ -38,15 +38,18 @@ def cache_file(root: Path) -> Path:
 
 def resign(root: Path, user_cache: Path, edit) -> None:
     """Rewrite the result cache with `edit` applied to its data, signed with the key found in `user_cache`: the
-    main file's (`repo`...), with `files` (the per-file results, from their shard files) and `shares` (the
-    repository checkers' per-file shares, one dict per shard file) beside it, edited in place."""
+    main file's, with `files` (the per-file results, from their shard files), `repo` (the repository checkers'
+    results, alike) and `shares` (their per-file shares, one dict per shard file) beside it, edited in place."""
     key = (user_cache / "mlrepolint" / "key").read_bytes()
     main = cache_file(root)
     data = load(main)
     shards = {p: load(p) for p in (root / CACHE).glob("*.shares")}
-    results = [shard for shard in shards.values() if shard["namespace"] == "results"]
-    edited = {**data, "files": {path: entry for shard in results for path, entry in shard["entries"].items()},
-              "shares": [shard["entries"] for shard in shards.values() if shard not in results]}
+    def kind(name: str) -> dict:
+        return {key: entry for shard in shards.values() if shard["namespace"] == name
+                for key, entry in shard["entries"].items()}
+
+    edited = {**data, "files": kind("results"), "repo": kind("repo"),
+              "shares": [shard["entries"] for shard in shards.values() if shard["namespace"] not in ("results", "repo")]}
     edit(edited)
     for file, content in [(main, data), *shards.items()]:
         body = marshal.dumps(content)
