@@ -660,11 +660,10 @@ class SavedProject:
             digest = _content(repo, path)
             if digest is None or type(inputs[path]) is not list or digest != inputs[path][-1]:
                 return None
-        # Only compared with what was recorded (the stat of a file the build read safely), never used to read:
-        # a plain `stat` of each Python file, as a warm editor save must not pay the view's symlink checks.
-        root = str(self.engine.root)
+        # Only compared with what was recorded (the stat of a file the build read safely), never used to read.
+        plain_stat = repo.plain_stat
         changed = [path for path, entry in facts.items()
-                   if type(entry) is not list or len(entry) != 4 or _plain_signature(root, path) != entry[0]]
+                   if type(entry) is not list or len(entry) != 4 or _signature(plain_stat(path)) != entry[0]]
         if changed:
             source = FactSource(reader)
             for path in changed:
@@ -723,13 +722,6 @@ class SavedProject:
 def _signature(st: os.stat_result | None) -> list[int] | None:
     signature = stat_signature(st)
     return list(signature) if signature is not None else None
-
-
-def _plain_signature(root: str, path: str) -> list[int] | None:
-    try:
-        return _signature(os.stat(os.path.join(root, path)))
-    except (OSError, ValueError):
-        return None
 
 
 def _content(repo: RepoView, path: str) -> str | None:

@@ -200,6 +200,7 @@ class RepoView:
         self._stats: dict[str, os.stat_result | None] = {}
         self._reals: dict[str, str | None] = {}
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
+        self._taken: dict[str, os.stat_result] = {}  # lstats `plain_stat` took, by the path it took them at
         self._recorders: list[set[str]] = []
         self._shares: dict[tuple[str, str], Any] = {}  # this run's `per_file` values
         #: Shares the per-file pass computed from the bytes it read (see `offer`), by (namespace, path).
@@ -258,16 +259,33 @@ class RepoView:
             real = None
             if real_folder is not None:
                 real = os.path.join(real_folder, name)
-                try:
-                    st: os.stat_result | None = os.lstat(real)
-                except OSError:  # missing: `stat` will say so
-                    st = None
+                st: os.stat_result | None = self._taken.pop(real, None)
+                if st is None:
+                    try:
+                        st = os.lstat(real)
+                    except OSError:  # missing: `stat` will say so
+                        st = None
                 if name in ("", ".", "..") or (st is not None and stat.S_ISLNK(st.st_mode)):
                     real = self._within(os.path.realpath(real))
                 elif st is not None:
                     self._lstats[path] = st
             self._reals[path] = real
         return self._reals[path]
+
+    def plain_stat(self, path: str) -> os.stat_result | None:
+        """A plain `stat` of `path` under the root (a symlink followed), only ever compared with a record, never
+        used to read: the project model's check of its Python files, which an editor's save must not make pay the
+        view's checks of each folder. A file that is not a symlink keeps its lstat for `stat`, which takes it
+        when it would take one at that same path (no folder on the way is a symlink): one lstat per file."""
+        full = os.path.join(self._real_root, path)
+        try:
+            st = os.lstat(full)
+            if stat.S_ISLNK(st.st_mode):
+                return os.stat(full)
+        except (OSError, ValueError):
+            return None
+        self._taken[full] = st
+        return st
 
     def _real_folder(self, folder: str) -> str | None:
         if folder not in self._reals:
