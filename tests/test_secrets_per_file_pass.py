@@ -161,3 +161,17 @@ def test_entry_scripts_are_judged_alike_from_the_per_file_pass(tmp_path):
     seeded = {f for f in expected if f[1] != "train.py"} | {("MLR902", "train.py", 9, 56)}  # seeded, 3 lines down
     assert entry_findings(root, "--jobs", "2") == seeded
     assert entry_findings(root, "--no-cache", "--jobs", "1") == seeded
+
+
+def test_the_hook_on_a_module_leaves_the_scripts_that_import_it_to_a_whole_run(tmp_path):
+    helpers = '"""Helpers."""\n\n\ndef batches():\n    """Batches."""\n    return []\n'
+    train = "from helpers import batches\n" + TRAIN
+    root = make_git_repo(tmp_path / "repo", {"helpers.py": helpers, "train.py": train})
+    age(root)
+    expected = {("MLR310", "train.py", 11, 9), ("MLR902", "train.py", 7, 56)}
+    assert entry_findings(root) == expected
+    edit(root, "helpers.py", helpers.replace("return []", "return [1]"))
+    hook = run_cli("hook", "--format", "json", "--select", "MLR310,MLR902", "helpers.py", cwd=root)
+    assert hook.code == 0 and hook.findings == [], hook.err
+    assert entry_findings(root) == expected  # not a result the hook left out
+    assert entry_findings(root, "--no-cache") == expected

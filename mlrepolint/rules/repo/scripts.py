@@ -195,8 +195,8 @@ class EntryScriptChecker(RepoChecker):
         self.repo = repo
         self._modules: dict[str, Any] = {}  # a local module's share, asked for once a run
         for f in repo.files:
-            if ctx.project.kind_of(f.path) != ENTRY_SCRIPT or not f.path.endswith(".py"):
-                continue
+            if ctx.project.kind_of(f.path) != ENTRY_SCRIPT or not f.path.endswith(".py") or not ctx.keeps((f.path,)):
+                continue  # not an entry script, or one a run limited to other files would not report on
             share = repo.per_file("entry-script", f.path, lambda path=f.path: _script_share(repo, path),
                                   _script_shape)
             if share is None or share["cells"] or f.path[:-3] + ".ipynb" in repo.paths:
