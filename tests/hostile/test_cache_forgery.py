@@ -44,12 +44,13 @@ def resign(root: Path, user_cache: Path, edit) -> None:
     main = cache_file(root)
     data = load(main)
     shards = {p: load(p) for p in (root / CACHE).glob("*.shares")}
-    def kind(name: str) -> dict:
-        return {key: entry for shard in shards.values() if shard["namespace"] == name
-                for key, entry in shard["entries"].items()}
 
-    edited = {**data, "files": kind("results"), "repo": kind("repo"),
-              "shares": [shard["entries"] for shard in shards.values() if shard["namespace"] not in ("results", "repo")]}
+    def kind(name: str) -> dict:
+        return {what: entry for shard in shards.values() if shard["namespace"] == name
+                for what, entry in shard["entries"].items()}
+
+    others = [shard["entries"] for shard in shards.values() if shard["namespace"] not in ("results", "repo")]
+    edited = {**data, "files": kind("results"), "repo": kind("repo"), "shares": others}
     edit(edited)
     for file, content in [(main, data), *shards.items()]:
         body = marshal.dumps(content)
