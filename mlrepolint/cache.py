@@ -70,9 +70,9 @@ RACY_NS = 2_000_000_000
 KEEP = 4
 #: The result cache's file name ends so (a file per lint key).
 SUFFIX = ".results"
-#: The repository checkers' per-file shares are kept apart from the rest of the result cache, in a file per kind
-#: of share (namespace) and shard of paths: a run reads only the shards its checkers ask for, and writes only those
-#: it changed (the hook, one file: one shard of each kind it redoes; a warm run with nothing changed: none at all).
+#: The per-file results, the repository checkers' results and their per-file shares are kept apart from the main
+#: file, in a file per kind (a kind of share is its namespace) and shard of paths: a run reads only the shards it
+#: asks about, and writes only those it changed (the hook, one file: one shard of each kind it redoes).
 SHARES_SUFFIX = ".shares"
 SHARES_FORMAT = "mlrepolint-shares-1"
 SHARDS = 16
