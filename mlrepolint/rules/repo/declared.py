@@ -26,9 +26,7 @@ from mlrepolint.api import RepoFile, RepoView, gitignore_spec
 from mlrepolint.rules.repo.imports import url_name
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
-from mlrepolint.rules.repo.dependencies import CONDA_FILES, PYTHON_ENV_FILES, REQUIREMENTS_FILES
-from mlrepolint.rules.repo.docker import DOCKERFILES
-from mlrepolint.rules.repo.dockerfile import parse_dockerfile
+from mlrepolint.rules.repo.filenames import CONDA_FILES, DOCKERFILES, PYTHON_ENV_FILES, REQUIREMENTS_FILES
 from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.pins import Dep, Include, canonical, requirement_dep
 from mlrepolint.rules.repo.pipfile import parse_pipfile
@@ -241,6 +239,8 @@ class Collector:
         text = read_declaration(self.repo, path)
         if text is None or "install" not in text:
             return
+        from mlrepolint.rules.repo.dockerfile import parse_dockerfile  # only when the declarations are read again
+
         for instruction in parse_dockerfile(text):
             if instruction.keyword != "RUN":
                 continue

@@ -14,6 +14,7 @@ from mlrepolint.api import Applicability, Autofix, Context, PARSE_ERROR, RepoChe
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.ci import CI_UNPINNED_INSTALL, check_ci_installs
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
+from mlrepolint.rules.repo.filenames import CONDA_FILES, PYTHON_ENV_FILES, REQUIREMENTS_FILES
 from mlrepolint.rules.repo.lockfiles import MISSING_LOCK_FILE, Ranges, check_lock_files
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, Dep, Entry, Include, Problem, canonical, requirement_dep
@@ -21,10 +22,6 @@ from mlrepolint.rules.repo.pipfile import parse_pipfile
 from mlrepolint.rules.repo.requirements import parse_requirements
 from mlrepolint.rules.repo.textfiles import read_declaration
 
-REQUIREMENTS_FILES = ("requirements*.txt", "**/requirements/*.txt", "*-requirements.txt", "*_requirements.txt")
-CONDA_FILES = ("environment*.yml", "environment*.yaml", "conda.yml", "conda.yaml")
-#: MLflow's `python_env.yaml` (a Python version and a list of pip requirements); MLproject may name others.
-PYTHON_ENV_FILES = ("python_env.yml", "python_env.yaml")
 
 UNPINNED_REQUIREMENT = Rule(
     code="MLR501",

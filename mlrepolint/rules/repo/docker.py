@@ -9,15 +9,12 @@ from mlrepolint.rules.repo.compose import pulled_images
 from mlrepolint.rules.repo.dockerfile import (
     MAX_EXPANSION, Instruction, arg_declarations, flags_and_words, parse_dockerfile, substitute,
 )
+from mlrepolint.rules.repo.filenames import DOCKERFILES
 from mlrepolint.rules.repo.images import floating, tag_is_literal
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
 from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
 from mlrepolint.rules.repo.textfiles import read_declaration
 
-DOCKERFILES = (
-    "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*",
-    "!*.dockerignore",
-)
 COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 DOCKER_LATEST_TAG = Rule(
     code="MLR601",
