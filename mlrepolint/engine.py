@@ -234,11 +234,12 @@ class Engine:
                 todo.append((path, cache.known_digest(path)))
         repo_result: RepoResult | None = None
         repo_warnings: list[str] = []
+        kept = self._named(paths) if limit_to_paths else None  # the paths whose repository findings are kept
 
         def lint_repo(after_files: bool = False) -> None:  # in this process: while the workers lint, or after
             nonlocal repo_result
             before = len(self.warnings)
-            part = self._lint_repo(cache, paths if limit_to_paths else None, after_files)
+            part = self._lint_repo(cache, kept, after_files)
             repo_result = part if repo_result is None else _joined(repo_result, part)
             repo_warnings.extend(self.warnings[before:])
             del self.warnings[before:]  # reported after the files' warnings, however the work overlapped
@@ -269,9 +270,8 @@ class Engine:
         self.wrappers.warnings.extend(setup_warnings)  # after the engine's, as the wrappers' always were
         assert repo_result is not None
         repo_findings, repo_examined, failing = repo_result
-        if limit_to_paths:
-            named = self._named(paths)
-            repo_findings = [f for f in repo_findings if named(f.path)]
+        if kept is not None:
+            repo_findings = [f for f in repo_findings if kept(f.path)]
         _merge(examined, repo_examined)
         uncommented = {r.path for r in done if r.digest and not r.comments}
         # Wrapped tools read the files themselves: only regular files inside the root, of a size that was read,
@@ -557,22 +557,23 @@ class Engine:
         return self._suppress(found, Suppressions(module.lines), module.path), ctx.examined
 
     def _lint_repo(
-        self, cache: NoCache, named: Sequence[Path] | None = None, after_files: bool = False
+        self, cache: NoCache, kept: Callable[[str], bool] | None = None, after_files: bool = False
     ) -> RepoResult:
         """The repository checkers' findings, examined units and failing units. Each checker's result is cached
         apart, with the stat of every file it read: a changed file re-runs only the checkers that read it (and
-        they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the `named`
-        paths, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only. The
+        they redo only that file's share of their work, see `RepoView.per_file`). In a run limited to the paths `kept`
+        accepts, a checker whose findings are by file (see `RepoChecker.by_file`) looks at those files only. The
         checkers that take shares from the per-file pass run `after_files`, the others before."""
         listing = repo_inputs_digest(self)
-        kept = self._named(named) if named is not None else None
+        view: RepoView | None = None  # of the kept files, for the by-file checkers
         parts: list[tuple[str | None, Callable[[Context], None]]] = (
             [] if after_files else [("engine:inputs", self._input_problems)])
         for plugin in self._active(per_file=False):  # each checker imported only when its result is not cached
             if plugin.shares != after_files:
                 continue
-            if named is not None and plugin.by_file:
-                view = self._named_view(named)
+            if kept is not None and plugin.by_file:
+                if view is None:
+                    view = self._named_view(kept)
                 parts.append((None, lambda ctx, plugin=plugin, view=view: self._check_repo(plugin, view, ctx)))
             else:
                 parts.append((plugin.target, lambda ctx, plugin=plugin: self._check_repo(plugin, self.repo, ctx)))
@@ -600,10 +601,9 @@ class Engine:
     def _check_repo(self, plugin: Plugin, view: RepoView, ctx: Context) -> None:
         self._check(plugin.checker(), view, ctx, "the repository")
 
-    def _named_view(self, named: Sequence[Path]) -> RepoView:
-        """The repository view listing only the named files and the files below the named folders."""
-        chosen = self._named(named)
-        listed = [f for f in self.repo.files if chosen(f.path)]
+    def _named_view(self, kept: Callable[[str], bool]) -> RepoView:
+        """The repository view listing only the files `kept` accepts (named, or below a named folder)."""
+        listed = [f for f in self.repo.files if kept(f.path)]
         view = RepoView(self.root, listed, self.repo.is_git, self.repo.skipped_dirs)
         view.partials = self.repo.partials
         view.offered = self.repo.offered
