@@ -74,6 +74,9 @@ and registers it under the `mlrepolint.checkers` entry point group in its distri
 - `scan_imports(text)` lists a Python source's import statements without parsing it (each an `Import`: `module`,
   `line`, `level`, `names`, `optional` inside `try`/`except ImportError` or `if TYPE_CHECKING:`, `in_function`),
   the scan the project model and the dependency rules use (API 1.6).
+- `lazy(pattern, flags)` stands for `re.compile(pattern, flags)` compiled on first use, for a module's patterns
+  used only through their methods (`search`, `finditer`...): a run that never needs one never compiles it, and the
+  flake8 plugin and the pre-commit hook start a process per file (API 1.9).
 - A repository checker that parses a file itself (a notebook, a YAML config) and cannot reports it with
   `ctx.report(PARSE_ERROR, line, column, message, path=...)` and goes on with the next file.
 - A rule's `category` must be one of `CATEGORIES`. Its code is `MLR` and three digits, in the range of its
@@ -97,28 +100,71 @@ goes on.
 
 from __future__ import annotations
 
-from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
-from mlrepolint.config import TOMLError, parse_toml, tomllib
-from mlrepolint.importscan import Import, scan_imports
-from mlrepolint.notebook import Cell, CellMap, Notebook, cell_source, execution_count, keeps_output, parse_notebook
-from mlrepolint.patterns import fnmatch_any
-from mlrepolint.project import (
-    APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
-    LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
-    Role,
-)
-from mlrepolint.repo import ReadSource, RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
-from mlrepolint.rules.base import (
-    CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
-)
-from mlrepolint.rules.meta import PARSE_ERROR
-from mlrepolint.source import PythonFile, is_test_path
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlrepolint.astutil import dotted_name, has_docstring, is_main_guard, keyword_value, matches
+    from mlrepolint.config import TOMLError, parse_toml, tomllib
+    from mlrepolint.importscan import Import, scan_imports
+    from mlrepolint.notebook import Cell, CellMap, Notebook, cell_source, execution_count, keeps_output, parse_notebook
+    from mlrepolint.patterns import fnmatch_any
+    from mlrepolint.project import (
+        APP_MODULE, APPLICATION, COLLECTION, CONFIG, DOCS_ASSET, DVC_MANAGED, ENTRY_SCRIPT, GENERATED, IMPORTABLE,
+        LIBRARY, LIBRARY_MODULE, PACKAGE_INIT, PIPELINE, RESULT_TABLE, TEMPLATE, TEST, TEST_FIXTURE, Package, Project,
+        Role,
+    )
+    from mlrepolint.regex import lazy
+    from mlrepolint.repo import ReadSource, RepoFile, RepoView, gitignore_spec, valid_gitignore_lines
+    from mlrepolint.rules.base import (
+        CATEGORIES, Applicability, Autofix, Context, PythonChecker, RepoChecker, Rule, Severity,
+    )
+    from mlrepolint.rules.meta import PARSE_ERROR
+    from mlrepolint.source import PythonFile, is_test_path
+
+#: Where each name lives. A name is imported on first use (PEP 562), so a checker that imports five names does not
+#: load the notebook reader, the project model's builder or the configuration reader with them: the flake8 plugin
+#: and the pre-commit hook start a process per file.
+_HOMES = {
+    "mlrepolint.astutil": ("dotted_name", "has_docstring", "is_main_guard", "keyword_value", "matches"),
+    "mlrepolint.config": ("TOMLError", "parse_toml", "tomllib"),
+    "mlrepolint.importscan": ("Import", "scan_imports"),
+    "mlrepolint.notebook": ("Cell", "CellMap", "Notebook", "cell_source", "execution_count", "keeps_output",
+                            "parse_notebook"),
+    "mlrepolint.patterns": ("fnmatch_any",),
+    "mlrepolint.project": ("APP_MODULE", "APPLICATION", "COLLECTION", "CONFIG", "DOCS_ASSET", "DVC_MANAGED",
+                           "ENTRY_SCRIPT", "GENERATED", "IMPORTABLE", "LIBRARY", "LIBRARY_MODULE", "PACKAGE_INIT",
+                           "PIPELINE", "RESULT_TABLE", "TEMPLATE", "TEST", "TEST_FIXTURE", "Package", "Project",
+                           "Role"),
+    "mlrepolint.regex": ("lazy",),
+    "mlrepolint.repo": ("ReadSource", "RepoFile", "RepoView", "gitignore_spec", "valid_gitignore_lines"),
+    "mlrepolint.rules.base": ("CATEGORIES", "Applicability", "Autofix", "Context", "PythonChecker", "RepoChecker",
+                              "Rule", "Severity"),
+    "mlrepolint.rules.meta": ("PARSE_ERROR",),
+    "mlrepolint.source": ("PythonFile", "is_test_path"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup is a plain global
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME_OF))
+
 
 # 1.1: parse_toml, TOMLError; 1.2: the project model (Project, Role, the roles); 1.3: notebooks (PythonFile.notebook,
 # CellMap, Cell, the notebook reader); 1.4: Autofix, Applicability (a rule's fixes); 1.5: RepoView.per_file,
 # RepoChecker.by_file (a repository checker's per-file shares, cached); 1.6: scan_imports, Import; 1.7:
-# RepoChecker.shares_of_source, ReadSource (shares computed by the per-file pass); 1.8: fnmatch_any
-API_VERSION = (1, 8)
+# RepoChecker.shares_of_source, ReadSource (shares computed by the per-file pass); 1.8: fnmatch_any; 1.9: lazy (a
+# regular expression compiled on first use)
+API_VERSION = (1, 9)
 
 __all__ = [
     "API_VERSION",
@@ -172,6 +218,7 @@ __all__ = [
     "is_main_guard",
     "is_test_path",
     "keyword_value",
+    "lazy",
     "matches",
     "parse_toml",
     "tomllib",

@@ -35,7 +35,6 @@ import hashlib
 import hmac
 import json
 import marshal
-import re
 import os
 import secrets
 import stat
@@ -49,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import mlrepolint
 from mlrepolint import mask
 from mlrepolint.project import FactSource, Project, PythonFacts
+from mlrepolint.regex import lazy
 from mlrepolint.results import FileResult, RepoResult, content_digest, stat_signature
 from mlrepolint.rules.base import Finding, Severity
 
@@ -81,7 +81,7 @@ SHARDS = 16
 RESULTS_KIND = "results"
 REPO_KIND = "repo"
 #: A result cache file of the JSON format before it (`<first 24 hex digits of the lint key>.json`).
-_LEGACY_RESULTS = re.compile(r"[0-9a-f]{24}\.json")
+_LEGACY_RESULTS = lazy(r"[0-9a-f]{24}\.json")
 #: The `marshal` format written: version 4 (Python 3.4) stores a repeated string once, and every Python this
 #: package supports reads it.
 MARSHAL_VERSION = 4

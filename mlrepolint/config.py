@@ -11,17 +11,17 @@ with a warning).
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from mlrepolint.patterns import PatternError, compile_pattern
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import CATEGORIES, Severity
 from mlrepolint.rules.registry import Registry
 from mlrepolint.rules.wrapped import PEP8_BACKENDS, WRAPPERS, is_wrapped_selector
-from mlrepolint.scoring import FAIL_ON, PEP8, SEVERITY_WEIGHTS, Rubric
+from mlrepolint.rubric import PEP8, SEVERITY_WEIGHTS, Rubric
 
 
 def _tomllib() -> Any:
@@ -47,6 +47,8 @@ class ConfigError(Exception):
 #: The wrapped tools' codes a notebook's cells are not checked for by default: imports in a later cell (E402), and a
 #: trailing semicolon, which in a notebook hides the cell's displayed value (E703).
 NOTEBOOK_WRAPPED_OFF = ("E402", "E703")
+#: The severities `fail-on` accepts, and `never`.
+FAIL_ON = ("error", "warning", "info", "never")
 
 
 @dataclass(frozen=True)
@@ -402,7 +404,7 @@ def check_wrapped_selectors(settings: Settings) -> None:
 REPO_CONFIGS = ("mlrepolint.toml", "pyproject.toml")
 #: A config file larger than this is not read (a real one is a few kilobytes).
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
-_TOML_LINE_RE = re.compile(r"line (\d+)")
+_TOML_LINE_RE = lazy(r"line (\d+)")
 
 
 class TOMLError(ValueError):

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from mlrepolint import git
 from mlrepolint.engine import UsageError
+from mlrepolint.regex import lazy
 from mlrepolint.repo import RepoView
 from mlrepolint.results import Result
 
@@ -30,7 +30,7 @@ WHOLE_FILE = None  # marks a file whose every line is new
 #: Above this many line pairs left after the common head and tail, a line counts as new when the base's changed
 #: region does not hold it anywhere (a matcher costs the product of the two lengths).
 _MATCH_LIMIT = 4_000_000
-_LFS_POINTER = re.compile(rb"\Aversion https://git-lfs\.github\.com/spec/v1\noid sha256:([0-9a-f]{64})\n")
+_LFS_POINTER = lazy(rb"\Aversion https://git-lfs\.github\.com/spec/v1\noid sha256:([0-9a-f]{64})\n")
 
 
 @dataclass(frozen=True)

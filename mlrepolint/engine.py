@@ -29,7 +29,6 @@ from mlrepolint.rules.base import Checker, Context, Finding, RepoChecker, Rule, 
 from mlrepolint.rules.meta import PARSE_ERROR, UNUSED_SUPPRESSION
 from mlrepolint.rules.registry import Plugin, Registry, load_registry
 from mlrepolint.rules.wrapped import DEFAULT_OFF, DUPLICATES, Wrappers
-from mlrepolint.scoring import score
 from mlrepolint.selection import Selection, best
 from mlrepolint.source import ParseFailure, PythonFile, decode_source_as, line_count, parse_text
 from mlrepolint.suppress import Suppressions, may_suppress
@@ -292,6 +291,8 @@ class Engine:
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
             linted=linted, failing=failing, limited=limit_to_paths,
         )
+        from mlrepolint.scoring import score  # here: a run limited to named files has no score
+
         result.scorecard = score(result, self.settings.rubric, self.enabled_rules)
         return result
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from mlrepolint.regex import lazy
+
 #: Seconds any one git command may take. Listing the largest work trees takes a few seconds; a command still
 #: running after this is blocked (on a FIFO the repository planted, say) and is killed.
 TIMEOUT = 120.0
@@ -50,7 +52,7 @@ _ENV = {
     "LC_ALL": "C", "LANGUAGE": "C",  # git's complaints are quoted to the user, in one language
 }
 #: A config line that includes another file: `path = ...` inside `[include]` or `[includeIf "..."]`.
-_SECTION_RE = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]')
+_SECTION_RE = lazy(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]')
 _PATH_RE = re.compile(r"^\s*path\s*=\s*(.*?)\s*$", re.IGNORECASE)
 _MAX_INCLUDE_DEPTH = 10  # git's own limit
 
@@ -416,7 +418,7 @@ class BlobReader:
 
 # History (for `--history`).
 
-_OID = re.compile(r"\A(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
+_OID = lazy(r"\A(?:[0-9a-f]{40}|[0-9a-f]{64})\Z")
 
 
 class HistoryObject(NamedTuple):

@@ -12,9 +12,10 @@ _torch_available:`), and whether it sits in a function (a lazy import). Statemen
 from __future__ import annotations
 
 import bisect
-import re
 import sys
 from typing import NamedTuple
+
+from mlrepolint.regex import lazy
 
 
 class Import(NamedTuple):
@@ -37,8 +38,8 @@ class Import(NamedTuple):
         return self.module.split(".", 1)[0]
 
 
-_OPTIONAL_HANDLERS = re.compile(r"^except\b\s*(?::|.*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)")
-_OPTIONAL_HEADER = re.compile(
+_OPTIONAL_HANDLERS = lazy(r"^except\b\s*(?::|.*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)")
+_OPTIONAL_HEADER = lazy(
     r"\b(?:ImportError|ModuleNotFoundError)\b|^if\s+(?:not\s+)?(?:typing\.)?TYPE_CHECKING\b"
     r"|^(?:el)?if\b.*(?:find_spec|module_available|package_available|is_available|_available\b|_AVAILABLE\b|"
     r"\bHAS_[A-Z0-9_]+|\bhas_[a-z0-9_]+|\b_?USE_[A-Z0-9_]+|_INSTALLED\b|_installed\b|is_installed|importlib\.util)"

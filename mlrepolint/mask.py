@@ -15,13 +15,13 @@ then run once, in C, over all of them, instead of a regex call per message.
 from __future__ import annotations
 
 import bisect
-import re
 from typing import Iterable, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding
 
 #: `scheme://user[:password]@`: the password, and a user part long enough to be a token, are credentials.
-_URL_CREDENTIALS = re.compile(
+_URL_CREDENTIALS = lazy(
     r"[A-Za-z][A-Za-z0-9+.-]{0,20}://(?P<user>[^\s/?#@:'\"`<>]*)(?::(?P<password>[^\s/?#@'\"`<>]*))?@"
 )
 _TOKEN_USER = 8  # a user part this long may be a token (`https://ghp_...@github.com`); `git@` is not

@@ -27,6 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlrepolint.regex import lazy
 from mlrepolint.source import ParseFailure, PythonFile
 
 #: Cell magics whose body is Python (the magic line is stripped, the body linted); every other cell magic's body
@@ -42,11 +43,11 @@ SEPARATOR_LINES = 2
 
 # A line magic or a shell escape (`%matplotlib inline`, `!pip install x`, `%%time` handled apart), possibly after
 # an assignment (`files = !ls`, `t = %timeit -o f()`); and IPython help (`df.head?`, `??np.mean`).
-_MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<target>[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*)?[!%][^=]")
+_MAGIC = lazy(r"^(?P<indent>[ \t]*)(?:(?P<target>[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)[ \t]*=[ \t]*)?[!%][^=]")
 # `%time x = f()`, `%timeit f()`, `%prun f()`: the statement after the magic is Python, and it runs.
-_TIMED = re.compile(r"^(?P<indent>[ \t]*)%(?:time|timeit|prun)[ \t]+(?P<statement>[^-\s].*)$")
-_OPAQUE = re.compile(r"^[ \t]*%(?:run|load|store)\b", re.MULTILINE)
-_HELP = re.compile(r"^[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
+_TIMED = lazy(r"^(?P<indent>[ \t]*)%(?:time|timeit|prun)[ \t]+(?P<statement>[^-\s].*)$")
+_OPAQUE = lazy(r"^[ \t]*%(?:run|load|store)\b", re.MULTILINE)
+_HELP = lazy(r"^[ \t]*(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 
 @dataclass

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding
 
 # flake8's syntax: `# noqa`, `# noqa: E501`, `# noqa:E501,W291`, `# NOQA: E501 W291`.
-NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-FILE_DISABLE_RE = re.compile(r"#\s*mlrepolint:\s*disable=(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)")
+NOQA_RE = lazy(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+FILE_DISABLE_RE = lazy(r"#\s*mlrepolint:\s*disable=(?P<rules>[\w-]+(?:\s*,\s*[\w-]+)*)")
 ALL = "*"
 
 
@@ -91,10 +92,10 @@ class Suppressions:
 
 #: Other tools' suppression comments, read only to count what `grade` overrode: flake8's and ruff's whole-file
 #: noqa (bare, or with codes), and pylint's pragmas.
-_FILE_NOQA_RE = re.compile(
+_FILE_NOQA_RE = lazy(
     r"#\s*(?P<tool>flake8|ruff)\s*[:=]\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
-_PYLINT_RE = re.compile(
+_PYLINT_RE = lazy(
     r"#\s*pylint\s*:\s*(?P<action>disable-next|disable|skip-file)\b\s*(?:=\s*(?P<names>[\w\s,-]*))?"
 )
 

@@ -12,10 +12,9 @@ import pytest
 from mlrepolint.config import Settings
 from mlrepolint.engine import Engine
 from mlrepolint.rules.base import PythonChecker, Rule
-from mlrepolint.rules.history import HISTORY_RULES
+from mlrepolint.rules.meta import HISTORY_RULES, TEST_REPORT_RULES
 from mlrepolint.rules.python.notebooks import NotebookHygieneChecker
 from mlrepolint.rules.registry import load_registry
-from mlrepolint.rules.testreports import TEST_REPORT_RULES
 from notebooks import code, from_script, notebook
 
 #: The file an example is linted as, for rules that look at file names; everything else is a training script.

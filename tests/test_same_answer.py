@@ -11,7 +11,7 @@ import pytest
 from conftest import git, run_cli
 from integrations import run_tool
 
-from mlrepolint.rules.wrapped.flake8 import SUPPORTED_SPEC, unsupported
+from mlrepolint.rules.wrapped.flake8_versions import SUPPORTED_SPEC, unsupported
 
 FILES = {
     # The root's configuration holds everywhere: MLR101 (module docstrings) is off.

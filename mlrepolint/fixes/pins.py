@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 import sys
 from dataclasses import dataclass
 from typing import Iterable
 
+from mlrepolint.regex import lazy
 from mlrepolint.repo import RepoView
 from mlrepolint.rules.base import Applicability, Finding
 from mlrepolint.rules.repo import tomltext, yamlnodes
@@ -31,7 +31,7 @@ LOCK_NAMES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "conda-lock.
 LOCK_READ_BYTES = 64 * 1024 * 1024
 #: The source of a version read from the running interpreter's environment.
 ENVIRONMENT = "the installed environment"
-_NAME = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
+_NAME = lazy(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
 
 
 @dataclass(frozen=True)

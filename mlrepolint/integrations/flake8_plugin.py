@@ -28,10 +28,10 @@ def take_over_noqa() -> str | None:
 
     flake8 decides `# noqa` in `flake8.violation.Violation.is_inline_ignored`, after plugins have run, for every
     plugin alike; no plugin interface lets a plugin decide for its own codes, so this wraps that method (flake8's
-    internals, hence the supported versions in `mlrepolint.rules.wrapped.flake8.SUPPORTED`). Returns a warning
-    when it cannot.
+    internals, hence the supported versions in `mlrepolint.rules.wrapped.flake8_versions`). Returns a warning when
+    it cannot.
     """
-    from mlrepolint.rules.wrapped.flake8 import unsupported
+    from mlrepolint.rules.wrapped.flake8_versions import unsupported
 
     try:
         import flake8

@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding
 
 #: C0 and C1 controls, DEL, line and paragraph separators, bidirectional controls, and surrogates.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: For XML and HTML: what `_UNPRINTABLE` holds but tab, and the two XML non-characters.
-_HIDDEN = re.compile(
+_HIDDEN = lazy(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import re
 import statistics
 from collections import Counter
 from itertools import groupby
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from mlrepolint import __version__
+from mlrepolint.regex import lazy
 from mlrepolint.results import Result
 from mlrepolint.reports.escape import visible
 from mlrepolint.rules.base import CATEGORIES, Finding, Severity
@@ -46,9 +46,9 @@ MAX_LINE = 240
 #: Dashboard histogram: scores in bins of this many points.
 BIN = 10
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy(r"\r\n|\r|\n")
 #: A long token of base64 or hex characters: a key's body, a token, a hash.
-_TOKEN = re.compile(r"[A-Za-z0-9+/=]{32,}")
+_TOKEN = lazy(r"[A-Za-z0-9+/=]{32,}")
 SEVERITY_ORDER = tuple(Severity)
 
 
@@ -90,7 +90,7 @@ def _m(text: str) -> str:
     return _t(masked(text))
 
 
-_BACKTICKS = re.compile(r"`([^`\n]+)`")
+_BACKTICKS = lazy(r"`([^`\n]+)`")
 
 
 def _inline_code(escaped: str) -> str:

@@ -14,18 +14,18 @@ MLRx10 (MLR410, MLR510) so that the family's general rules keep the low numbers.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, NamedTuple
 
 from mlrepolint.project import Project
+from mlrepolint.regex import lazy
 
 if TYPE_CHECKING:
     from mlrepolint.repo import ReadSource, RepoView
     from mlrepolint.source import PythonFile
 
-CODE_RE = re.compile(r"^MLR[0-9]{3}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+CODE_RE = lazy(r"^MLR[0-9]{3}$")
+NAME_RE = lazy(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 #: Rubric categories: stable ids and the titles shown to people.
 CATEGORIES: dict[str, str] = {

@@ -8,80 +8,14 @@ from typing import TYPE_CHECKING
 
 from mlrepolint import git, mask
 from mlrepolint.repo import RepoFile
-from mlrepolint.rules.base import Finding, Rule, Severity
+from mlrepolint.rules.base import Finding, Rule
+from mlrepolint.rules.meta import HISTORY_RULES, LARGE_FILE_IN_HISTORY, SECRET_IN_HISTORY
 
 if TYPE_CHECKING:
     from mlrepolint.diff import Base
     from mlrepolint.history import Blob, History, Leak
     from mlrepolint.engine import Engine
     from mlrepolint.results import Result
-
-SECRET_IN_HISTORY = Rule(
-    code="MLR409",
-    name="secret-in-history",
-    category="security",
-    severity=Severity.ERROR,
-    summary="A secret in git history that is no longer in the tree",
-    description=(
-        "With `--history` (or `history = true`): reports a secret the `hardcoded-secret` detectors find in any "
-        "blob reachable from any ref (every branch, tag and remote branch), and PKCS#12 key stores by name, when "
-        "the current version of the file no longer holds it (a secret still in the tree is `hardcoded-secret`'s). "
-        "Each secret is reported once, at the first path and commit that added it, with its line there; the "
-        "finding's `commit` field names that commit. Files are picked as `hardcoded-secret` picks them (its "
-        "`max-file-size` included); binary blobs are not scanned. Each blob is read once, and only the lines it "
-        "adds to the blob before it at the same path are scanned. With `--diff BASE`, only the commits of "
-        "`BASE..HEAD` are walked. Lines carrying `# mlrepolint: allow-secret` are left out, as in the tree."
-    ),
-    rationale=(
-        "Deleting a committed key does not remove it: every clone and fork keeps the old commits, and scanners "
-        "read history as readily as the tree. A key that was ever pushed must be treated as leaked."
-    ),
-    fix=(
-        "Rotate the secret now (revoke it at the provider and issue a new one): rewriting history does not "
-        "un-leak it, since clones, forks and caches already hold it. Then, if you want it gone from the "
-        "repository too, rewrite history with `git filter-repo --replace-text` and force-push."
-    ),
-    bad='$ git commit -m "add config" config.py   # WANDB_API_KEY = "..."\n$ git rm config.py && git commit -m oops\n',
-    good=(
-        '$ # rotate the key at the provider, then read it from the environment:\n'
-        'WANDB_API_KEY = os.environ["WANDB_API_KEY"]\n'
-    ),
-)
-
-LARGE_FILE_IN_HISTORY = Rule(
-    code="MLR320",
-    name="large-file-in-history",
-    category="data-hygiene",
-    severity=Severity.WARNING,
-    summary="A dataset, model or large file in git history that is no longer in the tree",
-    description=(
-        "With `--history` (or `history = true`): reports, once per path, a blob of the history that "
-        "`committed-dataset` or `committed-model-artifact` would report (a dataset, archive or model file by name "
-        "or by its first bytes, or a file larger than `committed-dataset`'s `max-file-size`) and that the current "
-        "tree (HEAD) no longer holds, with its size and the first commit that added it (the finding's `commit` "
-        "field). A blob under `min-size` bytes (250 KB) is left out whatever it is: a few KB of CSV in history "
-        "does not slow a clone, and rewriting history for it is not worth breaking every clone and fork. Git LFS "
-        "pointers, paths matching those rules' `allow` globs and test fixtures under their `max-fixture-size` "
-        "are left out. A path whose current version is itself an artifact is left to those "
-        "rules. With `--diff BASE`, only the commits of `BASE..HEAD` are walked."
-    ),
-    rationale=(
-        "A file deleted from the tree stays in every clone: a 500 MB dataset committed once and removed makes "
-        "every `git clone`, CI checkout and fork download it forever."
-    ),
-    fix=(
-        "Rewrite history without the file: `git filter-repo --invert-paths --path <path>`, force-push, and have "
-        "collaborators re-clone. Keep data out of git from then on (DVC, Git LFS, a data registry)."
-    ),
-    bad=(
-        "$ git add data/train.parquet && git commit -m data\n"
-        "$ git rm data/train.parquet && git commit -m 'drop data'\n"
-    ),
-    good="$ git filter-repo --invert-paths --path data/train.parquet\n$ dvc add data/train.parquet\n",
-    options={"min-size": 250_000},
-)
-
-HISTORY_RULES = (SECRET_IN_HISTORY, LARGE_FILE_IN_HISTORY)
 
 
 def with_history(result: Result, engine: Engine, base: Base | None = None) -> Result:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib.machinery import PathFinder as _PathFinder
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Autofix, Checker, PythonChecker, RepoChecker, Rule
 from mlrepolint.rules.meta import ENGINE_RULES
 
@@ -164,7 +165,7 @@ class _EntryPoint(NamedTuple):
                                 importlib.import_module(found["module"]))
 
 
-_REFERENCE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_REFERENCE = lazy(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
 
 def _entry_points() -> Iterable[tuple[Any, str, str]]:

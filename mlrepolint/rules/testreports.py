@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Iterable
 
-from mlrepolint.rules.base import Finding, Rule, Severity
+from mlrepolint.rules.base import Finding, Rule
+from mlrepolint.rules.meta import FAILING_TESTS, LOW_COVERAGE
 
 if TYPE_CHECKING:
     from xml.etree import ElementTree
@@ -33,56 +34,6 @@ MAX_BYTES = 64 * 1024 * 1024
 #: Failed test cases reported one by one; the last finding stands for the rest.
 MAX_FAILURES = 100
 NAME_LIMIT = 200
-
-FAILING_TESTS = Rule(
-    code="MLR705",
-    name="failing-tests",
-    category="testing",
-    severity=Severity.ERROR,
-    summary="Tests failed in the JUnit report given with `--junit`",
-    description=(
-        "Only with `--junit FILE` (a JUnit XML report, as `pytest --junitxml=FILE` writes): reports each test "
-        "case that failed or raised, on the test's file when its class name (`tests.test_train.TestFit`) maps "
-        "to one in the repository, else on the report. Skipped cases are left out. The rubric counts one unit "
-        "per test case run, so 3 failures in 120 tests score 0.95 before the error's weight; a report with no "
-        "test case is one failed unit. At most 100 failures are listed, the last one standing for the rest."
-    ),
-    rationale=(
-        "A test suite that fails is a suite nobody reads: a red test next to the training code hides the next "
-        "regression in the features or the metrics."
-    ),
-    fix="Fix the code or the test, or mark a test that cannot run here as skipped with its reason.",
-    bad='<testsuite tests="2"><testcase classname="tests.test_train" name="test_fit">\n'
-        '  <failure message="assert 0.5 > 0.8"/></testcase>\n<testcase classname="tests.test_train" '
-        'name="test_predict"/></testsuite>\n',
-    good='<testsuite tests="2"><testcase classname="tests.test_train" name="test_fit"/>\n'
-         '<testcase classname="tests.test_train" name="test_predict"/></testsuite>\n',
-)
-
-LOW_COVERAGE = Rule(
-    code="MLR706",
-    name="low-coverage",
-    category="testing",
-    severity=Severity.WARNING,
-    summary="Line coverage in the report given with `--coverage` is below the target",
-    description=(
-        "Only with `--coverage FILE` (a Cobertura XML report, as `coverage xml` or `pytest --cov "
-        "--cov-report=xml` writes): reports line coverage below `target` percent (default 80), from the "
-        "report's `lines-covered` and `lines-valid` (or its `<line hits=...>` elements). The rubric examines "
-        "the lines the target asks for and fails those not covered: 60% covered at a target of 80 scores 0.75."
-    ),
-    rationale=(
-        "Code the tests never run is code whose bugs reach the trained model: the data loading and feature "
-        "code that no test executes is where silent leakage and shape bugs live."
-    ),
-    fix="Add tests for the modules with the lowest coverage (`coverage report --sort=cover`), or lower `target` "
-        "to what the project commits to.",
-    bad='<coverage line-rate="0.42" lines-valid="1000" lines-covered="420" version="7.5"/>\n',
-    good='<coverage line-rate="0.86" lines-valid="1000" lines-covered="860" version="7.5"/>\n',
-    options={"target": 80.0},
-)
-
-TEST_REPORT_RULES = (FAILING_TESTS, LOW_COVERAGE)
 
 
 class ReportError(Exception):

@@ -8,9 +8,8 @@ execution count) or `# In[ ]:` (never run).
 from __future__ import annotations
 
 import ast
-import re
 
-from mlrepolint.api import CellMap, Context, PythonChecker, PythonFile, Rule, Severity
+from mlrepolint.api import CellMap, Context, PythonChecker, PythonFile, Rule, Severity, lazy
 
 NOTEBOOK_DEFAULT_NAME = Rule(
     code="MLR305",
@@ -121,7 +120,7 @@ NOTEBOOK_UNRUN_CELL = Rule(
 _IPYTHON_NAMES = frozenset(("display", "get_ipython", "In", "Out", "exit", "quit", "_", "__", "___"))
 
 #: Jupyter's names for a new notebook and for a copy (`Untitled.ipynb`, `Untitled3.ipynb`, `train-Copy1.ipynb`).
-_DEFAULT_NAME = re.compile(r"^(?:Untitled\d*|.*-Copy\d+)\.ipynb$")
+_DEFAULT_NAME = lazy(r"^(?:Untitled\d*|.*-Copy\d+)\.ipynb$")
 
 
 class NotebookHygieneChecker(PythonChecker):

@@ -7,14 +7,14 @@ import functools
 import re
 from typing import Callable, Iterator
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, lazy
 
 #: Folders that only exist on one person's machine, one cluster or one notebook service.
 MACHINE_PREFIXES = (
     "/home/", "/Users/", "/root/", "/content/", "/mnt/", "/media/", "/Volumes/", "/scratch/", "/gpfs/",
     "/kaggle/", "/dbfs/",
 )
-_WINDOWS_RE = re.compile(r"^[A-Za-z]:[\\/]+[^\\/\s]")
+_WINDOWS_RE = lazy(r"^[A-Za-z]:[\\/]+[^\\/\s]")
 
 HARDCODED_PATH = Rule(
     code="MLR901",

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from mlrepolint.api import (
     DOCS_ASSET, DVC_MANAGED, RESULT_TABLE, TEMPLATE, Context, Project, RepoChecker, RepoFile, RepoView, Rule,
-    Severity,
+    Severity, lazy,
 )
 from mlrepolint.rules.repo.hygiene import (
     allowed, base_name, human_size, in_test_dir, is_lfs_pointer, presence, suffix_of, untrack_hint,
@@ -40,9 +40,9 @@ TEXT_SUFFIXES = frozenset(
 #: Text files that can hold data: large ones are data (a large `.py` or `.md` never is).
 TEXT_DATA_SUFFIXES = frozenset(".txt .json .xml .log .yaml .yml .dat".split())
 #: Large text files that belong to a model (a tokenizer's vocabulary).
-TOKENIZER_HINT = re.compile(r"vocab|merges|tokenizer|spiece|sentencepiece|bpe", re.I)
+TOKENIZER_HINT = lazy(r"vocab|merges|tokenizer|spiece|sentencepiece|bpe", re.I)
 #: Names of data rather than models, for a pickle whose suffix says nothing.
-DATA_HINT = re.compile(r"data|dataset|frame|table|features|train|test|valid|sample|records|embeddings?", re.I)
+DATA_HINT = lazy(r"data|dataset|frame|table|features|train|test|valid|sample|records|embeddings?", re.I)
 #: Files whose suffix decides that they are not data (images, media, fonts, documents...): never sniffed.
 MEDIA_SUFFIXES = frozenset(
     ".png .jpg .jpeg .gif .bmp .ico .webp .tif .tiff .mp4 .mov .avi .webm .mp3 .wav .ogg .flac .pdf .ttf .otf "

@@ -6,10 +6,9 @@ line split as a shell would for the purpose, never run.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity, gitignore_spec
+from mlrepolint.api import Context, PARSE_ERROR, RepoView, Rule, Severity, gitignore_spec, lazy
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.pins import IGNORED_PACKAGES, canonical
 from mlrepolint.rules.repo.pipinstall import NestingError, pip_install_arguments, requested, shell_commands
@@ -100,7 +99,7 @@ def _command_lines(node) -> Iterator[tuple[int, str]]:
 
 
 #: A command that installs the project or its declared dependencies: a job running it runs the project.
-PROJECT_INSTALL_RE = re.compile(
+PROJECT_INSTALL_RE = lazy(
     r"\bpip3?\b[^\n;&|]*\binstall\b[^\n;&|]*(?:\s(?:-r|--requirement|-e|--editable)[\s=]|\s\.(?:\[|\s|$)|\s\./)"
     r"|\b(?:pipenv|poetry|pdm|hatch)\s+(?:install|sync)\b|\buv\s+sync\b|\bconda\s+env\s+(?:create|update)\b"
     r"|\bmamba\s+env\s+(?:create|update)\b|\bsetup\.py\s+(?:install|develop)\b|\b(?:tox|nox)\b"
@@ -147,7 +146,7 @@ def check_ci_installs(repo: RepoView, ctx: Context, declared: set[str]) -> None:
 
 
 #: GitHub Actions and Azure expressions (`${{ matrix.extra }}`): filled in by the CI system, so a variable.
-EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}")
+EXPRESSION_RE = lazy(r"\$\{\{.*?\}\}")
 
 
 def _check_command(

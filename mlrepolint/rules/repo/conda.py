@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from mlrepolint.api import lazy
 from mlrepolint.rules.repo import yamlnodes
 from mlrepolint.rules.repo.pins import Dep, Entry, canonical
 from mlrepolint.rules.repo.requirements import line_entry
 
 # `channel::name[ ]spec[ build]`, e.g. `conda-forge::numpy=1.26.4=py311h`, `numpy >=1.2`, `numpy 1.26.4`.
-SPEC_RE = re.compile(r"^(?:[^:\s]+::)?(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<spec>.*)$")
+SPEC_RE = lazy(r"^(?:[^:\s]+::)?(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<spec>.*)$")
 RANGE_CHARS = ("<", ">", "!", "~", ",", "|", "*", "[")
 
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from mlrepolint.api import RepoFile, RepoView, gitignore_spec
+from mlrepolint.api import RepoFile, RepoView, gitignore_spec, lazy
 from mlrepolint.rules.repo.imports import url_name
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.conda import parse_environment, parse_python_env
@@ -36,8 +36,8 @@ from mlrepolint.rules.repo.textfiles import read_declaration
 #: pip-compile inputs declare dependencies too.
 REQUIREMENTS_INPUTS = ("requirements*.in", "**/requirements/*.in", "*-requirements.in", "*_requirements.in")
 #: Words in a requirements file's name (or a group's) that say it is for development, not for running the code.
-DEV_WORDS = re.compile(r"(?:^|[-_./])(?:dev|devel|develop|test|tests|testing|lint|linting|docs?|ci|style|format|"
-                       r"typing|types|check|qa|build|release|bench|benchmarks?|notebooks?)(?:[-_./]|$)", re.I)
+DEV_WORDS = lazy(r"(?:^|[-_./])(?:dev|devel|develop|test|tests|testing|lint|linting|docs?|ci|style|format|"
+                 r"typing|types|check|qa|build|release|bench|benchmarks?|notebooks?)(?:[-_./]|$)", re.I)
 #: Folders that hold a project's declaration files rather than code: their declarations cover the folder above.
 DECLARATION_FOLDERS = frozenset({
     "requirements", "reqs", "requirement", "deps", "dependencies", "env", "envs", "environment", "environments",
@@ -449,7 +449,7 @@ def _code_folders(paths: Iterable[str]) -> set[str]:
 
 
 #: conda's `name=1.2`, `name==1.2`, `name>=1.2`, `name 1.2 build` specs, for reading a version bound.
-_CONDA_SPEC = re.compile(r"^(?:[^:\s]+::)?[A-Za-z0-9_.\-]+\s*(?P<op>==|>=|<=|!=|=|>|<|~=)?\s*(?P<version>[0-9][^\s,=]*)")
+_CONDA_SPEC = lazy(r"^(?:[^:\s]+::)?[A-Za-z0-9_.\-]+\s*(?P<op>==|>=|<=|!=|=|>|<|~=)?\s*(?P<version>[0-9][^\s,=]*)")
 
 
 def guarantees_at_least(declared: Iterable[Declared], names: Iterable[str], minimum: str) -> bool:

@@ -12,10 +12,12 @@ import shlex
 from dataclasses import dataclass
 from typing import Mapping
 
-DIRECTIVE_RE = re.compile(r"^\s*#\s*(?P<key>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*$")
+from mlrepolint.api import lazy
+
+DIRECTIVE_RE = lazy(r"^\s*#\s*(?P<key>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*$")
 HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
-HEREDOC_RE = re.compile(r"<<(?P<dash>-?)(?P<quote>[\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)")
-VAR_RE = re.compile(
+HEREDOC_RE = lazy(r"<<(?P<dash>-?)(?P<quote>[\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)")
+VAR_RE = lazy(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity
+from mlrepolint.api import Context, RepoChecker, RepoFile, RepoView, Rule, Severity, lazy
 from mlrepolint.rules.repo.hygiene import allowed, base_name, presence, untrack_hint
 from mlrepolint.rules.repo.secrets.names import secret_name
 from mlrepolint.rules.repo.secrets.values import is_placeholder
@@ -59,7 +59,7 @@ def is_env_file(name: str) -> bool:
 
 
 #: `export NAME=value`, `NAME = "value"  # comment`: what python-dotenv and docker compose read.
-ASSIGNMENT_RE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")
+ASSIGNMENT_RE = lazy(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")
 READ_LIMIT = 1_000_000
 
 

@@ -11,7 +11,8 @@ from fnmatch import fnmatch
 from typing import Any, Iterator
 
 from mlrepolint.api import (
-    Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, gitignore_spec, is_test_path, scan_imports,
+    Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, gitignore_spec, is_test_path, lazy,
+    scan_imports,
 )
 from mlrepolint.rules.repo.imports import (
     KNOWN_DISTRIBUTIONS, distributions, install_words_to_names, installed_table, is_third_party, notebook_installs,
@@ -405,9 +406,9 @@ class DependencyUseChecker(RepoChecker):
 
 
 #: A run of word characters and dashes: what `_mentions` takes for one word.
-_RUN = re.compile(r"[\w-]+")
-_WORDISH = re.compile(r"[\w-]")
-_ASCII_RUN = re.compile(r"[a-z0-9_-]+")
+_RUN = lazy(r"[\w-]+")
+_WORDISH = lazy(r"[\w-]")
+_ASCII_RUN = lazy(r"[a-z0-9_-]+")
 #: Up to this many words, `_named_words` searches for each (see there).
 _FEW_WORDS = 8
 #: A text's UTF-8 bytes translated to its runs of lower-case ASCII word characters and dashes, everything else

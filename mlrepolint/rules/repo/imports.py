@@ -25,7 +25,7 @@ import re
 import sys
 from typing import Any, Iterable, Mapping
 
-from mlrepolint.api import Import, RepoView, is_test_path
+from mlrepolint.api import Import, RepoView, is_test_path, lazy
 from mlrepolint.rules.repo.pins import Dep, canonical, requirement_dep
 
 #: Import name (top level, or a dotted prefix for namespace packages) -> distributions that provide it, where the
@@ -307,10 +307,10 @@ def read_python(repo: RepoView, path: str) -> str | None:
 # Notebooks.
 
 _MAGIC_PREFIXES = ("%", "!", "?")
-_INSTALL = re.compile(r"^[!%]\s*(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+(?P<args>.*)$")
+_INSTALL = lazy(r"^[!%]\s*(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+(?P<args>.*)$")
 #: `subprocess.run(["python", "-m", "pip", "install", "skorch", "torch_geometric"])`: the quoted words after it.
-_LISTED_INSTALL = re.compile(r"""['"]pip3?['"]\s*,\s*['"]install['"]\s*,(?P<args>[^\])]*)""")
-_WRITTEN_MODULE = re.compile(r"^%%(?:writefile|file)\s+(?:-a\s+)?(?P<path>\S+\.py)\s*$", re.M)
+_LISTED_INSTALL = lazy(r"""['"]pip3?['"]\s*,\s*['"]install['"]\s*,(?P<args>[^\])]*)""")
+_WRITTEN_MODULE = lazy(r"^%%(?:writefile|file)\s+(?:-a\s+)?(?P<path>\S+\.py)\s*$", re.M)
 
 
 def cell_source(cell: Mapping[str, Any]) -> str:

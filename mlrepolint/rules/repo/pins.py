@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Union
 from urllib.parse import urlsplit
 
+from mlrepolint.api import lazy
+
 VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 #: A full commit id: SHA-1 (git, hg) or SHA-256 (git).
 COMMIT_RE = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
@@ -53,7 +55,7 @@ class Problem:
 Entry = Union[Dep, Include, Problem]
 
 
-URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+URL_RE = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def is_url(text: str) -> bool:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import posixpath
-import re
 import shlex
 from typing import Iterator, Sequence
 
+from mlrepolint.api import lazy
 from mlrepolint.rules.repo.pins import Dep, is_local_path, requirement_dep
 
-PIP_RE = re.compile(r"^pip[0-9.]*$")
-SEPARATOR_RE = re.compile(r"^[;&|]+$")
-REDIRECT_RE = re.compile(r"^[0-9]*(?:[<>]+&?)(?P<target>.*)$")  # `>log`, `2>`, `2>&1`, `<in`
+PIP_RE = lazy(r"^pip[0-9.]*$")
+SEPARATOR_RE = lazy(r"^[;&|]+$")
+REDIRECT_RE = lazy(r"^[0-9]*(?:[<>]+&?)(?P<target>.*)$")  # `>log`, `2>`, `2>&1`, `<in`
 #: `pip install` options that take a value as the next word (`--index-url URL`, `-t DIR`).
 VALUE_OPTIONS = frozenset(
     {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, fnmatch_any
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, fnmatch_any, lazy
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.textfiles import read_declaration
 
@@ -40,9 +40,9 @@ SECRET_HOOKS = (
 TASK_RUNNERS = frozenset({"make", "tox", "nox", "just", "invoke", "task", "poe", "hatch", "bash", "sh"})
 OPAQUE = "<task runner>"
 READ_LIMIT = 256 * 1024
-_ENTRY = re.compile(r"""^[ \t-]*entry:[ \t]*(.+)$""", re.M)
-_HOOK_ID = re.compile(r"""^[ \t-]*id:[ \t]*["']?([\w.+-]+)""", re.M)
-_DVC_REMOTE = re.compile(r"""^[ \t]*\[[ \t]*['"]?remote[ \t]+"[^"]+"['"]?[ \t]*\]""", re.M)
+_ENTRY = lazy(r"""^[ \t-]*entry:[ \t]*(.+)$""", re.M)
+_HOOK_ID = lazy(r"""^[ \t-]*id:[ \t]*["']?([\w.+-]+)""", re.M)
+_DVC_REMOTE = lazy(r"""^[ \t]*\[[ \t]*['"]?remote[ \t]+"[^"]+"['"]?[ \t]*\]""", re.M)
 
 MISSING_CI = Rule(
     code="MLR710",

@@ -8,7 +8,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
-from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, TOMLError, parse_toml
+from mlrepolint.api import Context, RepoChecker, RepoView, Rule, Severity, TOMLError, lazy, parse_toml
 
 READ_LIMIT = 1024 * 1024
 
@@ -37,13 +37,13 @@ PYTHON_VERSION_UNDECLARED = Rule(
     good='[project]\nname = "churn"\nrequires-python = ">=3.10"\ndependencies = ["pandas==2.2.2"]\n',
 )
 
-_PYTHON_REQUIRES_RE = re.compile(r"python_requires\s*=")
-_RUNTIME_RE = re.compile(r"^\s*(?:python-)?\d+\.\d+", re.IGNORECASE | re.MULTILINE)
-_CONDA_PYTHON_RE = re.compile(r"^\s*-\s*python\s*[=<>~!]", re.MULTILINE)
-_PYTHON_ENV_RE = re.compile(r"^python\s*:\s*[\"']?\d", re.MULTILINE)
-_PIPFILE_RE = re.compile(r"^\s*python_(full_)?version\s*=", re.MULTILINE)
-_TOOL_VERSIONS_RE = re.compile(r"^\s*python\s+\d", re.MULTILINE)
-_FROM_PYTHON_RE = re.compile(
+_PYTHON_REQUIRES_RE = lazy(r"python_requires\s*=")
+_RUNTIME_RE = lazy(r"^\s*(?:python-)?\d+\.\d+", re.IGNORECASE | re.MULTILINE)
+_CONDA_PYTHON_RE = lazy(r"^\s*-\s*python\s*[=<>~!]", re.MULTILINE)
+_PYTHON_ENV_RE = lazy(r"^python\s*:\s*[\"']?\d", re.MULTILINE)
+_PIPFILE_RE = lazy(r"^\s*python_(full_)?version\s*=", re.MULTILINE)
+_TOOL_VERSIONS_RE = lazy(r"^\s*python\s+\d", re.MULTILINE)
+_FROM_PYTHON_RE = lazy(
     r"^\s*FROM\s+(?:--platform=\S+\s+)?(?:\S+/)?python:(?P<tag>\S+)", re.IGNORECASE | re.MULTILINE
 )
 

@@ -7,13 +7,13 @@ requirement followed by per-requirement options (`--hash=...`).
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from mlrepolint.api import lazy
 from mlrepolint.rules.repo.pins import Entry, Include, is_url, requirement_dep
 
 # pip's own pattern: a comment starts a line or follows whitespace (so `pkg#egg` in a URL is not a comment).
-COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+COMMENT_RE = lazy(r"(^|\s+)#.*$")
 INCLUDE_OPTIONS = {"-r": False, "--requirement": False, "-c": True, "--constraint": True}
 EDITABLE_OPTIONS = ("-e", "--editable")
 

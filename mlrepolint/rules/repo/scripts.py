@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from mlrepolint.api import (
     ENTRY_SCRIPT, Context, PythonFile, ReadSource, RepoChecker, RepoView, Rule, Severity, dotted_name,
-    keyword_value,
+    keyword_value, lazy,
 )
 from mlrepolint.rules.repo.imports import PYTHON_LIMIT, read_python
 
@@ -114,13 +114,13 @@ SCRIPT_WITHOUT_CLI = Rule(
 )
 
 #: Text an entry script must hold to be looked at (parsed) at all.
-_TRAINS_OR_EVALUATES = re.compile(
+_TRAINS_OR_EVALUATES = lazy(
     r"\.fit(?:_generator)?\(|backward\(|\.train\(|\.evaluate\(|\.predict(?:_proba)?\(|\.eval\(\)"
 )
 #: A seed call (a call whose name contains "seed"), or a seeded NumPy generator.
-_SEED_CALL = re.compile(r"seed\w*\s*\(|default_rng\(\s*[^)\s]|RandomState\(\s*[^)\s]", re.I)
+_SEED_CALL = lazy(r"seed\w*\s*\(|default_rng\(\s*[^)\s]|RandomState\(\s*[^)\s]", re.I)
 #: Ways a script takes its settings from outside: imports, calls and names, in its text or a local module's.
-_CONFIG_TEXT = re.compile(
+_CONFIG_TEXT = lazy(
     r"\b(?:argparse|click|typer|fire|hydra|omegaconf|OmegaConf|jsonargparse|absl|docopt|tyro|simple_parsing|"
     r"configargparse|ml_collections|gin|configparser|ConfigParser|LightningCLI|HfArgumentParser|"
     r"BaseSettings|dotenv|sys\.argv|argv|environ|getenv|input\(|safe_load|yaml\.load|json\.load|toml\.load|"
@@ -128,8 +128,8 @@ _CONFIG_TEXT = re.compile(
     r"configurator|exec)\b"
 )
 #: Local modules whose name says they hold the configuration.
-_CONFIG_MODULE = re.compile(r"(?:^|[._])(?:config|configs|cfg|conf|settings|params|parameters|hparams|hyperparams|"
-                            r"constants|consts|options|opts|args|arguments)(?:$|[._])", re.I)
+_CONFIG_MODULE = lazy(r"(?:^|[._])(?:config|configs|cfg|conf|settings|params|parameters|hparams|hyperparams|"
+                      r"constants|consts|options|opts|args|arguments)(?:$|[._])", re.I)
 #: Keyword arguments and variable names that are hyper-parameters when given a number.
 HYPER_PARAMETERS = frozenset({
     "lr", "learning_rate", "epochs", "n_epochs", "num_epochs", "max_epochs", "epoch", "batch_size", "bs",
@@ -152,7 +152,7 @@ RANDOMISED = frozenset({
     "ShuffleSplit", "RandomOverSampler", "RandomUnderSampler", "SMOTE",
 })
 _SHUFFLED_SPLITTERS = frozenset({"KFold", "StratifiedKFold", "GroupKFold", "RepeatedKFold", "RepeatedStratifiedKFold"})
-_GALLERY = re.compile(r"(?:^|/)(?:docs?|doc_src|documentation)/|(?:^|/)plot_[^/]*\.py$")
+_GALLERY = lazy(r"(?:^|/)(?:docs?|doc_src|documentation)/|(?:^|/)plot_[^/]*\.py$")
 #: Local modules followed from a script, at most this deep.
 MAX_DEPTH = 4
 

@@ -11,7 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from mlrepolint.api import Project, RepoView, fnmatch_any, is_test_path, scan_imports
+from mlrepolint.api import Project, RepoView, fnmatch_any, is_test_path, lazy, scan_imports
 from mlrepolint.rules.repo.imports import is_project_code
 from mlrepolint.rules.repo.project_setup import CI_FILES
 
@@ -43,8 +43,8 @@ _RUNS_NOTEBOOKS = re.compile(
     r"|\bnbdev[_-]test\b|\bquarto[ \t]+render\b|\bmyst[ \t]+build\b[^\n]*--execute\b"
 )
 _NOTEBOOK_OPTIONS = re.compile(r"--nbmake\b|--nbval(?:-lax)?\b|--nb-test-files\b")
-_TEST_FUNCTION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.M)
-_ASSERTS = re.compile(
+_TEST_FUNCTION = lazy(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.M)
+_ASSERTS = lazy(
     r"^[ \t]*assert\b|\bassert\w*[ \t]*\(|\.assert\w*[ \t]*\(|\bpytest\.(?:raises|warns|approx)\b|\.fail\(", re.M
 )
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from mlrepolint.api import TOMLError, parse_toml
+from mlrepolint.api import TOMLError, lazy, parse_toml
 from mlrepolint.rules.repo.pins import Problem
 
-HEADER_RE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(?:#.*)?$")
-KEY_RE = re.compile(r"""^\s*(?P<key>"[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+HEADER_RE = lazy(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(?:#.*)?$")
+KEY_RE = lazy(r"""^\s*(?P<key>"[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
 
 
 def load(text: str) -> tuple[dict[str, Any] | None, Problem | None]:

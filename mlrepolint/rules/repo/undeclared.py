@@ -6,7 +6,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
-from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, scan_imports
+from mlrepolint.api import Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, lazy, scan_imports
 from mlrepolint.rules.repo import tomltext
 from mlrepolint.rules.repo.imports import third_party_tops
 from mlrepolint.rules.repo.notebooks import load_notebook
@@ -20,8 +20,8 @@ DECLARATION_FILES = (
     "uv.lock", "pdm.lock", "pixi.toml", "pixi.lock", "conda-lock.yml", "*.conda-lock.yml", "pylock.toml",
     "pylock.*.toml",
 )
-_SETUP_PY = re.compile(r"\binstall_requires\s*=")
-_SETUP_CFG = re.compile(r"^\s*install_requires\s*=", re.M)
+_SETUP_PY = lazy(r"\binstall_requires\s*=")
+_SETUP_CFG = lazy(r"^\s*install_requires\s*=", re.M)
 #: Files that run at build or task time, whose imports are tooling rather than the code's dependencies.
 TOOLING_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py"})
 #: Installer tooling, present wherever pip is (as pip-tools treats it).

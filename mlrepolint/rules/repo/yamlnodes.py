@@ -6,9 +6,9 @@ constructed into objects, so no tag in the linted file can run anything.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from mlrepolint.api import lazy
 from mlrepolint.rules.repo.pins import Problem
 
 
@@ -19,7 +19,7 @@ C_NESTING_LIMIT = 500
 #: levels) decides what is "nested too deeply" (so both always give the same answer).
 PYTHON_DEPTH = 200
 #: A block scalar's header followed by a comment without a space (`|#`): an error to PyYAML, not to libyaml.
-_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_HEADER_COMMENT = lazy(r"[|>][-+0-9]*#")
 _NULL = "tag:yaml.org,2002:null"
 #: The tags PyYAML's resolver gives (or `!!str` and its like name): any other is one the file wrote, whose
 #: spelling PyYAML's scanner checks more strictly than libyaml's (`!@x!!str` is an error to it only).

@@ -11,10 +11,10 @@ Rule names: pylint's own symbol (`unused-import`); for flake8 and ruff, the tool
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding, Severity
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ WRAPPERS = ("flake8", "pylint")  # "flake8" is the PEP 8 pass, whose engine is `
 PEP8_BACKENDS = ("flake8", "ruff")
 
 #: A wrapped tool's code or code prefix: letters then digits (`E`, `E5`, `E501`, `C0301`, `PLR0913`).
-WRAPPED_CODE_RE = re.compile(r"^[A-Z]+[0-9]*$")
+WRAPPED_CODE_RE = lazy(r"^[A-Z]+[0-9]*$")
 
 #: pycodestyle/pyflakes codes that mean the module is broken, not merely untidy (flake8's classic "fatal" set).
 _SERIOUS_PEP8 = ("E9", "F63", "F7", "F82")
@@ -41,8 +41,8 @@ DUPLICATES = {"E722": "bare-except"}
 RUFF_PREFIXES = ("E", "W", "F")
 PYLINT_PREFIXES = ("C", "R", "W", "E", "F", "I")
 #: A selector that can only name pylint codes (one letter, four digits), or a prefix shorter than flake8's codes.
-_PYLINT_CODE_RE = re.compile(r"^[CRWEFI][0-9]{4}$")
-_PYLINT_SELECTOR_RE = re.compile(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
+_PYLINT_CODE_RE = lazy(r"^[CRWEFI][0-9]{4}$")
+_PYLINT_SELECTOR_RE = lazy(r"^[CRWEFI]([0-9]{0,2}|[0-9]{4})$")
 #: Codes that conflict with black's formatting; off by default when black or ruff sets a line length.
 BLACK_CONFLICTS = ("E203", "W503", "E704")
 #: pycodestyle's (and PEP 8's) maximum line length, flake8's default.

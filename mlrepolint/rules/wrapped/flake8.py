@@ -25,10 +25,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding
 from mlrepolint.rules.wrapped import (
     BLACK_CONFLICTS, option, pep8_severity, project_line_length, wrapped_finding,
 )
+from mlrepolint.rules.wrapped.flake8_versions import SUPPORTED_SPEC, unsupported
 
 if TYPE_CHECKING:
     import ast
@@ -40,11 +42,6 @@ SOURCE = "flake8"
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's own order of preference
 LOCAL_PLUGINS = "flake8:local-plugins"
 _MISSING = "flake8 is not installed, so PEP 8 checks did not run (pip install flake8)"
-#: The flake8 releases this module (and the flake8 plugin's noqa handling) is written for, `>=7.0,<8` as in the
-#: dependency of pyproject.toml: flake8 promises its plugin interface and command line, not the internals used
-#: here (its plugin finder, option manager, FileChecker, style guide and Violation).
-SUPPORTED = (7, 8)
-SUPPORTED_SPEC = f">={SUPPORTED[0]}.0,<{SUPPORTED[1]}"
 
 
 class Flake8Unavailable(Exception):
@@ -204,17 +201,6 @@ def _is_ours(plugin: Any) -> bool:
     return plugin.package.lower().replace("_", "-") == "mlrepolint" or plugin.entry_point.name.startswith("MLR")
 
 
-def unsupported(version: str) -> str | None:
-    """Why this flake8 version cannot be used (one clause), or None when it is within `SUPPORTED`."""
-    try:
-        major = int(version.split(".")[0])
-    except ValueError:
-        major = -1
-    if SUPPORTED[0] <= major < SUPPORTED[1]:
-        return None
-    return f"flake8 {version} is not supported (mlrepolint works with flake8{SUPPORTED_SPEC})"
-
-
 def check_version() -> None:
     """Raise Flake8Unavailable, with one clear line, when flake8 is missing or of an unsupported version."""
     try:
@@ -316,9 +302,9 @@ class _Plan:
 
 
 #: A code in a pycodestyle check's docstring or message strings.
-_CODE_RE = re.compile(r"\b[A-Z][0-9]{3}\b")
+_CODE_RE = lazy(r"\b[A-Z][0-9]{3}\b")
 #: What flake8's `# noqa` comments contain, in any case: a file without it needs no noqa line mapping.
-_NOQA_RE = re.compile("noqa", re.IGNORECASE)
+_NOQA_RE = lazy("noqa", re.IGNORECASE)
 _KINDS = ("logical_line", "physical_line")
 
 
@@ -394,7 +380,7 @@ def _narrowed(checkers: Any, reported: Callable[[str], bool]) -> tuple[Any, froz
 
 
 #: A `l`, `O` or `I` not inside a longer word: what pycodestyle's ambiguous-name checks need a name token for.
-_AMBIGUOUS_NAME = re.compile(r"[lOI](?<!\w[lOI])(?!\w)")
+_AMBIGUOUS_NAME = lazy(r"[lOI](?<!\w[lOI])(?!\w)")
 #: Codes of pycodestyle's token checks with a piece of text they cannot be reported without (a necessary
 #: condition, never a sufficient one): a parsed file holding none of what the selected codes need gets no token
 #: loop. A code not listed here always needs it.

@@ -37,12 +37,12 @@ import io
 import json
 import os
 import pickle
-import re
 import subprocess
 import sys
 import tempfile
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding, Severity
 from mlrepolint.rules.wrapped import DEFAULT_OFF, read_toml, wrapped_finding
 
@@ -193,7 +193,7 @@ def _guarded(folder: str, pragmas: bool, trusted: bool) -> Iterator[None]:
 
 
 #: The sentence of pylint's crash message that points at its crash report (deleted with the temporary folder).
-_CRASH_REPORT = re.compile(r"\s*There is a pre-filled template that you can use in '[^']*'\.?")
+_CRASH_REPORT = lazy(r"\s*There is a pre-filled template that you can use in '[^']*'\.?")
 
 
 #: At most how many files one pylint process lints (the files are split into as few batches of equal size as

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Sequence
 
+from mlrepolint.regex import lazy
 from mlrepolint.rules.base import Finding
 from mlrepolint.rules.wrapped import (
     BLACK_CONFLICTS, PEP8_LINE_LENGTH, RUFF_PREFIXES, flake8_line_length, option, pep8_severity, project_line_length,
@@ -48,7 +49,7 @@ RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 #: flake8's default `ignore` (pycodestyle's checks that PEP 8 leaves to taste), in force unless `ignore` is set.
 FLAKE8_DEFAULT_IGNORE = ("E121", "E123", "E126", "E226", "E24", "E704", "W503", "W504")
 #: What flake8 accepts as a code or code prefix in its options.
-_FLAKE8_CODE_RE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
+_FLAKE8_CODE_RE = lazy(r"^[A-Z]{1,3}[0-9]{0,3}$")
 
 
 def rule_name(code: str) -> str:
@@ -419,4 +420,4 @@ class _Reader:
 
 
 #: path:row:column: then a code (absent for syntax errors, `invalid-syntax: ...`) and the fixable mark `[*]`.
-_LINE_RE = re.compile(r"^(.+?):(\d+):(\d+): (?:([A-Z]+[0-9]+) (?:\[\*\] )?)?(.*)$", re.MULTILINE)
+_LINE_RE = lazy(r"^(.+?):(\d+):(\d+): (?:([A-Z]+[0-9]+) (?:\[\*\] )?)?(.*)$", re.MULTILINE)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, keyword_value
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, keyword_value, lazy
 from mlrepolint.rules.python.ml.names import ImportedNames, constant
 
 UNSAFE_DESERIALIZATION = Rule(
@@ -75,9 +74,9 @@ REMOTE_CODE_CALLS = ("from_pretrained", "pipeline", "load_dataset")
 #: The word boundary before `load` is tested apart (`_mentions_loader`): a regex that starts with `\b` is tried at
 #: every position of the text, and cost a tenth of a parse on NeMo. The other names are substrings looked for
 #: apart too: an alternation that starts with four different letters is tried at each of them.
-_LOADER_WORD = re.compile(r"load(?:s|_all)?\b")
+_LOADER_WORD = lazy(r"load(?:s|_all)?\b")
 _OTHER_LOADER_MENTIONS = ("Unpickler", "read_pickle", "trust_remote_code")
-_WORD_CHARACTER = re.compile(r"\w")
+_WORD_CHARACTER = lazy(r"\w")
 _UNSAFE = "unsafe_"
 #: The last part of every call name `_verdict` judges (of the name as written when it is an attribute, as the
 #: file's imports resolve it when it is a plain name): any other call is no loader, and is not resolved at all.

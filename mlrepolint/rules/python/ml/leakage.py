@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from typing import Iterator
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, lazy
 from mlrepolint.rules.python.ml.names import ImportedNames
 
 DATA_LEAKAGE = Rule(
@@ -80,7 +80,7 @@ SPLITS = {"train_test_split": 0, "cross_val_score": 1, "cross_validate": 1, "cro
 _TEST_WORDS = frozenset({"test", "tst", "val", "valid", "validation", "holdout", "dev", "eval"})
 _TRAIN_WORDS = frozenset({"train", "trn", "trainval", "training", "full", "all"})
 _WORD_RE = re.compile(r"[a-z]+")
-_FIT_CALL = re.compile(r"\.fit(?:_transform|_resample)?\s*\(")
+_FIT_CALL = lazy(r"\.fit(?:_transform|_resample)?\s*\(")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Iterator
 
-from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name
+from mlrepolint.api import Context, PythonChecker, PythonFile, Rule, Severity, dotted_name, lazy
 from mlrepolint.rules.python.ml.names import ImportedNames, receiver_name
 
 MISSING_ZERO_GRAD = Rule(
@@ -88,10 +87,10 @@ TORCH_MODULES = frozenset({
     "sentence_transformers", "lightning_fabric", "ignite", "monai", "fastai",
 })
 #: The receiver of `.step(...)` names an optimizer.
-_OPTIMIZER_RE = re.compile(r"opt")
-_NOT_OPTIMIZER_RE = re.compile(r"sched|lr|env|trainer")
+_OPTIMIZER_RE = lazy(r"opt")
+_NOT_OPTIMIZER_RE = lazy(r"sched|lr|env|trainer")
 #: A call that resets gradients, by the last part of its name.
-_ZEROING_RE = re.compile(r"zero_grad|reset_grad|clear_grad|zero_grads")
+_ZEROING_RE = lazy(r"zero_grad|reset_grad|clear_grad|zero_grads")
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, NamedTuple, Optional, Union
 
+from mlrepolint.api import lazy
 from mlrepolint.rules.repo.secrets import names
 from mlrepolint.rules.repo.secrets.values import (
     char_classes, entropy, is_placeholder, is_published, looks_like_token, looks_random, plausible_token,
@@ -294,8 +295,8 @@ PROVIDERS = (
 # --- Secrets recognised by their surroundings --------------------------------------------------------------------
 
 
-_BASE64_BODY = re.compile(r"(?:\\n|\\r|[\s\"'+,(]|[A-Za-z-]+: [^\n]*\n)*[A-Za-z0-9+/]{40}")
-_KEY_END = re.compile(r"-{4,5} ?END [A-Z0-9 ]{0,30}?PRIVATE KEY(?: BLOCK)? ?-{4,5}")
+_BASE64_BODY = lazy(r"(?:\\n|\\r|[\s\"'+,(]|[A-Za-z-]+: [^\n]*\n)*[A-Za-z0-9+/]{40}")
+_KEY_END = lazy(r"-{4,5} ?END [A-Z0-9 ]{0,30}?PRIVATE KEY(?: BLOCK)? ?-{4,5}")
 
 
 def _private_key(match: re.Match[str], scan: Scan) -> Secret | None:
@@ -313,7 +314,7 @@ def _putty(match: re.Match[str], scan: Scan) -> Secret | None:
     return Secret("PuTTY private key", match.start(), lines.end()) if lines else None
 
 
-_GSA_ID = re.compile(r"\"private_key_id\"\s*:\s*\"([0-9a-f]{40})\"")
+_GSA_ID = lazy(r"\"private_key_id\"\s*:\s*\"([0-9a-f]{40})\"")
 
 
 def _service_account(match: re.Match[str], scan: Scan) -> Secret | None:
@@ -333,7 +334,7 @@ DEFAULT_PASSWORDS = frozenset(
 
 
 #: An upper-case identifier (`DB_PASSWORD`, `PASSWORD`): the name of a value, written where the value goes.
-_PLACEHOLDER_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_PLACEHOLDER_NAME_RE = lazy(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 
 def _url_password(match: re.Match[str], scan: Scan) -> str | Secret | None:
@@ -374,13 +375,13 @@ def _netrc(match: re.Match[str], scan: Scan) -> str | None:
     return f"password in a .netrc entry for `{match.group('netrc_host')}` (`{mask(value)}`)"
 
 
-_SCHEME_RE = re.compile(r"^(?:Bearer|Basic|Token|token|bearer)\s+")
+_SCHEME_RE = lazy(r"^(?:Bearer|Basic|Token|token|bearer)\s+")
 #: Words joined by `_`, `-` or `.` (`val_action_l2_distances`, `shouldercamera0_image`, `torch.Tensor`): a name,
 #: not a secret. A word is lower case or Capitalised, with at most three digits after it, or upper case, or a number.
 _WORD = r"(?:(?:[a-z]{2,}|[A-Z][a-z]+)[0-9]{0,3}|[a-z][0-9]{1,3}|[A-Z]{2,}|[0-9]+)"
-_WORDY_RE = re.compile(rf"^{_WORD}(?:[_\-.]{_WORD})+$")
+_WORDY_RE = lazy(rf"^{_WORD}(?:[_\-.]{_WORD})+$")
 #: The start of a call (`Token(id=13, ...` in a printed object): code, not a literal.
-_CALL_RE = re.compile(r"^[A-Za-z_][\w.]*\(")
+_CALL_RE = lazy(r"^[A-Za-z_][\w.]*\(")
 _PATH_RE = re.compile(r"^(?:[./~]|[A-Za-z]:\\)|//|\.[A-Za-z]{1,5}$|://")
 
 

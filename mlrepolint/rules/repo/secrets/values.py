@@ -13,6 +13,8 @@ import math
 import re
 from collections import Counter
 
+from mlrepolint.api import lazy
+
 #: Markers of a template or a placeholder anywhere in a value.
 PLACEHOLDER_MARKS = (
     "<", ">", "${", "$(", "{{", "{", "}", "%(", "%s", "xxx", "***", "###", "...", "changeme", "change_me",
@@ -58,9 +60,9 @@ PUBLISHED_KEYS = frozenset(
     }
 )
 
-_RUN_RE = re.compile(r"(.)\1{5,}")  # six times the same character
+_RUN_RE = lazy(r"(.)\1{5,}")  # six times the same character
 #: CamelCase words: each capital starts a run of small letters (`EncDecMaskedTokenPredModel`, `HuggingFace`).
-_CAMEL_WORDS_RE = re.compile(r"^[a-z]*(?:[A-Z][a-z]{2,})+$")
+_CAMEL_WORDS_RE = lazy(r"^[a-z]*(?:[A-Z][a-z]{2,})+$")
 
 
 def entropy(value: str) -> float:
@@ -138,7 +140,7 @@ def looks_random(value: str) -> bool:
     return not is_published(value)
 
 
-TOKEN_CHARS_RE = re.compile(r"^[A-Za-z0-9_\-+/=.~]+$")
+TOKEN_CHARS_RE = lazy(r"^[A-Za-z0-9_\-+/=.~]+$")
 
 
 def looks_like_token(value: str) -> bool:
