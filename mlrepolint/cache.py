@@ -654,14 +654,16 @@ class SavedProject:
         inputs, facts = data.get("inputs"), data.get("facts")
         if not isinstance(inputs, dict) or not isinstance(facts, dict) or data.get("listing") != listing_digest(repo):
             return None
+        # A plain stat is only compared with what was recorded (the stat of a file the build read safely), never
+        # used to read; where it differs (a symlink the view does not follow, say) the view's own stat decides.
+        plain_stat = repo.plain_stat
         touched = [path for path, entry in inputs.items()
-                   if type(entry) is not list or len(entry) != 2 or _signature(repo.stat(path)) != entry[0]]
+                   if type(entry) is not list or len(entry) != 2
+                   or (_signature(plain_stat(path)) != entry[0] and _signature(repo.stat(path)) != entry[0])]
         for path in touched:  # a checkout or `touch` changes the stat, not the content
             digest = _content(repo, path)
             if digest is None or type(inputs[path]) is not list or digest != inputs[path][-1]:
                 return None
-        # Only compared with what was recorded (the stat of a file the build read safely), never used to read.
-        plain_stat = repo.plain_stat
         changed = [path for path, entry in facts.items()
                    if type(entry) is not list or len(entry) != 4 or _signature(plain_stat(path)) != entry[0]]
         if changed:
