@@ -95,3 +95,30 @@ def test_a_new_dependency_file_is_read(repo):
     assert [f[:3] for f in dependency_findings(root)] == [
         ("MLR510", "tools/cli.py", 3), ("MLR511", "requirements.txt", 2),
     ]
+
+
+def hook_findings(root: Path, *paths: str) -> list[tuple[str, str, int | None, str]]:
+    run = run_cli("hook", "--select", "MLR510,MLR511", "--format", "json", *paths, cwd=root)
+    assert run.code in (0, 1) and run.err == ""
+    return sorted((f["code"], f["path"], f["line"], f["message"]) for f in run.findings)
+
+
+def test_the_hook_reports_what_a_whole_run_reports_about_the_files_it_is_given(repo):
+    """An undeclared import is reported at the first file that imports the module, counting the others: the hook
+    on a later file reports nothing, on the first file the whole count, on a file with none of them nothing."""
+    root = repo({**FILES, "a_load.py": '"""Load."""\nimport yaml\n\nLOAD = yaml.safe_load\n',
+                 "z_dump.py": '"""Dump."""\nimport yaml\n\nDUMP = yaml.safe_dump\n'})
+    age(root)
+    whole = dependency_findings(root)
+    first = ("MLR510", "a_load.py", 2, "`yaml` is imported (and in 1 more file) but no declared dependency provides "
+                                       "it: add `pyyaml` to `requirements.txt`")
+    assert first in whole
+    assert hook_findings(root, "a_load.py") == [first]
+    assert hook_findings(root, "z_dump.py") == []
+    assert hook_findings(root, "train.py") == []
+    assert hook_findings(root, "train.py", "requirements.txt") == [f for f in whole if f[1] == "requirements.txt"]
+    edit(root, "train.py", FILES["train.py"] + "import yaml\n")  # the second of three
+    assert hook_findings(root, "z_dump.py", "train.py") == []
+    counted = (*first[:3], first[3].replace("(and in 1 more file)", "(and in 2 more files)"))
+    assert hook_findings(root, "a_load.py") == [counted]
+    assert dependency_findings(root) == [counted if f == first else f for f in whole]

@@ -8,7 +8,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from mlrepolint.api import (
     Context, Import, RepoChecker, RepoView, Rule, Severity, fnmatch_any, gitignore_spec, is_test_path, lazy,
@@ -188,30 +188,46 @@ class DependencyUseChecker(RepoChecker):
         context = repr((scopes, sorted(local), sorted(ignored), sorted(extra_map.items()), sorted(self._packages)))
         namespace = "dependency-use:" + hashlib.blake2b(context.encode("utf-8", "surrogateescape"),
                                                         digest_size=12).hexdigest()
+        code = [f.path for f in repo.files
+                if _is_code(f.path) and f.path not in self.declaration_files and any(s.covers(f.path) for s in scopes)]
+
+        def share_of(path: str) -> list[Any]:
+            return repo.per_file(namespace, path, lambda: self._contribution(path), _contribution_ok)
+
+        shares = {path: share_of(path) for path in self._needed(code, scopes, share_of)}
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
-        for f in repo.files:
-            if not _is_code(f.path) or f.path in self.declaration_files or not any(s.covers(f.path) for s in scopes):
-                continue
-            share = repo.per_file(namespace, f.path, lambda path=f.path: self._contribution(path), _contribution_ok)
+        for path, share in shares.items():
             read, folders, names, counted = share
             if read:
-                self.read.append(f.path)
+                self.read.append(path)
             for folder in folders:
                 used[folder].update(names)
             for folder, key, undeclared, first in counted:
                 use = uses.setdefault((folder, key), _Use(key))
-                use.files.add(f.path)
+                use.files.add(path)
                 use.undeclared += undeclared
                 if use.first is None and first is not None:
                     module, line, level, imported_names, optional, in_function, cell = first
                     use.first = Import(module, line, level, tuple(imported_names), optional, in_function)
-                    use.first_path, use.first_cell = f.path, cell
+                    use.first_path, use.first_cell = path, cell
         by_folder = {s.folder: s for s in scopes}
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
-        if ctx.keeps({declared.path for scope in scopes for declared in scope.declared}):
+        if self._reports_unused:
             self._report_unused(scopes, used)  # its findings are about the declaration files
+
+    def _needed(self, code: list[str], scopes: list[Scope], share_of: Callable[[str], list[Any]]) -> list[str]:
+        """The code files whose contributions the run needs: all of them, except in a run limited to named files
+        (the pre-commit hook) that keeps no declaration file, when the named files import nothing undeclared. An
+        undeclared import is reported at the first file that imports the module (with the number of the others),
+        so only then do the other files count; unused-dependency's findings are about the declaration files."""
+        self._reports_unused = self.ctx.keeps({declared.path for scope in scopes for declared in scope.declared})
+        if self._reports_unused:
+            return code
+        kept = [path for path in code if self.ctx.keeps((path,))]
+        undeclared = any(entry[2] for path in kept for entry in share_of(path)[3])
+        return code if undeclared or len(kept) == len(code) else kept
 
     def _contribution(self, path: str) -> list[Any]:
         """One code file's part of the comparison: [read, covering folders, distributions its imports can be,
