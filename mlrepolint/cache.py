@@ -393,7 +393,8 @@ class Cache(NoCache):
         part = self.repo.get(name)
         if not isinstance(part, dict) or part.get("listing") != listing or not isinstance(part.get("inputs"), dict):
             return None
-        if not _unchanged(part["inputs"], self.engine.repo.stat):
+        repo = self.engine.repo
+        if not all(_has_stat(repo, path, signature) for path, signature in part["inputs"].items()):
             return None
         try:
             rules, new = self._numbered, tuple.__new__
@@ -654,16 +655,14 @@ class SavedProject:
         inputs, facts = data.get("inputs"), data.get("facts")
         if not isinstance(inputs, dict) or not isinstance(facts, dict) or data.get("listing") != listing_digest(repo):
             return None
-        # A plain stat is only compared with what was recorded (the stat of a file the build read safely), never
-        # used to read; where it differs (a symlink the view does not follow, say) the view's own stat decides.
-        plain_stat = repo.plain_stat
         touched = [path for path, entry in inputs.items()
-                   if type(entry) is not list or len(entry) != 2
-                   or (_signature(plain_stat(path)) != entry[0] and _signature(repo.stat(path)) != entry[0])]
+                   if type(entry) is not list or len(entry) != 2 or not _has_stat(repo, path, entry[0])]
         for path in touched:  # a checkout or `touch` changes the stat, not the content
             digest = _content(repo, path)
             if digest is None or type(inputs[path]) is not list or digest != inputs[path][-1]:
                 return None
+        # Only compared with what was recorded (the stat of a file the build read safely), never used to read.
+        plain_stat = repo.plain_stat
         changed = [path for path, entry in facts.items()
                    if type(entry) is not list or len(entry) != 4 or _signature(plain_stat(path)) != entry[0]]
         if changed:
@@ -1026,6 +1025,13 @@ def repo_inputs_digest(engine: Engine) -> str:
     besides the files they read."""
     parts = f"{listing_digest(engine.repo)}\0{engine.project.fingerprint}"
     return hashlib.blake2b(parts.encode(), digest_size=20).hexdigest()
+
+
+def _has_stat(repo: RepoView, path: str, signature: Any) -> bool:
+    """Whether the file has the stat signature a run recorded (None for a missing file). A plain stat first: it is
+    only compared with the record, never used to read, and spares thousands of files the view's checks of each
+    folder on every run; where it differs (a symlink the view does not follow, say) the view's own stat decides."""
+    return _signature(repo.plain_stat(path)) == signature or _signature(repo.stat(path)) == signature
 
 
 def _unchanged(inputs: dict[str, Any], stat: Callable[[str], os.stat_result | None]) -> bool:

@@ -201,6 +201,7 @@ class RepoView:
         self._reals: dict[str, str | None] = {}
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
         self._taken: dict[str, os.stat_result] = {}  # lstats `plain_stat` took, by the path it took them at
+        self._plain: dict[str, os.stat_result | None] = {}  # what `plain_stat` gave, by path
         self._recorders: list[set[str]] = []
         self._shares: dict[tuple[str, str], Any] = {}  # this run's `per_file` values
         #: Shares the per-file pass computed from the bytes it read (see `offer`), by (namespace, path).
@@ -274,17 +275,22 @@ class RepoView:
 
     def plain_stat(self, path: str) -> os.stat_result | None:
         """A plain `stat` of `path` under the root (a symlink followed), only ever compared with a record, never
-        used to read: the project model's check of its Python files, which an editor's save must not make pay the
-        view's checks of each folder. A file that is not a symlink keeps its lstat for `stat`, which takes it
-        when it would take one at that same path (no folder on the way is a symlink): one lstat per file."""
+        used to read: the project model's and the result cache's checks of the files they were computed from,
+        which an editor's save must not make pay the view's checks of each folder. A file that is not a symlink
+        keeps its lstat for `stat`, which takes it when it would take one at that same path (no folder on the way
+        is a symlink): one lstat per file."""
+        if path in self._plain:  # several checkers' results record the same file
+            return self._plain[path]
         full = os.path.join(self._real_root, path)
         try:
             st = os.lstat(full)
             if stat.S_ISLNK(st.st_mode):
-                return os.stat(full)
+                st = os.stat(full)
+            else:
+                self._taken[full] = st
         except (OSError, ValueError):
-            return None
-        self._taken[full] = st
+            st = None
+        self._plain[path] = st
         return st
 
     def _real_folder(self, folder: str) -> str | None:
