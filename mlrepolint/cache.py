@@ -413,8 +413,9 @@ class Cache(NoCache):
         findings, examined, failing = result
         stats = {}
         reader = self.engine.repo
-        for path in sorted(inputs):
-            signature = stat_signature(reader.stat(path))
+        for path in sorted(inputs):  # what `_has_stat` compares: a plain stat, the view's for what is not a file
+            seen = reader.plain_stat(path)
+            signature = stat_signature(seen if seen is not None and stat.S_ISREG(seen.st_mode) else reader.stat(path))
             if signature is not None and self._trusted(signature) is None:
                 self.repo.pop(name)  # an input changed during the run: run the checker again next time
                 return

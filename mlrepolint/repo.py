@@ -327,15 +327,21 @@ class RepoView:
         a run recorded while the file had the stat it has now: a rule's share of work for one file, done again only
         when the file changed. `namespace` names the rule's share (one per kind of result); a recorded value that
         `valid` refuses is computed again. (Tuples come back from the record as lists.)"""
-        st = self.stat(path)
+        for paths in self._recorders:  # the rule's result depends on the file, as if it had read it
+            paths.add(path)
         key = (namespace, path)
         if key in self._shares:  # asked again in this run (a module several scripts import)
             return self._shares[key]
         store = self.partials
-        kept = store.partial(namespace, path, st) if store is not None and st is not None else None
+        # Looked up by a plain stat, which is only compared with the one the share was recorded under (a stat the
+        # view took): a warm run after one edit looks up every file's share, and the view's checks of each folder
+        # would cost more than the lookups.
+        seen = self.plain_stat(path) if store is not None else None
+        kept = store.partial(namespace, path, seen) if store is not None and seen is not None else None
         if isinstance(kept, list) and len(kept) == 1 and valid(kept[0]):  # boxed, so that None is a value too
             value = kept[0]
         else:
+            st = self.stat(path)
             value = self.offered[key] if st is not None and key in self.offered else compute()
             if store is not None and st is not None:
                 store.store_partial(namespace, path, st, [value])
@@ -383,11 +389,6 @@ class RepoView:
                     result = st
             self._stats[path] = result
         return self._stats[path]
-
-    def touched(self) -> dict[str, os.stat_result | None]:
-        """Every path whose stat, size or content was asked for so far, with its stat: what the rules read,
-        so the cache knows when to re-run them."""
-        return dict(self._stats)
 
     def size(self, path: str) -> int | None:
         """Size in bytes of a regular file inside the root, else None."""
