@@ -27,7 +27,6 @@ import re
 import stat
 import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -307,8 +306,7 @@ def is_shallow(root: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class TreeEntry:
+class TreeEntry(NamedTuple):
     """A regular file of a tree: its path, blob id and size in bytes (None: the object store lacks the blob)."""
 
     path: str
