@@ -291,7 +291,7 @@ class Engine:
             examined_by_file={path: self._enabled_only(units) for path, units in self._by_file.items()},
             linted=linted, failing=failing, limited=limit_to_paths,
         )
-        from mlrepolint.scoring import score  # here: a run limited to named files has no score
+        from mlrepolint.scoring import score  # here: the flake8 and pylint plugins, which load the engine, never score
 
         result.scorecard = score(result, self.settings.rubric, self.enabled_rules)
         return result

@@ -1,7 +1,7 @@
 """The score's configurable part: the weights of categories, rules and severities (`[tool.mlrepolint.rubric]`).
 
 Apart from `mlrepolint.scoring`, which computes the scorecard, so that reading the settings does not load the scorer:
-a run limited to named files (the pre-commit hook) has no score.
+the flake8 and pylint plugins read the settings for every file and never score.
 """
 
 from __future__ import annotations
