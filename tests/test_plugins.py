@@ -366,6 +366,19 @@ def test_checkers_import_only_the_public_api(path: Path):
 def test_api_exports_what_it_lists_and_a_version():
     assert api.API_VERSION >= (1, 0)
     assert all(hasattr(api, name) for name in api.__all__)
+    assert set(api.__all__) <= set(dir(api))
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        _ = api.Nothing
+
+
+def test_a_checker_importing_the_api_loads_only_the_names_it_asks_for():
+    """A checker module imports names from the API: the modules behind the others (the notebook reader here) are
+    not loaded with them, since the flake8 plugin and the pre-commit hook start a process per file."""
+    code = ("import sys\nfrom mlrepolint.api import Context, Rule, lazy\nprint('mlrepolint.notebook' in sys.modules)\n"
+            "from mlrepolint.api import parse_notebook\nprint('mlrepolint.notebook' in sys.modules)\n"
+            "print(parse_notebook(b'{}').cells == [] and lazy('a+').fullmatch('aa') is not None)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["False", "True", "True"]
     assert {"Rule", "Severity", "CATEGORIES", "PythonChecker", "RepoChecker", "Context", "PythonFile",
             "RepoView", "RepoFile"} <= set(api.__all__)
 
