@@ -320,6 +320,10 @@ class RepoView:
         finally:  # by identity: a nested recording may hold the same paths (`list.remove` compares by value)
             self._recorders = [recorder for recorder in self._recorders if recorder is not paths]
 
+    def _record(self, path: str) -> None:
+        for paths in self._recorders:
+            paths.add(path)
+
     def per_file(
         self, namespace: str, path: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda _: True,
     ) -> Any:
@@ -327,8 +331,7 @@ class RepoView:
         a run recorded while the file had the stat it has now: a rule's share of work for one file, done again only
         when the file changed. `namespace` names the rule's share (one per kind of result); a recorded value that
         `valid` refuses is computed again. (Tuples come back from the record as lists.)"""
-        for paths in self._recorders:  # the rule's result depends on the file, as if it had read it
-            paths.add(path)
+        self._record(path)  # the rule's result depends on the file, as if it had read it
         key = (namespace, path)
         if key in self._shares:  # asked again in this run (a module several scripts import)
             return self._shares[key]
@@ -373,8 +376,7 @@ class RepoView:
 
     def stat(self, path: str) -> os.stat_result | None:
         """`stat` of a regular file inside the root (following links that stay inside), else None."""
-        for paths in self._recorders:
-            paths.add(path)
+        self._record(path)
         if path not in self._stats:
             real = self._inside(path)
             result = None

@@ -194,7 +194,8 @@ class DependencyUseChecker(RepoChecker):
         def share_of(path: str) -> list[Any]:
             return repo.per_file(namespace, path, lambda: self._contribution(path), _contribution_ok)
 
-        shares = {path: share_of(path) for path in self._needed(code, scopes, share_of)}
+        reports_unused = ctx.keeps({declared.path for scope in scopes for declared in scope.declared})
+        shares = {path: share_of(path) for path in (code if reports_unused else self._needed(code, share_of))}
         uses: dict[tuple[str, str], _Use] = {}  # (declaring folder, module) -> its use
         used: dict[str, set[str]] = {s.folder: set() for s in scopes}  # declaring folder -> distributions imported
         for path, share in shares.items():
@@ -214,17 +215,14 @@ class DependencyUseChecker(RepoChecker):
         by_folder = {s.folder: s for s in scopes}
         for (folder, _), use in sorted(uses.items()):
             self._report_undeclared(use, by_folder[folder])
-        if self._reports_unused:
+        if reports_unused:
             self._report_unused(scopes, used)  # its findings are about the declaration files
 
-    def _needed(self, code: list[str], scopes: list[Scope], share_of: Callable[[str], list[Any]]) -> list[str]:
-        """The code files whose contributions the run needs: all of them, except in a run limited to named files
-        (the pre-commit hook) that keeps no declaration file, when the named files import nothing undeclared. An
-        undeclared import is reported at the first file that imports the module (with the number of the others),
-        so only then do the other files count; unused-dependency's findings are about the declaration files."""
-        self._reports_unused = self.ctx.keeps({declared.path for scope in scopes for declared in scope.declared})
-        if self._reports_unused:
-            return code
+    def _needed(self, code: list[str], share_of: Callable[[str], list[Any]]) -> list[str]:
+        """The code files whose contributions a run that does not report unused-dependency needs (its findings are
+        about the declaration files): all of them, except in a run limited to named files (the pre-commit hook)
+        when the named files import nothing undeclared. An undeclared import is reported at the first file that
+        imports the module (with the number of the others), so only then do the other files count."""
         kept = [path for path in code if self.ctx.keeps((path,))]
         undeclared = any(entry[2] for path in kept for entry in share_of(path)[3])
         return code if undeclared or len(kept) == len(code) else kept
