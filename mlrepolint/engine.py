@@ -116,7 +116,7 @@ class Engine:
         """The repository, listed once, on first use (never in workers, nor in the flake8 and pylint plugins)."""
         if self.view is not None:
             return self.view
-        view = RepoView.open(self.root, self.is_git, self._exclude)
+        view = RepoView.open(self.root, self.is_git, self._exclude, remember=self.settings.cache)
         view.share_texts(self.reader)  # the model's prescan reads through the reader, the rules through the view
         return view
 

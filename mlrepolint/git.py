@@ -4,14 +4,14 @@ Everything in a linted repository is attacker-controlled, its `.git/config` and 
 runs commands its config names: `core.fsmonitor` on every `ls-files`, a pager, `diff.external`, textconv and
 clean/smudge/process filters, hooks, credential helpers, `core.sshCommand`, gpg. So:
 
-- Only plumbing that runs none of them is used: `rev-parse`, `ls-files`, `ls-tree`, `rev-list --objects`,
-  `cat-file --batch` and `--batch-check` (never with `--filters` or `--textconv`), `merge-base`, and `config` on
-  the user's own (global and system) files. Nothing is
-  checked out, diffed or fetched: the `--diff` base is read from objects and compared in Python.
+- Only plumbing that runs none of them is used: `rev-parse`, `ls-files`, `check-ignore`, `ls-tree`,
+  `rev-list --objects`, `cat-file --batch` and `--batch-check` (never with `--filters` or `--textconv`),
+  `merge-base`, and `config` on the user's own (global and system) files. Nothing is checked out, diffed or
+  fetched: the `--diff` base is read from objects and compared in Python.
 - Every call gets `--no-pager` and `-c` overrides for the settings that name a command (fsmonitor, hooks, pager,
   ssh, credential helper, askpass, editor, gpg), no prompts, no optional locks, no LFS downloads, no network
-  protocol at all. The excludes file `ls-files` reads is the user's own: when the repository's config names one,
-  git is given the user's instead.
+  protocol at all. The excludes file `ls-files` and `check-ignore` read is the user's own: when the repository's
+  config names one, git is given the user's instead.
 - The work tree is the folder holding `.git`, given to git explicitly, whatever `core.worktree` or `core.bare`
   say; `.git`, the repository's config files, its includes (`include.path`, `includeIf`) and `info/exclude` must
   be regular files, checked before git reads them (git would block forever on a FIFO).
@@ -103,8 +103,10 @@ def _regular_or_absent(path: str | os.PathLike[str]) -> bool:
         return not os.path.lexists(path)
 
 
-def _run(args: Sequence[str], name: str, cwd: Path | str | None = None, stdin: bytes | None = None) -> bytes:
-    """Run one hardened git command (`name` for messages) and return its stdout; any failure is a GitError."""
+def _run(args: Sequence[str], name: str, cwd: Path | str | None = None, stdin: bytes | None = None,
+         success: Sequence[int] = (0,)) -> bytes:
+    """Run one hardened git command (`name` for messages) and return its stdout; any failure (an exit code not in
+    `success`) is a GitError."""
     try:
         proc = subprocess.run(
             ["git", "--no-pager", *_overrides(), *args], cwd=cwd, input=stdin, capture_output=True,
@@ -114,7 +116,7 @@ def _run(args: Sequence[str], name: str, cwd: Path | str | None = None, stdin: b
         raise GitError(f"git {name} did not finish within {TIMEOUT:g} s") from None
     except OSError as exc:
         raise GitMissing(f"cannot run git: {exc.strerror or exc}") from None
-    if proc.returncode != 0:
+    if proc.returncode not in success:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {name} failed: {lines[-1] if lines else f'exit code {proc.returncode}'}")
     return proc.stdout
@@ -128,9 +130,10 @@ def _repository(root: Path) -> list[str]:
     return ["--git-dir", str(root / ".git"), "--work-tree", str(root)]
 
 
-def _in(root: Path, *args: str, stdin: bytes | None = None, options: Sequence[str] = ()) -> bytes:
+def _in(root: Path, *args: str, stdin: bytes | None = None, options: Sequence[str] = (),
+        success: Sequence[int] = (0,)) -> bytes:
     """Run the git command `args` in the repository at `root`, with extra global `options`."""
-    return _run([*_repository(root), *options, *args], args[0], cwd=root, stdin=stdin)
+    return _run([*_repository(root), *options, *args], args[0], cwd=root, stdin=stdin, success=success)
 
 
 # Finding the repository.
@@ -204,15 +207,20 @@ def _git_dirs(holder: Path) -> tuple[Path, Path]:
 
 def _config_texts(git_dir: Path, common: Path) -> Iterator[str]:
     """The text of each config file of the repository git reads, includes followed (each must be regular)."""
+    return (text for _, text in _config_files(git_dir, common))
+
+
+def _config_files(git_dir: Path, common: Path) -> Iterator[tuple[Path, str]]:
+    """(path, text) of each config file of the repository git reads, includes followed."""
     for config in (common / "config", git_dir / "config.worktree"):
         yield from _config_text(config, 0)
 
 
-def _config_text(path: Path, depth: int) -> Iterator[str]:
+def _config_text(path: Path, depth: int) -> Iterator[tuple[Path, str]]:
     if not os.path.lexists(path):
         return
     text = _small_text(path)
-    yield text
+    yield path, text
     if depth >= _MAX_INCLUDE_DEPTH:
         return
     section = ""
@@ -270,6 +278,49 @@ def list_files(root: Path) -> Iterator[tuple[str, bool]]:
         if path not in seen or tracked:
             seen[path] = tracked
     return iter(seen.items())
+
+
+def list_tracked(root: Path) -> list[str]:
+    """The paths `list_files` gives as tracked, each once, read from the index alone (no walk of the work tree)."""
+    out = _in(root, "ls-files", "-z", "--cached")
+    return list(dict.fromkeys(path for path in out.decode("utf-8", "surrogateescape").split("\0") if path))
+
+
+def ignored_folders(root: Path, folders: Sequence[str]) -> set[str]:
+    """Which of the folders (paths relative to the root, without a trailing slash) git's ignore rules exclude, the
+    rules `list_files` walks by (`check-ignore`, asked of the patterns alone: none of these folders holds a tracked
+    file)."""
+    if not folders:
+        return set()
+    own = ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
+    stdin = b"".join(os.fsencode(folder + "/") + b"\0" for folder in folders)
+    # exit code 1: none is ignored
+    out = _in(root, "check-ignore", "-z", "--stdin", "--no-index", stdin=stdin, options=own, success=(0, 1))
+    return {path.rstrip("/") for path in out.decode("utf-8", "surrogateescape").split("\0") if path}
+
+
+#: Environment variables that point git at other files than the ones `listing_inputs` names.
+_RELOCATING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL",
+               "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS")
+
+
+def relocated() -> bool:
+    """True when the environment points git at other files than the ones `listing_inputs` names."""
+    return any(name in os.environ for name in _RELOCATING)
+
+
+def listing_inputs(root: Path) -> tuple[str, list[str]]:
+    """What `list_files` reads besides the work tree's folders and their `.gitignore` files, unless `relocated`:
+    the index, and the files that decide what is ignored (the repository's config files, includes followed,
+    `info/exclude`, the user's own config and excludes file), as (index path, the others). Any other file git
+    would read is named in one of these, so a change to which files are read changes one of them."""
+    git_dir, common = _git_dirs(root)
+    home = os.path.expanduser("~")
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    others = [str(path) for path, _ in _config_files(git_dir, common)]
+    others += [str(common / "info" / "exclude"), os.path.join(home, ".gitconfig"),
+               os.path.join(config_home, "git", "config"), "/etc/gitconfig", _trusted_excludes_file()]
+    return str(git_dir / "index"), others
 
 
 # Revisions and trees (for `--diff`).

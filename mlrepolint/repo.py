@@ -212,9 +212,10 @@ class RepoView:
         self.texts = TextMemo()
 
     @classmethod
-    def open(cls, root: Path, is_git: bool, exclude: Spec | None = None) -> RepoView:
-        """List the repository at `root`: a git top level when `is_git`, else a plain folder."""
-        files, skipped = _drop_skipped(_git_files(root)) if is_git else _walk_files(root)
+    def open(cls, root: Path, is_git: bool, exclude: Spec | None = None, remember: bool = False) -> RepoView:
+        """List the repository at `root`: a git top level when `is_git`, else a plain folder. With `remember`, git's
+        list is kept between runs in the cache (see mlrepolint.listing)."""
+        files, skipped = _drop_skipped(_git_files(root, remember)) if is_git else _walk_files(root)
         if exclude is not None:
             files = [f for f in files if not exclude.match_file(f.path)]
         return cls(root, sorted(files, key=lambda f: f.path), is_git, skipped)
@@ -436,11 +437,11 @@ class RepoView:
         self.texts = other.texts
 
 
-def _git_files(root: Path) -> list[RepoFile]:
-    """Tracked files plus untracked, not ignored ones, from one `git ls-files` call (a failure is a GitError)."""
-    from mlrepolint import git
+def _git_files(root: Path, remember: bool) -> list[RepoFile]:
+    """Tracked files plus untracked, not ignored ones, as `git ls-files` lists them (a failure is a GitError)."""
+    from mlrepolint import listing
 
-    return [RepoFile(path, tracked) for path, tracked in git.list_files(root)]
+    return [RepoFile(path, tracked) for path, tracked in listing.git_files(root, remember)]
 
 
 def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
@@ -453,7 +454,7 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
     while stack:
         prefix, specs = stack.pop()
         folder = root / prefix if prefix else root
-        specs = specs + _gitignore_at(folder, prefix)
+        specs = specs + gitignore_at(folder, prefix)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -469,14 +470,14 @@ def _walk_files(root: Path) -> tuple[list[RepoFile], set[str]]:
             if is_dir:
                 if is_skipped_dir(entry.name) or os.path.exists(os.path.join(entry.path, VENV_MARKER)):
                     skipped.add(rel + "/")
-                elif not _ignored(specs, rel + "/"):
+                elif not ignored_by(specs, rel + "/"):
                     stack.append((rel + "/", specs))
-            elif listed and not _ignored(specs, rel):
+            elif listed and not ignored_by(specs, rel):
                 found.append(RepoFile(rel, tracked=False))
     return found, skipped
 
 
-def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
+def gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
     """The folder's `.gitignore`, if it is a regular file (a symlink is not followed, as git does not)."""
     target = folder / ".gitignore"
     if os.path.islink(target):
@@ -487,7 +488,7 @@ def _gitignore_at(folder: Path, prefix: str) -> list[tuple[str, Spec]]:
     return [(prefix, gitignore_spec(data.decode("utf-8", errors="replace").splitlines()))]
 
 
-def _ignored(specs: list[tuple[str, Spec]], rel: str) -> bool:
+def ignored_by(specs: list[tuple[str, Spec]], rel: str) -> bool:
     """Git's answer: the deepest .gitignore with a matching pattern decides."""
     for prefix, spec in reversed(specs):
         result = spec.check_file(rel[len(prefix):])

@@ -1,0 +1,163 @@
+"""The work tree's file list from git, kept between runs: a run in a repository that gained, lost and renamed no
+file since the last one lists it without git's walk of the work tree.
+
+`git ls-files --others` reads every folder of the work tree that is not ignored, and each one's `.gitignore`
+(NVIDIA NeMo: 1,600 directory reads and opens over 747 folders, most of the system time of a one-file commit
+hook). Adding, removing or renaming an entry changes its folder's modification time, so the list git gave stands
+while every folder it walked, every `.gitignore` in them and every file git's ignore rules come from (config,
+`info/exclude`, the user's excludes file) has the stat it had then. This is git's own untracked cache, kept where
+only this user's runs write (git is told never to use the one in the index, which the repository supplies: see
+mlrepolint.git). When only the index changed (`git add`, as before a commit), the tracked part is asked of git,
+which then reads the index and not the work tree; a path that left the index makes the list be walked again.
+
+What is watched errs towards listing again: every folder but `.git` and a folder that holds no listed file and
+that git says is ignored (`check-ignore`, asked once for all of them). A stat taken within RACY_NS of the
+listing is not trusted (the folder may change again within its clock tick), nor is a record under a git setup
+from the environment (`GIT_DIR`...).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+from mlrepolint import git
+from mlrepolint.cache import DIRNAME, RACY_NS, read_own, write_own
+from mlrepolint.repo import gitignore_at, ignored_by
+
+FILE = "listing.cache"
+FORMAT = "mlrepolint-listing-1"
+#: A work tree with more folders than this is listed by git every run (the record would cost more than it saves).
+MAX_FOLDERS = 50_000
+#: What a missing file's stat is recorded as (a racy one is recorded as None, which matches nothing).
+ABSENT = "-"
+
+
+def git_files(root: Path, remember: bool) -> list[tuple[str, bool]]:
+    """(path, tracked) for every file `git.list_files` lists, from the record when it still stands; with
+    `remember`, the record is read and written (`--no-cache` neither reads nor writes it)."""
+    if not remember or git.relocated():
+        return list(git.list_files(root))
+    record = read_own(root, FILE, FORMAT)
+    if record.get("key") != _key(root) or not _unchanged(root, record):
+        return _listed_and_recorded(root)
+    tracked, untracked = record["tracked"], record["untracked"]
+    index = record["index"]
+    if _signature(index[0], 0) == index[1]:
+        return [(path, True) for path in tracked] + [(path, False) for path in untracked]
+    started = time.time_ns()
+    now = git.list_tracked(root)
+    known = set(now)
+    if not known.issuperset(tracked):  # a path left the index: it may be ignored now, or listed as untracked
+        return _listed_and_recorded(root)
+    untracked = [path for path in untracked if path not in known]
+    record.update(tracked=now, untracked=untracked, index=[index[0], _signature(index[0], started)])
+    write_own(root, FILE, FORMAT, record)
+    return [(path, True) for path in now] + [(path, False) for path in untracked]
+
+
+def _listed_and_recorded(root: Path) -> list[tuple[str, bool]]:
+    """git's list, recorded with the stats it stands on."""
+    started = time.time_ns()
+    listed = list(git.list_files(root))
+    watched = _watched(root, [path for path, _ in listed], started)
+    if watched is not None:
+        index, inputs = git.listing_inputs(root)
+        folders, ignores = watched
+        write_own(root, FILE, FORMAT, {
+            "key": _key(root),
+            "index": [index, _signature(index, started)],
+            "inputs": {path: _signature(path, started) for path in inputs if path != os.devnull},
+            "folders": folders,
+            "ignores": ignores,
+            "tracked": [path for path, tracked in listed if tracked],
+            "untracked": [path for path, tracked in listed if not tracked],
+        })
+    return listed
+
+
+def _unchanged(root: Path, record: dict[str, Any]) -> bool:
+    """True when every folder, `.gitignore` and input file the record watched has the stat it had (the index
+    aside), and the record is well formed."""
+    folders, ignores, inputs = record.get("folders"), record.get("ignores"), record.get("inputs")
+    index, tracked, untracked = record.get("index"), record.get("tracked"), record.get("untracked")
+    if not (isinstance(folders, dict) and isinstance(ignores, dict) and isinstance(inputs, dict)
+            and isinstance(tracked, list) and isinstance(untracked, list)
+            and type(index) is list and len(index) == 2 and type(index[0]) is str):
+        return False
+    base = str(root)
+    return (all(type(path) is str and _signature(os.path.join(base, path), 0) == signature
+                for path, signature in folders.items())
+            and all(type(path) is str and _signature(os.path.join(base, path), 0) == signature
+                    for path, signature in ignores.items())
+            and all(type(path) is str and _signature(path, 0) == signature for path, signature in inputs.items()))
+
+
+def _watched(root: Path, listed: list[str], started: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The stat of every folder git's walk may have read and of each `.gitignore` in them, by path relative to
+    the root ('' for the root itself); None when the work tree has too many folders to watch, or git's ignore
+    rules and the `.gitignore` files disagree about a folder passed over."""
+    holding = {""}  # folders with a listed file somewhere below
+    for path in listed:
+        folder = path.rpartition("/")[0]
+        while folder not in holding:
+            holding.add(folder)
+            folder = folder.rpartition("/")[0]
+    base = str(root)
+    folders: dict[str, Any] = {}
+    ignores: dict[str, Any] = {}
+    passed_over: list[str] = []
+    stack: list[tuple[str, list[Any]]] = [("", [])]
+    while stack:
+        folder, specs = stack.pop()
+        full = os.path.join(base, folder) if folder else base
+        folders[folder] = _signature(full, started)
+        if len(folders) > MAX_FOLDERS:
+            return None
+        prefix = folder + "/" if folder else ""
+        try:
+            entries = list(os.scandir(full))
+        except OSError:
+            continue
+        if any(entry.name == ".gitignore" for entry in entries):
+            ignores[prefix + ".gitignore"] = _signature(os.path.join(full, ".gitignore"), started)
+            specs = specs + gitignore_at(Path(full), prefix)
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if not is_folder or entry.name == ".git":
+                continue
+            path = prefix + entry.name
+            if path in holding:
+                stack.append((path, specs))
+            elif path == DIRNAME:  # the cache's own folder, all ignored by its `.gitignore`: watch that alone
+                ignores[f"{DIRNAME}/.gitignore"] = _signature(os.path.join(base, DIRNAME, ".gitignore"), started)
+            elif ignored_by(specs, path + "/"):
+                passed_over.append(path)
+            else:
+                stack.append((path, specs))
+    if set(passed_over) != git.ignored_folders(root, passed_over):
+        return None
+    return folders, ignores
+
+
+def _signature(path: str, started: int) -> Any:
+    """What is recorded of a file's or folder's lstat: size, modification time and inode, ABSENT when there is
+    none, None (which matches nothing) when it changed within RACY_NS of `started`."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return ABSENT
+    if started and st.st_mtime_ns >= started - RACY_NS:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IFMT(st.st_mode)]
+
+
+def _key(root: Path) -> list[str]:
+    """What the record depends on besides the files it watches: the root, and where git finds the user's files."""
+    return [FORMAT, str(root), os.path.expanduser("~"), os.environ.get("XDG_CONFIG_HOME", "")]
