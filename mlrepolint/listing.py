@@ -110,37 +110,43 @@ def _watched(root: Path, listed: list[str], started: int) -> tuple[dict[str, Any
     folders: dict[str, Any] = {}
     ignores: dict[str, Any] = {}
     passed_over: list[str] = []
-    stack: list[tuple[str, list[Any]]] = [("", [])]
+    parsed: dict[str, list[Any]] = {}  # a `.gitignore`'s patterns, parsed only for a folder holding no listed file
+
+    def specs(chain: tuple[str, ...]) -> list[Any]:
+        for prefix in chain:
+            if prefix not in parsed:
+                parsed[prefix] = gitignore_at(Path(base, prefix), prefix)
+        return [spec for prefix in chain for spec in parsed[prefix]]
+
+    # Each entry: a folder, and the prefixes of the folders above it (itself included) that hold a `.gitignore`.
+    stack: list[tuple[str, tuple[str, ...]]] = [("", ())]
     while stack:
-        folder, specs = stack.pop()
+        folder, chain = stack.pop()
         full = os.path.join(base, folder) if folder else base
         folders[folder] = _signature(full, started)
         if len(folders) > MAX_FOLDERS:
             return None
         prefix = folder + "/" if folder else ""
         try:
-            entries = list(os.scandir(full))
+            with os.scandir(full) as listing:
+                entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
         except OSError:
             continue
-        if any(entry.name == ".gitignore" for entry in entries):
+        if (".gitignore", False) in entries:
             ignores[prefix + ".gitignore"] = _signature(os.path.join(full, ".gitignore"), started)
-            specs = specs + gitignore_at(Path(full), prefix)
-        for entry in entries:
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_folder = False
-            if not is_folder or entry.name == ".git":
+            chain = (*chain, prefix)
+        for name, is_folder in entries:
+            if not is_folder or name == ".git":
                 continue
-            path = prefix + entry.name
+            path = prefix + name
             if path in holding:
-                stack.append((path, specs))
+                stack.append((path, chain))
             elif path == DIRNAME:  # the cache's own folder, all ignored by its `.gitignore`: watch that alone
                 ignores[f"{DIRNAME}/.gitignore"] = _signature(os.path.join(base, DIRNAME, ".gitignore"), started)
-            elif ignored_by(specs, path + "/"):
+            elif ignored_by(specs(chain), path + "/"):
                 passed_over.append(path)
             else:
-                stack.append((path, specs))
+                stack.append((path, chain))
     if set(passed_over) != git.ignored_folders(root, passed_over):
         return None
     return folders, ignores
