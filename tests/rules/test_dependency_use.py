@@ -196,3 +196,24 @@ def test_a_dependency_named_as_a_whole_word_in_the_code_is_used(repo, count):
     }
     run = lint_json(repo(files), "--select", "MLR511")
     assert run.locations("MLR511") == [("MLR511", "requirements.txt", n + 1) for n in range(2, count)]
+
+
+#: Declared and only named in prose: each is named as a word in one module, and as part of a longer word in all.
+NAMED = ["arrow", "boto3", "click", "lxml", "toolz", "typer", "tqdm", "rich", "httpx", "pendulum", "ujson", "xxhash"]
+PARTS = {"sox": "soxr", "ray": "array", "nltk": "nltkdata", "jax": "jaxlib_like"}
+
+
+def test_a_large_repository_counts_a_package_named_as_a_word_and_not_one_inside_a_longer_word(tmp_path):
+    """Past half a million characters a process has searched, the words are looked for together (one pass for all
+    of them): of 24 modules of 200 KB, the last 12 each name one declared package as a word, and all name the four
+    others only inside longer words."""
+    filler = "# " + "padding " * 60 + "\n"
+    parts = " ".join(PARTS.values())
+    files = {"requirements.txt": "".join(f"{name}==1.0\n" for name in [*NAMED, *PARTS]),
+             "app/__init__.py": '"""App."""\n'}
+    for index in range(24):
+        named = f"`{NAMED[index - 12]}` renders the logs" if index >= 12 else "nothing else"
+        files[f"app/module_{index:02d}.py"] = f'"""Module {index}: {named}; see {parts}."""\n' + filler * 400
+    root = make_git_repo(tmp_path / "repo", files)
+    run = lint_json(root, "--select", "MLR511", "--exit-zero", ".")
+    assert sorted(run.locations()) == [("MLR511", "requirements.txt", len(NAMED) + 1 + i) for i in range(len(PARTS))]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
-import string
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any, Callable, Iterator
@@ -422,14 +422,12 @@ class DependencyUseChecker(RepoChecker):
 #: A run of word characters and dashes: what `_mentions` takes for one word.
 _RUN = lazy(r"[\w-]+")
 _WORDISH = lazy(r"[\w-]")
-_ASCII_RUN = lazy(r"[a-z0-9_-]+")
 #: Up to this many words, `_named_words` searches for each (see there).
 _FEW_WORDS = 8
-#: A text's UTF-8 bytes translated to its runs of lower-case ASCII word characters and dashes, everything else
-#: (non-ASCII bytes too) a space: what `bytes.split` then cuts into those runs.
-_ASCII_RUNS = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "_-" else 32 for code in range(256))
-#: The same for an ASCII text's bytes not lowered yet: the translation lowers the upper-case letters too.
-_LOWERED_RUNS = bytes(_ASCII_RUNS[code + 32] if 65 <= code <= 90 else _ASCII_RUNS[code] for code in range(256))
+#: Characters: searching this much text word by word costs about what loading RE2 and building a set of words does
+#: (a few milliseconds): a process that searches less (the hook on a declaration file) never loads it.
+_SET_PAYS_OFF = 1 << 19
+_searched_without_set = 0
 
 
 #: A base name one of TOOL_FILES matches (a path matches them also through a folder's name: `spec.match_file`).
@@ -437,28 +435,55 @@ _is_tool_file_name = fnmatch_any(tuple(TOOL_FILES))
 
 
 def _named_words(text: str, vocabulary: list[str]) -> list[str]:
-    """The words of `vocabulary` the text names as whole words, case aside (what `_mentions` looks for). A word of
-    ASCII word characters and dashes is named exactly when it is one of the lower-cased text's runs of such
-    characters: one translation of the text's bytes and one split give all its runs at once, where a substring
-    search per word costs more once the vocabulary has a few dozen words (NVIDIA NeMo's 3,541 files and 48 words:
-    0.7 s against 1.15 s). Of an ASCII text (nearly every file) the runs are only looked up in the vocabulary,
-    not kept (0.38 s against 0.23 s on NeMo). In a text that is not ASCII a non-ASCII word character can extend a
-    run (`torché`), so there a run found is only a candidate, looked at in the text. A vocabulary of a few words
-    is looked for word by word: a search per word costs a quarter of the split (3,600 files, 3 words: 0.08 s
-    against 0.30 s), and the split pays off from about a dozen words."""
+    """The words of `vocabulary` the text names as whole words, case aside (what `_mentions` looks for).
+
+    Only a word found in the lower-cased text as a substring can be named, and most are not (NVIDIA NeMo's 3,541
+    files, 48 words: two or three each). A few words are each looked for with `in`; more, once the process has
+    searched enough text for it to pay, are all looked for in one pass of RE2's set matcher (0.05 s on NeMo,
+    where a search per word took 1.15 s and splitting every text into its runs of word characters 0.7 s). Each
+    word found is then checked at its occurrences for the word boundaries."""
+    global _searched_without_set
     lowered = text.lower()
-    if len(vocabulary) <= _FEW_WORDS:
-        return [word for word in vocabulary if _names_word(lowered, word)]
-    whole_runs = text.isascii()
-    if whole_runs:
-        words = {word.encode("utf-8", "surrogatepass") for word in vocabulary}
-        runs = words.intersection(text.encode("ascii").translate(_LOWERED_RUNS).split())
+    if len(vocabulary) > _FEW_WORDS and _searched_without_set >= _SET_PAYS_OFF:
+        found = _word_set(tuple(vocabulary)).found(lowered)
     else:
-        runs = set(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
-    return [word for word in vocabulary if (
-        (word.encode("ascii") in runs and (whole_runs or _whole_word_in(lowered, word)))
-        if _ASCII_RUN.fullmatch(word) else _names_word(lowered, word)
-    )]
+        _searched_without_set += len(lowered)
+        found = [word for word in vocabulary if word in lowered]
+    return [word for word in found if _names_word(lowered, word)]
+
+
+class _WordSet:
+    """Which of some words a lower-cased text holds as substrings, in one pass of RE2's set matcher over its UTF-8
+    bytes (an ASCII word is in the text exactly when it is in those bytes); a word that is not ASCII is always
+    taken as found, for `_names_word` to tell."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        import re2
+
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1  # one byte a character: surrogates and bad UTF-8 included
+        self._set = re2.Set.SearchSet(options)
+        self._words = words
+        self._in_set: list[int] = []  # the word of each pattern in the set
+        self._always: list[int] = []
+        for index, word in enumerate(words):
+            if word.isascii() and word:
+                self._set.Add("".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in word))
+                self._in_set.append(index)
+            else:
+                self._always.append(index)
+        self._set.Compile()
+
+    def found(self, lowered: str) -> list[str]:
+        """The words the text may name, in the vocabulary's order."""
+        data = lowered.encode("utf-8", "surrogatepass")
+        indices = sorted([self._in_set[i] for i in self._set.Match(data) or ()] + self._always)
+        return [self._words[i] for i in indices]
+
+
+@functools.lru_cache(maxsize=8)
+def _word_set(words: tuple[str, ...]) -> _WordSet:
+    return _WordSet(words)
 
 
 def _names_word(lowered: str, word: str) -> bool:
