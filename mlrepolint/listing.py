@@ -19,7 +19,6 @@ from the environment (`GIT_DIR`...).
 from __future__ import annotations
 
 import os
-import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -130,8 +129,8 @@ def _watched(root: Path, listed: list[str], started: int) -> tuple[dict[str, Any
         try:
             with os.scandir(full) as listing:
                 entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
-        except OSError:
-            continue
+        except OSError:  # unreadable (to git too, until its permissions change): not watched, so not recorded
+            return None
         if (".gitignore", False) in entries:
             ignores[prefix + ".gitignore"] = _signature(os.path.join(full, ".gitignore"), started)
             chain = (*chain, prefix)
@@ -153,15 +152,15 @@ def _watched(root: Path, listed: list[str], started: int) -> tuple[dict[str, Any
 
 
 def _signature(path: str, started: int) -> Any:
-    """What is recorded of a file's or folder's lstat: size, modification time and inode, ABSENT when there is
-    none, None (which matches nothing) when it changed within RACY_NS of `started`."""
+    """What is recorded of a file's or folder's lstat: size, modification time, inode and mode, ABSENT when there
+    is none, None (which matches nothing) when it changed within RACY_NS of `started`."""
     try:
         st = os.lstat(path)
     except (OSError, ValueError):
         return ABSENT
     if started and st.st_mtime_ns >= started - RACY_NS:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino, stat.S_IFMT(st.st_mode)]
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
 
 
 def _key(root: Path) -> list[str]:
