@@ -312,8 +312,9 @@ def relocated() -> bool:
 def listing_inputs(root: Path) -> tuple[str, list[str]]:
     """What `list_files` reads besides the work tree's folders and their `.gitignore` files, unless `relocated`:
     the index, and the files that decide what is ignored (the repository's config files, includes followed,
-    `info/exclude`, the user's own config and excludes file), as (index path, the others). Any other file git
-    would read is named in one of these, so a change to which files are read changes one of them."""
+    `info/exclude`, the user's global and system config and excludes file), as (index path, the others). A change
+    to which of them git reads changes one of them (an include, a `core.excludesFile`), except for what the user's
+    own config files include, which are not followed."""
     git_dir, common = _git_dirs(root)
     home = os.path.expanduser("~")
     config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
