@@ -97,8 +97,8 @@ def _unchanged(root: Path, record: dict[str, Any]) -> bool:
 
 def _watched(root: Path, listed: list[str], started: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The stat of every folder git's walk may have read and of each `.gitignore` in them, by path relative to
-    the root ('' for the root itself); None when the work tree has too many folders to watch, or git's ignore
-    rules and the `.gitignore` files disagree about a folder passed over."""
+    the root ('' for the root itself); None when the work tree has too many folders to watch, a folder cannot be
+    read, or git's ignore rules and the `.gitignore` files disagree about a folder passed over."""
     holding = {""}  # folders with a listed file somewhere below
     for path in listed:
         folder = path.rpartition("/")[0]
