@@ -26,6 +26,7 @@ from typing import Any
 from mlrepolint import git
 from mlrepolint.cache import DIRNAME, RACY_NS, read_own, write_own
 from mlrepolint.repo import gitignore_at, ignored_by
+from mlrepolint.results import stat_signature
 
 FILE = "listing.cache"
 FORMAT = "mlrepolint-listing-1"
@@ -160,7 +161,7 @@ def _signature(path: str, started: int) -> Any:
         return ABSENT
     if started and st.st_mtime_ns >= started - RACY_NS:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
+    return [*stat_signature(st), st.st_mode]
 
 
 def _key(root: Path) -> list[str]:

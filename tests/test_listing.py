@@ -96,21 +96,24 @@ def test_a_file_added_anywhere_git_lists_it_is_linted(settled, new):
     assert walks(log) == 1
 
 
+def recorded_with_extra(root: Path, env: dict[str, str]) -> None:
+    """Add the untracked `pkg/extra.py`, and leave the list recorded with it."""
+    (root / "pkg" / "extra.py").write_text("import os\n", encoding="utf-8")
+    age_tree(root)
+    assert "pkg/extra.py" in paths(root, env)
+    paths(root, env)
+
+
 def test_a_file_removed_is_no_longer_listed(settled):
     root, env, _ = settled
-    (root / "pkg" / "extra.py").write_text("import os\n", encoding="utf-8")
-    assert "pkg/extra.py" in paths(root, env)
-    age_tree(root)
-    paths(root, env)  # recorded with the file
+    recorded_with_extra(root, env)
     (root / "pkg" / "extra.py").unlink()
     assert "pkg/extra.py" not in paths(root, env)
 
 
 def test_a_gitignore_edited_in_place_is_obeyed(settled):
     root, env, _ = settled
-    (root / "pkg" / "extra.py").write_text("import os\n", encoding="utf-8")
-    age_tree(root)
-    assert "pkg/extra.py" in paths(root, env)
+    recorded_with_extra(root, env)
     folder_time = os.stat(root).st_mtime_ns
     with open(root / ".gitignore", "a", encoding="utf-8") as handle:  # in place: the root's time stays
         handle.write("pkg/extra.py\n")
@@ -120,9 +123,7 @@ def test_a_gitignore_edited_in_place_is_obeyed(settled):
 
 def test_an_exclude_in_the_repositorys_info_is_obeyed(settled):
     root, env, _ = settled
-    (root / "pkg" / "extra.py").write_text("import os\n", encoding="utf-8")
-    age_tree(root)
-    assert "pkg/extra.py" in paths(root, env)
+    recorded_with_extra(root, env)
     with open(root / ".git" / "info" / "exclude", "a", encoding="utf-8") as handle:
         handle.write("extra.py\n")
     assert "pkg/extra.py" not in paths(root, env)
