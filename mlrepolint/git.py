@@ -263,13 +263,14 @@ def _small_text(path: Path, limit: int = 1 << 20) -> str:
 # The work tree's files.
 
 
-def list_files(root: Path) -> Iterator[tuple[str, bool]]:
-    """(path, tracked) for every tracked file (ignored or not) and every untracked file that is not ignored;
-    an unmerged file is listed once."""
+def list_files(root: Path, folders: Sequence[str] = ()) -> Iterator[tuple[str, bool]]:
+    """(path, tracked) for every tracked file (ignored or not) and every untracked file that is not ignored, in
+    the whole work tree or only below `folders` (paths relative to the root); an unmerged file is listed once."""
     # The excludes file is the user's own: when the repository's config names one, git is told the user's instead
     # (asking git for it costs a call, so only then).
     own = ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
-    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", options=own)
+    below = ["--", *(f":(literal){folder}/" for folder in folders)] if folders else []
+    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", *below, options=own)
     seen: dict[str, bool] = {}
     for entry in out.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3 or entry.endswith("/"):  # empty, or an untracked nested repository

@@ -45,7 +45,12 @@ def logged_git(tmp_path: Path) -> tuple[dict[str, str], Path]:
 
 def walks(log: Path) -> int:
     """How many of the logged git calls walked the work tree for untracked files."""
-    return sum("--others" in line for line in log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+    return sum("--others" in line for line in calls(log))
+
+
+def calls(log: Path) -> list[str]:
+    """The logged git calls' arguments."""
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
 def paths(root: Path, env: dict[str, str], *args: str) -> dict[str, list[str]]:
@@ -173,3 +178,29 @@ def test_a_list_recorded_for_another_repository_or_forged_is_not_believed(tmp_pa
     header, _, body = record.read_bytes().partition(b"\n")
     planted.write_bytes(header.split(b" ")[0] + b" " + b"0" * 128 + b"\n" + body)
     assert ".env" in paths(leaky, env)
+
+
+def test_a_save_by_renaming_lists_again_only_below_the_saved_files_folder(settled):
+    """Editors that write a new file and rename it over the old one change its folder's time on every save."""
+    root, env, log = settled
+    recorded_with_extra(root, env)
+    log.unlink()
+    (root / "pkg" / ".model.py.swp").write_text('"""Model."""\nimport sys\n', encoding="utf-8")
+    os.replace(root / "pkg" / ".model.py.swp", root / "pkg" / "model.py")
+    found = paths(root, env)
+    assert [line.partition(" ls-files ")[2] for line in calls(log) if "--others" in line] == [
+        "-z -t --cached --others --exclude-standard -- :(literal)pkg/"]
+    assert any("sys" in message for message in found["pkg/model.py"])
+    assert "pkg/extra.py" in found
+    assert found == paths(root, env, "--no-cache")
+    (root / "pkg" / "later.py").write_text("import os\n", encoding="utf-8")
+    assert "pkg/later.py" in paths(root, env)  # still watched after listing again below it
+
+
+def test_a_gitignore_added_to_a_folder_is_obeyed_below_it(settled):
+    root, env, _ = settled
+    recorded_with_extra(root, env)
+    (root / "pkg" / ".gitignore").write_text("extra.py\n", encoding="utf-8")
+    assert "pkg/extra.py" not in paths(root, env)
+    (root / "pkg" / ".gitignore").unlink()
+    assert "pkg/extra.py" in paths(root, env)
