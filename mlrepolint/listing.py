@@ -103,8 +103,9 @@ def _changed_folders(root: Path, record: dict[str, Any]) -> list[str] | None:
     if not (all(_signature(os.path.join(base, path), 0) == signature for path, signature in record["ignores"].items())
             and all(_signature(path, 0) == signature for path, signature in record["inputs"].items())):
         return None
-    changed = sorted(path for path, signature in record["folders"].items()
-                     if _signature(os.path.join(base, path), 0) != signature)
+    # In order of their path's components, so that a folder's subfolders follow it (`a/b` before `a-x`).
+    changed = sorted((path for path, signature in record["folders"].items()
+                      if _signature(os.path.join(base, path), 0) != signature), key=lambda path: path.split("/"))
     tops: list[str] = []
     for path in changed:
         if not tops or not path.startswith(tops[-1] + "/"):

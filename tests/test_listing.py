@@ -204,3 +204,19 @@ def test_a_gitignore_added_to_a_folder_is_obeyed_below_it(settled):
     assert "pkg/extra.py" not in paths(root, env)
     (root / "pkg" / ".gitignore").unlink()
     assert "pkg/extra.py" in paths(root, env)
+
+
+def test_folders_changed_inside_a_changed_folder_are_listed_with_it(tmp_path: Path, logged_git):
+    env, log = logged_git
+    root = make_git_repo(tmp_path / "repo", {"pkg/sub/a.py": "", "pkg-x/b.py": "", "top.py": ""})
+    for _ in range(2):
+        age_tree(root)
+        paths(root, env)
+    paths(root, env)
+    log.unlink()
+    for new in ("pkg/new.py", "pkg/sub/new.py", "pkg-x/new.py"):
+        (root / new).write_text("import os\n", encoding="utf-8")
+    found = paths(root, env)
+    assert [line.partition(" -- ")[2] for line in calls(log) if "--others" in line] == [
+        ":(literal)pkg/ :(literal)pkg-x/"]
+    assert {"pkg/new.py", "pkg/sub/new.py", "pkg-x/new.py"} <= set(found)
