@@ -266,11 +266,9 @@ def _small_text(path: Path, limit: int = 1 << 20) -> str:
 def list_files(root: Path, folders: Sequence[str] = ()) -> Iterator[tuple[str, bool]]:
     """(path, tracked) for every tracked file (ignored or not) and every untracked file that is not ignored, in
     the whole work tree or only below `folders` (paths relative to the root); an unmerged file is listed once."""
-    # The excludes file is the user's own: when the repository's config names one, git is told the user's instead
-    # (asking git for it costs a call, so only then).
-    own = ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
     below = ["--", *(f":(literal){folder}/" for folder in folders)] if folders else []
-    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", *below, options=own)
+    out = _in(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", *below,
+              options=_own_excludes(root))
     seen: dict[str, bool] = {}
     for entry in out.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3 or entry.endswith("/"):  # empty, or an untracked nested repository
@@ -279,6 +277,12 @@ def list_files(root: Path, folders: Sequence[str] = ()) -> Iterator[tuple[str, b
         if path not in seen or tracked:
             seen[path] = tracked
     return iter(seen.items())
+
+
+def _own_excludes(root: Path) -> list[str]:
+    """The options that make git read the user's own excludes file when the repository's config names one (asking
+    git for the user's costs a call, so only then)."""
+    return ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
 
 
 def list_tracked(root: Path) -> list[str]:
@@ -293,10 +297,10 @@ def ignored_folders(root: Path, folders: Sequence[str]) -> set[str]:
     file)."""
     if not folders:
         return set()
-    own = ["-c", f"core.excludesFile={_trusted_excludes_file()}"] if _sets_excludes_file(root) else []
     stdin = b"".join(os.fsencode(folder + "/") + b"\0" for folder in folders)
     # exit code 1: none is ignored
-    out = _in(root, "check-ignore", "-z", "--stdin", "--no-index", stdin=stdin, options=own, success=(0, 1))
+    out = _in(root, "check-ignore", "-z", "--stdin", "--no-index", stdin=stdin, options=_own_excludes(root),
+              success=(0, 1))
     return {path.rstrip("/") for path in out.decode("utf-8", "surrogateescape").split("\0") if path}
 
 
