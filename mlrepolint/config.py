@@ -433,14 +433,19 @@ def _raise(message: str, line: int = 1) -> Any:
 
 
 def find_config(root: Path) -> Path | None:
-    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table (or one that cannot
-    be read as TOML). Only regular files inside the root count: a FIFO or a symlink out of it is not a config."""
+    """`mlrepolint.toml` at the root, else a `pyproject.toml` with a `[tool.mlrepolint]` table (or one that names
+    mlrepolint but cannot be read as TOML). Only regular files inside the root count: a FIFO or a symlink out of it
+    is not a config."""
     for name in REPO_CONFIGS:
         data = _read_repo_file(root, name)
         if data is None:
             continue
         if name == "mlrepolint.toml":
             return root / name
+        if b"mlrepolint" not in data:
+            # No table of ours can be there (a key spelled with escapes, `"ml\u0072epolint"`, is not taken):
+            # most pyproject.toml files are not parsed at all, which is most of what a plugin's file costs to set up.
+            continue
         try:
             tool = parse_toml(data.decode("utf-8")).get("tool")
         except (TOMLError, UnicodeDecodeError):
