@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import mlrepolint
 from mlrepolint import mask
-from mlrepolint.project import FactSource, Project, PythonFacts
+from mlrepolint.project import DEFERRABLE, FactSource, Project, PythonFacts
 from mlrepolint.regex import lazy
 from mlrepolint.results import FileResult, RepoResult, content_digest, stat_signature
 from mlrepolint.rules.base import Finding, Severity
@@ -622,7 +622,7 @@ class Cache(NoCache):
 
 PROJECT_FILE = "project.cache"
 FACTS_FILE = "facts.cache"
-PROJECT_FORMAT = "mlrepolint-project-3"
+PROJECT_FORMAT = "mlrepolint-project-4"
 
 
 class SavedProject:
@@ -674,7 +674,7 @@ class SavedProject:
                         or type(entry[3]) is not bool or _facts_digest(source.rescan(path, entry[2], entry[3])) \
                         != entry[1]:
                     return None
-        project = Project.from_json(data.get("project"))
+        project = Project.from_json(_deferred(data.get("project")))
         if project is not None and (changed or touched) and refresh:
             for path in changed:
                 facts[path] = [self._trusted(reader.stat(path)), *facts[path][1:]]
@@ -708,7 +708,7 @@ class SavedProject:
             # without reading facts.cache
             "facts": {path: [signatures[path], _facts_digest(f), f.top_code >= 0, f.io_functions is not None]
                       for path, f in facts.used.items()},
-            "project": plain(project.to_json()),
+            "project": _deferring(plain(project.to_json())),
         }
         write_own(root, PROJECT_FILE, PROJECT_FORMAT, self.data)
         if facts.read:
@@ -719,6 +719,19 @@ class SavedProject:
         """The stat signature to record; None for a file changed too recently to trust it next time."""
         signature = _signature(st)
         return None if signature is not None and signature[1] >= self.started_ns - RACY_NS else signature
+
+
+def _deferring(item: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON form as saved: its `DEFERRABLE` mappings encoded apart, decoded only when used."""
+    return {name: marshal.dumps(value) if name in DEFERRABLE else value for name, value in item.items()}
+
+
+def _deferred(item: Any) -> Any:
+    """A saved model's JSON form for `Project.from_json`: each mapping encoded apart becomes its loader."""
+    if not isinstance(item, dict):
+        return item
+    return {name: functools.partial(marshal.loads, value) if name in DEFERRABLE and type(value) is bytes else value
+            for name, value in item.items()}
 
 
 def _signature(st: os.stat_result | None) -> list[int] | None:

@@ -3,6 +3,7 @@ built while what it was built from is unchanged, and never a stale or forged one
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,16 @@ def test_a_model_saved_by_another_version_is_not_used(linted, monkeypatch):
     data["key"] = "an older mlrepolint"
     cache.write_own(linted.resolve(), "project.cache", cache.PROJECT_FORMAT, data)
     assert [line[: len(PRINT)] for line in prints(linted)] == [PRINT]
+
+
+def test_explain_from_the_saved_model_gives_every_module_and_import(linted):
+    """The saved model's largest mappings are decoded only when used: `explain` uses them all."""
+    saved = run_cli("explain", "--format", "json", cwd=linted)
+    shutil.rmtree(linted / CACHE)
+    built = run_cli("explain", "--format", "json", cwd=linted)
+    assert saved.code == built.code == 0 and saved.out == built.out
+    files = {f["path"]: f for f in saved.json["files"]}
+    assert files["train.py"]["module"] == "train" and files["train.py"]["imports"] == ["helpers.py"]
 
 
 def flake8_prints(root: Path) -> list[str]:
