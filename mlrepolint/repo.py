@@ -197,6 +197,7 @@ class RepoView:
         #: Top-most folders that were left out as never-read (virtual environments, build output...).
         self.skipped_dirs = frozenset(skipped_dirs)
         self._real_root = os.path.realpath(root)
+        self._real_prefix = os.path.join(self._real_root, "")
         self._stats: dict[str, os.stat_result | None] = {}
         self._reals: dict[str, str | None] = {}
         self._lstats: dict[str, os.stat_result] = {}  # files' own lstat, taken by `_inside`, used by `stat`
@@ -282,10 +283,10 @@ class RepoView:
         is a symlink): one lstat per file."""
         if path in self._plain:  # several checkers' results record the same file
             return self._plain[path]
-        full = os.path.join(self._real_root, path)
+        full = self._real_prefix + path  # os.path.join's checks cost a third of this on thousands of files
         try:
             st = os.lstat(full)
-            if stat.S_ISLNK(st.st_mode):
+            if st.st_mode & 0o170000 == stat.S_IFLNK:
                 st = os.stat(full)
             else:
                 self._taken[full] = st
