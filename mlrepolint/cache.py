@@ -883,7 +883,7 @@ def write_own(root: Path, name: str, format: str, data: dict[str, Any]) -> None:
 def _signed(format: str, mac_key: bytes, data: dict[str, Any]) -> bytes:
     """A cache file's bytes: the format and the MAC of the body on the first line, then the body (see `_load`)."""
     body = _encoded(data)
-    return f"{format} {hmac.new(mac_key, body, 'blake2b').hexdigest()}\n".encode() + body
+    return f"{format} {_mac(mac_key, body)}\n".encode() + body
 
 
 def _load(file: Path, mac_key: bytes, format: str = FORMAT) -> dict[str, Any]:
@@ -898,13 +898,19 @@ def _load(file: Path, mac_key: bytes, format: str = FORMAT) -> dict[str, Any]:
                 return {}
             header, _, body = handle.read().partition(b"\n")
         name, _, mac = header.decode("ascii", "replace").partition(" ")
-        expected = hmac.new(mac_key, body, "blake2b").hexdigest()
+        expected = _mac(mac_key, body)
         if name != format or not hmac.compare_digest(mac, expected):
             return {}
         data = marshal.loads(body)
     except (OSError, ValueError, EOFError, TypeError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _mac(mac_key: bytes, body: bytes) -> str:
+    """A cache file's MAC: keyed BLAKE2b, a MAC by design (RFC 7693). hashlib's own BLAKE2b takes two thirds of
+    the time HMAC over OpenSSL's took (cache files are megabytes, and every run reads them)."""
+    return hashlib.blake2b(body, key=mac_key).hexdigest()
 
 
 def _mac_key(secret: bytes, root: Path) -> bytes:
