@@ -43,13 +43,11 @@ def read_cache(file: Path) -> dict:
 
 def write_signed(file: Path, root: Path, data: dict, format: str = FORMAT) -> None:
     """Write a cache file as this user's mlrepolint would, with a valid MAC (to test how entries are decoded)."""
-    import hmac
+    from mlrepolint.cache import _load, _mac_key, _signed, user_key
 
-    from mlrepolint.cache import _mac_key, user_key
-
-    body = marshal.dumps(data)
-    mac = hmac.new(_mac_key(user_key(), root.resolve()), body, "blake2b").hexdigest()
-    file.write_bytes(f"{format} {mac}\n".encode() + body)
+    key = _mac_key(user_key(), root.resolve())
+    file.write_bytes(_signed(format, key, data))
+    assert _load(file, key, format) == data  # believed: what the test feeds the decoder reaches it
 
 
 def lint(root: Path, **settings) -> tuple[list[tuple[str, str, int | None]], int]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hmac
 import marshal
 import os
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from attacks import build, environment, git, run
 
-from mlrepolint.cache import FORMAT, SHARES_FORMAT, _mac_key
+from mlrepolint.cache import FORMAT, SHARES_FORMAT, _mac_key, _signed
 
 CACHE = ".mlrepolint_cache"
 FILES = {
@@ -53,10 +52,7 @@ def resign(root: Path, user_cache: Path, edit) -> None:
     edited = {**data, "files": kind("results"), "repo": kind("repo"), "shares": others}
     edit(edited)
     for file, content in [(main, data), *shards.items()]:
-        body = marshal.dumps(content)
-        header = FORMAT if file == main else SHARES_FORMAT
-        file.write_bytes(f"{header} {hmac.new(_mac_key(key, root.resolve()), body, 'blake2b').hexdigest()}\n".encode()
-                         + body)
+        file.write_bytes(_signed(FORMAT if file == main else SHARES_FORMAT, _mac_key(key, root.resolve()), content))
 
 
 def load(file: Path) -> dict:
