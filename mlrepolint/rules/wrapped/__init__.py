@@ -255,14 +255,16 @@ class Wrappers:
         self._failures.setdefault(tool, []).append(failure)
 
     def _ruff(self, files: Sequence[str], known: RuffKnown | None) -> list[Finding]:
-        from mlrepolint import mask
-        from mlrepolint.rules.wrapped import ruff
-
         cached, cached_warnings = known.ruff_results(files) if known is not None else ({}, None)
         stale = [path for path in files if path not in cached]
         if not stale and cached_warnings is not None:
             self.warnings += cached_warnings
             return [finding for path in files for finding in cached[path]]
+        # Imported only when ruff runs: a warm run, whose findings all come from the cache, never loads the ruff
+        # module nor the flake8 module whose configuration reader it uses.
+        from mlrepolint import mask
+        from mlrepolint.rules.wrapped import ruff
+
         findings, warnings = ruff.ruff_findings(self.repo, self.settings, files, stale)
         findings = mask.findings(findings)  # kept in the cache
         self.warnings += warnings
