@@ -373,12 +373,7 @@ class Cache(NoCache):
                     and (cell is None or (type(cell) is int and cell > 0))
                 ])
             else:
-                findings = tuple([
-                    new(Finding, (*rules[i], path, line, column, message, None, None))
-                    for i, line, column, message in rows
-                    if type(message) is str and (line is None or (type(line) is int and line > 0))
-                    and (column is None or (type(column) is int and column > 0))
-                ])
+                findings = tuple(_findings_of(rules, path, rows))
             if len(findings) != len(rows) or type(entry[4]) is not int or entry[4] < 0 or type(entry[5]) is not bool:
                 raise ValueError("bad finding, line count or comment flag")
             return FileResult(path, entry[0], findings, _decode_examined(entry[3]), lines=entry[4], comments=entry[5])
@@ -507,18 +502,17 @@ class Cache(NoCache):
             return {}, None
         warnings = ruff.get("warnings")
         known: dict[str, list[Finding]] = {}
-        rules, new, recorded = self._numbered, tuple.__new__, ruff["files"]
+        rules, recorded = self._numbered, ruff["files"]
         for path in files:
             entry, current = recorded.get(path), self.files.get(path)
             if not (isinstance(entry, list) and len(entry) == 2 and isinstance(current, list) and current
                     and entry[0] == current[0]):
                 continue
             try:
-                found = [new(Finding, (*rules[i], path, line, column, message, None, None))
-                         for i, line, column, message in entry[1]]
-            except (KeyError, TypeError, ValueError):
+                found = _findings_of(rules, path, entry[1])
+            except (KeyError, TypeError, ValueError, IndexError):
                 continue
-            if all(_well_typed(f) for f in found):
+            if len(found) == len(entry[1]):
                 known[path] = found
         if not (isinstance(warnings, list) and all(type(w) is str for w in warnings)):
             warnings = None
@@ -1130,6 +1124,17 @@ def _rebuilt(value: Any, masked: Iterator[str]) -> Any:
     if isinstance(value, dict):
         return {key: _rebuilt(item, masked) for key, item in value.items()}
     return value
+
+
+def _findings_of(rules: dict[int, tuple[Any, ...]], path: str, rows: list[Any]) -> list[Finding]:
+    """The findings of one file from the cache's rows ([rule number, line, column, message]), the tuples built
+    directly: a warm run rebuilds every finding of the repository. A row that is not one is left out (the caller
+    compares the counts)."""
+    new = tuple.__new__
+    return [new(Finding, (*rules[i], path, line, column, message, None, None))
+            for i, line, column, message in rows
+            if type(message) is str and (line is None or (type(line) is int and line > 0))
+            and (column is None or (type(column) is int and column > 0))]
 
 
 def _well_typed(finding: Finding) -> bool:
