@@ -168,7 +168,7 @@ class _Shards:
         self.changed: set[int] = set()
 
     def _entries(self, path: str) -> tuple[int, dict[str, Any]]:
-        shard = zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+        shard = _shard_of(path)
         entries = self._loaded.get(shard)
         if entries is None:
             entries = self._loaded[shard] = self._read(shard)
@@ -195,6 +195,13 @@ class _Shards:
         """A loaded shard's entries of the files still `listed` (all of them for None): what is written back."""
         entries = self._loaded[shard]
         return dict(entries) if listed is None else {path: entry for path, entry in entries.items() if path in listed}
+
+
+@functools.lru_cache(maxsize=None)
+def _shard_of(path: str) -> int:
+    """The shard a path's entries are kept in: asked once per kind of entry for every file (a run after an edit
+    looks up each file's shares of several rules)."""
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def _kind(namespace: str) -> str:
@@ -427,9 +434,9 @@ class Cache(NoCache):
         """A repository checker's share of work for one file, recorded while the file had the stat `st`."""
         self._namespaces.add(namespace)
         entry = self._shares_of(namespace).get(path)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] is None:
+        if type(entry) is not list or len(entry) != 2 or entry[0] is None:
             return None
-        return entry[1] if entry[0] == list(stat_signature(st) or ()) else None
+        return entry[1] if entry[0] == _signature(st) else None
 
     def store_partial(self, namespace: str, path: str, st: os.stat_result, value: Any) -> None:
         """Record a share (JSON, its strings masked) under the stat the file was read with."""
