@@ -10,7 +10,7 @@ from pathlib import Path
 
 from attacks import build, environment, git, run
 
-from mlrepolint.cache import FORMAT, SHARES_FORMAT, _mac_key, _signed
+from mlrepolint.cache import FORMAT, SHARES_FORMAT, _load, _mac_key, _signed
 
 CACHE = ".mlrepolint_cache"
 FILES = {
@@ -51,8 +51,11 @@ def resign(root: Path, user_cache: Path, edit) -> None:
     others = [shard["entries"] for shard in shards.values() if shard["namespace"] not in ("results", "repo")]
     edited = {**data, "files": kind("results"), "repo": kind("repo"), "shares": others}
     edit(edited)
+    mac_key = _mac_key(key, root.resolve())
     for file, content in [(main, data), *shards.items()]:
-        file.write_bytes(_signed(FORMAT if file == main else SHARES_FORMAT, _mac_key(key, root.resolve()), content))
+        header = FORMAT if file == main else SHARES_FORMAT
+        file.write_bytes(_signed(header, mac_key, content))
+        assert _load(file, mac_key, header) == content  # believed: the edit reaches the decoder
 
 
 def load(file: Path) -> dict:
