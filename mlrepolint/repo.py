@@ -286,7 +286,7 @@ class RepoView:
         full = self._real_prefix + path  # os.path.join's checks cost a third of this on thousands of files
         try:
             st = os.lstat(full)
-            if st.st_mode & 0o170000 == stat.S_IFLNK:
+            if stat.S_ISLNK(st.st_mode):
                 st = os.stat(full)
             else:
                 self._taken[full] = st
