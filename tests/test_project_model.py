@@ -417,6 +417,20 @@ EXPLAINED = {
 }
 
 
+def test_explain_beside_a_broken_pyproject_that_is_not_its_configuration(repo):
+    """A pyproject.toml that never names mlrepolint is not its configuration, whatever its state."""
+    root = repo({"pyproject.toml": "x = [\n", "train.py": "print(1)\n"})
+    run = run_cli("explain", cwd=root)
+    assert run.code == 0 and run.err == "" and run.out.startswith(f"Repository: {root.resolve()}\n")
+
+
+def test_explain_stops_on_a_broken_mlrepolint_table(repo):
+    root = repo({"pyproject.toml": "[tool.mlrepolint]\nx = [\n", "train.py": "print(1)\n"})
+    run = run_cli("explain", cwd=root)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("mlrepolint: error: ") and "pyproject.toml: invalid TOML" in run.err
+
+
 def test_explain_text(repo, tmp_path):
     root = repo(EXPLAINED)
     run = run_cli("explain", cwd=root)
