@@ -127,7 +127,9 @@ def test_a_model_saved_by_another_version_is_not_used(linted, monkeypatch):
 
 def test_explain_from_the_saved_model_gives_every_module_and_import(linted):
     """The saved model's largest mappings are decoded only when used: `explain` uses them all."""
+    written = (linted / CACHE / "project.cache").stat().st_mtime_ns
     saved = run_cli("explain", "--format", "json", cwd=linted)
+    assert (linted / CACHE / "project.cache").stat().st_mtime_ns == written  # taken as saved, not built again
     shutil.rmtree(linted / CACHE)
     built = run_cli("explain", "--format", "json", cwd=linted)
     assert saved.code == built.code == 0 and saved.out == built.out
