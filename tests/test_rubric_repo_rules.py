@@ -83,6 +83,12 @@ def test_missing_readme(repo, files, expected):
                   "    assert m0\n"},
                  [("tests/", "1 test function exercise the project's 6 modules: 2 expected at tests-per-module "
                    "0.25")], id="too-few-for-the-modules"),
+    pytest.param({**{f"m{i}.py": "" for i in range(14)}, "tests/test_m.py": (
+        "import m0\n\n\nclass TestM:\n    async def test_a(self):\n        assert m0\n\n"
+        "    def  test_b(self):\n        assert m0\n\n\tdef\ttest_c (self):\n        assert m0\n\n\n"
+        'SOURCE = "def test_quoted(): pass"  # async def test_commented(\nx = 1; asyncdef = "def test_x("\n')},
+                 [("tests/", "3 test functions exercise the project's 14 modules: 4 expected at tests-per-module "
+                   "0.25")], id="test-functions-counted-at-line-starts-only"),
     pytest.param({"analysis.ipynb": "{}", "README.md": GOOD_README}, [], id="notebook-only"),
     pytest.param({"setup.py": "from setuptools import setup\n"}, [], id="only-setup-py"),
 ])
